@@ -1,0 +1,83 @@
+// `usage-agent report VIEW`: analytics over the local store.
+#include <chrono>
+#include <iostream>
+
+#include "commands.hpp"
+#include "report_render.hpp"
+#include "terminal.hpp"
+
+namespace agent {
+namespace {
+
+struct ViewSpec {
+    const char* view;
+    usage::GroupBy group;
+};
+
+constexpr ViewSpec kViews[] = {
+    {"summary", usage::GroupBy::source}, {"daily", usage::GroupBy::day},       {"weekly", usage::GroupBy::week},
+    {"monthly", usage::GroupBy::month},  {"hourly", usage::GroupBy::hour},     {"sessions", usage::GroupBy::session},
+    {"models", usage::GroupBy::model},   {"sources", usage::GroupBy::source},  {"projects", usage::GroupBy::project},
+    {"machines", usage::GroupBy::machine}, {"users", usage::GroupBy::user},
+};
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+void ReportCommand::setup(CLI::App& app) {
+    cmd = app.add_subcommand("report", "Show usage and cost from the local store");
+    std::vector<std::string> names;
+    for (const auto& v : kViews) names.emplace_back(v.view);
+    cmd->add_option("view", view, "What to group by")->check(CLI::IsMember(names))->capture_default_str();
+    cmd->add_flag("--json", json, "Machine-readable JSON (shape documented in docs/cli.md)");
+    cmd->add_flag("--csv", csv, "CSV with one row per key and a TOTAL row");
+    cmd->add_option("--range", range, "today, 24h, 7d, 30d, month, year or all (default: all)")
+        ->check(CLI::IsMember({"today", "24h", "7d", "30d", "month", "year", "all"}));
+    cmd->add_option("--since", since, "First day, YYYY-MM-DD (in --tz)");
+    cmd->add_option("--until", until, "Last day, YYYY-MM-DD, inclusive (in --tz)");
+    cmd->add_option("--source", source, "Only this source (claude-code, codex-cli, ...)");
+    cmd->add_option("--model", model, "Only models whose id contains this text");
+    cmd->add_option("--project", project, "Only this project name");
+    cmd->add_option("--machine", machine, "Only this machine (name or id)");
+    cmd->add_option("--user", user, "Only this user");
+    cmd->add_option("--tz", tz, "IANA time zone for day/hour buckets and ranges (default: local)");
+    cmd->add_option("--limit", limit, "At most this many rows");
+    cmd->add_flag("--full", full, "Add per-model and per-token-type breakdowns");
+    cmd->add_flag("--no-scan", no_scan, "Do not scan for new transcripts first");
+    cmd->footer("Runs the incremental scan first (unless --no-scan), so a report is always current.\n"
+                "Costs marked * exclude events whose model has no known price.");
+}
+
+int ReportCommand::run(AppContext& ctx) const {
+    if (json && csv) throw CLI::ValidationError("--json and --csv", "choose one output format");
+    if (!range.empty() && (!since.empty() || !until.empty()))
+        throw CLI::ValidationError("--range", "use either --range or --since/--until");
+    usage::Query q;
+    q.tz = tz.empty() ? usage::local_time_zone() : tz;
+    try {
+        q.range = usage::resolve_range(range.empty() ? "all" : range, since, until, q.tz, now_ms());
+    } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError(e.what());
+    }
+    for (const auto& v : kViews)
+        if (view == v.view) q.group = v.group;
+    q.filters = {source, model, project, machine, user};
+    q.limit = limit;
+
+    if (!no_scan) run_scan(ctx, {});
+    usage::Report report = usage::run_query(ctx.store(), q, full);
+    if (json)
+        std::cout << report_json(report, full).dump(2) << "\n";
+    else if (csv)
+        std::cout << report_csv(report);
+    else
+        std::cout << report_table(report, {view, full, colour_enabled()});
+    return 0;
+}
+
+}  // namespace agent

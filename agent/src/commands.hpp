@@ -1,0 +1,70 @@
+// The subcommands of usage-agent. Each has its options struct, a setup that
+// declares them on a CLI11 subcommand, and a run that returns the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "app_context.hpp"
+#include "usage/sync_engine.hpp"
+
+namespace agent {
+
+struct SyncCommand {
+    bool once = false;
+    bool no_push = false;
+    bool full_rescan = false;
+    bool json = false;
+    std::vector<std::string> sources;
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
+/// The incremental scan shared by `sync` and `report`: progress bar on a TTY,
+/// warnings (read errors, malformed lines, unpriced models) on stderr.
+std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanOptions& options);
+
+struct ReportCommand {
+    std::string view = "summary";
+    bool json = false;
+    bool csv = false;
+    std::string range;
+    std::string since;
+    std::string until;
+    std::string source;
+    std::string model;
+    std::string project;
+    std::string machine;
+    std::string user;
+    std::string tz;
+    bool full = false;
+    bool no_scan = false;
+    std::int64_t limit = 0;
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
+struct PricesCommand {
+    std::string model;
+    bool json = false;
+    std::string update_from;
+    CLI::App* cmd = nullptr;
+    CLI::App* update = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
+struct ConfigCommand {
+    bool force = false;
+    CLI::App* cmd = nullptr;
+    CLI::App* init = nullptr;
+    CLI::App* show = nullptr;
+    CLI::App* check = nullptr;
+    void setup(CLI::App& app);
+    int run(const GlobalOptions& globals) const;
+};
+
+}  // namespace agent

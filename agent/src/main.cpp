@@ -1,0 +1,49 @@
+// usage-agent: count what AI coding assistants cost, per machine.
+// Exit status: 0 ok, 2 usage error, 1 runtime error (one line on stderr).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "usage/config.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants"};
+    app.set_version_flag("--version", "usage-agent " USAGE_AGENT_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    agent::GlobalOptions globals;
+    app.add_option("--state-dir", globals.state_dir,
+                   "Where the store lives (default: $USAGE_AGENT_STATE_DIR or $XDG_STATE_HOME/usage-agent)");
+    app.add_option("--config", globals.config_path,
+                   "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)");
+
+    agent::SyncCommand sync;
+    agent::ReportCommand report;
+    agent::PricesCommand prices;
+    agent::ConfigCommand config;
+    sync.setup(app);
+    report.setup(app);
+    prices.setup(app);
+    config.setup(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    try {
+        if (config.cmd->parsed()) return config.run(globals);
+        agent::AppContext ctx(globals);
+        if (sync.cmd->parsed()) return sync.run(ctx);
+        if (report.cmd->parsed()) return report.run(ctx);
+        if (prices.cmd->parsed()) return prices.run(ctx);
+    } catch (const CLI::Error& e) {
+        std::cerr << "usage-agent: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "usage-agent: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,81 @@
+#include "price_file_store.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace agent {
+namespace {
+
+nlohmann::json rates_json(const usage::Rates& r) {
+    nlohmann::json j = {{"input", r.input}, {"output", r.output}, {"cache_read", r.cache_read},
+                        {"cache_write_5m", r.cache_write_5m}};
+    if (r.cache_write_1h) j["cache_write_1h"] = *r.cache_write_1h;
+    return j;
+}
+
+usage::Rates rates_from(const nlohmann::json& j) {
+    usage::Rates r;
+    r.input = j.at("input").get<double>();
+    r.output = j.at("output").get<double>();
+    r.cache_read = j.at("cache_read").get<double>();
+    r.cache_write_5m = j.at("cache_write_5m").get<double>();
+    if (j.contains("cache_write_1h")) r.cache_write_1h = j["cache_write_1h"].get<double>();
+    return r;
+}
+
+}  // namespace
+
+std::filesystem::path price_file_path(const std::filesystem::path& state_dir) { return state_dir / "prices.json"; }
+
+std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_dir) {
+    auto path = price_file_path(state_dir);
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    try {
+        nlohmann::json doc = nlohmann::json::parse(in);
+        StoredPrices p;
+        p.origin = doc.value("origin", "");
+        p.updated = doc.value("updated", "");
+        for (const auto& m : doc.at("models")) {
+            usage::ModelPrice mp;
+            mp.model = m.at("model").get<std::string>();
+            mp.provider = m.value("provider", "");
+            mp.base = rates_from(m.at("base"));
+            mp.tier_threshold = m.value("tier_threshold", 0);
+            if (mp.tier_threshold > 0) mp.tier = rates_from(m.at("tier"));
+            p.models.push_back(std::move(mp));
+        }
+        return p;
+    } catch (const std::exception& e) {
+        throw std::runtime_error(path.string() + ": damaged price file (" + e.what() +
+                                 "); run `usage-agent prices update` again or delete it");
+    }
+}
+
+void save_price_file(const std::filesystem::path& state_dir, const StoredPrices& prices) {
+    std::filesystem::create_directories(state_dir);
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& m : prices.models) {
+        nlohmann::json j = {{"model", m.model}, {"provider", m.provider}, {"base", rates_json(m.base)}};
+        if (m.tier_threshold > 0) {
+            j["tier_threshold"] = m.tier_threshold;
+            j["tier"] = rates_json(m.tier);
+        }
+        models.push_back(std::move(j));
+    }
+    nlohmann::json doc = {{"origin", prices.origin}, {"updated", prices.updated}, {"models", models}};
+    auto path = price_file_path(state_dir);
+    auto tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw std::runtime_error(tmp.string() + ": cannot write");
+        out << doc.dump() << "\n";
+        if (!out) throw std::runtime_error(tmp.string() + ": write failed");
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+}  // namespace agent

@@ -1,0 +1,96 @@
+// Machine formats of a report (JSON and CSV): exact integers, costs as
+// decimal USD with micro-dollar precision.
+#include <cstdio>
+#include <sstream>
+
+#include "report_render.hpp"
+#include "terminal.hpp"
+
+namespace agent {
+namespace {
+
+nlohmann::json usd(std::int64_t micros) { return nlohmann::json::parse(decimal_usd(micros)); }
+
+nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
+    return ms ? nlohmann::json(usage::format_utc_ms(*ms)) : nlohmann::json(nullptr);
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+}  // namespace
+
+nlohmann::json totals_json(const usage::Totals& t) {
+    return {{"events", t.events},
+            {"sessions", t.sessions},
+            {"input_tokens", t.input_tokens},
+            {"output_tokens", t.output_tokens},
+            {"reasoning_tokens", t.reasoning_tokens},
+            {"cache_read_tokens", t.cache_read_tokens},
+            {"cache_write_tokens", t.cache_write_tokens()},
+            {"cache_write_5m_tokens", t.cache_write_5m_tokens},
+            {"cache_write_1h_tokens", t.cache_write_1h_tokens},
+            {"total_tokens", t.total_tokens()},
+            {"cost_usd", usd(t.cost_micros)},
+            {"reported_cost_usd", usd(t.reported_cost_micros)},
+            {"estimated_cost_usd", usd(t.estimated_cost_micros)},
+            {"unpriced_events", t.unpriced_events}};
+}
+
+nlohmann::json report_json(const usage::Report& report, bool full) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : report.rows) {
+        nlohmann::json row = {{"key", r.key}};
+        row.update(totals_json(r.totals));
+        if (r.session) {
+            const auto& s = *r.session;
+            row["project"] = s.project;
+            row["machine"] = s.machine;
+            row["source"] = s.source;
+            row["surface"] = s.surface;
+            row["models"] = s.models;
+            row["first_activity"] = usage::format_utc_ms(s.first_ms);
+            row["last_activity"] = usage::format_utc_ms(s.last_ms);
+        }
+        if (full) {
+            nlohmann::json models = nlohmann::json::array();
+            for (const auto& [model, t] : r.models) {
+                nlohmann::json m = {{"key", model}};
+                m.update(totals_json(t));
+                models.push_back(std::move(m));
+            }
+            row["by_model"] = std::move(models);
+        }
+        rows.push_back(std::move(row));
+    }
+    return {{"range", {{"since", optional_time(report.range.since_ms)},
+                       {"until", optional_time(report.range.until_ms)},
+                       {"tz", report.tz}}},
+            {"totals", totals_json(report.totals)},
+            {"rows", rows}};
+}
+
+std::string report_csv(const usage::Report& report) {
+    static const char* columns[] = {"events", "sessions", "input_tokens", "output_tokens", "reasoning_tokens",
+                                    "cache_read_tokens", "cache_write_tokens", "total_tokens", "cost_usd",
+                                    "reported_cost_usd", "estimated_cost_usd", "unpriced_events"};
+    std::ostringstream out;
+    out << "key";
+    for (const char* c : columns) out << "," << c;
+    out << "\n";
+    auto line = [&](const std::string& key, const usage::Totals& t) {
+        nlohmann::json j = totals_json(t);
+        out << csv_field(key);
+        for (const char* c : columns) out << "," << j[c].dump();
+        out << "\n";
+    };
+    for (const auto& r : report.rows) line(r.key, r.totals);
+    line("TOTAL", report.totals);
+    return out.str();
+}
+
+}  // namespace agent

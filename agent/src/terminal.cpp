@@ -1,0 +1,61 @@
+#include "terminal.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace agent {
+
+bool colour_enabled() {
+    const char* no = std::getenv("NO_COLOR");
+    return (no == nullptr || *no == '\0') && ::isatty(STDOUT_FILENO);
+}
+
+bool stderr_is_tty() { return ::isatty(STDERR_FILENO); }
+
+std::string with_commas(std::int64_t n) {
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+std::string compact(std::int64_t n) {
+    char buf[32];
+    double v = static_cast<double>(n);
+    if (n < 10000) return std::to_string(n);
+    if (n < 1000000) std::snprintf(buf, sizeof buf, "%.1fK", v / 1e3);
+    else if (n < 1000000000) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+    else std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
+    return buf;
+}
+
+std::string dollars(std::int64_t micros) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "$%.2f", static_cast<double>(micros) / 1e6);
+    return buf;
+}
+
+std::string decimal_usd(std::int64_t micros) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s%lld.%06lld", micros < 0 ? "-" : "",
+                  static_cast<long long>((micros < 0 ? -micros : micros) / 1000000),
+                  static_cast<long long>((micros < 0 ? -micros : micros) % 1000000));
+    return buf;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+    char buf[32];
+    double v = static_cast<double>(bytes);
+    if (bytes < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    else if (bytes < (1u << 20)) std::snprintf(buf, sizeof buf, "%.1f KB", v / 1024);
+    else if (bytes < (1u << 30)) std::snprintf(buf, sizeof buf, "%.1f MB", v / (1 << 20));
+    else std::snprintf(buf, sizeof buf, "%.2f GB", v / (1 << 30));
+    return buf;
+}
+
+}  // namespace agent

@@ -1,0 +1,23 @@
+// Terminal facts and number formatting shared by the report renderers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace agent {
+
+/// True when stdout is a terminal and NO_COLOR is not set.
+bool colour_enabled();
+bool stderr_is_tty();
+
+/// 1234567 -> "1,234,567".
+std::string with_commas(std::int64_t n);
+/// 1234567 -> "1.23M" (for 80-column tables).
+std::string compact(std::int64_t n);
+/// Micro-dollars -> "$12.34" (tables) or "12.345678" (machine formats).
+std::string dollars(std::int64_t micros);
+std::string decimal_usd(std::int64_t micros);
+/// Bytes -> "1.2 GB".
+std::string human_bytes(std::uint64_t bytes);
+
+}  // namespace agent

@@ -1,0 +1,77 @@
+// usage/event.hpp — the normalised usage event every source plugin produces.
+//
+// One UsageEvent is one model call, whatever tool made it. Token classes are
+// disjoint (see TokenCounts) so totals add up without double counting, and
+// cost is carried in integer micro-dollars so sums are exact.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace usage {
+
+/// Disjoint token classes of one call. `reasoning` is an informational subset
+/// of `output` and is never added to the total.
+struct TokenCounts {
+    std::int64_t input = 0;           ///< fresh, uncached input
+    std::int64_t output = 0;          ///< everything generated, reasoning included
+    std::int64_t reasoning = 0;       ///< subset of output
+    std::int64_t cache_read = 0;      ///< served from the prompt cache
+    std::int64_t cache_write_5m = 0;  ///< cache writes with the 5-minute TTL
+    std::int64_t cache_write_1h = 0;  ///< cache writes with the 1-hour TTL
+
+    [[nodiscard]] std::int64_t cache_write() const { return cache_write_5m + cache_write_1h; }
+    [[nodiscard]] std::int64_t total() const {
+        return input + output + cache_read + cache_write_5m + cache_write_1h;
+    }
+    /// The prompt size used for long-context tier decisions.
+    [[nodiscard]] std::int64_t prompt() const { return input + cache_read + cache_write(); }
+    /// Keep the per-field maximum: streaming copies of one response only grow.
+    void merge_max(const TokenCounts& other);
+    bool operator==(const TokenCounts&) const = default;
+};
+
+/// Where an event's cost came from, in order of trust.
+enum class CostOrigin { unpriced, estimated, reported, override_price };
+
+std::string_view to_string(CostOrigin origin);
+CostOrigin cost_origin_from_string(std::string_view text);
+
+/// One model call, normalised. `id` is the dedup key, namespaced by source
+/// (e.g. `claude-code:<message.id>:<requestId>`).
+struct UsageEvent {
+    std::string id;
+    std::string source;             ///< `claude-code`, `codex-cli`, ...
+    std::string session_id;
+    std::string parent_session_id;  ///< set for subagent calls
+    std::string model;              ///< as the tool wrote it
+    std::string provider;           ///< `anthropic`, `bedrock`, `openai`, ...
+    std::string project_name;
+    std::string project_path;
+    std::string git_branch;
+    std::string surface;            ///< cli, ide, desktop, exec, subagent ...
+    std::string machine_id;
+    std::string user;
+    std::int64_t timestamp_ms = 0;  ///< UTC, milliseconds since the epoch
+    TokenCounts tokens;
+
+    /// Cost the tool itself reported (micro-dollars), if any.
+    std::optional<std::int64_t> reported_cost_micros;
+    /// Final cost after pricing; empty when the model is unpriced.
+    std::optional<std::int64_t> cost_micros;
+    CostOrigin cost_origin = CostOrigin::unpriced;
+
+    /// Replay handling: an event flagged `replay` (e.g. a Claude sidechain
+    /// line) is superseded by a non-replay event of the same `dedup_group`
+    /// that has a different id.
+    std::string dedup_group;
+    bool replay = false;
+
+    /// Merge another copy of the same call: per-field maximum of the counts,
+    /// first non-empty value of every descriptive field, earliest timestamp.
+    void merge(const UsageEvent& other);
+};
+
+}  // namespace usage

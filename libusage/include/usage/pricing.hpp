@@ -1,0 +1,98 @@
+// usage/pricing.hpp — model prices and the cost of one call.
+//
+// Prices are USD per million tokens, so `tokens * price` is micro-dollars.
+// A PriceBook holds three layers: user overrides (config), an optional
+// LiteLLM-format file (`prices update`), and the curated built-in table.
+// Model ids are matched exactly first, then by the normalisation documented
+// in docs/architecture.md (provider prefixes, Bedrock/Vertex wrappers, date
+// suffixes); never by substring.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "usage/event.hpp"
+
+namespace usage {
+
+/// Per-million-token rates of one class of request.
+struct Rates {
+    double input = 0;
+    double output = 0;
+    double cache_read = 0;
+    double cache_write_5m = 0;
+    /// 1-hour cache writes; when absent, 2x input.
+    std::optional<double> cache_write_1h;
+};
+
+/// Prices of one model, with an optional long-context tier: when a request's
+/// prompt (input + cache read + cache writes) exceeds `tier_threshold`, every
+/// token class of that request is billed at `tier` rates.
+struct ModelPrice {
+    std::string model;
+    std::string provider;
+    Rates base;
+    std::int64_t tier_threshold = 0;  ///< 0 = no tier
+    Rates tier;
+};
+
+/// Where a resolved price came from.
+enum class PriceSource { override_config, price_file, builtin };
+std::string_view to_string(PriceSource source);
+
+struct ResolvedPrice {
+    ModelPrice price;
+    PriceSource source = PriceSource::builtin;
+    std::string matched_id;  ///< the table key that matched
+};
+
+/// The curated built-in table (libusage/src/builtin_prices.cpp).
+const std::vector<ModelPrice>& builtin_prices();
+
+/// Parse a LiteLLM `model_prices_and_context_window.json` document. Entries
+/// without input and output prices are skipped; implausible 1-hour write
+/// ratios are replaced by 2x input. Throws std::runtime_error on bad JSON.
+std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text);
+
+/// Candidate ids for `model`, most specific first (exact id first).
+std::vector<std::string> normalised_model_ids(std::string_view model);
+
+/// Micro-dollars for `tokens` at `price` (tiers and 1h writes applied).
+std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& tokens);
+
+class PriceBook {
+public:
+    PriceBook();  ///< built-in table only
+    void set_overrides(std::vector<ModelPrice> overrides);
+    void set_price_file(std::vector<ModelPrice> prices);
+
+    /// The price for `model`, or nullopt when no layer knows it.
+    [[nodiscard]] std::optional<ResolvedPrice> resolve(std::string_view model) const;
+
+    /// Fill `event.cost_micros` / `cost_origin` by the precedence rule:
+    /// user override > cost reported by the tool > estimate > unpriced.
+    void price(UsageEvent& event) const;
+
+    /// A digest of every layer, stored with the events so a price change
+    /// triggers a re-price.
+    [[nodiscard]] std::string fingerprint() const;
+
+private:
+    struct Layer {
+        std::map<std::string, ModelPrice, std::less<>> by_id;
+    };
+    [[nodiscard]] std::optional<ResolvedPrice> find_in(const Layer& layer, PriceSource source,
+                                                       std::string_view model) const;
+    Layer overrides_;
+    Layer file_;
+    Layer builtin_;
+    std::string fingerprint_;
+    void refresh_fingerprint();
+};
+
+}  // namespace usage

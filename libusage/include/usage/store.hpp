@@ -1,0 +1,97 @@
+// usage/store.hpp — the local SQLite store of events and file cursors.
+//
+// Events are upserted by id keeping the per-field maximum, so a re-read file
+// or a second copy of a message never double counts. A file's events and its
+// new cursor are written in one transaction. Nothing is deleted when a
+// transcript disappears: the store is the lasting history.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "usage/event.hpp"
+#include "usage/file_cursor.hpp"
+#include "usage/pricing.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace usage {
+
+/// Default state dir: $USAGE_AGENT_STATE_DIR, else $XDG_STATE_HOME/usage-agent.
+std::filesystem::path default_state_dir(const class Environment& env);
+
+/// The events and cursor produced by reading one file.
+struct FileBatch {
+    std::string source;
+    std::filesystem::path path;
+    std::vector<UsageEvent> events;
+    std::optional<FileCursor> cursor;  ///< nullopt: do not touch the cursor
+};
+
+struct ApplyStats {
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
+    std::uint64_t unchanged = 0;
+};
+
+class Store {
+public:
+    /// Open (creating and migrating) `dir/usage.db`. Throws std::runtime_error.
+    explicit Store(const std::filesystem::path& dir);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static constexpr int kSchemaVersion = 1;
+
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] int schema_version() const;
+
+    /// The random machine id (UUID v4) created on first open.
+    [[nodiscard]] std::string machine_id() const;
+
+    /// Remember the display name of a machine id (for reports).
+    void record_machine(const std::string& id, const std::string& name);
+
+    /// Prices used for new and merged events. Must outlive the store's use.
+    /// Re-prices every stored event when the book's fingerprint changed.
+    void use_prices(const PriceBook& prices);
+
+    /// The saved cursor of a file.
+    [[nodiscard]] std::optional<FileCursor> cursor(const std::string& source,
+                                                   const std::filesystem::path& path) const;
+    /// Every saved cursor of a source (path -> cursor).
+    [[nodiscard]] std::vector<std::pair<std::string, FileCursor>> cursors(const std::string& source) const;
+
+    /// Apply several file batches in ONE transaction (events + cursors).
+    ApplyStats apply(const std::vector<FileBatch>& batches);
+
+    /// Drop every cursor of a source (for --full-rescan). Events stay.
+    void forget_cursors(const std::string& source);
+
+    /// Models of unpriced events, with their event counts.
+    [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const;
+
+    [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
+    void set_meta(const std::string& key, const std::string& value);
+
+    /// Direct access for the analytics layer (same library).
+    [[nodiscard]] SQLite::Database& db() const { return *db_; }
+
+private:
+    std::filesystem::path path_;
+    std::unique_ptr<SQLite::Database> db_;
+    const PriceBook* prices_ = nullptr;
+    void migrate();
+    void register_functions();
+    void reprice_all();
+    bool has_replays_ = false;
+};
+
+}  // namespace usage

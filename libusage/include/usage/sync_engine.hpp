@@ -1,0 +1,47 @@
+// usage/sync_engine.hpp — one incremental scan of every enabled source into
+// the store.
+//
+// For each plugin: discover files, skip those whose cursor says unchanged,
+// scan the rest on a small worker pool, and commit each file's events with
+// its new cursor in one transaction. The engine is the only piece that
+// knows both plugins and the store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "usage/config.hpp"
+#include "usage/environment.hpp"
+#include "usage/store.hpp"
+
+namespace usage {
+
+struct SourceScanStats {
+    std::string source;
+    std::uint64_t files_seen = 0;
+    std::uint64_t files_read = 0;
+    std::uint64_t events_read = 0;   ///< events in the lines read (after in-file dedup)
+    std::uint64_t events_new = 0;    ///< inserted into the store
+    std::uint64_t events_updated = 0;
+    std::uint64_t bytes_read = 0;
+    std::uint64_t malformed_lines = 0;
+    double seconds = 0;
+    std::vector<std::string> errors;  ///< one line per file that could not be read
+};
+
+struct ScanOptions {
+    std::vector<std::string> only_sources;  ///< empty = every enabled source
+    bool full_rescan = false;
+    unsigned threads = 0;  ///< 0 = hardware concurrency
+    /// Progress: bytes done, bytes total. Called from the engine's thread.
+    std::function<void(std::uint64_t, std::uint64_t)> on_progress;
+};
+
+/// Scan every enabled source. Per-file read errors are reported in the stats
+/// and never stop the scan; store errors throw.
+std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, const Environment& env,
+                                          const ScanOptions& options);
+
+}  // namespace usage

@@ -1,0 +1,46 @@
+// Environment snapshot: the variables discovery and defaults depend on.
+#include "usage/environment.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+
+extern char** environ;
+
+namespace usage {
+
+Environment::Environment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
+
+Environment Environment::from_process() {
+    std::map<std::string, std::string> vars;
+    for (char** e = environ; e && *e; ++e) {
+        const char* eq = std::strchr(*e, '=');
+        if (!eq) continue;
+        vars.emplace(std::string(static_cast<const char*>(*e), eq), std::string(eq + 1));
+    }
+    return Environment(std::move(vars));
+}
+
+std::optional<std::string> Environment::get(const std::string& name) const {
+    auto it = vars_.find(name);
+    if (it == vars_.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+}
+
+void Environment::set(const std::string& name, std::string value) { vars_[name] = std::move(value); }
+
+std::filesystem::path Environment::home() const {
+    if (auto h = get("HOME")) return *h;
+    return "/";
+}
+
+std::filesystem::path Environment::xdg_home(const std::string& kind) const {
+    if (auto v = get("XDG_" + kind + "_HOME"); v && v->front() == '/') return *v;
+    if (kind == "CONFIG") return home() / ".config";
+    if (kind == "STATE") return home() / ".local" / "state";
+    if (kind == "DATA") return home() / ".local" / "share";
+    if (kind == "CACHE") return home() / ".cache";
+    return home();
+}
+
+}  // namespace usage

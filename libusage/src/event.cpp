@@ -1,0 +1,62 @@
+// The event model's small behaviours: merging copies and naming cost origins.
+#include "usage/event.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace usage {
+
+void TokenCounts::merge_max(const TokenCounts& other) {
+    input = std::max(input, other.input);
+    output = std::max(output, other.output);
+    reasoning = std::max(reasoning, other.reasoning);
+    cache_read = std::max(cache_read, other.cache_read);
+    cache_write_5m = std::max(cache_write_5m, other.cache_write_5m);
+    cache_write_1h = std::max(cache_write_1h, other.cache_write_1h);
+}
+
+std::string_view to_string(CostOrigin origin) {
+    switch (origin) {
+        case CostOrigin::unpriced: return "unpriced";
+        case CostOrigin::estimated: return "estimated";
+        case CostOrigin::reported: return "reported";
+        case CostOrigin::override_price: return "override";
+    }
+    return "unpriced";
+}
+
+CostOrigin cost_origin_from_string(std::string_view text) {
+    if (text == "estimated") return CostOrigin::estimated;
+    if (text == "reported") return CostOrigin::reported;
+    if (text == "override") return CostOrigin::override_price;
+    if (text == "unpriced") return CostOrigin::unpriced;
+    throw std::invalid_argument("unknown cost origin: " + std::string(text));
+}
+
+namespace {
+void fill(std::string& mine, const std::string& theirs) {
+    if (mine.empty()) mine = theirs;
+}
+}  // namespace
+
+void UsageEvent::merge(const UsageEvent& other) {
+    tokens.merge_max(other.tokens);
+    fill(session_id, other.session_id);
+    fill(parent_session_id, other.parent_session_id);
+    fill(model, other.model);
+    fill(provider, other.provider);
+    fill(project_name, other.project_name);
+    fill(project_path, other.project_path);
+    fill(git_branch, other.git_branch);
+    fill(surface, other.surface);
+    fill(dedup_group, other.dedup_group);
+    if (other.timestamp_ms != 0 && (timestamp_ms == 0 || other.timestamp_ms < timestamp_ms))
+        timestamp_ms = other.timestamp_ms;
+    if (other.reported_cost_micros &&
+        (!reported_cost_micros || *other.reported_cost_micros > *reported_cost_micros))
+        reported_cost_micros = other.reported_cost_micros;
+    // A call seen once outside a replay is not a replay.
+    replay = replay && other.replay;
+}
+
+}  // namespace usage

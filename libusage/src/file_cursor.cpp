@@ -1,0 +1,88 @@
+// File identity checks behind incremental reading.
+#include "usage/file_cursor.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace usage {
+namespace {
+
+// FNV-1a: small, stable across builds and platforms, good enough to notice a
+// rewritten file (not a security boundary).
+std::uint64_t fnv1a(const unsigned char* p, std::size_t n) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+}  // namespace
+
+std::optional<FileStat> stat_file(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    FileStat fs;
+    fs.device = static_cast<std::uint64_t>(st.st_dev);
+    fs.inode = static_cast<std::uint64_t>(st.st_ino);
+    fs.size = static_cast<std::uint64_t>(st.st_size);
+    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+    return fs;
+}
+
+std::uint64_t hash_file_range(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end) {
+    if (end <= begin) return fnv1a(nullptr, 0);
+    if (end - begin > kFingerprintBytes) begin = end - kFingerprintBytes;
+    std::array<unsigned char, kFingerprintBytes> buf{};
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    std::size_t want = static_cast<std::size_t>(end - begin);
+    std::size_t got = 0;
+    while (got < want) {
+        ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(begin + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    return fnv1a(buf.data(), got);
+}
+
+CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& now,
+                           const std::optional<FileCursor>& saved) {
+    if (!saved) return CursorVerdict::restart;
+    const FileCursor& c = *saved;
+    if (c.stat.device != now.device || c.stat.inode != now.inode) return CursorVerdict::restart;
+    if (now.size < c.offset || now.size < c.stat.size) return CursorVerdict::restart;
+    if (now.size == c.stat.size && now.mtime_ns == c.stat.mtime_ns) return CursorVerdict::unchanged;
+    // Same inode but possibly rewritten in place: check the head and the
+    // bytes just before the cursor.
+    if (hash_file_range(path, 0, std::min(c.offset, kFingerprintBytes)) != c.head_hash)
+        return CursorVerdict::restart;
+    if (hash_file_range(path, c.offset > kFingerprintBytes ? c.offset - kFingerprintBytes : 0, c.offset) !=
+        c.tail_hash)
+        return CursorVerdict::restart;
+    return now.size == c.offset ? CursorVerdict::unchanged : CursorVerdict::append;
+}
+
+FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,
+                       std::string state) {
+    FileCursor c;
+    c.stat = at_read;
+    c.offset = offset;
+    // Both hashes cover only bytes before the offset: complete lines, which an
+    // append-only writer never changes.
+    c.head_hash = hash_file_range(path, 0, std::min(offset, kFingerprintBytes));
+    c.tail_hash = hash_file_range(path, offset > kFingerprintBytes ? offset - kFingerprintBytes : 0, offset);
+    c.state = std::move(state);
+    return c;
+}
+
+}  // namespace usage

@@ -1,0 +1,176 @@
+// Streaming JSONL reader: needle-first scanning with bounded memory.
+//
+// The buffer only ever holds the current chunk plus one partial line. A line
+// longer than the buffer that holds no needle is skipped without being kept;
+// one that does hold a needle is read again in one piece with pread, so the
+// worst case is one copy of that line.
+#include "usage/jsonl_reader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace usage {
+namespace {
+
+constexpr std::size_t kInitialBuffer = std::size_t{1} << 21;
+
+class FileHandle {
+public:
+    explicit FileHandle(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (fd_ < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
+    }
+    ~FileHandle() { ::close(fd_); }
+    FileHandle(const FileHandle&) = delete;
+    FileHandle& operator=(const FileHandle&) = delete;
+    [[nodiscard]] int fd() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+class Buffer {
+public:
+    explicit Buffer(std::size_t capacity)
+        : capacity_(capacity), data_(std::make_unique_for_overwrite<char[]>(capacity + kJsonlPadding)) {}
+    [[nodiscard]] char* data() const { return data_.get(); }
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+    void grow(std::size_t keep) {
+        Buffer bigger(capacity_ * 2);
+        std::memcpy(bigger.data(), data(), keep);
+        *this = std::move(bigger);
+    }
+
+private:
+    std::size_t capacity_;
+    std::unique_ptr<char[]> data_;
+};
+
+bool contains(const char* p, std::size_t n, std::string_view needle) {
+    return ::memmem(p, n, needle.data(), needle.size()) != nullptr;
+}
+
+std::size_t read_some(const FileHandle& file, const std::filesystem::path& path, char* dst, std::size_t n) {
+    for (;;) {
+        ssize_t got = ::read(file.fd(), dst, n);
+        if (got >= 0) return static_cast<std::size_t>(got);
+        if (errno != EINTR) throw std::runtime_error(path.string() + ": read failed: " + std::strerror(errno));
+    }
+}
+
+void pread_all(const FileHandle& file, const std::filesystem::path& path, char* dst, std::size_t n,
+               std::uint64_t offset) {
+    std::size_t got = 0;
+    while (got < n) {
+        ssize_t r = ::pread(file.fd(), dst + got, n - got, static_cast<off_t>(offset + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) throw std::runtime_error(path.string() + ": short read of a long line");
+        got += static_cast<std::size_t>(r);
+    }
+}
+
+void strip_cr(char* line, std::size_t& size) {
+    if (size > 0 && line[size - 1] == '\r') --size;
+}
+
+}  // namespace
+
+JsonlReadResult read_jsonl_matches(const std::filesystem::path& path, std::uint64_t start_offset,
+                                   std::string_view needle, const JsonlLineHandler& on_line) {
+    FileHandle file(path);
+    if (start_offset > 0 && ::lseek(file.fd(), static_cast<off_t>(start_offset), SEEK_SET) < 0)
+        throw std::runtime_error(path.string() + ": seek failed: " + std::strerror(errno));
+    ::posix_fadvise(file.fd(), static_cast<off_t>(start_offset), 0, POSIX_FADV_SEQUENTIAL);
+
+    Buffer buf(kInitialBuffer);
+    std::uint64_t base = start_offset;  // file offset of buf[0]
+    std::size_t len = 0;
+    JsonlReadResult result{start_offset, 0};
+
+    // A line longer than the buffer: we keep only a carry of needle-1 bytes
+    // so a needle straddling two chunks is still seen.
+    bool skipping = false;
+    bool skip_hit = false;
+    std::uint64_t skip_start = 0;
+    const std::size_t carry = needle.empty() ? 0 : needle.size() - 1;
+
+    auto emit = [&](char* line, std::size_t size, std::uint64_t offset) {
+        strip_cr(line, size);
+        on_line(line, size, offset);
+    };
+
+    for (;;) {
+        char* b = buf.data();
+        if (len == buf.capacity()) {
+            // Full and no newline in it (the processing below guarantees that).
+            bool hit = contains(b, len, needle);
+            if (!skipping && hit) {
+                buf.grow(len);
+                b = buf.data();
+            } else {
+                if (!skipping) {
+                    skipping = true;
+                    skip_hit = false;
+                    skip_start = base;
+                }
+                skip_hit = skip_hit || hit;
+                std::size_t keep = std::min(len, carry);
+                std::memmove(b, b + len - keep, keep);
+                base += len - keep;
+                len = keep;
+            }
+        }
+        std::size_t n = read_some(file, path, b + len, buf.capacity() - len);
+        if (n == 0) break;  // EOF: whatever follows end_offset is an incomplete line
+        result.bytes_read += n;
+        std::size_t old_len = len;
+        len += n;
+        std::size_t pos = 0;
+
+        if (skipping) {
+            auto* nl = static_cast<char*>(std::memchr(b + old_len, '\n', len - old_len));
+            if (!nl) continue;
+            std::size_t q = static_cast<std::size_t>(nl - b);
+            skip_hit = skip_hit || contains(b, q, needle);
+            std::uint64_t line_end = base + q;
+            if (skip_hit) {
+                std::size_t size = static_cast<std::size_t>(line_end - skip_start);
+                Buffer line(size);
+                pread_all(file, path, line.data(), size, skip_start);
+                emit(line.data(), size, skip_start);
+            }
+            skipping = false;
+            pos = q + 1;
+            result.end_offset = line_end + 1;
+        }
+
+        auto* last_nl = static_cast<char*>(::memrchr(b + pos, '\n', len - pos));
+        if (last_nl) {
+            std::size_t p = static_cast<std::size_t>(last_nl - b);
+            std::size_t search = pos;
+            while (search < p) {
+                auto* h = static_cast<char*>(::memmem(b + search, p - search, needle.data(), needle.size()));
+                if (!h) break;
+                auto* ls = static_cast<char*>(::memrchr(b + pos, '\n', static_cast<std::size_t>(h - (b + pos))));
+                std::size_t line_start = ls ? static_cast<std::size_t>(ls - b) + 1 : pos;
+                auto* le = static_cast<char*>(std::memchr(h, '\n', static_cast<std::size_t>(b + p + 1 - h)));
+                std::size_t line_end = static_cast<std::size_t>(le - b);
+                emit(b + line_start, line_end - line_start, base + line_start);
+                search = line_end + 1;
+            }
+            pos = p + 1;
+            result.end_offset = base + pos;
+        }
+        std::memmove(b, b + pos, len - pos);
+        base += pos;
+        len -= pos;
+    }
+    return result;
+}
+
+}  // namespace usage

@@ -1,0 +1,23 @@
+// The plugin registry: built once from the CMake-generated table. This is
+// the one piece of global state the project allows.
+#include <memory>
+#include <vector>
+
+#include "usage/source.hpp"
+
+namespace usage {
+
+std::vector<std::unique_ptr<SourcePlugin>> make_plugin_table();  // generated
+
+const std::vector<std::unique_ptr<SourcePlugin>>& source_plugins() {
+    static const std::vector<std::unique_ptr<SourcePlugin>> table = make_plugin_table();
+    return table;
+}
+
+const SourcePlugin* find_source_plugin(std::string_view name) {
+    for (const auto& p : source_plugins())
+        if (p->name() == name) return p.get();
+    return nullptr;
+}
+
+}  // namespace usage

@@ -1,0 +1,120 @@
+// PriceBook: layered price lookup and the cost of one call.
+#include "usage/pricing.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+namespace usage {
+
+std::string_view to_string(PriceSource source) {
+    switch (source) {
+        case PriceSource::override_config: return "config override";
+        case PriceSource::price_file: return "price file";
+        case PriceSource::builtin: return "built-in table";
+    }
+    return "built-in table";
+}
+
+namespace {
+
+// A tier rate of 0 means "not given": fall back to the base rate.
+double tier_or_base(double tier, double base) { return tier > 0 ? tier : base; }
+
+}  // namespace
+
+std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& t) {
+    const bool tiered = price.tier_threshold > 0 && t.prompt() > price.tier_threshold;
+    const Rates& b = price.base;
+    Rates r = b;
+    if (tiered) {
+        r.input = tier_or_base(price.tier.input, b.input);
+        r.output = tier_or_base(price.tier.output, b.output);
+        r.cache_read = tier_or_base(price.tier.cache_read, b.cache_read);
+        r.cache_write_5m = tier_or_base(price.tier.cache_write_5m, b.cache_write_5m);
+        r.cache_write_1h = price.tier.cache_write_1h ? price.tier.cache_write_1h : std::optional<double>{};
+    }
+    const double write_1h = r.cache_write_1h.value_or(2.0 * r.input);
+    // Tokens x USD per million tokens = micro-dollars.
+    const double micros = static_cast<double>(t.input) * r.input + static_cast<double>(t.output) * r.output +
+                          static_cast<double>(t.cache_read) * r.cache_read +
+                          static_cast<double>(t.cache_write_5m) * r.cache_write_5m +
+                          static_cast<double>(t.cache_write_1h) * write_1h;
+    return std::llround(micros);
+}
+
+PriceBook::PriceBook() {
+    for (const auto& p : builtin_prices()) builtin_.by_id.emplace(p.model, p);
+    refresh_fingerprint();
+}
+
+void PriceBook::set_overrides(std::vector<ModelPrice> overrides) {
+    overrides_.by_id.clear();
+    for (auto& p : overrides) overrides_.by_id.insert_or_assign(p.model, std::move(p));
+    refresh_fingerprint();
+}
+
+void PriceBook::set_price_file(std::vector<ModelPrice> prices) {
+    file_.by_id.clear();
+    for (auto& p : prices) file_.by_id.insert_or_assign(p.model, std::move(p));
+    refresh_fingerprint();
+}
+
+std::optional<ResolvedPrice> PriceBook::find_in(const Layer& layer, PriceSource source,
+                                                std::string_view model) const {
+    if (layer.by_id.empty()) return std::nullopt;
+    for (const auto& id : normalised_model_ids(model)) {
+        if (auto it = layer.by_id.find(id); it != layer.by_id.end())
+            return ResolvedPrice{it->second, source, id};
+    }
+    return std::nullopt;
+}
+
+std::optional<ResolvedPrice> PriceBook::resolve(std::string_view model) const {
+    if (model.empty()) return std::nullopt;
+    if (auto r = find_in(overrides_, PriceSource::override_config, model)) return r;
+    if (auto r = find_in(file_, PriceSource::price_file, model)) return r;
+    return find_in(builtin_, PriceSource::builtin, model);
+}
+
+void PriceBook::price(UsageEvent& event) const {
+    auto resolved = resolve(event.model);
+    if (resolved && resolved->source == PriceSource::override_config) {
+        event.cost_micros = cost_micros(resolved->price, event.tokens);
+        event.cost_origin = CostOrigin::override_price;
+    } else if (event.reported_cost_micros) {
+        event.cost_micros = event.reported_cost_micros;
+        event.cost_origin = CostOrigin::reported;
+    } else if (resolved) {
+        event.cost_micros = cost_micros(resolved->price, event.tokens);
+        event.cost_origin = CostOrigin::estimated;
+    } else {
+        event.cost_micros.reset();
+        event.cost_origin = CostOrigin::unpriced;
+    }
+}
+
+std::string PriceBook::fingerprint() const { return fingerprint_; }
+
+void PriceBook::refresh_fingerprint() {
+    std::size_t h = 0;
+    auto mix = [&h](const std::string& s) { h = h * 1000003u ^ std::hash<std::string>{}(s); };
+    char num[128];
+    auto rates = [&](const Rates& r) {
+        std::snprintf(num, sizeof num, "%.9g/%.9g/%.9g/%.9g/%.9g", r.input, r.output, r.cache_read,
+                      r.cache_write_5m, r.cache_write_1h.value_or(-1));
+        mix(num);
+    };
+    for (const Layer* layer : {&overrides_, &file_, &builtin_}) {
+        mix("|layer|");
+        for (const auto& [id, p] : layer->by_id) {
+            mix(id);
+            rates(p.base);
+            mix(std::to_string(p.tier_threshold));
+            rates(p.tier);
+        }
+    }
+    fingerprint_ = std::to_string(h);
+}
+
+}  // namespace usage

@@ -1,0 +1,59 @@
+#include "store_schema.hpp"
+
+namespace usage::detail {
+
+const std::vector<std::string_view>& store_migrations() {
+    static const std::vector<std::string_view> migrations = {
+        // 1: events, cursors, machines, meta.
+        R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL DEFAULT '',
+  parent_session_id TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  provider TEXT NOT NULL DEFAULT '',
+  project_name TEXT NOT NULL DEFAULT '',
+  project_path TEXT NOT NULL DEFAULT '',
+  git_branch TEXT NOT NULL DEFAULT '',
+  surface TEXT NOT NULL DEFAULT '',
+  machine_id TEXT NOT NULL DEFAULT '',
+  user TEXT NOT NULL DEFAULT '',
+  ts_ms INTEGER NOT NULL,
+  input INTEGER NOT NULL DEFAULT 0,
+  output INTEGER NOT NULL DEFAULT 0,
+  reasoning INTEGER NOT NULL DEFAULT 0,
+  cache_read INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h INTEGER NOT NULL DEFAULT 0,
+  reported_cost_micros INTEGER,
+  cost_micros INTEGER,
+  cost_origin TEXT NOT NULL DEFAULT 'unpriced',
+  dedup_group TEXT NOT NULL DEFAULT '',
+  replay INTEGER NOT NULL DEFAULT 0,
+  superseded INTEGER NOT NULL DEFAULT 0,
+  revision INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX events_ts ON events (ts_ms);
+CREATE INDEX events_group ON events (dedup_group) WHERE dedup_group <> '';
+CREATE TABLE cursors (
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  head_hash INTEGER NOT NULL,
+  tail_hash INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (source, path)
+);
+CREATE TABLE machines (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+)sql",
+    };
+    return migrations;
+}
+
+}  // namespace usage::detail

@@ -1,0 +1,174 @@
+// simdjson on-demand parsing of an assistant line. Fields are visited once
+// in file order (no unordered lookups), and the large `content` array is
+// skipped structurally without being materialised.
+#include "claude_line_parser.hpp"
+
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "iso_time.hpp"
+#include "utf8_repair.hpp"
+
+namespace usage::plugins::claude {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+struct Raw {
+    std::string_view type, timestamp, session_id, cwd, git_branch, request_id, msg_id, model;
+    bool sidechain = false;
+    bool has_usage = false;
+    double cost_usd = -1;
+    TokenCounts tokens;
+    std::int64_t cache_creation_total = 0;
+    std::int64_t split_5m = 0, split_1h = 0;
+    bool has_split = false;
+};
+
+std::int64_t int_of(od::value v) {
+    std::int64_t n = 0;
+    if (v.get_int64().get(n) == simdjson::SUCCESS) return n;
+    double d = 0;
+    if (v.get_double().get(d) == simdjson::SUCCESS && d > 0) return static_cast<std::int64_t>(d);
+    return 0;
+}
+
+std::string_view str_of(od::value v) {
+    std::string_view s;
+    if (v.get_string().get(s) != simdjson::SUCCESS) return {};
+    return s;
+}
+
+simdjson::error_code read_usage(od::object usage, Raw& r) {
+    r.has_usage = true;
+    for (auto field : usage) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "input_tokens") r.tokens.input = int_of(field.value());
+        else if (key == "output_tokens") r.tokens.output = int_of(field.value());
+        else if (key == "cache_read_input_tokens") r.tokens.cache_read = int_of(field.value());
+        else if (key == "cache_creation_input_tokens") r.cache_creation_total = int_of(field.value());
+        else if (key == "cache_creation") {
+            od::object split;
+            if (field.value().get_object().get(split) != simdjson::SUCCESS) continue;
+            for (auto f : split) {
+                std::string_view k;
+                if (auto err = f.unescaped_key().get(k)) return err;
+                if (k == "ephemeral_5m_input_tokens") r.split_5m = int_of(f.value()), r.has_split = true;
+                else if (k == "ephemeral_1h_input_tokens") r.split_1h = int_of(f.value()), r.has_split = true;
+            }
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_message(od::object message, Raw& r) {
+    for (auto field : message) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "id") r.msg_id = str_of(field.value());
+        else if (key == "model") r.model = str_of(field.value());
+        else if (key == "usage") {
+            od::object usage;
+            if (field.value().get_object().get(usage) == simdjson::SUCCESS)
+                if (auto err = read_usage(usage, r)) return err;
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+// Strings are views into the parser's buffer: copy out before the next
+// iterate(). Returns an error for malformed JSON.
+simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                               Raw& r, std::string& scratch) {
+    od::document doc;
+    if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
+    od::object obj;
+    if (auto err = doc.get_object().get(obj)) return err;
+    for (auto field : obj) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "type") r.type = str_of(field.value());
+        else if (key == "timestamp") r.timestamp = str_of(field.value());
+        else if (key == "sessionId") r.session_id = str_of(field.value());
+        else if (key == "cwd") r.cwd = str_of(field.value());
+        else if (key == "gitBranch") r.git_branch = str_of(field.value());
+        else if (key == "requestId") r.request_id = str_of(field.value());
+        else if (key == "isSidechain") {
+            bool b = false;
+            if (field.value().get_bool().get(b) == simdjson::SUCCESS) r.sidechain = b;
+        } else if (key == "costUSD") {
+            double d = 0;
+            if (field.value().get_double().get(d) == simdjson::SUCCESS) r.cost_usd = d;
+        } else if (key == "message") {
+            od::object message;
+            if (field.value().get_object().get(message) == simdjson::SUCCESS)
+                if (auto err = read_message(message, r)) return err;
+        }
+    }
+    (void)scratch;
+    return simdjson::SUCCESS;
+}
+
+std::string provider_of(std::string_view msg_id, std::string_view model) {
+    if (msg_id.starts_with("msg_bdrk_") || model.find("anthropic.") != std::string_view::npos) return "bedrock";
+    if (msg_id.starts_with("msg_vrtx_") || model.find('@') != std::string_view::npos) return "vertex";
+    return "anthropic";
+}
+
+std::string last_component(std::string_view path) {
+    while (path.size() > 1 && (path.back() == '/' || path.back() == '\\')) path.remove_suffix(1);
+    auto slash = path.find_last_of("/\\");
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace
+
+LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                              const SourceFile& file, UsageEvent& out) {
+    Raw r;
+    std::string scratch;
+    auto err = read_line(parser, line, size, capacity, r, scratch);
+    if (err == simdjson::UTF8_ERROR && detail::repair_utf8(line, size) > 0) {
+        r = Raw{};
+        err = read_line(parser, line, size, capacity, r, scratch);
+    }
+    if (err) return LineOutcome::malformed;
+    if (r.type != "assistant" || !r.has_usage || r.msg_id.empty()) return LineOutcome::skipped;
+    if (r.model == "<synthetic>") return LineOutcome::skipped;  // local error/abort, no API call
+
+    TokenCounts t = r.tokens;
+    if (r.has_split && r.split_5m + r.split_1h > 0) {
+        t.cache_write_5m = r.split_5m;
+        t.cache_write_1h = r.split_1h;
+    } else {
+        t.cache_write_5m = r.cache_creation_total;  // no split: all writes are 5-minute writes
+    }
+    if (t.total() == 0 && r.cost_usd <= 0) return LineOutcome::skipped;
+
+    out = UsageEvent{};
+    out.source = "claude-code";
+    out.id.reserve(16 + r.msg_id.size() + r.request_id.size());
+    out.id.append("claude-code:").append(r.msg_id).append(":").append(r.request_id);
+    out.dedup_group.assign(r.msg_id);
+    out.replay = r.sidechain;
+    out.tokens = t;
+    out.model.assign(r.model);
+    out.provider = provider_of(r.msg_id, r.model);
+    out.session_id = r.session_id.empty() ? file.session_hint : std::string(r.session_id);
+    if (file.kind == "subagent") out.parent_session_id = out.session_id;
+    out.surface = "cli";
+    out.git_branch.assign(r.git_branch);
+    if (!r.cwd.empty()) {
+        out.project_path.assign(r.cwd);
+        out.project_name = last_component(r.cwd);
+    } else {
+        out.project_name = file.project_hint;
+    }
+    if (auto ms = detail::parse_iso8601_ms(r.timestamp)) out.timestamp_ms = *ms;
+    if (r.cost_usd >= 0) out.reported_cost_micros = std::llround(r.cost_usd * 1e6);
+    return LineOutcome::event;
+}
+
+}  // namespace usage::plugins::claude

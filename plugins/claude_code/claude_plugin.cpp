@@ -1,0 +1,59 @@
+// The Claude Code source plugin: discovery + incremental scan of JSONL
+// transcripts. Copies of one response inside a file are merged here; copies
+// across files merge in the store by id.
+#include <simdjson.h>
+
+#include <unordered_map>
+
+#include "claude_discovery.hpp"
+#include "claude_line_parser.hpp"
+#include "usage/jsonl_reader.hpp"
+#include "usage/source.hpp"
+
+namespace usage::plugins {
+namespace {
+
+class ClaudeCodePlugin final : public SourcePlugin {
+public:
+    std::string_view name() const override { return "claude-code"; }
+    std::string_view description() const override {
+        return "Claude Code transcripts (~/.claude/projects, ~/.config/claude/projects, $CLAUDE_CONFIG_DIR)";
+    }
+    std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
+        return claude::claude_roots(ctx);
+    }
+    std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
+        return claude::discover_claude_files(roots);
+    }
+    ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
+        ScanResult result;
+        simdjson::ondemand::parser parser;
+        std::unordered_map<std::string, std::size_t> index;
+        UsageEvent event;
+        // Only assistant lines carry `"usage"` as a key; everything else
+        // (multi-MB tool results, snapshots) is rejected by the reader's
+        // byte-level search before any JSON parsing.
+        auto read = read_jsonl_matches(file.path, start.offset, "\"usage\"",
+                                       [&](char* line, std::size_t size, std::uint64_t) {
+            switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, file, event)) {
+                case claude::LineOutcome::malformed: ++result.malformed_lines; return;
+                case claude::LineOutcome::skipped: return;
+                case claude::LineOutcome::event: break;
+            }
+            auto [it, inserted] = index.try_emplace(event.id, result.events.size());
+            if (inserted)
+                result.events.push_back(std::move(event));
+            else
+                result.events[it->second].merge(event);
+        });
+        result.offset = read.end_offset;
+        result.bytes_read = read.bytes_read;
+        return result;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<SourcePlugin> make_claude_code_plugin() { return std::make_unique<ClaudeCodePlugin>(); }
+
+}  // namespace usage::plugins
