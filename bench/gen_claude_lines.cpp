@@ -37,8 +37,7 @@ void append_usage_json(std::string& out, const TokenUsage& usage, std::uint64_t 
 
 LineRenderer::LineRenderer(const FillerText& filler, Rng& rng) : filler_(filler), rng_(rng) {}
 
-void LineRenderer::open_conversational(std::string& out, const TranscriptIdentity& who,
-                                       const LineHeader& at) {
+void LineRenderer::open_conversational(std::string& out, const TranscriptIdentity& who, const LineHeader& at) {
     out += "{\"parentUuid\":";
     if (at.parent_uuid.empty()) {
         out += "null";
@@ -83,8 +82,8 @@ void LineRenderer::user_prompt(std::string& out, const TranscriptIdentity& who, 
     close_conversational(out, "user", at);
 }
 
-void LineRenderer::user_literal_prompt(std::string& out, const TranscriptIdentity& who,
-                                       const LineHeader& at, const char* escaped_text) {
+void LineRenderer::user_literal_prompt(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
+                                       const char* escaped_text) {
     open_conversational(out, who, at);
     out += ",\"message\":{\"role\":\"user\",\"content\":\"";
     out += escaped_text;
@@ -125,8 +124,8 @@ void LineRenderer::tool_result(std::string& out, const TranscriptIdentity& who, 
 }
 
 void LineRenderer::task_result(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                               const std::string& tool_use_id, const std::string& agent_id,
-                               const TokenUsage& reported, std::size_t text_bytes) {
+                               const std::string& tool_use_id, const std::string& agent_id, const TokenUsage& reported,
+                               std::size_t text_bytes) {
     open_conversational(out, who, at);
     out += ",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":\"";
     out += tool_use_id;
@@ -190,32 +189,32 @@ void LineRenderer::tool_input_json(std::string& out, const ContentBlock& block) 
 
 void LineRenderer::block_json(std::string& out, const ContentBlock& block) {
     switch (block.kind) {
-    case BlockKind::Thinking:
-        out += "{\"type\":\"thinking\",\"thinking\":\"";
-        filler_.append(out, rng_, block.text_bytes);
-        out += "\",\"signature\":\"";
-        out += random_base62(rng_, 160);
-        out += "\"}";
-        break;
-    case BlockKind::Text:
-        out += "{\"type\":\"text\",\"text\":\"";
-        filler_.append(out, rng_, block.text_bytes);
-        out += "\"}";
-        break;
-    case BlockKind::ToolUse:
-        out += "{\"type\":\"tool_use\",\"id\":\"";
-        out += block.tool_id;
-        out += "\",\"name\":\"";
-        out += block.tool_name;
-        out += "\",\"input\":";
-        tool_input_json(out, block);
-        out += '}';
-        break;
+        case BlockKind::Thinking:
+            out += "{\"type\":\"thinking\",\"thinking\":\"";
+            filler_.append(out, rng_, block.text_bytes);
+            out += "\",\"signature\":\"";
+            out += random_base62(rng_, 160);
+            out += "\"}";
+            break;
+        case BlockKind::Text:
+            out += "{\"type\":\"text\",\"text\":\"";
+            filler_.append(out, rng_, block.text_bytes);
+            out += "\"}";
+            break;
+        case BlockKind::ToolUse:
+            out += "{\"type\":\"tool_use\",\"id\":\"";
+            out += block.tool_id;
+            out += "\",\"name\":\"";
+            out += block.tool_name;
+            out += "\",\"input\":";
+            tool_input_json(out, block);
+            out += '}';
+            break;
     }
 }
 
-void LineRenderer::message_json(std::string& out, const AssistantMessage& message,
-                                std::size_t block_index, std::uint64_t output_tokens) {
+void LineRenderer::message_json(std::string& out, const AssistantMessage& message, std::size_t block_index,
+                                std::uint64_t output_tokens) {
     out += "{\"model\":\"";
     out += message.model;
     out += "\",\"id\":\"";
@@ -233,9 +232,9 @@ void LineRenderer::message_json(std::string& out, const AssistantMessage& messag
     out += '}';
 }
 
-void LineRenderer::assistant_block(std::string& out, const TranscriptIdentity& who,
-                                   const LineHeader& at, const AssistantMessage& message,
-                                   std::size_t block_index, std::uint64_t output_tokens) {
+void LineRenderer::assistant_block(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
+                                   const AssistantMessage& message, std::size_t block_index,
+                                   std::uint64_t output_tokens) {
     open_conversational(out, who, at);
     out += ",\"message\":";
     message_json(out, message, block_index, output_tokens);
@@ -247,18 +246,18 @@ void LineRenderer::assistant_block(std::string& out, const TranscriptIdentity& w
     close_conversational(out, "assistant", at);
 }
 
-void LineRenderer::synthetic_assistant(std::string& out, const TranscriptIdentity& who,
-                                       const LineHeader& at) {
+void LineRenderer::synthetic_assistant(std::string& out, const TranscriptIdentity& who, const LineHeader& at) {
     const bool api_error = rng_.chance(0.5);
     open_conversational(out, who, at);
     out += ",\"message\":{\"id\":\"";
     out += random_uuid(rng_);
-    out += "\",\"container\":null,\"model\":\"<synthetic>\",\"role\":\"assistant\","
-           "\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"\",\"type\":\"message\","
-           "\"usage\":{\"input_tokens\":0,\"output_tokens\":0,\"cache_creation_input_tokens\":0,"
-           "\"cache_read_input_tokens\":0,\"server_tool_use\":{\"web_search_requests\":0},"
-           "\"service_tier\":null,\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,"
-           "\"ephemeral_5m_input_tokens\":0}},\"content\":[{\"type\":\"text\",\"text\":\"";
+    out +=
+        "\",\"container\":null,\"model\":\"<synthetic>\",\"role\":\"assistant\","
+        "\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"\",\"type\":\"message\","
+        "\"usage\":{\"input_tokens\":0,\"output_tokens\":0,\"cache_creation_input_tokens\":0,"
+        "\"cache_read_input_tokens\":0,\"server_tool_use\":{\"web_search_requests\":0},"
+        "\"service_tier\":null,\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,"
+        "\"ephemeral_5m_input_tokens\":0}},\"content\":[{\"type\":\"text\",\"text\":\"";
     out += api_error ? "API Error: Request was aborted." : "No response requested.";
     out += "\"}]},\"isApiErrorMessage\":";
     out += api_error ? "true" : "false";
@@ -273,8 +272,8 @@ void LineRenderer::summary(std::string& out, const std::string& leaf_uuid) {
     out += "\"}";
 }
 
-void LineRenderer::file_history_snapshot(std::string& out, const std::string& message_uuid,
-                                         std::int64_t unix_ms, std::size_t bytes) {
+void LineRenderer::file_history_snapshot(std::string& out, const std::string& message_uuid, std::int64_t unix_ms,
+                                         std::size_t bytes) {
     const std::size_t start = out.size();
     out += "{\"type\":\"file-history-snapshot\",\"messageId\":\"";
     out += message_uuid;
@@ -308,8 +307,9 @@ void LineRenderer::file_history_snapshot(std::string& out, const std::string& me
 void LineRenderer::hook_progress(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
                                  const std::string& tool_use_id) {
     open_conversational(out, who, at);
-    out += ",\"data\":{\"type\":\"hook_progress\",\"hookEvent\":\"PostToolUse\",\"hookName\":"
-           "\"PostToolUse:Bash\",\"command\":\"npx prettier --write\"},\"parentToolUseID\":\"";
+    out +=
+        ",\"data\":{\"type\":\"hook_progress\",\"hookEvent\":\"PostToolUse\",\"hookName\":"
+        "\"PostToolUse:Bash\",\"command\":\"npx prettier --write\"},\"parentToolUseID\":\"";
     out += tool_use_id;
     out += "\",\"toolUseID\":\"";
     out += tool_use_id;
@@ -317,9 +317,9 @@ void LineRenderer::hook_progress(std::string& out, const TranscriptIdentity& who
     close_conversational(out, "progress", at);
 }
 
-void LineRenderer::agent_progress(std::string& out, const TranscriptIdentity& who,
-                                  const LineHeader& at, const std::string& tool_use_id,
-                                  const std::string& agent_id, const AssistantMessage& nested) {
+void LineRenderer::agent_progress(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
+                                  const std::string& tool_use_id, const std::string& agent_id,
+                                  const AssistantMessage& nested) {
     open_conversational(out, who, at);
     out += ",\"data\":{\"type\":\"agent_progress\",\"agentId\":\"";
     out += agent_id;
@@ -346,20 +346,22 @@ void LineRenderer::system_line(std::string& out, const TranscriptIdentity& who, 
                                bool compact_boundary) {
     open_conversational(out, who, at);
     if (compact_boundary) {
-        out += ",\"subtype\":\"compact_boundary\",\"content\":\"Conversation compacted\","
-               "\"isMeta\":false,\"level\":\"info\",\"compactMetadata\":{\"trigger\":\"auto\","
-               "\"preTokens\":";
+        out +=
+            ",\"subtype\":\"compact_boundary\",\"content\":\"Conversation compacted\","
+            "\"isMeta\":false,\"level\":\"info\",\"compactMetadata\":{\"trigger\":\"auto\","
+            "\"preTokens\":";
         append_uint(out, rng_.between(150000, 190000));
         out += '}';
     } else {
-        out += ",\"subtype\":\"local_command\",\"content\":\"<command-name>/usage</command-name>\","
-               "\"isMeta\":false,\"level\":\"info\"";
+        out +=
+            ",\"subtype\":\"local_command\",\"content\":\"<command-name>/usage</command-name>\","
+            "\"isMeta\":false,\"level\":\"info\"";
     }
     close_conversational(out, "system", at);
 }
 
-void LineRenderer::queue_operation(std::string& out, const std::string& session_id,
-                                   std::int64_t unix_ms, bool enqueue) {
+void LineRenderer::queue_operation(std::string& out, const std::string& session_id, std::int64_t unix_ms,
+                                   bool enqueue) {
     out += enqueue ? "{\"type\":\"queue-operation\",\"operation\":\"enqueue\",\"timestamp\":\""
                    : "{\"type\":\"queue-operation\",\"operation\":\"dequeue\",\"timestamp\":\"";
     append_iso_timestamp(out, unix_ms);
@@ -374,8 +376,8 @@ void LineRenderer::queue_operation(std::string& out, const std::string& session_
     out += '}';
 }
 
-void LineRenderer::journal_entry(std::string& out, const std::string& agent_id,
-                                 const AssistantMessage& message, std::int64_t unix_ms) {
+void LineRenderer::journal_entry(std::string& out, const std::string& agent_id, const AssistantMessage& message,
+                                 std::int64_t unix_ms) {
     out += "{\"type\":\"assistant\",\"agentId\":\"";
     out += agent_id;
     out += "\",\"timestamp\":\"";

@@ -63,8 +63,7 @@ class LineRenderer {
 public:
     LineRenderer(const FillerText& filler, Rng& rng);
 
-    void user_prompt(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                     std::size_t text_bytes);
+    void user_prompt(std::string& out, const TranscriptIdentity& who, const LineHeader& at, std::size_t text_bytes);
     // A prompt given verbatim (must already be valid JSON string content).
     void user_literal_prompt(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
                              const char* escaped_text);
@@ -75,29 +74,25 @@ public:
     // Task results carry toolUseResult.usage: a usage object on a USER line
     // that must never be counted.
     void task_result(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                     const std::string& tool_use_id, const std::string& agent_id,
-                     const TokenUsage& reported, std::size_t text_bytes);
+                     const std::string& tool_use_id, const std::string& agent_id, const TokenUsage& reported,
+                     std::size_t text_bytes);
     void assistant_block(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                         const AssistantMessage& message, std::size_t block_index,
-                         std::uint64_t output_tokens);
+                         const AssistantMessage& message, std::size_t block_index, std::uint64_t output_tokens);
     void synthetic_assistant(std::string& out, const TranscriptIdentity& who, const LineHeader& at);
     void summary(std::string& out, const std::string& leaf_uuid);
-    void file_history_snapshot(std::string& out, const std::string& message_uuid,
-                               std::int64_t unix_ms, std::size_t bytes);
+    void file_history_snapshot(std::string& out, const std::string& message_uuid, std::int64_t unix_ms,
+                               std::size_t bytes);
     void hook_progress(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
                        const std::string& tool_use_id);
     // 2.1.x progress lines embed a subagent's assistant message (usage
     // included) two levels deep; only top-level assistant lines count.
     void agent_progress(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                        const std::string& tool_use_id, const std::string& agent_id,
-                        const AssistantMessage& nested);
-    void system_line(std::string& out, const TranscriptIdentity& who, const LineHeader& at,
-                     bool compact_boundary);
-    void queue_operation(std::string& out, const std::string& session_id, std::int64_t unix_ms,
-                         bool enqueue);
+                        const std::string& tool_use_id, const std::string& agent_id, const AssistantMessage& nested);
+    void system_line(std::string& out, const TranscriptIdentity& who, const LineHeader& at, bool compact_boundary);
+    void queue_operation(std::string& out, const std::string& session_id, std::int64_t unix_ms, bool enqueue);
     // subagents/journal.jsonl content: assistant-shaped, but not a transcript.
-    void journal_entry(std::string& out, const std::string& agent_id,
-                       const AssistantMessage& message, std::int64_t unix_ms);
+    void journal_entry(std::string& out, const std::string& agent_id, const AssistantMessage& message,
+                       std::int64_t unix_ms);
 
 private:
     void open_conversational(std::string& out, const TranscriptIdentity& who, const LineHeader& at);

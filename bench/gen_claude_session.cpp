@@ -15,7 +15,7 @@ struct ToolChoice {
 };
 
 // Rough frequencies of tools in real sessions.
-constexpr ToolChoice kTools[] = {{"Bash", 30}, {"Read", 30}, {"Edit", 14}, {"Grep", 8},
+constexpr ToolChoice kTools[] = {{"Bash", 30}, {"Read", 30}, {"Edit", 14},     {"Grep", 8},
                                  {"Glob", 6},  {"Write", 5}, {"TodoWrite", 5}, {"WebFetch", 2}};
 
 const char* pick_tool(Rng& rng) {
@@ -56,9 +56,8 @@ std::uint64_t ExpectedTotals::total() const {
     return input + output + cache_read + cache_write_5m + cache_write_1h;
 }
 
-TranscriptWriter::TranscriptWriter(std::FILE* file, LineRenderer& renderer, Rng& rng,
-                                   ExpectedTotals& totals, const SessionStyle& style,
-                                   TranscriptIdentity identity, std::int64_t start_ms)
+TranscriptWriter::TranscriptWriter(std::FILE* file, LineRenderer& renderer, Rng& rng, ExpectedTotals& totals,
+                                   const SessionStyle& style, TranscriptIdentity identity, std::int64_t start_ms)
     : file_(file),
       renderer_(renderer),
       rng_(rng),
@@ -87,8 +86,7 @@ void TranscriptWriter::emit() {
 }
 
 LineHeader TranscriptWriter::next_header(std::uint64_t min_gap_ms, std::uint64_t max_gap_ms) {
-    clock_ms_ = std::min(clock_ms_ + static_cast<std::int64_t>(rng_.between(min_gap_ms, max_gap_ms)),
-                         style_.latest_ms);
+    clock_ms_ = std::min(clock_ms_ + static_cast<std::int64_t>(rng_.between(min_gap_ms, max_gap_ms)), style_.latest_ms);
     LineHeader header{random_uuid(rng_), last_uuid_, clock_ms_};
     last_uuid_ = header.uuid;
     return header;
@@ -103,8 +101,8 @@ void TranscriptWriter::copy_resumed_lines(const std::string& lines, const std::s
     last_uuid_ = last_uuid;
 }
 
-void TranscriptWriter::capture_prefix(std::string* lines, std::string* last_uuid,
-                                      std::size_t max_lines, std::size_t max_bytes) {
+void TranscriptWriter::capture_prefix(std::string* lines, std::string* last_uuid, std::size_t max_lines,
+                                      std::size_t max_bytes) {
     capture_lines_ = lines;
     capture_last_uuid_ = last_uuid;
     capture_lines_left_ = max_lines;
@@ -187,8 +185,8 @@ void TranscriptWriter::write_response(const AssistantMessage& message) {
 }
 
 void TranscriptWriter::write_round(bool allow_tools, std::vector<SubagentRecord>* subagents) {
-    const bool allow_task = subagents != nullptr && (style_.layout == Layout::InlineSidechains ||
-                                                     next_subagent_ < subagents->size());
+    const bool allow_task =
+        subagents != nullptr && (style_.layout == Layout::InlineSidechains || next_subagent_ < subagents->size());
     const AssistantMessage message = make_message(allow_tools, allow_task);
     write_response(message);
     if (rng_.chance(0.015)) {
@@ -218,8 +216,7 @@ void TranscriptWriter::write_round(bool allow_tools, std::vector<SubagentRecord>
     }
 }
 
-void TranscriptWriter::write_task_outputs(const ContentBlock& task,
-                                          std::vector<SubagentRecord>* subagents) {
+void TranscriptWriter::write_task_outputs(const ContentBlock& task, std::vector<SubagentRecord>* subagents) {
     if (style_.layout == Layout::InlineSidechains) {
         write_inline_sidechain(task);
         return;
@@ -228,13 +225,12 @@ void TranscriptWriter::write_task_outputs(const ContentBlock& task,
     const SubagentRecord& agent = (*subagents)[next_subagent_++];
     if (style_.layout == Layout::NestedSubagents) {
         for (const auto& nested : agent.samples) {
-            renderer_.agent_progress(line_, identity_, next_header(500, 20000), task.tool_id,
-                                     agent.agent_id, nested);
+            renderer_.agent_progress(line_, identity_, next_header(500, 20000), task.tool_id, agent.agent_id, nested);
             emit();
         }
     }
-    renderer_.task_result(line_, identity_, next_header(1000, 60000), task.tool_id, agent.agent_id,
-                          agent.last_usage, rng_.log_uniform(200, 8000));
+    renderer_.task_result(line_, identity_, next_header(1000, 60000), task.tool_id, agent.agent_id, agent.last_usage,
+                          rng_.log_uniform(200, 8000));
     emit();
     pending_tokens_ += rng_.between(100, 2000);
 }
@@ -261,8 +257,8 @@ void TranscriptWriter::write_inline_sidechain(const ContentBlock& task) {
     pending_tokens_ = main_pending + rng_.between(100, 2000);
     cached_tokens_ = main_cached;
     last_uuid_ = main_parent;
-    renderer_.task_result(line_, identity_, next_header(1000, 30000), task.tool_id,
-                          random_hex(rng_, 8), reported, rng_.log_uniform(200, 8000));
+    renderer_.task_result(line_, identity_, next_header(1000, 30000), task.tool_id, random_hex(rng_, 8), reported,
+                          rng_.log_uniform(200, 8000));
     emit();
 }
 
@@ -297,8 +293,7 @@ void TranscriptWriter::write_main_turn(std::vector<SubagentRecord>& subagents) {
     }
 }
 
-void TranscriptWriter::write_main_conversation(std::uint64_t budget,
-                                               std::vector<SubagentRecord>& subagents) {
+void TranscriptWriter::write_main_conversation(std::uint64_t budget, std::vector<SubagentRecord>& subagents) {
     // A resumed prefix counts against the budget, but at least one new turn follows it.
     budget_ = std::max<std::uint64_t>(budget, bytes_written_ + 1);
     if (bytes_written_ == 0 && rng_.chance(0.25)) {

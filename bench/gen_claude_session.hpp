@@ -39,8 +39,8 @@ struct SessionStyle {
     bool bedrock = false;  // msg_bdrk_ ids and no requestId
     std::string model;
     std::string subagent_model;
-    int cache_ttl_mode = 1;          // 0: no cache_creation split, 1: split, all 5m, 2: split with 1h
-    bool backfills_output = false;   // every copy already carries the final output count
+    int cache_ttl_mode = 1;         // 0: no cache_creation split, 1: split, all 5m, 2: split with 1h
+    bool backfills_output = false;  // every copy already carries the final output count
     std::uint64_t max_line_bytes = 8u << 20;
     std::int64_t latest_ms = 0;  // "now": no timestamp may be later
 };
@@ -59,12 +59,10 @@ public:
 
     // Start of a resumed session: earlier lines of another session copied
     // verbatim (same message ids) except for the session id.
-    void copy_resumed_lines(const std::string& lines, const std::string& old_session_id,
-                            const std::string& last_uuid);
+    void copy_resumed_lines(const std::string& lines, const std::string& old_session_id, const std::string& last_uuid);
     // Remembers the first lines written (a contiguous prefix) so a later
     // session can resume from them.
-    void capture_prefix(std::string* lines, std::string* last_uuid, std::size_t max_lines,
-                        std::size_t max_bytes);
+    void capture_prefix(std::string* lines, std::string* last_uuid, std::size_t max_lines, std::size_t max_bytes);
 
     void write_main_conversation(std::uint64_t budget, std::vector<SubagentRecord>& subagents);
     void write_subagent_conversation(std::uint64_t budget, bool warmup);

@@ -17,7 +17,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 void append_padded(std::string& out, std::int64_t value, int width) {
     char digits[24];
@@ -43,7 +45,8 @@ const char* const kFragments[] = {
     R"(\tindented\tby\ttabs\n)",
     R"(\u00e9t\u00e9 \u2014 escaped \u00fcnicode \ud83d\ude80)",
     R"(    \"usage\": {\n      \"input_tokens\": 3,\n      \"output_tokens\": 8\n    },\n)",
-    "paragraph\xE2\x80\xA8" "separator (U+2028 is legal inside JSON strings)",
+    "paragraph\xE2\x80\xA8"
+    "separator (U+2028 is legal inside JSON strings)",
     "the quick brown fox jumps over the lazy dog, then reads the usage docs again",
     R"($ cmake --build build -j8\n[ 42%] Building CXX object src/CMakeFiles/core.dir/parser.cpp.o\n)",
     R"(error: expected ';' before '}' token\n   42 |   return x\n      |           ^\n)",
@@ -73,15 +76,21 @@ std::uint64_t Rng::next() {
     return result;
 }
 
-std::uint64_t Rng::below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+std::uint64_t Rng::below(std::uint64_t n) {
+    return n == 0 ? 0 : next() % n;
+}
 
 std::uint64_t Rng::between(std::uint64_t lo, std::uint64_t hi) {
     return hi <= lo ? lo : lo + below(hi - lo + 1);
 }
 
-double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Rng::unit() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-bool Rng::chance(double probability) { return unit() < probability; }
+bool Rng::chance(double probability) {
+    return unit() < probability;
+}
 
 std::uint64_t Rng::log_uniform(std::uint64_t lo, std::uint64_t hi) {
     if (hi <= lo) return lo;
@@ -99,13 +108,12 @@ std::string random_uuid(Rng& rng) {
     std::string id = random_hex(rng, 32);
     id[12] = '4';
     id[16] = "89ab"[rng.below(4)];
-    return id.substr(0, 8) + '-' + id.substr(8, 4) + '-' + id.substr(12, 4) + '-' + id.substr(16, 4) +
-           '-' + id.substr(20);
+    return id.substr(0, 8) + '-' + id.substr(8, 4) + '-' + id.substr(12, 4) + '-' + id.substr(16, 4) + '-' +
+           id.substr(20);
 }
 
 std::string random_base62(Rng& rng, std::size_t length) {
-    static constexpr char kAlphabet[] =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::string s(length, '0');
     for (auto& c : s) c = kAlphabet[rng.below(62)];
     return s;

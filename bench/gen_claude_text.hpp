@@ -16,9 +16,9 @@ class Rng {
 public:
     explicit Rng(std::uint64_t seed);
     std::uint64_t next();
-    std::uint64_t below(std::uint64_t n);                      // [0, n)
+    std::uint64_t below(std::uint64_t n);                       // [0, n)
     std::uint64_t between(std::uint64_t lo, std::uint64_t hi);  // [lo, hi]
-    double unit();                                             // [0, 1)
+    double unit();                                              // [0, 1)
     bool chance(double probability);
     // Log-uniform in [lo, hi]: the building block of heavy-tailed sizes.
     std::uint64_t log_uniform(std::uint64_t lo, std::uint64_t hi);

@@ -58,11 +58,15 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
     int shift = 0;
     if (!suffix.empty()) {
         switch (suffix.front()) {
-        case 'k': case 'K': shift = 10; break;
-        case 'm': case 'M': shift = 20; break;
-        case 'g': case 'G': shift = 30; break;
-        case 't': case 'T': shift = 40; break;
-        default: return std::nullopt;
+            case 'k':
+            case 'K': shift = 10; break;
+            case 'm':
+            case 'M': shift = 20; break;
+            case 'g':
+            case 'G': shift = 30; break;
+            case 't':
+            case 'T': shift = 40; break;
+            default: return std::nullopt;
         }
         suffix.remove_prefix(1);
         if (suffix != "" && suffix != "B" && suffix != "iB") return std::nullopt;
@@ -72,9 +76,9 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 
 Options parse_options(int argc, char** argv) {
     Options options;
-    options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    options.now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         auto value = [&]() -> std::uint64_t {
@@ -132,11 +136,11 @@ std::vector<Project> make_projects(bench::Rng& rng, std::size_t count) {
         const std::string n = std::to_string(i);
         std::string cwd;
         switch (i % 5) {
-        case 0: cwd = "/home/dev/src/proj-" + n; break;
-        case 1: cwd = "/home/dev/work/" + word + "-" + n; break;
-        case 2: cwd = "/Users/alex/code/" + word + "_" + n + ".v2"; break;
-        case 3: cwd = "/srv/repos/acme/" + word + "." + n; break;
-        default: cwd = "/home/dev/src/" + word + "-service-" + n; break;
+            case 0: cwd = "/home/dev/src/proj-" + n; break;
+            case 1: cwd = "/home/dev/work/" + word + "-" + n; break;
+            case 2: cwd = "/Users/alex/code/" + word + "_" + n + ".v2"; break;
+            case 3: cwd = "/srv/repos/acme/" + word + "." + n; break;
+            default: cwd = "/home/dev/src/" + word + "-service-" + n; break;
         }
         projects.push_back({cwd, slug_for(cwd), {}, {}, {}});
     }
@@ -168,8 +172,7 @@ Layout layout_for_age(bench::Rng& rng, std::int64_t age_ms) {
     const double roll = rng.unit();
     if (age_ms > 80 * kDayMs) return roll < 0.8 ? Layout::InlineSidechains : Layout::FlatAgentFiles;
     if (age_ms > 40 * kDayMs) {
-        return roll < 0.15 ? Layout::InlineSidechains
-                           : roll < 0.85 ? Layout::FlatAgentFiles : Layout::NestedSubagents;
+        return roll < 0.15 ? Layout::InlineSidechains : roll < 0.85 ? Layout::FlatAgentFiles : Layout::NestedSubagents;
     }
     return roll < 0.2 ? Layout::FlatAgentFiles : Layout::NestedSubagents;
 }
@@ -190,7 +193,8 @@ std::vector<SessionPlan> plan_sessions(bench::Rng& rng, const Options& options, 
         if (plan.layout != Layout::InlineSidechains) {
             const double roll = rng.unit();
             const std::uint64_t count = roll < 0.45 ? 0 : roll < 0.75 ? 1 : roll < 0.9 ? 2 : rng.between(3, 8);
-            for (std::uint64_t i = 0; i < count; ++i) plan.subagents.push_back({rng.pareto(1.15, weight_cap) * 0.4, false});
+            for (std::uint64_t i = 0; i < count; ++i)
+                plan.subagents.push_back({rng.pareto(1.15, weight_cap) * 0.4, false});
             if (plan.layout == Layout::FlatAgentFiles && rng.chance(0.3)) plan.subagents.push_back({0, true});
         }
         files += plan.file_count();
@@ -260,7 +264,8 @@ public:
     void run() {
         const fs::path projects_dir = options_.out_dir / "projects";
         if (fs::exists(projects_dir)) usage_error(projects_dir.string() + " already exists; use an empty OUT_DIR");
-        const std::size_t project_count = std::min<std::size_t>(rng_.between(20, 60), std::max<std::uint64_t>(options_.files / 3, 1));
+        const std::size_t project_count =
+            std::min<std::size_t>(rng_.between(20, 60), std::max<std::uint64_t>(options_.files / 3, 1));
         projects_ = make_projects(rng_, project_count);
         const std::vector<SessionPlan> plans = plan_sessions(rng_, options_, projects_.size());
         double total_weight = 0;
@@ -274,9 +279,8 @@ public:
         std::fprintf(stderr,
                      "bench_gen_claude_tree: %zu files, %llu bytes, %zu projects, %zu sessions "
                      "(%zu resumed); expected %llu events, %llu tokens\n",
-                     files_, static_cast<unsigned long long>(bytes_), projects_.size(), plans.size(),
-                     resumed_, static_cast<unsigned long long>(totals_.events),
-                     static_cast<unsigned long long>(totals_.total()));
+                     files_, static_cast<unsigned long long>(bytes_), projects_.size(), plans.size(), resumed_,
+                     static_cast<unsigned long long>(totals_.events), static_cast<unsigned long long>(totals_.total()));
     }
 
 private:
@@ -285,12 +289,13 @@ private:
                                                  "claude-opus-4-1-20250805"};
         static const char* const kNewModels[] = {"claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929",
                                                  "claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805",
-                                                 "claude-haiku-4-5-20251001", "claude-sonnet-4-20250514"};
+                                                 "claude-haiku-4-5-20251001",  "claude-sonnet-4-20250514"};
         bench::SessionStyle style;
         style.layout = layout;
         style.bedrock = rng_.chance(0.15);
         const bool old = layout == Layout::InlineSidechains;
-        style.model = old ? kOldModels[rng_.below(std::size(kOldModels))] : kNewModels[rng_.below(std::size(kNewModels))];
+        style.model =
+            old ? kOldModels[rng_.below(std::size(kOldModels))] : kNewModels[rng_.below(std::size(kNewModels))];
         style.subagent_model = rng_.chance(0.5) ? "claude-haiku-4-5-20251001" : style.model;
         // Older sessions often lack the cache_creation split; newer ones
         // sometimes write 1-hour cache entries.
@@ -306,9 +311,9 @@ private:
         static const char* const kV20[] = {"2.0.14", "2.0.37", "2.0.64", "2.0.76"};
         static const char* const kV21[] = {"2.1.3", "2.1.7", "2.1.12"};
         switch (layout) {
-        case Layout::InlineSidechains: return kV1[rng.below(std::size(kV1))];
-        case Layout::FlatAgentFiles: return kV20[rng.below(std::size(kV20))];
-        case Layout::NestedSubagents: break;
+            case Layout::InlineSidechains: return kV1[rng.below(std::size(kV1))];
+            case Layout::FlatAgentFiles: return kV20[rng.below(std::size(kV20))];
+            case Layout::NestedSubagents: break;
         }
         return kV21[rng.below(std::size(kV21))];
     }
@@ -325,15 +330,18 @@ private:
     }
 
     void write_session(const SessionPlan& plan, BudgetAllocator& budgets) {
-        static const char* const kBranches[] = {"main", "main", "master", "dev", "feature/usage-report",
-                                                "fix/parser-utf8", ""};
+        static const char* const kBranches[] = {
+            "main", "main", "master", "dev", "feature/usage-report", "fix/parser-utf8", ""};
         Project& project = projects_[plan.project];
         const fs::path project_dir = options_.out_dir / "projects" / project.slug;
         fs::create_directories(project_dir);
         const bench::SessionStyle style = style_for(plan.layout);
-        const bench::TranscriptIdentity main_identity{bench::random_uuid(rng_), project.cwd,
+        const bench::TranscriptIdentity main_identity{bench::random_uuid(rng_),
+                                                      project.cwd,
                                                       version_for(rng_, plan.layout),
-                                                      kBranches[rng_.below(std::size(kBranches))], "", false};
+                                                      kBranches[rng_.below(std::size(kBranches))],
+                                                      "",
+                                                      false};
         const bool nested = plan.layout == Layout::NestedSubagents;
 
         // Subagents first: the main file's Task results and 2.1.x progress

@@ -7,8 +7,14 @@
 #include "usage/jsonl_reader.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -18,7 +24,8 @@
 namespace usage {
 namespace {
 
-constexpr std::size_t kInitialBuffer = std::size_t{1} << 21;
+constexpr std::size_t kMaxInitialBuffer = std::size_t{1} << 21;
+constexpr std::size_t kMinBuffer = std::size_t{1} << 16;
 
 class FileHandle {
 public:
@@ -51,9 +58,38 @@ private:
     std::unique_ptr<char[]> data_;
 };
 
-bool contains(const char* p, std::size_t n, std::string_view needle) {
-    return ::memmem(p, n, needle.data(), needle.size()) != nullptr;
+// Substring search on the hot path. glibc's memmem is a general two-way
+// search; transcripts are mostly JSON text where the needle's quote bytes are
+// everywhere, so we filter 16 positions at a time on two inner needle bytes
+// (SIMD "generic substring search", W. Mula) and verify candidates.
+const char* find_needle(const char* hay, std::size_t n, std::string_view needle) {
+    const std::size_t m = needle.size();
+    if (m == 0) return hay;
+    if (n < m) return nullptr;
+#if defined(__SSE2__)
+    if (m >= 4) {
+        const std::size_t a = 1, b = m - 2;  // inner bytes: rarer than the quotes
+        const __m128i va = _mm_set1_epi8(needle[a]);
+        const __m128i vb = _mm_set1_epi8(needle[b]);
+        std::size_t i = 0;
+        for (; i + 16 + m <= n; i += 16) {
+            __m128i ca = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
+            __m128i cb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
+            auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
+            while (mask) {
+                unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+                if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
+                mask &= mask - 1;
+            }
+        }
+        auto* rest = static_cast<const char*>(::memmem(hay + i, n - i, needle.data(), m));
+        return rest;
+    }
+#endif
+    return static_cast<const char*>(::memmem(hay, n, needle.data(), m));
 }
+
+bool contains(const char* p, std::size_t n, std::string_view needle) { return find_needle(p, n, needle) != nullptr; }
 
 std::size_t read_some(const FileHandle& file, const std::filesystem::path& path, char* dst, std::size_t n) {
     for (;;) {
@@ -87,7 +123,15 @@ JsonlReadResult read_jsonl_matches(const std::filesystem::path& path, std::uint6
         throw std::runtime_error(path.string() + ": seek failed: " + std::strerror(errno));
     ::posix_fadvise(file.fd(), static_cast<off_t>(start_offset), 0, POSIX_FADV_SEQUENTIAL);
 
-    Buffer buf(kInitialBuffer);
+    // Size the buffer to what is left of the file: most transcripts are small,
+    // and a fresh multi-MB buffer per file costs page faults for nothing.
+    struct stat st {};
+    std::size_t initial = kMaxInitialBuffer;
+    if (::fstat(file.fd(), &st) == 0 && st.st_size >= 0) {
+        auto left = static_cast<std::uint64_t>(st.st_size) > start_offset ? static_cast<std::uint64_t>(st.st_size) - start_offset : 0;
+        initial = static_cast<std::size_t>(std::clamp<std::uint64_t>(left + 1, kMinBuffer, kMaxInitialBuffer));
+    }
+    Buffer buf(initial);
     std::uint64_t base = start_offset;  // file offset of buf[0]
     std::size_t len = 0;
     JsonlReadResult result{start_offset, 0};
@@ -154,7 +198,7 @@ JsonlReadResult read_jsonl_matches(const std::filesystem::path& path, std::uint6
             std::size_t p = static_cast<std::size_t>(last_nl - b);
             std::size_t search = pos;
             while (search < p) {
-                auto* h = static_cast<char*>(::memmem(b + search, p - search, needle.data(), needle.size()));
+                auto* h = const_cast<char*>(find_needle(b + search, p - search, needle));
                 if (!h) break;
                 auto* ls = static_cast<char*>(::memrchr(b + pos, '\n', static_cast<std::size_t>(h - (b + pos))));
                 std::size_t line_start = ls ? static_cast<std::size_t>(ls - b) + 1 : pos;

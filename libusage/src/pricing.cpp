@@ -72,31 +72,40 @@ std::optional<ResolvedPrice> PriceBook::find_in(const Layer& layer, PriceSource 
 
 std::optional<ResolvedPrice> PriceBook::resolve(std::string_view model) const {
     if (model.empty()) return std::nullopt;
-    if (auto r = find_in(overrides_, PriceSource::override_config, model)) return r;
-    if (auto r = find_in(file_, PriceSource::price_file, model)) return r;
-    return find_in(builtin_, PriceSource::builtin, model);
+    {
+        std::lock_guard lock(memo_mutex_);
+        if (auto it = memo_.find(std::string(model)); it != memo_.end()) return it->second;
+    }
+    std::optional<ResolvedPrice> r = find_in(overrides_, PriceSource::override_config, model);
+    if (!r) r = find_in(file_, PriceSource::price_file, model);
+    if (!r) r = find_in(builtin_, PriceSource::builtin, model);
+    std::lock_guard lock(memo_mutex_);
+    memo_.insert_or_assign(std::string(model), r);
+    return r;
+}
+
+PricedCost PriceBook::evaluate(const UsageEvent& event) const {
+    auto resolved = resolve(event.model);
+    if (resolved && resolved->source == PriceSource::override_config)
+        return {cost_micros(resolved->price, event.tokens), CostOrigin::override_price};
+    if (event.reported_cost_micros) return {event.reported_cost_micros, CostOrigin::reported};
+    if (resolved) return {cost_micros(resolved->price, event.tokens), CostOrigin::estimated};
+    return {};
 }
 
 void PriceBook::price(UsageEvent& event) const {
-    auto resolved = resolve(event.model);
-    if (resolved && resolved->source == PriceSource::override_config) {
-        event.cost_micros = cost_micros(resolved->price, event.tokens);
-        event.cost_origin = CostOrigin::override_price;
-    } else if (event.reported_cost_micros) {
-        event.cost_micros = event.reported_cost_micros;
-        event.cost_origin = CostOrigin::reported;
-    } else if (resolved) {
-        event.cost_micros = cost_micros(resolved->price, event.tokens);
-        event.cost_origin = CostOrigin::estimated;
-    } else {
-        event.cost_micros.reset();
-        event.cost_origin = CostOrigin::unpriced;
-    }
+    PricedCost c = evaluate(event);
+    event.cost_micros = c.micros;
+    event.cost_origin = c.origin;
 }
 
 std::string PriceBook::fingerprint() const { return fingerprint_; }
 
 void PriceBook::refresh_fingerprint() {
+    {
+        std::lock_guard lock(memo_mutex_);
+        memo_.clear();
+    }
     std::size_t h = 0;
     auto mix = [&h](const std::string& s) { h = h * 1000003u ^ std::hash<std::string>{}(s); };
     char num[128];

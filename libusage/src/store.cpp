@@ -37,59 +37,15 @@ std::int64_t now_ms() {
         .count();
 }
 
-constexpr const char* kUpsertSql = R"sql(
-INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
-  project_path, git_branch, surface, machine_id, user, ts_ms, input, output, reasoning, cache_read,
-  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_group, replay)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (id) DO UPDATE SET
-  session_id = CASE WHEN session_id = '' THEN excluded.session_id ELSE session_id END,
-  parent_session_id = CASE WHEN parent_session_id = '' THEN excluded.parent_session_id ELSE parent_session_id END,
-  model = CASE WHEN model = '' THEN excluded.model ELSE model END,
-  provider = CASE WHEN provider = '' THEN excluded.provider ELSE provider END,
-  project_name = CASE WHEN project_name = '' THEN excluded.project_name ELSE project_name END,
-  project_path = CASE WHEN project_path = '' THEN excluded.project_path ELSE project_path END,
-  git_branch = CASE WHEN git_branch = '' THEN excluded.git_branch ELSE git_branch END,
-  surface = CASE WHEN surface = '' THEN excluded.surface ELSE surface END,
-  ts_ms = min(ts_ms, excluded.ts_ms),
-  input = max(input, excluded.input),
-  output = max(output, excluded.output),
-  reasoning = max(reasoning, excluded.reasoning),
-  cache_read = max(cache_read, excluded.cache_read),
-  cache_write_5m = max(cache_write_5m, excluded.cache_write_5m),
-  cache_write_1h = max(cache_write_1h, excluded.cache_write_1h),
-  reported_cost_micros = max(coalesce(reported_cost_micros, excluded.reported_cost_micros),
-                             coalesce(excluded.reported_cost_micros, reported_cost_micros)),
-  replay = replay AND excluded.replay,
-  revision = revision + 1
-WHERE excluded.input > input OR excluded.output > output OR excluded.reasoning > reasoning
-   OR excluded.cache_read > cache_read OR excluded.cache_write_5m > cache_write_5m
-   OR excluded.cache_write_1h > cache_write_1h OR (replay AND NOT excluded.replay)
-   OR coalesce(excluded.reported_cost_micros, 0) > coalesce(reported_cost_micros, 0)
-   OR (model = '' AND excluded.model <> '') OR (session_id = '' AND excluded.session_id <> '')
-RETURNING revision, model, input, output, reasoning, cache_read, cache_write_5m, cache_write_1h,
-  reported_cost_micros
-)sql";
-
+// New calls take one plain INSERT (the cold path: every event of a first
+// scan). Only when the id exists does the merge UPDATE run; it keeps the
+// per-field maximum and returns the merged counts for re-pricing. Both
+// statements use the same numbered parameters.
 void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
     if (v)
         st.bind(index, static_cast<std::int64_t>(*v));
     else
         st.bind(index);
-}
-
-// Read the merged row RETURNING gave us back into an event for re-pricing.
-UsageEvent merged_from_row(const SQLite::Statement& st) {
-    UsageEvent e;
-    e.model = st.getColumn(1).getString();
-    e.tokens.input = st.getColumn(2).getInt64();
-    e.tokens.output = st.getColumn(3).getInt64();
-    e.tokens.reasoning = st.getColumn(4).getInt64();
-    e.tokens.cache_read = st.getColumn(5).getInt64();
-    e.tokens.cache_write_5m = st.getColumn(6).getInt64();
-    e.tokens.cache_write_1h = st.getColumn(7).getInt64();
-    if (!st.getColumn(8).isNull()) e.reported_cost_micros = st.getColumn(8).getInt64();
-    return e;
 }
 
 }  // namespace
@@ -104,14 +60,14 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error(dir.string() + ": cannot create state dir: " + ec.message());
     try {
-        db_ = std::make_unique<SQLite::Database>(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db_ = std::make_unique<SQLite::Database>(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
         db_->setBusyTimeout(10000);
         db_->exec("PRAGMA journal_mode=WAL");
         // WAL + NORMAL: a commit is durable against a process crash (what we
         // need: cursors and events are atomic together) without an fsync per file.
         db_->exec("PRAGMA synchronous=NORMAL");
         db_->exec("PRAGMA temp_store=MEMORY");
-        db_->exec("PRAGMA cache_size=-16000");
+        db_->exec("PRAGMA cache_size=-65536");
         migrate();
         if (!meta("machine_id")) set_meta("machine_id", new_uuid_v4());
         has_replays_ = db_->execAndGet("SELECT EXISTS (SELECT 1 FROM events WHERE replay = 1)").getInt() != 0;
@@ -238,97 +194,16 @@ void Store::forget_cursors(const std::string& source) {
     st.exec();
 }
 
+const PriceBook& Store::prices() const {
+    if (!prices_) throw std::logic_error("Store::prices called before use_prices");
+    return *prices_;
+}
+
 ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
-    if (!prices_) throw std::logic_error("Store::apply called before use_prices");
-    ApplyStats stats;
-    SQLite::Transaction tx(*db_);
-    SQLite::Statement upsert(*db_, kUpsertSql);
-    SQLite::Statement reprice(*db_, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?");
-    SQLite::Statement replay_check(*db_, "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_group = ? AND id <> ? "
-                                         "AND replay = 0)");
-    SQLite::Statement supersede_self(*db_, "UPDATE events SET superseded = 1, revision = revision + 1 "
-                                           "WHERE id = ? AND superseded = 0");
-    SQLite::Statement supersede_replays(*db_, "UPDATE events SET superseded = 1, revision = revision + 1 "
-                                              "WHERE dedup_group = ? AND id <> ? AND replay = 1 AND superseded = 0");
-    SQLite::Statement save_cursor(*db_, R"sql(
-INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
-VALUES (?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-  size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset,
-  head_hash = excluded.head_hash, tail_hash = excluded.tail_hash, state = excluded.state)sql");
-
-    for (const auto& batch : batches) {
-        for (const auto& original : batch.events) {
-            UsageEvent e = original;
-            prices_->price(e);
-            int i = 1;
-            for (const std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model,
-                                         &e.provider, &e.project_name, &e.project_path, &e.git_branch,
-                                         &e.surface, &e.machine_id, &e.user})
-                upsert.bind(i++, *s);
-            upsert.bind(i++, static_cast<std::int64_t>(e.timestamp_ms));
-            for (auto v : {e.tokens.input, e.tokens.output, e.tokens.reasoning, e.tokens.cache_read,
-                           e.tokens.cache_write_5m, e.tokens.cache_write_1h})
-                upsert.bind(i++, static_cast<std::int64_t>(v));
-            bind_optional(upsert, i++, e.reported_cost_micros);
-            bind_optional(upsert, i++, e.cost_micros);
-            upsert.bind(i++, std::string(to_string(e.cost_origin)));
-            upsert.bind(i++, e.dedup_group);
-            upsert.bind(i++, e.replay ? 1 : 0);
-            if (!upsert.executeStep()) {
-                ++stats.unchanged;
-            } else if (upsert.getColumn(0).getInt64() == 1) {
-                ++stats.inserted;
-            } else {
-                // Grown copy of a known call: price the merged counts.
-                ++stats.updated;
-                UsageEvent merged = merged_from_row(upsert);
-                prices_->price(merged);
-                bind_optional(reprice, 1, merged.cost_micros);
-                reprice.bind(2, std::string(to_string(merged.cost_origin)));
-                reprice.bind(3, e.id);
-                reprice.exec();
-                reprice.reset();
-            }
-            upsert.reset();
-
-            if (!e.dedup_group.empty() && e.replay) {
-                replay_check.bind(1, e.dedup_group);
-                replay_check.bind(2, e.id);
-                replay_check.executeStep();
-                bool superseded = replay_check.getColumn(0).getInt() != 0;
-                replay_check.reset();
-                if (superseded) {
-                    supersede_self.bind(1, e.id);
-                    supersede_self.exec();
-                    supersede_self.reset();
-                }
-                has_replays_ = true;
-            } else if (!e.dedup_group.empty() && has_replays_) {
-                supersede_replays.bind(1, e.dedup_group);
-                supersede_replays.bind(2, e.id);
-                supersede_replays.exec();
-                supersede_replays.reset();
-            }
-        }
-        if (batch.cursor) {
-            const FileCursor& c = *batch.cursor;
-            save_cursor.bind(1, batch.source);
-            save_cursor.bind(2, batch.path.string());
-            save_cursor.bind(3, static_cast<std::int64_t>(c.stat.device));
-            save_cursor.bind(4, static_cast<std::int64_t>(c.stat.inode));
-            save_cursor.bind(5, static_cast<std::int64_t>(c.stat.size));
-            save_cursor.bind(6, static_cast<std::int64_t>(c.stat.mtime_ns));
-            save_cursor.bind(7, static_cast<std::int64_t>(c.offset));
-            save_cursor.bind(8, static_cast<std::int64_t>(c.head_hash));
-            save_cursor.bind(9, static_cast<std::int64_t>(c.tail_hash));
-            save_cursor.bind(10, c.state);
-            save_cursor.exec();
-            save_cursor.reset();
-        }
-    }
-    tx.commit();
-    return stats;
+    StoreWriter writer(*this);
+    for (const auto& b : batches) writer.add(b);
+    writer.commit();
+    return writer.stats();
 }
 
 std::vector<std::pair<std::string, std::int64_t>> Store::unpriced_models() const {

@@ -29,10 +29,12 @@ struct Done {
     std::string error;
 };
 
-// Batches are committed in groups: one transaction per file would cost an
-// fsync-free but still noticeable commit each; a huge one would hold memory.
-constexpr std::size_t kCommitEvents = 20000;
-constexpr std::size_t kCommitFiles = 256;
+// Files are written into one open transaction as they are parsed and
+// committed every couple of seconds: each commit rewrites every index page it
+// touched (random message ids touch most of them), so small transactions
+// cost many times the work, while a periodic commit keeps the progress of a
+// long first scan durable.
+constexpr auto kCommitEvery = std::chrono::seconds(2);
 
 class ResultQueue {
 public:
@@ -141,17 +143,9 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         std::vector<std::jthread> threads;
         for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker);
 
-        std::vector<FileBatch> pending;
-        std::size_t pending_events = 0;
+        StoreWriter writer(store);
+        auto last_commit = std::chrono::steady_clock::now();
         std::uint64_t done_bytes = 0;
-        auto flush = [&] {
-            if (pending.empty()) return;
-            ApplyStats a = store.apply(pending);
-            stats.events_new += a.inserted;
-            stats.events_updated += a.updated;
-            pending.clear();
-            pending_events = 0;
-        };
         for (std::size_t i = 0; i < work.size(); ++i) {
             Done d = results.pop();
             if (!d.error.empty()) {
@@ -163,12 +157,16 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
             stats.malformed_lines += d.malformed;
             stats.events_read += d.batch.events.size();
             done_bytes += d.bytes;
-            pending_events += d.batch.events.size();
-            pending.push_back(std::move(d.batch));
-            if (pending_events >= kCommitEvents || pending.size() >= kCommitFiles) flush();
+            writer.add(d.batch);
+            if (auto now = std::chrono::steady_clock::now(); now - last_commit >= kCommitEvery) {
+                writer.commit();
+                last_commit = now;
+            }
             if (options.on_progress) options.on_progress(done_bytes, total_bytes);
         }
-        flush();
+        writer.commit();
+        stats.events_new = writer.stats().inserted;
+        stats.events_updated = writer.stats().updated;
         threads.clear();
         stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         all.push_back(std::move(stats));

@@ -24,8 +24,11 @@ std::vector<fs::path> claude_roots(const DiscoveryContext& ctx) {
     if (auto dirs = ctx.env->get("CLAUDE_CONFIG_DIR")) {
         std::stringstream list(*dirs);
         std::string entry;
-        while (std::getline(list, entry, ','))
-            if (!entry.empty()) roots.push_back(projects_dir(entry));
+        while (std::getline(list, entry, ',')) {
+            auto first = entry.find_first_not_of(" \t");
+            auto last = entry.find_last_not_of(" \t");
+            if (first != std::string::npos) roots.push_back(projects_dir(entry.substr(first, last - first + 1)));
+        }
     } else {
         const fs::path home = ctx.env->home();
         roots.push_back(ctx.env->xdg_home("CONFIG") / "claude" / "projects");

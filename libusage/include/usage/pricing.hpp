@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "usage/event.hpp"
@@ -65,17 +67,27 @@ std::vector<std::string> normalised_model_ids(std::string_view model);
 /// Micro-dollars for `tokens` at `price` (tiers and 1h writes applied).
 std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& tokens);
 
+/// The cost of one event and where it came from.
+struct PricedCost {
+    std::optional<std::int64_t> micros;  ///< empty when unpriced
+    CostOrigin origin = CostOrigin::unpriced;
+};
+
 class PriceBook {
 public:
     PriceBook();  ///< built-in table only
+    PriceBook(const PriceBook&) = delete;
+    PriceBook& operator=(const PriceBook&) = delete;
     void set_overrides(std::vector<ModelPrice> overrides);
     void set_price_file(std::vector<ModelPrice> prices);
 
     /// The price for `model`, or nullopt when no layer knows it.
     [[nodiscard]] std::optional<ResolvedPrice> resolve(std::string_view model) const;
 
-    /// Fill `event.cost_micros` / `cost_origin` by the precedence rule:
-    /// user override > cost reported by the tool > estimate > unpriced.
+    /// The cost by the precedence rule: user override > cost reported by the
+    /// tool > estimate from prices > unpriced.
+    [[nodiscard]] PricedCost evaluate(const UsageEvent& event) const;
+    /// Fill `event.cost_micros` / `cost_origin` from evaluate().
     void price(UsageEvent& event) const;
 
     /// A digest of every layer, stored with the events so a price change
@@ -88,6 +100,10 @@ private:
     };
     [[nodiscard]] std::optional<ResolvedPrice> find_in(const Layer& layer, PriceSource source,
                                                        std::string_view model) const;
+    // Resolution walks several normalised ids per layer; sync prices tens of
+    // thousands of events with a handful of models, so results are memoised.
+    mutable std::mutex memo_mutex_;
+    mutable std::unordered_map<std::string, std::optional<ResolvedPrice>> memo_;
     Layer overrides_;
     Layer file_;
     Layer builtin_;

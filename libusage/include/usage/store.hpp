@@ -40,6 +40,8 @@ struct ApplyStats {
     std::uint64_t unchanged = 0;
 };
 
+class StoreWriter;
+
 class Store {
 public:
     /// Open (creating and migrating) `dir/usage.db`. Throws std::runtime_error.
@@ -72,6 +74,9 @@ public:
     /// Apply several file batches in ONE transaction (events + cursors).
     ApplyStats apply(const std::vector<FileBatch>& batches);
 
+    /// The prices in use (set by use_prices).
+    [[nodiscard]] const PriceBook& prices() const;
+
     /// Drop every cursor of a source (for --full-rescan). Events stay.
     void forget_cursors(const std::string& source);
 
@@ -92,6 +97,30 @@ private:
     void register_functions();
     void reprice_all();
     bool has_replays_ = false;
+    friend class StoreWriter;
+};
+
+/// A long write transaction for a scan: files are added one at a time as
+/// they are parsed (nothing is held in memory), and commit() makes
+/// everything added so far durable and starts a new transaction. A file's
+/// events and its cursor always land in the same transaction; destroying the
+/// writer without commit() rolls back what was added since the last commit.
+class StoreWriter {
+public:
+    explicit StoreWriter(Store& store);
+    ~StoreWriter();
+    StoreWriter(const StoreWriter&) = delete;
+    StoreWriter& operator=(const StoreWriter&) = delete;
+
+    void add(const FileBatch& batch);
+    void commit();
+    [[nodiscard]] const ApplyStats& stats() const { return stats_; }
+
+private:
+    struct Statements;
+    Store& store_;
+    std::unique_ptr<Statements> st_;
+    ApplyStats stats_;
 };
 
 }  // namespace usage

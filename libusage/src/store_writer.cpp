@@ -1,0 +1,184 @@
+// StoreWriter: the write path of a scan. New calls take one INSERT; a
+// known id takes the merge UPDATE (per-field maximum) and is re-priced.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <stdexcept>
+
+#include "usage/store.hpp"
+
+namespace usage {
+namespace {
+
+constexpr const char* kInsertSql = R"sql(
+INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
+  project_path, git_branch, surface, machine_id, user, ts_ms, input, output, reasoning, cache_read,
+  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_group, replay)
+VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)
+ON CONFLICT (id) DO NOTHING
+)sql";
+
+constexpr const char* kMergeSql = R"sql(
+UPDATE events SET
+  session_id = CASE WHEN session_id = '' THEN ?3 ELSE session_id END,
+  parent_session_id = CASE WHEN parent_session_id = '' THEN ?4 ELSE parent_session_id END,
+  model = CASE WHEN model = '' THEN ?5 ELSE model END,
+  provider = CASE WHEN provider = '' THEN ?6 ELSE provider END,
+  project_name = CASE WHEN project_name = '' THEN ?7 ELSE project_name END,
+  project_path = CASE WHEN project_path = '' THEN ?8 ELSE project_path END,
+  git_branch = CASE WHEN git_branch = '' THEN ?9 ELSE git_branch END,
+  surface = CASE WHEN surface = '' THEN ?10 ELSE surface END,
+  ts_ms = CASE WHEN ?13 = 0 THEN ts_ms WHEN ts_ms = 0 THEN ?13 ELSE min(ts_ms, ?13) END,
+  input = max(input, ?14),
+  output = max(output, ?15),
+  reasoning = max(reasoning, ?16),
+  cache_read = max(cache_read, ?17),
+  cache_write_5m = max(cache_write_5m, ?18),
+  cache_write_1h = max(cache_write_1h, ?19),
+  reported_cost_micros = max(coalesce(reported_cost_micros, ?20), coalesce(?20, reported_cost_micros)),
+  replay = replay AND ?24,
+  revision = revision + 1
+WHERE id = ?1 AND (?14 > input OR ?15 > output OR ?16 > reasoning OR ?17 > cache_read
+   OR ?18 > cache_write_5m OR ?19 > cache_write_1h OR (replay AND NOT ?24)
+   OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
+   OR (model = '' AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
+RETURNING model, input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros
+)sql";
+
+void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
+    if (v)
+        st.bind(index, static_cast<std::int64_t>(*v));
+    else
+        st.bind(index);
+}
+
+// Read the merged row RETURNING gave us back into an event for re-pricing.
+UsageEvent merged_from_row(const SQLite::Statement& st) {
+    UsageEvent e;
+    e.model = st.getColumn(0).getString();
+    e.tokens.input = st.getColumn(1).getInt64();
+    e.tokens.output = st.getColumn(2).getInt64();
+    e.tokens.reasoning = st.getColumn(3).getInt64();
+    e.tokens.cache_read = st.getColumn(4).getInt64();
+    e.tokens.cache_write_5m = st.getColumn(5).getInt64();
+    e.tokens.cache_write_1h = st.getColumn(6).getInt64();
+    if (!st.getColumn(7).isNull()) e.reported_cost_micros = st.getColumn(7).getInt64();
+    return e;
+}
+
+// Bind an event to the numbered parameters shared by kInsertSql and kMergeSql.
+// The strings are bound without copying: they outlive the statement's step.
+void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost) {
+    int i = 1;
+    for (const std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.provider,
+                                 &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id, &e.user})
+        st.bindNoCopy(i++, *s);
+    st.bind(i++, static_cast<std::int64_t>(e.timestamp_ms));
+    for (auto v : {e.tokens.input, e.tokens.output, e.tokens.reasoning, e.tokens.cache_read, e.tokens.cache_write_5m,
+                   e.tokens.cache_write_1h})
+        st.bind(i++, static_cast<std::int64_t>(v));
+    bind_optional(st, i++, e.reported_cost_micros);
+    bind_optional(st, i++, cost.micros);
+    st.bind(i++, std::string(to_string(cost.origin)));
+    st.bindNoCopy(i++, e.dedup_group);
+    st.bind(i++, e.replay ? 1 : 0);
+}
+
+}  // namespace
+
+struct StoreWriter::Statements {
+    explicit Statements(SQLite::Database& db)
+        : tx(std::make_unique<SQLite::Transaction>(db)),
+          insert(db, kInsertSql),
+          merge(db, kMergeSql),
+          reprice(db, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?"),
+          replay_check(db, "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_group = ? AND id <> ? AND replay = 0)"),
+          supersede_self(db, "UPDATE events SET superseded = 1, revision = revision + 1 WHERE id = ? AND superseded = 0"),
+          supersede_replays(db, "UPDATE events SET superseded = 1, revision = revision + 1 "
+                                "WHERE dedup_group = ? AND id <> ? AND replay = 1 AND superseded = 0"),
+          save_cursor(db, R"sql(
+INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
+VALUES (?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
+  size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset,
+  head_hash = excluded.head_hash, tail_hash = excluded.tail_hash, state = excluded.state)sql") {}
+    std::unique_ptr<SQLite::Transaction> tx;
+    SQLite::Statement insert, merge, reprice, replay_check, supersede_self, supersede_replays, save_cursor;
+};
+
+StoreWriter::StoreWriter(Store& store) : store_(store) {
+    if (!store_.prices_) throw std::logic_error("StoreWriter used before Store::use_prices");
+    st_ = std::make_unique<Statements>(*store_.db_);
+}
+
+StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
+
+void StoreWriter::commit() {
+    st_->tx->commit();
+    st_->tx = std::make_unique<SQLite::Transaction>(*store_.db_);
+}
+
+void StoreWriter::add(const FileBatch& batch) {
+    const PriceBook& prices = *store_.prices_;
+    auto& s = *st_;
+    for (const auto& e : batch.events) {
+        const PricedCost cost = prices.evaluate(e);
+        bind_event(s.insert, e, cost);
+        const bool inserted = s.insert.exec() == 1;
+        s.insert.reset();
+        if (inserted) {
+            ++stats_.inserted;
+        } else {
+            bind_event(s.merge, e, cost);
+            if (s.merge.executeStep()) {
+                // A grown copy of a known call: price the merged counts.
+                ++stats_.updated;
+                const PricedCost merged = prices.evaluate(merged_from_row(s.merge));
+                s.merge.reset();
+                bind_optional(s.reprice, 1, merged.micros);
+                s.reprice.bind(2, std::string(to_string(merged.origin)));
+                s.reprice.bindNoCopy(3, e.id);
+                s.reprice.exec();
+                s.reprice.reset();
+            } else {
+                ++stats_.unchanged;
+            }
+            s.merge.reset();
+        }
+
+        if (!e.dedup_group.empty() && e.replay) {
+            s.replay_check.bind(1, e.dedup_group);
+            s.replay_check.bind(2, e.id);
+            s.replay_check.executeStep();
+            bool superseded = s.replay_check.getColumn(0).getInt() != 0;
+            s.replay_check.reset();
+            if (superseded) {
+                s.supersede_self.bind(1, e.id);
+                s.supersede_self.exec();
+                s.supersede_self.reset();
+            }
+            store_.has_replays_ = true;
+        } else if (!e.dedup_group.empty() && store_.has_replays_) {
+            s.supersede_replays.bind(1, e.dedup_group);
+            s.supersede_replays.bind(2, e.id);
+            s.supersede_replays.exec();
+            s.supersede_replays.reset();
+        }
+    }
+    if (batch.cursor) {
+        const FileCursor& c = *batch.cursor;
+        s.save_cursor.bind(1, batch.source);
+        s.save_cursor.bind(2, batch.path.string());
+        s.save_cursor.bind(3, static_cast<std::int64_t>(c.stat.device));
+        s.save_cursor.bind(4, static_cast<std::int64_t>(c.stat.inode));
+        s.save_cursor.bind(5, static_cast<std::int64_t>(c.stat.size));
+        s.save_cursor.bind(6, static_cast<std::int64_t>(c.stat.mtime_ns));
+        s.save_cursor.bind(7, static_cast<std::int64_t>(c.offset));
+        s.save_cursor.bind(8, static_cast<std::int64_t>(c.head_hash));
+        s.save_cursor.bind(9, static_cast<std::int64_t>(c.tail_hash));
+        s.save_cursor.bind(10, c.state);
+        s.save_cursor.exec();
+        s.save_cursor.reset();
+    }
+}
+
+}  // namespace usage

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One entry point for newcomers and CI on Debian 12:
+#   ./quickstart.sh          install what is missing, build, scan this machine, print the summary
+#   ./quickstart.sh test     install what is missing, build, run the whole test suite
+#   ./quickstart.sh test --sanitize   the same in an ASan+UBSan build (build-asan/)
+# Idempotent: packages are installed only when missing, builds are incremental.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode="${1:-run}"
+sanitize=0
+[ "${2:-}" = "--sanitize" ] && sanitize=1
+
+packages=(
+  build-essential cmake ninja-build pkg-config ca-certificates tzdata
+  libcurl4-openssl-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
+  libboost-dev doctest-dev libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
+  libhowardhinnant-date-dev
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  local dir="$1"; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j "$(nproc)"
+}
+
+install_missing
+case "$mode" in
+  run)
+    build build
+    ./build/agent/usage-agent sync --once
+    ./build/agent/usage-agent report summary --no-scan
+    ;;
+  test)
+    if [ "$sanitize" = 1 ]; then
+      build build-asan -DUSAGE_SANITIZE=ON -DUSAGE_BUILD_BENCH=OFF
+      cd build-asan
+    else
+      build build
+      cd build
+    fi
+    ctest --output-on-failure -j "$(nproc)" --timeout 600
+    ;;
+  *)
+    echo "usage: $0 [run | test [--sanitize]]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,136 @@
+#include "test_support.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    std::random_device rd;
+    path_ = fs::temp_directory_path() /
+            ("usage-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+    fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+void write_file(const fs::path& path, const std::string& content) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void append_file(const fs::path& path, const std::string& content) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << content;
+    if (!out) throw std::runtime_error("cannot append " + path.string());
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+fs::path source_dir() { return USAGE_SOURCE_DIR; }
+
+std::optional<fs::path> shared_dir() {
+    fs::path p = USAGE_SHARED_DIR;
+    std::error_code ec;
+    if (fs::is_directory(p / "fixtures", ec)) return p;
+    return std::nullopt;
+}
+
+namespace {
+
+std::string drain(int fd) {
+    std::string out;
+    std::array<char, 65536> buf{};
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n <= 0) break;
+        out.append(buf.data(), static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+}  // namespace
+
+RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    int out_pipe[2], err_pipe[2];
+    if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    if (!env.contains("PATH")) env_strings.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argv_strings{USAGE_AGENT_BIN};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out_pipe[1], 1);
+        ::dup2(err_pipe[1], 2);
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        ::close(out_pipe[1]);
+        ::close(err_pipe[1]);
+        int devnull = ::open("/dev/null", O_RDONLY);
+        ::dup2(devnull, 0);
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    RunResult r;
+    std::thread err_reader([&] { r.err = drain(err_pipe[0]); });
+    r.out = drain(out_pipe[0]);
+    err_reader.join();
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+AgentHome::AgentHome() {
+    fs::create_directories(dir / "home");
+    env["HOME"] = (dir / "home").string();
+    env["USAGE_AGENT_STATE_DIR"] = (dir / "state").string();
+    env["TZ"] = "UTC";
+    env["USER"] = "tester";
+}
+
+RunResult AgentHome::run(std::vector<std::string> args) const { return run_agent(args, env); }
+
+nlohmann::json AgentHome::report(const std::string& view, std::vector<std::string> extra, bool scan) const {
+    std::vector<std::string> args{"report", view, "--json", "--tz", "UTC"};
+    if (!scan) args.push_back("--no-scan");
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = run(args);
+    if (r.exit_code != 0) throw std::runtime_error("report failed (" + std::to_string(r.exit_code) + "): " + r.err);
+    return nlohmann::json::parse(r.out);
+}
+
+}  // namespace testing

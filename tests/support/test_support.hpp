@@ -1,0 +1,56 @@
+// Test helpers: temporary directories, file writing, and running the real
+// usage-agent binary with a controlled environment.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace testing {
+
+/// A fresh directory under $TMPDIR, removed on destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+private:
+    std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& path, const std::string& content);
+void append_file(const std::filesystem::path& path, const std::string& content);
+std::string read_file(const std::filesystem::path& path);
+
+/// Project fixtures: <source>/tests/fixtures or tests/fixtures.
+std::filesystem::path source_dir();
+/// ../shared next to the checkout, or nullopt when absent (tests skip).
+std::optional<std::filesystem::path> shared_dir();
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Run usage-agent with exactly `env` as its environment (plus PATH).
+RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+
+/// A HOME + state dir pair for driving the binary.
+struct AgentHome {
+    TempDir dir;
+    std::map<std::string, std::string> env;
+    AgentHome();
+    RunResult run(std::vector<std::string> args) const;
+    /// `report VIEW --json` parsed (adds --no-scan unless scan is true).
+    nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
+};
+
+}  // namespace testing

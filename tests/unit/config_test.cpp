@@ -1,0 +1,63 @@
+// Config: defaults, every key, and errors that name file, line and key.
+#include <doctest/doctest.h>
+
+#include "test_support.hpp"
+#include "usage/config.hpp"
+
+TEST_CASE("config: full document parses") {
+    auto c = usage::parse_config(R"(machine_name: laptop
+user: alice
+sources:
+  claude-code:
+    enabled: false
+    paths: [/mnt/c/Users/alice/.claude]
+pricing:
+  overrides:
+    my-model: {input: 1.5, output: 6}
+sync:
+  endpoint: https://usage.example.com
+  batch_size: 250
+  interval: 60
+  insecure_skip_verify: true
+)",
+                                 "config.yaml");
+    CHECK(c.machine_name == "laptop");
+    CHECK(c.user == "alice");
+    CHECK_FALSE(c.source("claude-code").enabled);
+    REQUIRE(c.source("claude-code").paths.size() == 1);
+    REQUIRE(c.price_overrides.size() == 1);
+    CHECK(c.price_overrides[0].model == "my-model");
+    CHECK(c.price_overrides[0].base.input == 1.5);
+    CHECK(c.price_overrides[0].base.cache_read == 1.5);
+    CHECK(c.sync.batch_size == 250);
+    CHECK(c.sync.interval_seconds == 60);
+    CHECK(c.sync.insecure_skip_verify);
+}
+
+TEST_CASE("config: unknown key and wrong type name the file, line and key") {
+    CHECK_THROWS_WITH_AS(usage::parse_config("user: bob\nsync:\n  endpont: x\n", "/etc/c.yaml"),
+                         doctest::Contains("/etc/c.yaml:3: unknown key 'sync.endpont'"), usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sync:\n  batch_size: lots\n", "c.yaml"),
+                         doctest::Contains("c.yaml:2: 'sync.batch_size' must be an integer"), usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sources:\n  claude-code:\n    enabled: maybe\n", "c.yaml"),
+                         doctest::Contains("c.yaml:3: 'sources.claude-code.enabled' must be true or false"),
+                         usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sources:\n  notatool: {}\n", "c.yaml"),
+                         doctest::Contains("c.yaml:2: unknown source 'sources.notatool'"), usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("pricing:\n  overrides:\n    m: {input: 1}\n", "c.yaml"),
+                         doctest::Contains("needs at least input and output"), usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("user: [unclosed\n", "c.yaml"), doctest::Contains("c.yaml:"),
+                         usage::ConfigError);
+}
+
+TEST_CASE("config: a missing file gives defaults; the default text is itself valid") {
+    testing::TempDir dir;
+    usage::Environment env({{"HOME", dir.path().string()}, {"USER", "carol"}});
+    auto c = usage::load_config(dir / "none.yaml", env);
+    CHECK_FALSE(c.loaded);
+    CHECK(c.user == "carol");
+    CHECK_FALSE(c.machine_name.empty());
+    CHECK(c.source("claude-code").enabled);
+    CHECK_NOTHROW(usage::parse_config(usage::default_config_text(), "default"));
+    CHECK(usage::default_config_path(env) == dir.path() / ".config" / "usage-agent" / "config.yaml");
+}

@@ -1,0 +1,185 @@
+// Pricing: cost arithmetic, long-context tiers, 1-hour writes, precedence,
+// unpriced models, id normalisation and the LiteLLM loader.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "test_support.hpp"
+#include "usage/pricing.hpp"
+
+using usage::ModelPrice;
+using usage::TokenCounts;
+
+namespace {
+ModelPrice sonnet_like() {
+    ModelPrice p;
+    p.model = "test-sonnet";
+    p.base = {3.0, 15.0, 0.3, 3.75, 6.0};
+    p.tier_threshold = 200000;
+    p.tier = {6.0, 22.5, 0.6, 7.5, 12.0};
+    return p;
+}
+}  // namespace
+
+TEST_CASE("cost: tokens x USD per million = micro-dollars, every class") {
+    TokenCounts t{1000, 2000, 0, 10000, 4000, 1000};
+    // 1000*3 + 2000*15 + 10000*0.3 + 4000*3.75 + 1000*6 = 3000+30000+3000+15000+6000
+    CHECK(usage::cost_micros(sonnet_like(), t) == 57000);
+}
+
+TEST_CASE("cost: a prompt above the tier threshold bills EVERY class at the tier rate") {
+    TokenCounts below{100000, 1000, 0, 99000, 1000, 0};  // prompt 200,000: not above
+    CHECK(usage::cost_micros(sonnet_like(), below) == 100000 * 3 + 1000 * 15 + 99000 * 0.3 + 1000 * 3.75);
+    TokenCounts above{100001, 1000, 0, 99000, 1000, 0};  // prompt 200,001
+    CHECK(usage::cost_micros(sonnet_like(), above) == 100001 * 6 + 1000 * 22.5 + 99000 * 0.6 + 1000 * 7.5);
+}
+
+TEST_CASE("cost: 1-hour writes at the 1h rate, 2x input when absent") {
+    ModelPrice p = sonnet_like();
+    TokenCounts t{0, 0, 0, 0, 0, 100000};
+    CHECK(usage::cost_micros(p, t) == 600000);
+    p.base.cache_write_1h.reset();
+    CHECK(usage::cost_micros(p, t) == 600000);  // 2 x 3.0
+    p.base.input = 5.0;
+    CHECK(usage::cost_micros(p, t) == 1000000);
+    // Above the tier threshold the tier's own 1h rate applies.
+    TokenCounts big{0, 0, 0, 0, 0, 1000000};
+    CHECK(usage::cost_micros(p, big) == 12000000);
+}
+
+TEST_CASE("normalisation: exact first, then documented wrappers, never substrings") {
+    auto ids = usage::normalised_model_ids("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    REQUIRE(ids.size() >= 3);
+    CHECK(ids[0] == "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    CHECK(std::find(ids.begin(), ids.end(), "anthropic.claude-sonnet-4-5-20250929-v1:0") != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), "claude-sonnet-4-5-20250929") != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), "claude-sonnet-4-5") != ids.end());
+
+    auto vertex = usage::normalised_model_ids("claude-opus-4-1@20250805");
+    CHECK(std::find(vertex.begin(), vertex.end(), "claude-opus-4-1-20250805") != vertex.end());
+    CHECK(std::find(vertex.begin(), vertex.end(), "claude-opus-4-1") != vertex.end());
+
+    auto routed = usage::normalised_model_ids("openrouter/anthropic/claude-haiku-4-5");
+    CHECK(std::find(routed.begin(), routed.end(), "claude-haiku-4-5") != routed.end());
+
+    auto dated = usage::normalised_model_ids("gpt-4o-2024-08-06");
+    CHECK(dated.back() == "gpt-4o");
+
+    // Nothing shorter than the model itself is ever tried.
+    for (const auto& id : usage::normalised_model_ids("claude-sonnet-4-5")) CHECK(id == "claude-sonnet-4-5");
+}
+
+TEST_CASE("PriceBook: built-in table resolves the ids users see") {
+    usage::PriceBook book;
+    for (const char* m : {"claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514", "claude-opus-4-1-20250805",
+                          "claude-haiku-4-5-20251001", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "gpt-5",
+                          "gpt-5-codex", "gemini-2.5-pro", "anthropic/claude-sonnet-4-5"}) {
+        INFO(m);
+        CHECK(book.resolve(m).has_value());
+    }
+    auto direct = book.resolve("claude-sonnet-4-5-20250929");
+    REQUIRE(direct);
+    CHECK(direct->price.base.input == doctest::Approx(3.0));
+    CHECK(direct->price.base.output == doctest::Approx(15.0));
+    // Regional Bedrock ids carry their own (premium) price, matched exactly.
+    auto bedrock = book.resolve("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    REQUIRE(bedrock);
+    CHECK(bedrock->matched_id == "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    CHECK(bedrock->price.base.input == doctest::Approx(3.3));
+    CHECK_FALSE(book.resolve("totally-unknown-model").has_value());
+    CHECK_FALSE(book.resolve("sonnet").has_value());  // no substring guessing
+}
+
+TEST_CASE("PriceBook precedence: override > reported > estimate > unpriced") {
+    usage::PriceBook book;
+    usage::UsageEvent e;
+    e.model = "claude-sonnet-4-5-20250929";
+    e.tokens = {100000, 0, 0, 0, 0, 0};
+
+    book.price(e);
+    CHECK(e.cost_origin == usage::CostOrigin::estimated);
+    CHECK(e.cost_micros == 300000);
+
+    e.reported_cost_micros = 1234567;
+    book.price(e);
+    CHECK(e.cost_origin == usage::CostOrigin::reported);
+    CHECK(e.cost_micros == 1234567);
+
+    ModelPrice o;
+    o.model = "claude-sonnet-4-5";
+    o.base = {1.0, 1.0, 1.0, 1.0, std::nullopt};
+    book.set_overrides({o});
+    book.price(e);
+    CHECK(e.cost_origin == usage::CostOrigin::override_price);
+    CHECK(e.cost_micros == 100000);
+
+    usage::UsageEvent unknown;
+    unknown.model = "my-private-model";
+    unknown.tokens.input = 5;
+    book.price(unknown);
+    CHECK(unknown.cost_origin == usage::CostOrigin::unpriced);
+    CHECK_FALSE(unknown.cost_micros.has_value());
+}
+
+TEST_CASE("PriceBook fingerprint changes with any layer") {
+    usage::PriceBook a, b;
+    CHECK(a.fingerprint() == b.fingerprint());
+    ModelPrice o;
+    o.model = "x";
+    o.base = {1, 2, 3, 4, std::nullopt};
+    b.set_overrides({o});
+    CHECK(a.fingerprint() != b.fingerprint());
+}
+
+TEST_CASE("LiteLLM loader: skips non-models, converts per token, sanity-checks 1h writes, reads tiers") {
+    const std::string doc = R"({
+      "sample_spec": {"max_tokens": "set to max"},
+      "m-plain": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "litellm_provider": "anthropic",
+                  "cache_read_input_token_cost": 3e-07, "cache_creation_input_token_cost": 3.75e-06,
+                  "cache_creation_input_token_cost_above_1hr": 6e-06,
+                  "input_cost_per_token_above_200k_tokens": 6e-06, "output_cost_per_token_above_200k_tokens": 2.25e-05},
+      "m-bad-1h": {"input_cost_per_token": 2.5e-07, "output_cost_per_token": 1.25e-06,
+                   "cache_creation_input_token_cost_above_1hr": 6e-06},
+      "image-only": {"output_cost_per_image": 0.04}
+    })";
+    auto prices = usage::parse_litellm_prices(doc);
+    REQUIRE(prices.size() == 2);
+    const auto& plain = prices[0].model == "m-plain" ? prices[0] : prices[1];
+    const auto& bad = prices[0].model == "m-plain" ? prices[1] : prices[0];
+    CHECK(plain.base.input == 3.0);
+    CHECK(plain.base.output == 15.0);
+    CHECK(plain.base.cache_read == 0.3);
+    CHECK(plain.base.cache_write_5m == 3.75);
+    CHECK(plain.base.cache_write_1h == 6.0);
+    CHECK(plain.provider == "anthropic");
+    CHECK(plain.tier_threshold == 200000);
+    CHECK(plain.tier.input == 6.0);
+    CHECK(plain.tier.output == 22.5);
+    CHECK(plain.tier.cache_read == 0.3);  // not given for the tier: base rate
+    CHECK_FALSE(bad.base.cache_write_1h.has_value());  // 24x input is a data error
+    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices("{nope"), doctest::Contains("not valid JSON"),
+                         std::runtime_error);
+}
+
+TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent)") {
+    auto shared = testing::shared_dir();
+    if (!shared) {
+        MESSAGE("../shared not present: skipped");
+        return;
+    }
+    auto prices = usage::parse_litellm_prices(testing::read_file(*shared / "data" / "litellm_prices.json"));
+    CHECK(prices.size() > 1000);
+    usage::PriceBook book;
+    book.set_price_file(prices);
+    auto r = book.resolve("claude-sonnet-4-5-20250929");
+    REQUIRE(r);
+    CHECK(r->source == usage::PriceSource::price_file);
+    CHECK(r->price.base.input == 3.0);
+    CHECK(r->price.base.cache_write_1h == 6.0);
+    CHECK(r->price.tier_threshold == 200000);
+    auto gpt = book.resolve("gpt-5.1-codex");
+    REQUIRE(gpt);
+    CHECK(gpt->price.base.input == 1.25);
+    CHECK(gpt->price.base.cache_read == 0.125);
+}
