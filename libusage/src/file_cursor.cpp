@@ -13,14 +13,19 @@
 namespace usage {
 namespace {
 
-// FNV-1a: small, stable across builds and platforms, good enough to notice a
-// rewritten file (not a security boundary).
+// A word-at-a-time multiply-xor hash: stable across builds and platforms,
+// good enough to notice a rewritten file (not a security boundary), and
+// 8x fewer steps than byte-wise FNV on the 8 KiB hashed per file.
 std::uint64_t fnv1a(const unsigned char* p, std::size_t n) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (std::size_t i = 0; i < n; ++i) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
+    std::uint64_t h = 1469598103934665603ULL ^ n;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w = 0;
+        for (int b = 0; b < 8; ++b) w |= static_cast<std::uint64_t>(p[i + b]) << (8 * b);  // little-endian load
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
     }
+    for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
     return h;
 }
 

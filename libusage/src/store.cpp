@@ -70,7 +70,8 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
         db_->exec("PRAGMA cache_size=-65536");
         migrate();
         if (!meta("machine_id")) set_meta("machine_id", new_uuid_v4());
-        has_replays_ = db_->execAndGet("SELECT EXISTS (SELECT 1 FROM events WHERE replay = 1)").getInt() != 0;
+        // Kept in meta: scanning events for it would cost every warm run.
+        has_replays_ = meta("has_replays").has_value();
     } catch (const SQLite::Exception& e) {
         throw std::runtime_error(path_.string() + ": " + e.what());
     }

@@ -36,7 +36,6 @@ CREATE TABLE events (
   revision INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX events_ts ON events (ts_ms);
-CREATE INDEX events_group ON events (dedup_group);
 CREATE TABLE cursors (
   source TEXT NOT NULL,
   path TEXT NOT NULL,

@@ -91,10 +91,11 @@ struct StoreWriter::Statements {
           insert(db, kInsertSql),
           merge(db, kMergeSql),
           reprice(db, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?"),
-          replay_check(db, "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_group = ? AND id <> ? AND replay = 0)"),
+          replay_check(db, "SELECT EXISTS (SELECT 1 FROM events WHERE id >= ?1 AND id < ?2 AND id <> ?3 "
+                              "AND replay = 0)"),
           supersede_self(db, "UPDATE events SET superseded = 1, revision = revision + 1 WHERE id = ? AND superseded = 0"),
           supersede_replays(db, "UPDATE events SET superseded = 1, revision = revision + 1 "
-                                "WHERE dedup_group = ? AND id <> ? AND replay = 1 AND superseded = 0"),
+                                "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0"),
           save_cursor(db, R"sql(
 INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
 VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -145,9 +146,14 @@ void StoreWriter::add(const FileBatch& batch) {
             s.merge.reset();
         }
 
-        if (!e.dedup_group.empty() && e.replay) {
-            s.replay_check.bind(1, e.dedup_group);
-            s.replay_check.bind(2, e.id);
+        if (e.dedup_group.empty()) continue;
+        // The group's members are the ids in [group, group_end): see event.hpp.
+        std::string group_end = e.dedup_group;
+        group_end.back() = static_cast<char>(group_end.back() + 1);
+        if (e.replay) {
+            s.replay_check.bindNoCopy(1, e.dedup_group);
+            s.replay_check.bindNoCopy(2, group_end);
+            s.replay_check.bindNoCopy(3, e.id);
             s.replay_check.executeStep();
             bool superseded = s.replay_check.getColumn(0).getInt() != 0;
             s.replay_check.reset();
@@ -156,10 +162,14 @@ void StoreWriter::add(const FileBatch& batch) {
                 s.supersede_self.exec();
                 s.supersede_self.reset();
             }
-            store_.has_replays_ = true;
-        } else if (!e.dedup_group.empty() && store_.has_replays_) {
-            s.supersede_replays.bind(1, e.dedup_group);
-            s.supersede_replays.bind(2, e.id);
+            if (!store_.has_replays_) {
+                store_.has_replays_ = true;
+                store_.set_meta("has_replays", "1");
+            }
+        } else if (store_.has_replays_) {
+            s.supersede_replays.bindNoCopy(1, e.dedup_group);
+            s.supersede_replays.bindNoCopy(2, group_end);
+            s.supersede_replays.bindNoCopy(3, e.id);
             s.supersede_replays.exec();
             s.supersede_replays.reset();
         }

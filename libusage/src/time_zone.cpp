@@ -6,6 +6,7 @@
 #include <date/tz.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -82,6 +83,15 @@ date::local_days parse_date(const std::string& text, const char* what) {
 void validate_time_zone(const std::string& tz) { (void)detail::zone(tz); }
 
 std::string local_time_zone() {
+    // TZ wins, as for every other program (":Europe/Berlin" form included).
+    if (const char* tz = std::getenv("TZ"); tz && *tz) {
+        std::string name = tz[0] == ':' ? tz + 1 : tz;
+        try {
+            return std::string(date::locate_zone(name)->name());
+        } catch (const std::exception&) {
+            // Not an IANA name (e.g. a POSIX rule string): fall back to the system zone.
+        }
+    }
     try {
         return std::string(date::current_zone()->name());
     } catch (const std::exception&) {

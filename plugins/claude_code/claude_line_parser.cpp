@@ -149,9 +149,10 @@ LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, 
 
     out = UsageEvent{};
     out.source = "claude-code";
-    out.id.reserve(16 + r.msg_id.size() + r.request_id.size());
-    out.id.append("claude-code:").append(r.msg_id).append(":").append(r.request_id);
-    out.dedup_group.assign(r.msg_id);
+    out.dedup_group.reserve(14 + r.msg_id.size());
+    out.dedup_group.append("claude-code:").append(r.msg_id).append(":");
+    out.id.reserve(out.dedup_group.size() + r.request_id.size());
+    out.id.append(out.dedup_group).append(r.request_id);
     out.replay = r.sidechain;
     out.tokens = t;
     out.model.assign(r.model);

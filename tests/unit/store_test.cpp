@@ -79,12 +79,12 @@ TEST_CASE("store: a replay is superseded by the real call of the same group, in 
         usage::Store store(dir.path());
         store.use_prices(prices);
         auto real = event("msg:reqA", 100, 10);
-        real.dedup_group = "msg";
+        real.dedup_group = "test:msg:";
         auto replay = event("msg:reqB", 100, 10);
-        replay.dedup_group = "msg";
+        replay.dedup_group = "test:msg:";
         replay.replay = true;
         auto other = event("other:reqC", 1, 1);
-        other.dedup_group = "other";
+        other.dedup_group = "test:other:";
         other.replay = true;  // a sidechain call of its own: stays
         if (replay_first) {
             store.apply({batch({replay, other})});

@@ -65,7 +65,9 @@ struct UsageEvent {
 
     /// Replay handling: an event flagged `replay` (e.g. a Claude sidechain
     /// line) is superseded by a non-replay event of the same `dedup_group`
-    /// that has a different id.
+    /// that has a different id. When set, `dedup_group` MUST be a prefix of
+    /// `id` (e.g. `claude-code:<message.id>:`), so the store finds a group's
+    /// members through the primary key instead of maintaining another index.
     std::string dedup_group;
     bool replay = false;
 

@@ -178,7 +178,7 @@ TEST_CASE("claude: scan yields one merged event per message.id + requestId") {
     CHECK(a->timestamp_ms == 1756860439293);  // earliest copy: 2025-09-03T00:47:19.293Z
     REQUIRE(a->reported_cost_micros.has_value());
     CHECK(*a->reported_cost_micros == 12300);  // costUSD 0.0123
-    CHECK(a->dedup_group == "msg_01A");
+    CHECK(a->dedup_group == "claude-code:msg_01A:");
     CHECK_FALSE(a->replay);
 
     const auto* b = find_event(r, "claude-code:msg_bdrk_x:");  // empty requestId part
@@ -290,7 +290,7 @@ TEST_CASE("claude: subagent events carry the parent session and sidechain lines 
     CHECK(e.session_id == kSession);  // the flat file's lines carry the parent's sessionId
     CHECK(e.parent_session_id == kSession);
     CHECK(e.replay);  // superseded in the store only if a non-sidechain twin exists
-    CHECK(e.dedup_group == "msg_sub");
+    CHECK(e.dedup_group == "claude-code:msg_sub:");
 
     // Nested file without sessionId on the line: the session folder above subagents/.
     const fs::path nested = tmp / "p/sess-1/subagents/agent-a1.jsonl";
