@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 #include <algorithm>
@@ -60,30 +60,56 @@ private:
 
 // Substring search on the hot path. glibc's memmem is a general two-way
 // search; transcripts are mostly JSON text where the needle's quote bytes are
-// everywhere, so we filter 16 positions at a time on two inner needle bytes
-// (SIMD "generic substring search", W. Mula) and verify candidates.
+// everywhere, so we filter many positions at a time on two inner needle bytes
+// (SIMD "generic substring search", W. Mula) and verify candidates. AVX2 is
+// chosen at run time where the CPU has it; SSE2 is the x86-64 baseline.
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) const char* find_needle_avx2(const char* hay, std::size_t n, std::string_view needle) {
+    const std::size_t m = needle.size(), a = 1, b = m - 2;
+    const __m256i va = _mm256_set1_epi8(needle[a]);
+    const __m256i vb = _mm256_set1_epi8(needle[b]);
+    std::size_t i = 0;
+    for (; i + 32 + m <= n; i += 32) {
+        __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + a));
+        __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + b));
+        auto mask = static_cast<unsigned>(
+            _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(ca, va), _mm256_cmpeq_epi8(cb, vb))));
+        while (mask) {
+            unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+            if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
+            mask &= mask - 1;
+        }
+    }
+    return static_cast<const char*>(::memmem(hay + i, n - i, needle.data(), m));
+}
+
+const char* find_needle_sse2(const char* hay, std::size_t n, std::string_view needle) {
+    const std::size_t m = needle.size(), a = 1, b = m - 2;
+    const __m128i va = _mm_set1_epi8(needle[a]);
+    const __m128i vb = _mm_set1_epi8(needle[b]);
+    std::size_t i = 0;
+    for (; i + 16 + m <= n; i += 16) {
+        __m128i ca = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
+        __m128i cb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
+        while (mask) {
+            unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+            if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
+            mask &= mask - 1;
+        }
+    }
+    return static_cast<const char*>(::memmem(hay + i, n - i, needle.data(), m));
+}
+#endif
+
 const char* find_needle(const char* hay, std::size_t n, std::string_view needle) {
     const std::size_t m = needle.size();
     if (m == 0) return hay;
     if (n < m) return nullptr;
-#if defined(__SSE2__)
+#if defined(__x86_64__)
     if (m >= 4) {
-        const std::size_t a = 1, b = m - 2;  // inner bytes: rarer than the quotes
-        const __m128i va = _mm_set1_epi8(needle[a]);
-        const __m128i vb = _mm_set1_epi8(needle[b]);
-        std::size_t i = 0;
-        for (; i + 16 + m <= n; i += 16) {
-            __m128i ca = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
-            __m128i cb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
-            auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
-            while (mask) {
-                unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-                if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
-                mask &= mask - 1;
-            }
-        }
-        auto* rest = static_cast<const char*>(::memmem(hay + i, n - i, needle.data(), m));
-        return rest;
+        static const bool avx2 = __builtin_cpu_supports("avx2");
+        return avx2 ? find_needle_avx2(hay, n, needle) : find_needle_sse2(hay, n, needle);
     }
 #endif
     return static_cast<const char*>(::memmem(hay, n, needle.data(), m));

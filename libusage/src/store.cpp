@@ -3,8 +3,10 @@
 #include "usage/store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
@@ -56,6 +58,11 @@ std::filesystem::path default_state_dir(const Environment& env) {
 }
 
 Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
+    // SQLite's memory statistics take a global mutex on every allocation;
+    // we never read them. Only effective before SQLite initialises, so a
+    // host program that already uses SQLite keeps its own settings.
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error(dir.string() + ": cannot create state dir: " + ec.message());

@@ -1,9 +1,14 @@
 #include "test_support.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <fstream>
@@ -125,12 +130,65 @@ AgentHome::AgentHome() {
 RunResult AgentHome::run(std::vector<std::string> args) const { return run_agent(args, env); }
 
 nlohmann::json AgentHome::report(const std::string& view, std::vector<std::string> extra, bool scan) const {
-    std::vector<std::string> args{"report", view, "--json", "--tz", "UTC"};
+    std::vector<std::string> args{"report", view, "--json"};
+    if (std::find(extra.begin(), extra.end(), "--tz") == extra.end()) args.insert(args.end(), {"--tz", "UTC"});
     if (!scan) args.push_back("--no-scan");
     args.insert(args.end(), extra.begin(), extra.end());
     RunResult r = run(args);
     if (r.exit_code != 0) throw std::runtime_error("report failed (" + std::to_string(r.exit_code) + "): " + r.err);
     return nlohmann::json::parse(r.out);
+}
+
+LoopbackHttpServer::LoopbackHttpServer(int status, std::string body) : status_(status), body_(std::move(body)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_, 8) != 0)
+        throw std::runtime_error("cannot listen on 127.0.0.1");
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+}
+
+LoopbackHttpServer::~LoopbackHttpServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(listen_fd_);
+}
+
+std::string LoopbackHttpServer::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+void LoopbackHttpServer::serve() {
+    while (!stop_) {
+        pollfd p{listen_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        std::string request;
+        char buf[4096];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+            ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            request.append(buf, static_cast<std::size_t>(n));
+        }
+        ++requests_;
+        std::string response = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\n" +
+                               "Content-Length: " + std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" +
+                               body_;
+        std::size_t sent = 0;
+        while (sent < response.size()) {
+            ssize_t n = ::send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+    }
 }
 
 }  // namespace testing

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <filesystem>
+#include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace testing {
@@ -51,6 +53,28 @@ struct AgentHome {
     RunResult run(std::vector<std::string> args) const;
     /// `report VIEW --json` parsed (adds --no-scan unless scan is true).
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
+};
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) answering every
+/// request with the same status and body, until destroyed.
+class LoopbackHttpServer {
+public:
+    LoopbackHttpServer(int status, std::string body);
+    ~LoopbackHttpServer();
+    LoopbackHttpServer(const LoopbackHttpServer&) = delete;
+    LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
+    [[nodiscard]] std::string url(const std::string& path) const;
+    [[nodiscard]] int requests() const { return requests_; }
+
+private:
+    int listen_fd_ = -1;
+    int port_ = 0;
+    int status_;
+    std::string body_;
+    std::atomic<int> requests_{0};
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+    void serve();
 };
 
 }  // namespace testing
