@@ -1,13 +1,12 @@
 // todays_cost: print what AI coding assistants cost today on this machine,
 // using libusage directly (scan every source into the default store, query).
+#include <chrono>
+#include <cstdio>
+#include <exception>
 #include <usage/analytics.hpp>
 #include <usage/config.hpp>
 #include <usage/store.hpp>
 #include <usage/sync_engine.hpp>
-
-#include <chrono>
-#include <cstdio>
-#include <exception>
 
 int main() try {
     auto env = usage::Environment::from_process();
@@ -20,8 +19,9 @@ int main() try {
 
     usage::Query q;
     q.tz = usage::local_time_zone();
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     q.range = usage::resolve_range("today", "", "", q.tz, now);
     auto report = usage::run_query(store, q);
     std::printf("today: %lld events, %lld tokens, $%.2f", static_cast<long long>(report.totals.events),

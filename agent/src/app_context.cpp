@@ -6,8 +6,8 @@ namespace agent {
 
 AppContext::AppContext(const GlobalOptions& options) : env_(usage::Environment::from_process()) {
     state_dir_ = options.state_dir.empty() ? usage::default_state_dir(env_) : std::filesystem::path(options.state_dir);
-    config_path_ = options.config_path.empty() ? usage::default_config_path(env_)
-                                               : std::filesystem::path(options.config_path);
+    config_path_ =
+        options.config_path.empty() ? usage::default_config_path(env_) : std::filesystem::path(options.config_path);
     if (!options.config_path.empty() && !std::filesystem::exists(config_path_))
         throw usage::ConfigError(config_path_.string() + ": no such config file");
     config_ = usage::load_config(config_path_, env_);

@@ -81,8 +81,9 @@ void PricesCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("prices", "Show the price used for a model and where it came from");
     cmd->add_option("model", model, "Model id as the tool wrote it (omit to list the models in your store)");
     cmd->add_flag("--json", json, "JSON output");
-    cmd->footer("Prices: config overrides > stored price file (`prices update`) > built-in table.\n"
-                "A cost reported by the tool itself wins over estimates, not over overrides.");
+    cmd->footer(
+        "Prices: config overrides > stored price file (`prices update`) > built-in table.\n"
+        "A cost reported by the tool itself wins over estimates, not over overrides.");
     update = cmd->add_subcommand("update", "Load a LiteLLM-format price file and use it from now on");
     update->add_option("--from", update_from, "File path or http(s) URL of model_prices_and_context_window.json")
         ->required();
@@ -93,9 +94,9 @@ int PricesCommand::run(AppContext& ctx) const {
         auto models = usage::parse_litellm_prices(read_source(update_from));
         StoredPrices stored;
         stored.origin = update_from;
-        stored.updated = usage::format_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count());
+        stored.updated = usage::format_utc_ms(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
         stored.models = std::move(models);
         save_price_file(ctx.state_dir(), stored);
         std::cout << "stored " << with_commas(static_cast<std::int64_t>(stored.models.size())) << " model prices from "
@@ -123,8 +124,10 @@ int PricesCommand::run(AppContext& ctx) const {
                       << "\n";
         }
     }
-    if (json) std::cout << list.dump(2) << "\n";
-    else if (report.rows.empty()) std::cout << "no models in the store yet; run `usage-agent sync --once`\n";
+    if (json)
+        std::cout << list.dump(2) << "\n";
+    else if (report.rows.empty())
+        std::cout << "no models in the store yet; run `usage-agent sync --once`\n";
     return 0;
 }
 

@@ -15,15 +15,14 @@ struct ViewSpec {
 };
 
 constexpr ViewSpec kViews[] = {
-    {"summary", usage::GroupBy::source}, {"daily", usage::GroupBy::day},       {"weekly", usage::GroupBy::week},
-    {"monthly", usage::GroupBy::month},  {"hourly", usage::GroupBy::hour},     {"sessions", usage::GroupBy::session},
-    {"models", usage::GroupBy::model},   {"sources", usage::GroupBy::source},  {"projects", usage::GroupBy::project},
+    {"summary", usage::GroupBy::source},   {"daily", usage::GroupBy::day},      {"weekly", usage::GroupBy::week},
+    {"monthly", usage::GroupBy::month},    {"hourly", usage::GroupBy::hour},    {"sessions", usage::GroupBy::session},
+    {"models", usage::GroupBy::model},     {"sources", usage::GroupBy::source}, {"projects", usage::GroupBy::project},
     {"machines", usage::GroupBy::machine}, {"users", usage::GroupBy::user},
 };
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -49,8 +48,9 @@ void ReportCommand::setup(CLI::App& app) {
     cmd->add_option("--limit", limit, "At most this many rows");
     cmd->add_flag("--full", full, "Add per-model and per-token-type breakdowns");
     cmd->add_flag("--no-scan", no_scan, "Do not scan for new transcripts first");
-    cmd->footer("Runs the incremental scan first (unless --no-scan), so a report is always current.\n"
-                "Costs marked * exclude events whose model has no known price.");
+    cmd->footer(
+        "Runs the incremental scan first (unless --no-scan), so a report is always current.\n"
+        "Costs marked * exclude events whose model has no known price.");
 }
 
 int ReportCommand::run(AppContext& ctx) const {

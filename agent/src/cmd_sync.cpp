@@ -12,8 +12,9 @@ namespace agent {
 
 void SyncCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("sync", "Scan transcripts of every enabled source into the local store");
-    cmd->footer("Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
-                "message id, so running it again never double counts.");
+    cmd->footer(
+        "Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
+        "message id, so running it again never double counts.");
     cmd->add_flag("--once", once, "Run one scan and exit (the default; the background service is `run`)");
     cmd->add_flag("--no-push", no_push, "Do not push to the sync endpoint after scanning");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");

@@ -46,8 +46,7 @@ std::string http_get(const std::string& url, std::size_t max_bytes) {
     curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "usage-agent/" USAGE_AGENT_VERSION);
     CURLcode rc = curl_easy_perform(curl.get());
     if (sink.too_big) throw std::runtime_error(url + ": response larger than " + std::to_string(max_bytes) + " bytes");
-    if (rc != CURLE_OK)
-        throw std::runtime_error(url + ": " + (error[0] ? std::string(error) : curl_easy_strerror(rc)));
+    if (rc != CURLE_OK) throw std::runtime_error(url + ": " + (error[0] ? std::string(error) : curl_easy_strerror(rc)));
     long status = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
     if (status >= 400) throw std::runtime_error(url + ": HTTP " + std::to_string(status));

@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
     agent::GlobalOptions globals;
     app.add_option("--state-dir", globals.state_dir,
                    "Where the store lives (default: $USAGE_AGENT_STATE_DIR or $XDG_STATE_HOME/usage-agent)");
-    app.add_option("--config", globals.config_path,
-                   "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)");
+    app.add_option("--config", globals.config_path, "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)");
 
     agent::SyncCommand sync;
     agent::ReportCommand report;

@@ -9,8 +9,8 @@ namespace agent {
 namespace {
 
 nlohmann::json rates_json(const usage::Rates& r) {
-    nlohmann::json j = {{"input", r.input}, {"output", r.output}, {"cache_read", r.cache_read},
-                        {"cache_write_5m", r.cache_write_5m}};
+    nlohmann::json j = {
+        {"input", r.input}, {"output", r.output}, {"cache_read", r.cache_read}, {"cache_write_5m", r.cache_write_5m}};
     if (r.cache_write_1h) j["cache_write_1h"] = *r.cache_write_1h;
     return j;
 }
@@ -27,7 +27,9 @@ usage::Rates rates_from(const nlohmann::json& j) {
 
 }  // namespace
 
-std::filesystem::path price_file_path(const std::filesystem::path& state_dir) { return state_dir / "prices.json"; }
+std::filesystem::path price_file_path(const std::filesystem::path& state_dir) {
+    return state_dir / "prices.json";
+}
 
 std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_dir) {
     auto path = price_file_path(state_dir);

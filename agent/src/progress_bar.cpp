@@ -9,7 +9,9 @@ namespace agent {
 ProgressBar::ProgressBar(std::string label)
     : label_(std::move(label)), enabled_(stderr_is_tty()), start_(std::chrono::steady_clock::now()) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+    finish();
+}
 
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
     if (!enabled_ || total == 0) return;

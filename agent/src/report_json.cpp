@@ -9,7 +9,9 @@
 namespace agent {
 namespace {
 
-nlohmann::json usd(std::int64_t micros) { return nlohmann::json::parse(decimal_usd(micros)); }
+nlohmann::json usd(std::int64_t micros) {
+    return nlohmann::json::parse(decimal_usd(micros));
+}
 
 nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
     return ms ? nlohmann::json(usage::format_utc_ms(*ms)) : nlohmann::json(nullptr);
@@ -67,17 +69,18 @@ nlohmann::json report_json(const usage::Report& report, bool full) {
         }
         rows.push_back(std::move(row));
     }
-    return {{"range", {{"since", optional_time(report.range.since_ms)},
-                       {"until", optional_time(report.range.until_ms)},
-                       {"tz", report.tz}}},
+    return {{"range",
+             {{"since", optional_time(report.range.since_ms)},
+              {"until", optional_time(report.range.until_ms)},
+              {"tz", report.tz}}},
             {"totals", totals_json(report.totals)},
             {"rows", rows}};
 }
 
 std::string report_csv(const usage::Report& report) {
-    static const char* columns[] = {"events", "sessions", "input_tokens", "output_tokens", "reasoning_tokens",
-                                    "cache_read_tokens", "cache_write_tokens", "total_tokens", "cost_usd",
-                                    "reported_cost_usd", "estimated_cost_usd", "unpriced_events"};
+    static const char* columns[] = {"events",           "sessions",          "input_tokens",       "output_tokens",
+                                    "reasoning_tokens", "cache_read_tokens", "cache_write_tokens", "total_tokens",
+                                    "cost_usd",         "reported_cost_usd", "estimated_cost_usd", "unpriced_events"};
     std::ostringstream out;
     out << "key";
     for (const char* c : columns) out << "," << c;

@@ -10,8 +10,8 @@
 namespace agent {
 
 struct RenderOptions {
-    std::string view;    ///< summary, daily, ... (titles and column choice)
-    bool full = false;   ///< per-model and per-token-type breakdown
+    std::string view;   ///< summary, daily, ... (titles and column choice)
+    bool full = false;  ///< per-model and per-token-type breakdown
     bool colour = false;
 };
 

@@ -39,8 +39,8 @@ std::string row_line(const std::string& key, const usage::Totals& t) {
 
 std::string header_line(const std::string& key_title) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%-*s %6s %7s %7s %7s %7s %7s %10s", kKeyWidth, key_title.c_str(), "EVENTS",
-                  "INPUT", "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
+    std::snprintf(buf, sizeof buf, "%-*s %6s %7s %7s %7s %7s %7s %10s", kKeyWidth, key_title.c_str(), "EVENTS", "INPUT",
+                  "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
     return buf;
 }
 

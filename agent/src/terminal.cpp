@@ -12,7 +12,9 @@ bool colour_enabled() {
     return (no == nullptr || *no == '\0') && ::isatty(STDOUT_FILENO);
 }
 
-bool stderr_is_tty() { return ::isatty(STDERR_FILENO); }
+bool stderr_is_tty() {
+    return ::isatty(STDERR_FILENO);
+}
 
 std::string with_commas(std::int64_t n) {
     std::string digits = std::to_string(n < 0 ? -n : n);
@@ -28,9 +30,12 @@ std::string compact(std::int64_t n) {
     char buf[32];
     double v = static_cast<double>(n);
     if (n < 10000) return std::to_string(n);
-    if (n < 1000000) std::snprintf(buf, sizeof buf, "%.1fK", v / 1e3);
-    else if (n < 1000000000) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-    else std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
+    if (n < 1000000)
+        std::snprintf(buf, sizeof buf, "%.1fK", v / 1e3);
+    else if (n < 1000000000)
+        std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
     return buf;
 }
 
@@ -51,10 +56,14 @@ std::string decimal_usd(std::int64_t micros) {
 std::string human_bytes(std::uint64_t bytes) {
     char buf[32];
     double v = static_cast<double>(bytes);
-    if (bytes < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-    else if (bytes < (1u << 20)) std::snprintf(buf, sizeof buf, "%.1f KB", v / 1024);
-    else if (bytes < (1u << 30)) std::snprintf(buf, sizeof buf, "%.1f MB", v / (1 << 20));
-    else std::snprintf(buf, sizeof buf, "%.2f GB", v / (1 << 30));
+    if (bytes < 1024)
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    else if (bytes < (1u << 20))
+        std::snprintf(buf, sizeof buf, "%.1f KB", v / 1024);
+    else if (bytes < (1u << 30))
+        std::snprintf(buf, sizeof buf, "%.1f MB", v / (1 << 20));
+    else
+        std::snprintf(buf, sizeof buf, "%.2f GB", v / (1 << 30));
     return buf;
 }
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
-#include <variant>
 #include <stdexcept>
+#include <variant>
 
 #include "time_zone.hpp"
 
@@ -55,9 +55,17 @@ constexpr int kTotalsColumns = 14;
 
 Totals read_totals(const SQLite::Statement& st, int first) {
     Totals t;
-    std::int64_t* fields[] = {&t.events, &t.sessions, &t.input_tokens, &t.output_tokens, &t.reasoning_tokens,
-                              &t.cache_read_tokens, &t.cache_write_5m_tokens, &t.cache_write_1h_tokens,
-                              &t.cost_micros, &t.reported_cost_micros, &t.estimated_cost_micros,
+    std::int64_t* fields[] = {&t.events,
+                              &t.sessions,
+                              &t.input_tokens,
+                              &t.output_tokens,
+                              &t.reasoning_tokens,
+                              &t.cache_read_tokens,
+                              &t.cache_write_5m_tokens,
+                              &t.cache_write_1h_tokens,
+                              &t.cost_micros,
+                              &t.reported_cost_micros,
+                              &t.estimated_cost_micros,
                               &t.unpriced_events};
     for (int i = 0; i < 12; ++i) *fields[i] = st.getColumn(first + i).getInt64();
     return t;
@@ -164,16 +172,18 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
 
     std::string sql = std::string("SELECT ") + g.key_sql + " AS k," + kTotalsSql;
     if (q.group == GroupBy::session)
-        sql += ", max(e.project_name), max(coalesce(m.name, e.machine_id)), max(e.source), max(e.surface), "
-               "group_concat(DISTINCT e.model)";
+        sql +=
+            ", max(e.project_name), max(coalesce(m.name, e.machine_id)), max(e.source), max(e.surface), "
+            "group_concat(DISTINCT e.model)";
     sql += from + where.sql + " GROUP BY k ORDER BY ";
     if (g.time_bucket)
         sql += "k";
     else if (q.group == GroupBy::session)
         sql += "MAX(e.ts_ms) DESC, k";
     else
-        sql += "SUM(CASE WHEN e.cost_origin <> 'unpriced' THEN coalesce(e.cost_micros, 0) ELSE 0 END) DESC, "
-               "SUM(e.input + e.output + e.cache_read + e.cache_write_5m + e.cache_write_1h) DESC, k";
+        sql +=
+            "SUM(CASE WHEN e.cost_origin <> 'unpriced' THEN coalesce(e.cost_micros, 0) ELSE 0 END) DESC, "
+            "SUM(e.input + e.output + e.cache_read + e.cache_write_5m + e.cache_write_1h) DESC, k";
     if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
 
     SQLite::Statement st(db, sql);

@@ -129,7 +129,8 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
             const std::string where = "sources." + name;
             v.only_keys(kv.second, where, {"enabled", "paths"});
             SourceConfig sc;
-            if (kv.second["enabled"]) sc.enabled = v.scalar<bool>(kv.second["enabled"], where + ".enabled", "true or false");
+            if (kv.second["enabled"])
+                sc.enabled = v.scalar<bool>(kv.second["enabled"], where + ".enabled", "true or false");
             if (kv.second["paths"]) sc.paths = path_list(v, kv.second["paths"], where + ".paths");
             c.sources[name] = sc;
         }
@@ -138,13 +139,16 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         v.only_keys(pricing, "pricing", {"overrides"});
         if (auto ov = pricing["overrides"]) {
             if (!ov.IsMap()) v.fail(ov, "'pricing.overrides' must be a mapping of model id to prices");
-            for (const auto& kv : ov) c.price_overrides.push_back(parse_override(v, kv.first.as<std::string>(), kv.second));
+            for (const auto& kv : ov)
+                c.price_overrides.push_back(parse_override(v, kv.first.as<std::string>(), kv.second));
         }
     }
     if (auto sync = root["sync"]) {
-        v.only_keys(sync, "sync", {"endpoint", "token_file", "batch_size", "interval", "ca_file", "insecure_skip_verify"});
+        v.only_keys(sync, "sync",
+                    {"endpoint", "token_file", "batch_size", "interval", "ca_file", "insecure_skip_verify"});
         if (sync["endpoint"]) c.sync.endpoint = v.scalar<std::string>(sync["endpoint"], "sync.endpoint", "a URL");
-        if (sync["token_file"]) c.sync.token_file = v.scalar<std::string>(sync["token_file"], "sync.token_file", "a path");
+        if (sync["token_file"])
+            c.sync.token_file = v.scalar<std::string>(sync["token_file"], "sync.token_file", "a path");
         if (sync["batch_size"]) {
             c.sync.batch_size = v.scalar<int>(sync["batch_size"], "sync.batch_size", "an integer");
             if (c.sync.batch_size < 1 || c.sync.batch_size > 10000)
@@ -156,7 +160,8 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         }
         if (sync["ca_file"]) c.sync.ca_file = v.scalar<std::string>(sync["ca_file"], "sync.ca_file", "a path");
         if (sync["insecure_skip_verify"])
-            c.sync.insecure_skip_verify = v.scalar<bool>(sync["insecure_skip_verify"], "sync.insecure_skip_verify", "true or false");
+            c.sync.insecure_skip_verify =
+                v.scalar<bool>(sync["insecure_skip_verify"], "sync.insecure_skip_verify", "true or false");
     }
     return c;
 }

@@ -27,7 +27,9 @@ std::optional<std::string> Environment::get(const std::string& name) const {
     return it->second;
 }
 
-void Environment::set(const std::string& name, std::string value) { vars_[name] = std::move(value); }
+void Environment::set(const std::string& name, std::string value) {
+    vars_[name] = std::move(value);
+}
 
 std::filesystem::path Environment::home() const {
     if (auto h = get("HOME")) return *h;

@@ -52,8 +52,7 @@ void UsageEvent::merge(const UsageEvent& other) {
     fill(dedup_group, other.dedup_group);
     if (other.timestamp_ms != 0 && (timestamp_ms == 0 || other.timestamp_ms < timestamp_ms))
         timestamp_ms = other.timestamp_ms;
-    if (other.reported_cost_micros &&
-        (!reported_cost_micros || *other.reported_cost_micros > *reported_cost_micros))
+    if (other.reported_cost_micros && (!reported_cost_micros || *other.reported_cost_micros > *reported_cost_micros))
         reported_cost_micros = other.reported_cost_micros;
     // A call seen once outside a replay is not a replay.
     replay = replay && other.replay;

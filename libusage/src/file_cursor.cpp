@@ -69,10 +69,8 @@ CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& no
     if (now.size == c.stat.size && now.mtime_ns == c.stat.mtime_ns) return CursorVerdict::unchanged;
     // Same inode but possibly rewritten in place: check the head and the
     // bytes just before the cursor.
-    if (hash_file_range(path, 0, std::min(c.offset, kFingerprintBytes)) != c.head_hash)
-        return CursorVerdict::restart;
-    if (hash_file_range(path, c.offset > kFingerprintBytes ? c.offset - kFingerprintBytes : 0, c.offset) !=
-        c.tail_hash)
+    if (hash_file_range(path, 0, std::min(c.offset, kFingerprintBytes)) != c.head_hash) return CursorVerdict::restart;
+    if (hash_file_range(path, c.offset > kFingerprintBytes ? c.offset - kFingerprintBytes : 0, c.offset) != c.tail_hash)
         return CursorVerdict::restart;
     return now.size == c.offset ? CursorVerdict::unchanged : CursorVerdict::append;
 }

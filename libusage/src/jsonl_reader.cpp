@@ -91,7 +91,8 @@ const char* find_needle_sse2(const char* hay, std::size_t n, std::string_view ne
     for (; i + 16 + m <= n; i += 16) {
         __m128i ca = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
         __m128i cb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
-        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
+        auto mask =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
         while (mask) {
             unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
             if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
@@ -115,7 +116,9 @@ const char* find_needle(const char* hay, std::size_t n, std::string_view needle)
     return static_cast<const char*>(::memmem(hay, n, needle.data(), m));
 }
 
-bool contains(const char* p, std::size_t n, std::string_view needle) { return find_needle(p, n, needle) != nullptr; }
+bool contains(const char* p, std::size_t n, std::string_view needle) {
+    return find_needle(p, n, needle) != nullptr;
+}
 
 std::size_t read_some(const FileHandle& file, const std::filesystem::path& path, char* dst, std::size_t n) {
     for (;;) {
@@ -154,7 +157,9 @@ JsonlReadResult read_jsonl_matches(const std::filesystem::path& path, std::uint6
     struct stat st {};
     std::size_t initial = kMaxInitialBuffer;
     if (::fstat(file.fd(), &st) == 0 && st.st_size >= 0) {
-        auto left = static_cast<std::uint64_t>(st.st_size) > start_offset ? static_cast<std::uint64_t>(st.st_size) - start_offset : 0;
+        auto left = static_cast<std::uint64_t>(st.st_size) > start_offset
+                        ? static_cast<std::uint64_t>(st.st_size) - start_offset
+                        : 0;
         initial = static_cast<std::size_t>(std::clamp<std::uint64_t>(left + 1, kMinBuffer, kMaxInitialBuffer));
     }
     Buffer buf(initial);

@@ -11,7 +11,9 @@ namespace {
 
 // USD per token -> USD per million tokens, rounded to 6 decimals so that
 // 3e-06 becomes exactly 3.0 rather than 2.9999999999999996.
-double per_million(double per_token) { return std::round(per_token * 1e12) / 1e6; }
+double per_million(double per_token) {
+    return std::round(per_token * 1e12) / 1e6;
+}
 
 std::optional<double> number(const nlohmann::json& entry, const std::string& key) {
     auto it = entry.find(key);

@@ -40,8 +40,8 @@ std::string strip_date_suffix(const std::string& id) {
 
 // Bedrock: `[region.]anthropic.<model>-v1:0` -> `anthropic.<model>-v1:0`, `<model>`.
 void add_bedrock_forms(std::vector<std::string>& out, const std::string& id) {
-    static constexpr std::array<std::string_view, 8> regions = {"us.", "eu.", "apac.", "jp.", "au.", "ca.",
-                                                                "global.", "us-gov."};
+    static constexpr std::array<std::string_view, 8> regions = {"us.", "eu.", "apac.",   "jp.",
+                                                                "au.", "ca.", "global.", "us-gov."};
     std::string rest = id;
     for (auto r : regions) {
         if (rest.starts_with(r)) {

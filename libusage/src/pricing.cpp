@@ -19,7 +19,9 @@ std::string_view to_string(PriceSource source) {
 namespace {
 
 // A tier rate of 0 means "not given": fall back to the base rate.
-double tier_or_base(double tier, double base) { return tier > 0 ? tier : base; }
+double tier_or_base(double tier, double base) {
+    return tier > 0 ? tier : base;
+}
 
 }  // namespace
 
@@ -60,12 +62,10 @@ void PriceBook::set_price_file(std::vector<ModelPrice> prices) {
     refresh_fingerprint();
 }
 
-std::optional<ResolvedPrice> PriceBook::find_in(const Layer& layer, PriceSource source,
-                                                std::string_view model) const {
+std::optional<ResolvedPrice> PriceBook::find_in(const Layer& layer, PriceSource source, std::string_view model) const {
     if (layer.by_id.empty()) return std::nullopt;
     for (const auto& id : normalised_model_ids(model)) {
-        if (auto it = layer.by_id.find(id); it != layer.by_id.end())
-            return ResolvedPrice{it->second, source, id};
+        if (auto it = layer.by_id.find(id); it != layer.by_id.end()) return ResolvedPrice{it->second, source, id};
     }
     return std::nullopt;
 }
@@ -99,7 +99,9 @@ void PriceBook::price(UsageEvent& event) const {
     event.cost_origin = c.origin;
 }
 
-std::string PriceBook::fingerprint() const { return fingerprint_; }
+std::string PriceBook::fingerprint() const {
+    return fingerprint_;
+}
 
 void PriceBook::refresh_fingerprint() {
     {
@@ -110,8 +112,8 @@ void PriceBook::refresh_fingerprint() {
     auto mix = [&h](const std::string& s) { h = h * 1000003u ^ std::hash<std::string>{}(s); };
     char num[128];
     auto rates = [&](const Rates& r) {
-        std::snprintf(num, sizeof num, "%.9g/%.9g/%.9g/%.9g/%.9g", r.input, r.output, r.cache_read,
-                      r.cache_write_5m, r.cache_write_1h.value_or(-1));
+        std::snprintf(num, sizeof num, "%.9g/%.9g/%.9g/%.9g/%.9g", r.input, r.output, r.cache_read, r.cache_write_5m,
+                      r.cache_write_1h.value_or(-1));
         mix(num);
     };
     for (const Layer* layer : {&overrides_, &file_, &builtin_}) {

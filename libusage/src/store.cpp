@@ -34,8 +34,7 @@ std::string new_uuid_v4() {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -67,7 +66,8 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error(dir.string() + ": cannot create state dir: " + ec.message());
     try {
-        db_ = std::make_unique<SQLite::Database>(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+        db_ = std::make_unique<SQLite::Database>(path_.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
         db_->setBusyTimeout(10000);
         db_->exec("PRAGMA journal_mode=WAL");
         // WAL + NORMAL: a commit is durable against a process crash (what we
@@ -91,8 +91,8 @@ void Store::migrate() {
     const auto& migrations = detail::store_migrations();
     if (version > static_cast<int>(migrations.size()))
         throw std::runtime_error("store schema version " + std::to_string(version) +
-                                 " is newer than this usage-agent understands (" +
-                                 std::to_string(migrations.size()) + "); upgrade usage-agent");
+                                 " is newer than this usage-agent understands (" + std::to_string(migrations.size()) +
+                                 "); upgrade usage-agent");
     for (auto i = static_cast<std::size_t>(version); i < migrations.size(); ++i) {
         SQLite::Transaction tx(*db_);
         db_->exec(std::string(migrations[i]));
@@ -101,9 +101,13 @@ void Store::migrate() {
     }
 }
 
-int Store::schema_version() const { return db_->execAndGet("PRAGMA user_version").getInt(); }
+int Store::schema_version() const {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+}
 
-std::string Store::machine_id() const { return meta("machine_id").value_or(""); }
+std::string Store::machine_id() const {
+    return meta("machine_id").value_or("");
+}
 
 std::optional<std::string> Store::meta(const std::string& key) const {
     SQLite::Statement st(*db_, "SELECT value FROM meta WHERE key = ?");
@@ -113,16 +117,18 @@ std::optional<std::string> Store::meta(const std::string& key) const {
 }
 
 void Store::set_meta(const std::string& key, const std::string& value) {
-    SQLite::Statement st(*db_, "INSERT INTO meta (key, value) VALUES (?, ?) "
-                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    SQLite::Statement st(*db_,
+                         "INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     st.bind(1, key);
     st.bind(2, value);
     st.exec();
 }
 
 void Store::record_machine(const std::string& id, const std::string& name) {
-    SQLite::Statement st(*db_, "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, ?) "
-                               "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms");
+    SQLite::Statement st(*db_,
+                         "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, ?) "
+                         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms");
     st.bind(1, id);
     st.bind(2, name);
     st.bind(3, static_cast<std::int64_t>(now_ms()));
@@ -136,10 +142,12 @@ void Store::use_prices(const PriceBook& prices) {
 
 void Store::reprice_all() {
     SQLite::Transaction tx(*db_);
-    SQLite::Statement read(*db_, "SELECT id, model, input, output, reasoning, cache_read, cache_write_5m, "
-                                 "cache_write_1h, reported_cost_micros, cost_micros, cost_origin FROM events");
-    SQLite::Statement write(*db_, "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "
-                                  "WHERE id = ?");
+    SQLite::Statement read(*db_,
+                           "SELECT id, model, input, output, reasoning, cache_read, cache_write_5m, "
+                           "cache_write_1h, reported_cost_micros, cost_micros, cost_origin FROM events");
+    SQLite::Statement write(*db_,
+                            "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "
+                            "WHERE id = ?");
     while (read.executeStep()) {
         UsageEvent e;
         e.model = read.getColumn(1).getString();
@@ -161,8 +169,9 @@ void Store::reprice_all() {
 }
 
 std::optional<FileCursor> Store::cursor(const std::string& source, const std::filesystem::path& path) const {
-    SQLite::Statement st(*db_, "SELECT device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
-                               "FROM cursors WHERE source = ? AND path = ?");
+    SQLite::Statement st(*db_,
+                         "SELECT device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
+                         "FROM cursors WHERE source = ? AND path = ?");
     st.bind(1, source);
     st.bind(2, path.string());
     if (!st.executeStep()) return std::nullopt;
@@ -179,8 +188,9 @@ std::optional<FileCursor> Store::cursor(const std::string& source, const std::fi
 
 std::vector<std::pair<std::string, FileCursor>> Store::cursors(const std::string& source) const {
     std::vector<std::pair<std::string, FileCursor>> out;
-    SQLite::Statement st(*db_, "SELECT path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
-                               "FROM cursors WHERE source = ?");
+    SQLite::Statement st(*db_,
+                         "SELECT path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
+                         "FROM cursors WHERE source = ?");
     st.bind(1, source);
     while (st.executeStep()) {
         FileCursor c;
@@ -216,8 +226,9 @@ ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
 
 std::vector<std::pair<std::string, std::int64_t>> Store::unpriced_models() const {
     std::vector<std::pair<std::string, std::int64_t>> out;
-    SQLite::Statement st(*db_, "SELECT model, COUNT(*) FROM events WHERE cost_origin = 'unpriced' "
-                               "AND superseded = 0 GROUP BY model ORDER BY model");
+    SQLite::Statement st(*db_,
+                         "SELECT model, COUNT(*) FROM events WHERE cost_origin = 'unpriced' "
+                         "AND superseded = 0 GROUP BY model ORDER BY model");
     while (st.executeStep()) out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getInt64());
     return out;
 }

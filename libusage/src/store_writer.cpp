@@ -91,11 +91,14 @@ struct StoreWriter::Statements {
           insert(db, kInsertSql),
           merge(db, kMergeSql),
           reprice(db, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?"),
-          replay_check(db, "SELECT EXISTS (SELECT 1 FROM events WHERE id >= ?1 AND id < ?2 AND id <> ?3 "
-                              "AND replay = 0)"),
-          supersede_self(db, "UPDATE events SET superseded = 1, revision = revision + 1 WHERE id = ? AND superseded = 0"),
-          supersede_replays(db, "UPDATE events SET superseded = 1, revision = revision + 1 "
-                                "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0"),
+          replay_check(db,
+                       "SELECT EXISTS (SELECT 1 FROM events WHERE id >= ?1 AND id < ?2 AND id <> ?3 "
+                       "AND replay = 0)"),
+          supersede_self(db,
+                         "UPDATE events SET superseded = 1, revision = revision + 1 WHERE id = ? AND superseded = 0"),
+          supersede_replays(db,
+                            "UPDATE events SET superseded = 1, revision = revision + 1 "
+                            "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0"),
           save_cursor(db, R"sql(
 INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
 VALUES (?,?,?,?,?,?,?,?,?,?)

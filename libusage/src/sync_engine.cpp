@@ -59,8 +59,8 @@ private:
     std::deque<Done> items_;
 };
 
-std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const Config& config,
-                                const Environment& env, std::uint64_t& files_seen) {
+std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const Config& config, const Environment& env,
+                                std::uint64_t& files_seen) {
     DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
     std::vector<std::filesystem::path> roots;
     for (auto& r : plugin.roots(ctx)) {

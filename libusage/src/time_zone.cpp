@@ -80,7 +80,9 @@ date::local_days parse_date(const std::string& text, const char* what) {
 }  // namespace
 }  // namespace detail
 
-void validate_time_zone(const std::string& tz) { (void)detail::zone(tz); }
+void validate_time_zone(const std::string& tz) {
+    (void)detail::zone(tz);
+}
 
 std::string local_time_zone() {
     // TZ wins, as for every other program (":Europe/Berlin" form included).
@@ -110,8 +112,7 @@ TimeRange resolve_range(const std::string& name, const std::string& since_date, 
     TimeRange r;
     if (!since_date.empty() || !until_date.empty()) {
         if (!since_date.empty()) r.since_ms = local_midnight_ms(tz, parse_date(since_date, "--since"));
-        if (!until_date.empty())
-            r.until_ms = local_midnight_ms(tz, parse_date(until_date, "--until") + date::days{1});
+        if (!until_date.empty()) r.until_ms = local_midnight_ms(tz, parse_date(until_date, "--until") + date::days{1});
         if (r.since_ms && r.until_ms && *r.since_ms >= *r.until_ms)
             throw std::invalid_argument("--since must not be after --until");
         return r;

@@ -58,7 +58,8 @@ std::vector<SourceFile> discover_claude_files(const std::vector<fs::path>& roots
             SourceFile f;
             f.path = p;
             fs::path rel = p.lexically_relative(root);
-            f.project_hint = rel.begin() != rel.end() && std::next(rel.begin()) != rel.end() ? rel.begin()->string() : "";
+            f.project_hint =
+                rel.begin() != rel.end() && std::next(rel.begin()) != rel.end() ? rel.begin()->string() : "";
             // Nested 2.1.x layout: <slug>/<session>/subagents/**/agent-*.jsonl.
             fs::path session_dir;
             for (fs::path dir = p.parent_path(); dir != root && dir.has_relative_path(); dir = dir.parent_path()) {

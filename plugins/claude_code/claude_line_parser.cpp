@@ -45,18 +45,24 @@ simdjson::error_code read_usage(od::object usage, Raw& r) {
     for (auto field : usage) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
-        if (key == "input_tokens") r.tokens.input = int_of(field.value());
-        else if (key == "output_tokens") r.tokens.output = int_of(field.value());
-        else if (key == "cache_read_input_tokens") r.tokens.cache_read = int_of(field.value());
-        else if (key == "cache_creation_input_tokens") r.cache_creation_total = int_of(field.value());
+        if (key == "input_tokens")
+            r.tokens.input = int_of(field.value());
+        else if (key == "output_tokens")
+            r.tokens.output = int_of(field.value());
+        else if (key == "cache_read_input_tokens")
+            r.tokens.cache_read = int_of(field.value());
+        else if (key == "cache_creation_input_tokens")
+            r.cache_creation_total = int_of(field.value());
         else if (key == "cache_creation") {
             od::object split;
             if (field.value().get_object().get(split) != simdjson::SUCCESS) continue;
             for (auto f : split) {
                 std::string_view k;
                 if (auto err = f.unescaped_key().get(k)) return err;
-                if (k == "ephemeral_5m_input_tokens") r.split_5m = int_of(f.value()), r.has_split = true;
-                else if (k == "ephemeral_1h_input_tokens") r.split_1h = int_of(f.value()), r.has_split = true;
+                if (k == "ephemeral_5m_input_tokens")
+                    r.split_5m = int_of(f.value()), r.has_split = true;
+                else if (k == "ephemeral_1h_input_tokens")
+                    r.split_1h = int_of(f.value()), r.has_split = true;
             }
         }
     }
@@ -67,8 +73,10 @@ simdjson::error_code read_message(od::object message, Raw& r) {
     for (auto field : message) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
-        if (key == "id") r.msg_id = str_of(field.value());
-        else if (key == "model") r.model = str_of(field.value());
+        if (key == "id")
+            r.msg_id = str_of(field.value());
+        else if (key == "model")
+            r.model = str_of(field.value());
         else if (key == "usage") {
             od::object usage;
             if (field.value().get_object().get(usage) == simdjson::SUCCESS)
@@ -80,8 +88,8 @@ simdjson::error_code read_message(od::object message, Raw& r) {
 
 // Strings are views into the parser's buffer: copy out before the next
 // iterate(). Returns an error for malformed JSON.
-simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
-                               Raw& r, std::string& scratch) {
+simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, Raw& r,
+                               std::string& scratch) {
     od::document doc;
     if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
     od::object obj;
@@ -89,12 +97,18 @@ simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size,
     for (auto field : obj) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
-        if (key == "type") r.type = str_of(field.value());
-        else if (key == "timestamp") r.timestamp = str_of(field.value());
-        else if (key == "sessionId") r.session_id = str_of(field.value());
-        else if (key == "cwd") r.cwd = str_of(field.value());
-        else if (key == "gitBranch") r.git_branch = str_of(field.value());
-        else if (key == "requestId") r.request_id = str_of(field.value());
+        if (key == "type")
+            r.type = str_of(field.value());
+        else if (key == "timestamp")
+            r.timestamp = str_of(field.value());
+        else if (key == "sessionId")
+            r.session_id = str_of(field.value());
+        else if (key == "cwd")
+            r.cwd = str_of(field.value());
+        else if (key == "gitBranch")
+            r.git_branch = str_of(field.value());
+        else if (key == "requestId")
+            r.request_id = str_of(field.value());
         else if (key == "isSidechain") {
             bool b = false;
             if (field.value().get_bool().get(b) == simdjson::SUCCESS) r.sidechain = b;

@@ -18,7 +18,7 @@ enum class LineOutcome {
 
 /// Parse `line` (writable, followed by simdjson padding). Lines with invalid
 /// UTF-8 are repaired in place and parsed again.
-LineOutcome parse_claude_line(simdjson::ondemand::parser& parser, char* line, std::size_t size,
-                              std::size_t capacity, const SourceFile& file, UsageEvent& out);
+LineOutcome parse_claude_line(simdjson::ondemand::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                              const SourceFile& file, UsageEvent& out);
 
 }  // namespace usage::plugins::claude

@@ -33,19 +33,19 @@ public:
         // Only assistant lines carry `"usage"` as a key; everything else
         // (multi-MB tool results, snapshots) is rejected by the reader's
         // byte-level search before any JSON parsing.
-        auto read = read_jsonl_matches(file.path, start.offset, "\"usage\"",
-                                       [&](char* line, std::size_t size, std::uint64_t) {
-            switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, file, event)) {
-                case claude::LineOutcome::malformed: ++result.malformed_lines; return;
-                case claude::LineOutcome::skipped: return;
-                case claude::LineOutcome::event: break;
-            }
-            auto [it, inserted] = index.try_emplace(event.id, result.events.size());
-            if (inserted)
-                result.events.push_back(std::move(event));
-            else
-                result.events[it->second].merge(event);
-        });
+        auto read =
+            read_jsonl_matches(file.path, start.offset, "\"usage\"", [&](char* line, std::size_t size, std::uint64_t) {
+                switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, file, event)) {
+                    case claude::LineOutcome::malformed: ++result.malformed_lines; return;
+                    case claude::LineOutcome::skipped: return;
+                    case claude::LineOutcome::event: break;
+                }
+                auto [it, inserted] = index.try_emplace(event.id, result.events.size());
+                if (inserted)
+                    result.events.push_back(std::move(event));
+                else
+                    result.events[it->second].merge(event);
+            });
         result.offset = read.end_offset;
         result.bytes_read = read.bytes_read;
         return result;
@@ -54,6 +54,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<SourcePlugin> make_claude_code_plugin() { return std::make_unique<ClaudeCodePlugin>(); }
+std::unique_ptr<SourcePlugin> make_claude_code_plugin() {
+    return std::make_unique<ClaudeCodePlugin>();
+}
 
 }  // namespace usage::plugins

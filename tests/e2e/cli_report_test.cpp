@@ -20,16 +20,27 @@ struct Home : testing::AgentHome {
         env["CLAUDE_CONFIG_DIR"] = root.string();
         testing::write_file(root / "projects" / "-w-proj-a" / "s-a.jsonl",
                             Assistant("msg_a1", "req_a1", 100, 200, 1000, 10)
-                                    .session("s-a").cwd("/w/proj-a").at("2026-01-10T23:30:00.000Z").line() +
+                                    .session("s-a")
+                                    .cwd("/w/proj-a")
+                                    .at("2026-01-10T23:30:00.000Z")
+                                    .line() +
                                 Assistant("msg_a2", "req_a2", 50, 0, 0, 20)
-                                    .session("s-a").cwd("/w/proj-a").at("2026-01-11T08:00:00.000Z").line());
-        testing::write_file(root / "projects" / "-w-proj-b" / "s-b.jsonl",
-                            Assistant("msg_b1", "req_b1", 7, 0, 0, 3)
-                                    .model("claude-opus-4-1-20250805").session("s-b").cwd("/w/proj-b")
-                                    .at("2026-01-12T12:00:00.000Z").line() +
-                                Assistant("msg_u1", "req_u1", 1, 0, 0, 1)
-                                    .model("mystery-model").session("s-b").cwd("/w/proj-b")
-                                    .at("2026-01-12T13:00:00.000Z").line());
+                                    .session("s-a")
+                                    .cwd("/w/proj-a")
+                                    .at("2026-01-11T08:00:00.000Z")
+                                    .line());
+        testing::write_file(root / "projects" / "-w-proj-b" / "s-b.jsonl", Assistant("msg_b1", "req_b1", 7, 0, 0, 3)
+                                                                                   .model("claude-opus-4-1-20250805")
+                                                                                   .session("s-b")
+                                                                                   .cwd("/w/proj-b")
+                                                                                   .at("2026-01-12T12:00:00.000Z")
+                                                                                   .line() +
+                                                                               Assistant("msg_u1", "req_u1", 1, 0, 0, 1)
+                                                                                   .model("mystery-model")
+                                                                                   .session("s-b")
+                                                                                   .cwd("/w/proj-b")
+                                                                                   .at("2026-01-12T13:00:00.000Z")
+                                                                                   .line());
     }
 };
 
@@ -187,8 +198,8 @@ TEST_CASE("cli: exit codes and one clear error line") {
     testing::write_file(h.dir / "bad.yaml", "user: x\nsync:\n  batch_size: many\n");
     auto bad_config = h.run({"--config", (h.dir / "bad.yaml").string(), "sync", "--once"});
     CHECK(bad_config.exit_code == 1);
-    CHECK(bad_config.err == "usage-agent: " + (h.dir / "bad.yaml").string() +
-                                ":3: 'sync.batch_size' must be an integer, got 'many'\n");
+    CHECK(bad_config.err ==
+          "usage-agent: " + (h.dir / "bad.yaml").string() + ":3: 'sync.batch_size' must be an integer, got 'many'\n");
     auto missing = h.run({"--config", (h.dir / "nope.yaml").string(), "report", "summary"});
     CHECK(missing.exit_code == 1);
     CHECK(missing.err.find("no such config file") != std::string::npos);

@@ -54,7 +54,9 @@ std::string read_file(const fs::path& path) {
     return s.str();
 }
 
-fs::path source_dir() { return USAGE_SOURCE_DIR; }
+fs::path source_dir() {
+    return USAGE_SOURCE_DIR;
+}
 
 std::optional<fs::path> shared_dir() {
     fs::path p = USAGE_SHARED_DIR;
@@ -127,7 +129,9 @@ AgentHome::AgentHome() {
     env["USER"] = "tester";
 }
 
-RunResult AgentHome::run(std::vector<std::string> args) const { return run_agent(args, env); }
+RunResult AgentHome::run(std::vector<std::string> args) const {
+    return run_agent(args, env);
+}
 
 nlohmann::json AgentHome::report(const std::string& view, std::vector<std::string> extra, bool scan) const {
     std::vector<std::string> args{"report", view, "--json"};

@@ -2,8 +2,8 @@
 // usage-agent binary with a controlled environment.
 #pragma once
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -1,8 +1,9 @@
 // Config: defaults, every key, and errors that name file, line and key.
+#include "usage/config.hpp"
+
 #include <doctest/doctest.h>
 
 #include "test_support.hpp"
-#include "usage/config.hpp"
 
 TEST_CASE("config: full document parses") {
     auto c = usage::parse_config(R"(machine_name: laptop

@@ -1,11 +1,11 @@
 // Cursor verdicts: unchanged files are skipped by stat alone; appends
 // continue; truncation, rewrites and replaced files restart from 0.
-#include <doctest/doctest.h>
+#include "usage/file_cursor.hpp"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include "test_support.hpp"
-#include "usage/file_cursor.hpp"
 
 using usage::CursorVerdict;
 

@@ -1,13 +1,14 @@
 // The needle-first line reader: only hit lines reach the callback, offsets
 // are exact, an incomplete last line is never reported, and lines longer
 // than the buffer are handled whether or not they hold the needle.
+#include "usage/jsonl_reader.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "test_support.hpp"
-#include "usage/jsonl_reader.hpp"
 
 namespace {
 struct Hit {
@@ -46,14 +47,14 @@ TEST_CASE("reader: hits, offsets, CRLF, incomplete tail") {
 TEST_CASE("reader: lines far longer than the buffer, with and without the needle") {
     testing::TempDir dir;
     auto p = dir / "big.jsonl";
-    const std::string huge_plain(9u << 20, 'p');   // no needle: skipped without being kept
-    std::string huge_hit(5u << 20, 'h');            // needle in the middle and near the end
+    const std::string huge_plain(9u << 20, 'p');  // no needle: skipped without being kept
+    std::string huge_hit(5u << 20, 'h');          // needle in the middle and near the end
     huge_hit.replace(3u << 20, 6, "NEEDLE");
     const std::string straddle = std::string((2u << 20) - 3, 's') + "NEEDLE" + std::string(100, 's');
     std::string late(7u << 20, 'l');
     late += "NEEDLE";
-    testing::write_file(p, "first NEEDLE\n" + huge_plain + "\n" + huge_hit + "\n" + straddle + "\n" + late +
-                               "\nlast NEEDLE\n");
+    testing::write_file(
+        p, "first NEEDLE\n" + huge_plain + "\n" + huge_hit + "\n" + straddle + "\n" + late + "\nlast NEEDLE\n");
     usage::JsonlReadResult r;
     auto hits = read_all(p, 0, &r);
     REQUIRE(hits.size() == 5);

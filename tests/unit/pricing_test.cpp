@@ -1,12 +1,13 @@
 // Pricing: cost arithmetic, long-context tiers, 1-hour writes, precedence,
 // unpriced models, id normalisation and the LiteLLM loader.
+#include "usage/pricing.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "test_support.hpp"
-#include "usage/pricing.hpp"
 
 using usage::ModelPrice;
 using usage::TokenCounts;
@@ -156,10 +157,9 @@ TEST_CASE("LiteLLM loader: skips non-models, converts per token, sanity-checks 1
     CHECK(plain.tier_threshold == 200000);
     CHECK(plain.tier.input == 6.0);
     CHECK(plain.tier.output == 22.5);
-    CHECK(plain.tier.cache_read == 0.3);  // not given for the tier: base rate
+    CHECK(plain.tier.cache_read == 0.3);               // not given for the tier: base rate
     CHECK_FALSE(bad.base.cache_write_1h.has_value());  // 24x input is a data error
-    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices("{nope"), doctest::Contains("not valid JSON"),
-                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices("{nope"), doctest::Contains("not valid JSON"), std::runtime_error);
 }
 
 TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent)") {

@@ -1,12 +1,12 @@
 // Store: upsert by id with per-field max, replay superseding, cursors in the
 // same transaction, machine id, re-pricing, and nothing ever deleted.
+#include "usage/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include "test_support.hpp"
 #include "usage/analytics.hpp"
-#include "usage/store.hpp"
-
-#include <SQLiteCpp/SQLiteCpp.h>
 
 namespace {
 
@@ -30,7 +30,9 @@ usage::FileBatch batch(std::vector<usage::UsageEvent> events) {
     return b;
 }
 
-usage::Totals totals(const usage::Store& store) { return usage::run_query(store, {}).totals; }
+usage::Totals totals(const usage::Store& store) {
+    return usage::run_query(store, {}).totals;
+}
 
 }  // namespace
 

@@ -30,7 +30,7 @@ TEST_CASE("buckets: hour, day, ISO week and month in the requested zone") {
     CHECK(usage::detail::bucket_key(t, berlin, 'd') == "2026-01-01");
     CHECK(usage::detail::bucket_key(t, berlin, 'h') == "2026-01-01T00");
     CHECK(usage::detail::bucket_key(t, berlin, 'm') == "2026-01");
-    CHECK(usage::detail::bucket_key(t, utc, 'w') == "2026-W01");  // ISO week of Wed 2025-12-31
+    CHECK(usage::detail::bucket_key(t, utc, 'w') == "2026-W01");              // ISO week of Wed 2025-12-31
     CHECK(usage::detail::bucket_key(1735603200000, utc, 'w') == "2025-W01");  // Tue 2024-12-31
     CHECK(usage::detail::bucket_key(1609459200000, utc, 'w') == "2020-W53");  // Fri 2021-01-01
 }

@@ -28,8 +28,8 @@ struct TimeRange {
 /// Resolve a named range (`today, 24h, 7d, 30d, month, year, all`) or
 /// custom dates (`YYYY-MM-DD`, inclusive until) in `tz` at `now_ms`.
 /// Throws std::invalid_argument with a one-line reason.
-TimeRange resolve_range(const std::string& name, const std::string& since_date,
-                        const std::string& until_date, const std::string& tz, std::int64_t now_ms);
+TimeRange resolve_range(const std::string& name, const std::string& since_date, const std::string& until_date,
+                        const std::string& tz, std::int64_t now_ms);
 
 /// The local time zone name (TZ, /etc/timezone, /etc/localtime) or "UTC".
 std::string local_time_zone();
@@ -67,9 +67,9 @@ struct Totals {
     std::int64_t cache_read_tokens = 0;
     std::int64_t cache_write_5m_tokens = 0;
     std::int64_t cache_write_1h_tokens = 0;
-    std::int64_t cost_micros = 0;           ///< over priced events
-    std::int64_t reported_cost_micros = 0;  ///< reported by the tool
-    std::int64_t estimated_cost_micros = 0; ///< estimated (incl. user overrides)
+    std::int64_t cost_micros = 0;            ///< over priced events
+    std::int64_t reported_cost_micros = 0;   ///< reported by the tool
+    std::int64_t estimated_cost_micros = 0;  ///< estimated (incl. user overrides)
     std::int64_t unpriced_events = 0;
 
     [[nodiscard]] std::int64_t cache_write_tokens() const { return cache_write_5m_tokens + cache_write_1h_tokens; }

@@ -23,9 +23,7 @@ struct TokenCounts {
     std::int64_t cache_write_1h = 0;  ///< cache writes with the 1-hour TTL
 
     [[nodiscard]] std::int64_t cache_write() const { return cache_write_5m + cache_write_1h; }
-    [[nodiscard]] std::int64_t total() const {
-        return input + output + cache_read + cache_write_5m + cache_write_1h;
-    }
+    [[nodiscard]] std::int64_t total() const { return input + output + cache_read + cache_write_5m + cache_write_1h; }
     /// The prompt size used for long-context tier decisions.
     [[nodiscard]] std::int64_t prompt() const { return input + cache_read + cache_write(); }
     /// Keep the per-field maximum: streaming copies of one response only grow.
@@ -43,7 +41,7 @@ CostOrigin cost_origin_from_string(std::string_view text);
 /// (e.g. `claude-code:<message.id>:<requestId>`).
 struct UsageEvent {
     std::string id;
-    std::string source;             ///< `claude-code`, `codex-cli`, ...
+    std::string source;  ///< `claude-code`, `codex-cli`, ...
     std::string session_id;
     std::string parent_session_id;  ///< set for subagent calls
     std::string model;              ///< as the tool wrote it
@@ -51,7 +49,7 @@ struct UsageEvent {
     std::string project_name;
     std::string project_path;
     std::string git_branch;
-    std::string surface;            ///< cli, ide, desktop, exec, subagent ...
+    std::string surface;  ///< cli, ide, desktop, exec, subagent ...
     std::string machine_id;
     std::string user;
     std::int64_t timestamp_ms = 0;  ///< UTC, milliseconds since the epoch

@@ -48,7 +48,7 @@ CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& no
                            const std::optional<FileCursor>& saved);
 
 /// The cursor to save after reading `path` up to `offset`.
-FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read,
-                       std::uint64_t offset, std::string state);
+FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,
+                       std::string state);
 
 }  // namespace usage

@@ -45,10 +45,10 @@ struct ScanStart {
 /// What one scan of one file produced.
 struct ScanResult {
     std::vector<UsageEvent> events;
-    std::uint64_t offset = 0;          ///< new offset after the last complete line
-    std::string state;                 ///< new plugin state to persist
+    std::uint64_t offset = 0;  ///< new offset after the last complete line
+    std::string state;         ///< new plugin state to persist
     std::uint64_t bytes_read = 0;
-    std::uint64_t malformed_lines = 0; ///< lines that looked relevant but did not parse
+    std::uint64_t malformed_lines = 0;  ///< lines that looked relevant but did not parse
 };
 
 /// A source of usage events. Implementations must be safe to call from
@@ -64,8 +64,7 @@ public:
     /// Every root folder the tool may write to, existing or not.
     [[nodiscard]] virtual std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const = 0;
     /// Every transcript file below the given existing roots.
-    [[nodiscard]] virtual std::vector<SourceFile> discover(
-        const std::vector<std::filesystem::path>& roots) const = 0;
+    [[nodiscard]] virtual std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const = 0;
     /// Read `file` from `start` and return the events of every complete line.
     /// Throws std::runtime_error naming the file on I/O failure.
     [[nodiscard]] virtual ScanResult scan(const SourceFile& file, const ScanStart& start) const = 0;

@@ -66,8 +66,7 @@ public:
     void use_prices(const PriceBook& prices);
 
     /// The saved cursor of a file.
-    [[nodiscard]] std::optional<FileCursor> cursor(const std::string& source,
-                                                   const std::filesystem::path& path) const;
+    [[nodiscard]] std::optional<FileCursor> cursor(const std::string& source, const std::filesystem::path& path) const;
     /// Every saved cursor of a source (path -> cursor).
     [[nodiscard]] std::vector<std::pair<std::string, FileCursor>> cursors(const std::string& source) const;
 

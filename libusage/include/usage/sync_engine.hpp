@@ -22,8 +22,8 @@ struct SourceScanStats {
     std::string source;
     std::uint64_t files_seen = 0;
     std::uint64_t files_read = 0;
-    std::uint64_t events_read = 0;   ///< events in the lines read (after in-file dedup)
-    std::uint64_t events_new = 0;    ///< inserted into the store
+    std::uint64_t events_read = 0;  ///< events in the lines read (after in-file dedup)
+    std::uint64_t events_new = 0;   ///< inserted into the store
     std::uint64_t events_updated = 0;
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;

@@ -60,9 +60,13 @@ void check_totals(const json& t, const Totals& want) {
           want.input + want.output + want.cache_read + want.write_5m + want.write_1h);
 }
 
-std::int64_t micros(const json& usd) { return std::llround(usd.get<double>() * 1e6); }
+std::int64_t micros(const json& usd) {
+    return std::llround(usd.get<double>() * 1e6);
+}
 
-std::int64_t count(const json& stats, const char* key) { return stats.at(key).get<std::int64_t>(); }
+std::int64_t count(const json& stats, const char* key) {
+    return stats.at(key).get<std::int64_t>();
+}
 
 }  // namespace
 
@@ -177,8 +181,8 @@ TEST_CASE("claude incremental: an incomplete last line waits for its newline") {
 TEST_CASE("claude incremental: a truncated and rewritten file is read again from the start") {
     testing::TempDir claude;
     const fs::path file = claude / "-p/s1.jsonl";  // CLAUDE_CONFIG_DIR may name the projects dir itself
-    testing::write_file(file, Assistant("msg_a1", "req_a1", 1, 0, 0, 10).line() +
-                                  Assistant("msg_a2", "req_a2", 2, 0, 0, 20).line());
+    testing::write_file(
+        file, Assistant("msg_a1", "req_a1", 1, 0, 0, 10).line() + Assistant("msg_a2", "req_a2", 2, 0, 0, 20).line());
     Agent agent(claude.path());
     CHECK(count(agent.sync(), "events_new") == 2);
 
@@ -235,9 +239,9 @@ TEST_CASE("claude incremental: huge lines around usage lines are counted exactly
     const fs::path file = claude / "-p/s.jsonl";
     // ~100 MB tool result (no usage) then a ~20 MB assistant line whose usage
     // follows its big content, then ordinary lines.
-    std::string huge_user = R"({"parentUuid":null,"isSidechain":false,"type":"user","sessionId":")" +
-                            claude_test::kSession +
-                            R"(","message":{"role":"user","content":[{"tool_use_id":"toolu_big","type":"tool_result","content":")";
+    std::string huge_user =
+        R"({"parentUuid":null,"isSidechain":false,"type":"user","sessionId":")" + claude_test::kSession +
+        R"(","message":{"role":"user","content":[{"tool_use_id":"toolu_big","type":"tool_result","content":")";
     huge_user.append(100u << 20, 'a');
     huge_user += R"("}]},"uuid":"u-big","timestamp":"2025-09-03T00:47:18.000Z"})"
                  "\n";

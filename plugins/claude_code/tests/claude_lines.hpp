@@ -20,8 +20,12 @@ public:
     /// An empty `request_id` omits the key, as Bedrock/Vertex/proxy lines do.
     Assistant(std::string id, std::string request_id, std::int64_t input, std::int64_t cache_write,
               std::int64_t cache_read, std::int64_t output)
-        : id_(std::move(id)), request_id_(std::move(request_id)), input_(input), cache_write_(cache_write),
-          cache_read_(cache_read), output_(output) {}
+        : id_(std::move(id)),
+          request_id_(std::move(request_id)),
+          input_(input),
+          cache_write_(cache_write),
+          cache_read_(cache_read),
+          output_(output) {}
 
     Assistant& split(std::int64_t w5, std::int64_t w1) {
         split_ = std::pair{w5, w1};

@@ -39,7 +39,9 @@ std::vector<usage::SourceFile> discover_sorted(const std::vector<fs::path>& root
     return files;
 }
 
-usage::SourceFile main_file(const fs::path& p) { return {p, "main", "hint-session", "-home-dev-slug"}; }
+usage::SourceFile main_file(const fs::path& p) {
+    return {p, "main", "hint-session", "-home-dev-slug"};
+}
 
 const usage::UsageEvent* find_event(const usage::ScanResult& r, const std::string& id) {
     for (const auto& e : r.events)
@@ -74,8 +76,7 @@ TEST_CASE("claude: default roots under HOME and XDG_CONFIG_HOME") {
     for (const std::string unset : {"", "absent"}) {
         std::map<std::string, std::string> vars{{"HOME", "/home/u"}};
         if (unset.empty()) vars["CLAUDE_CONFIG_DIR"] = "";
-        CHECK(roots_for(vars) ==
-              std::vector<fs::path>{"/home/u/.config/claude/projects", "/home/u/.claude/projects"});
+        CHECK(roots_for(vars) == std::vector<fs::path>{"/home/u/.config/claude/projects", "/home/u/.claude/projects"});
     }
     CHECK(roots_for({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/xdg/cfg"}}) ==
           std::vector<fs::path>{"/xdg/cfg/claude/projects", "/home/u/.claude/projects"});
@@ -90,11 +91,11 @@ TEST_CASE("claude: discover classifies main, flat and nested subagent files and 
     const fs::path slug = root / "-home-dev-proj";
     const std::string sid = "11111111-2222-4333-8444-555555555555";
     testing::write_file(slug / (sid + ".jsonl"), "");
-    testing::write_file(slug / "agent-1a2b3c4d.jsonl", "");                        // flat 2.0.x
-    testing::write_file(slug / sid / "subagents/agent-a1b2c3d.jsonl", "");         // nested 2.1.x
-    testing::write_file(slug / sid / "subagents/workers/agent-b2c3d4e.jsonl", ""); // subagents/**
+    testing::write_file(slug / "agent-1a2b3c4d.jsonl", "");                         // flat 2.0.x
+    testing::write_file(slug / sid / "subagents/agent-a1b2c3d.jsonl", "");          // nested 2.1.x
+    testing::write_file(slug / sid / "subagents/workers/agent-b2c3d4e.jsonl", "");  // subagents/**
     testing::write_file(slug / sid / "subagents/agent-a1b2c3d.meta.json", "{\"agentType\":\"Explore\"}\n");
-    testing::write_file(slug / sid / "subagents/journal.jsonl", "");               // bookkeeping, not a transcript
+    testing::write_file(slug / sid / "subagents/journal.jsonl", "");  // bookkeeping, not a transcript
     testing::write_file(slug / sid / "subagents/workers/journal.jsonl", "");
     testing::write_file(slug / "notes.txt", "");
     // The shared samples' layout: transcripts directly in the root, session folder beside them.
@@ -304,12 +305,11 @@ TEST_CASE("claude: subagent events carry the parent session and sidechain lines 
 TEST_CASE("claude: provider from the message id or model") {
     testing::TempDir tmp;
     const fs::path file = tmp / "p/s.jsonl";
-    testing::write_file(file, Assistant("msg_vrtx_1", "", 1, 0, 0, 1).line() +
-                                  Assistant("msg_2", "", 1, 0, 0, 1).model("claude-sonnet-4-5@20250929").line() +
-                                  Assistant("msg_3", "", 1, 0, 0, 1)
-                                      .model("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-                                      .line() +
-                                  Assistant("msg_4", "req_4", 1, 0, 0, 1).line());
+    testing::write_file(
+        file, Assistant("msg_vrtx_1", "", 1, 0, 0, 1).line() +
+                  Assistant("msg_2", "", 1, 0, 0, 1).model("claude-sonnet-4-5@20250929").line() +
+                  Assistant("msg_3", "", 1, 0, 0, 1).model("us.anthropic.claude-sonnet-4-5-20250929-v1:0").line() +
+                  Assistant("msg_4", "req_4", 1, 0, 0, 1).line());
     auto r = claude().scan(main_file(file), {});
     REQUIRE(r.events.size() == 4);
     CHECK(find_event(r, "claude-code:msg_vrtx_1:")->provider == "vertex");
