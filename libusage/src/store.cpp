@@ -168,41 +168,37 @@ void Store::reprice_all() {
     tx.commit();
 }
 
+namespace {
+
+constexpr const char* kCursorColumns = "device, inode, size, mtime_ns, offset, head_hash, tail_hash, state";
+
+// The cursor in columns [first, first + 8) of a row selected with kCursorColumns.
+FileCursor cursor_from_row(const SQLite::Statement& st, int first) {
+    auto u64 = [&](int i) { return static_cast<std::uint64_t>(st.getColumn(first + i).getInt64()); };
+    FileCursor c;
+    c.stat = {u64(0), u64(1), u64(2), st.getColumn(first + 3).getInt64()};
+    c.offset = u64(4);
+    c.head_hash = u64(5);
+    c.tail_hash = u64(6);
+    c.state = st.getColumn(first + 7).getString();
+    return c;
+}
+
+}  // namespace
+
 std::optional<FileCursor> Store::cursor(const std::string& source, const std::filesystem::path& path) const {
-    SQLite::Statement st(*db_,
-                         "SELECT device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
-                         "FROM cursors WHERE source = ? AND path = ?");
+    SQLite::Statement st(*db_, std::string("SELECT ") + kCursorColumns + " FROM cursors WHERE source = ? AND path = ?");
     st.bind(1, source);
     st.bind(2, path.string());
     if (!st.executeStep()) return std::nullopt;
-    FileCursor c;
-    c.stat = {static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
-              static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
-              static_cast<std::uint64_t>(st.getColumn(2).getInt64()), st.getColumn(3).getInt64()};
-    c.offset = static_cast<std::uint64_t>(st.getColumn(4).getInt64());
-    c.head_hash = static_cast<std::uint64_t>(st.getColumn(5).getInt64());
-    c.tail_hash = static_cast<std::uint64_t>(st.getColumn(6).getInt64());
-    c.state = st.getColumn(7).getString();
-    return c;
+    return cursor_from_row(st, 0);
 }
 
 std::vector<std::pair<std::string, FileCursor>> Store::cursors(const std::string& source) const {
     std::vector<std::pair<std::string, FileCursor>> out;
-    SQLite::Statement st(*db_,
-                         "SELECT path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state "
-                         "FROM cursors WHERE source = ?");
+    SQLite::Statement st(*db_, std::string("SELECT path, ") + kCursorColumns + " FROM cursors WHERE source = ?");
     st.bind(1, source);
-    while (st.executeStep()) {
-        FileCursor c;
-        c.stat = {static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
-                  static_cast<std::uint64_t>(st.getColumn(2).getInt64()),
-                  static_cast<std::uint64_t>(st.getColumn(3).getInt64()), st.getColumn(4).getInt64()};
-        c.offset = static_cast<std::uint64_t>(st.getColumn(5).getInt64());
-        c.head_hash = static_cast<std::uint64_t>(st.getColumn(6).getInt64());
-        c.tail_hash = static_cast<std::uint64_t>(st.getColumn(7).getInt64());
-        c.state = st.getColumn(8).getString();
-        out.emplace_back(st.getColumn(0).getString(), std::move(c));
-    }
+    while (st.executeStep()) out.emplace_back(st.getColumn(0).getString(), cursor_from_row(st, 1));
     return out;
 }
 
