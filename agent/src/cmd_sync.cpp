@@ -15,8 +15,9 @@ void SyncCommand::setup(CLI::App& app) {
     cmd->footer(
         "Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
         "message id, so running it again never double counts.");
-    cmd->add_flag("--once", once, "Run one scan and exit (the default; the background service is `run`)");
-    cmd->add_flag("--no-push", no_push, "Do not push to the sync endpoint after scanning");
+    cmd->add_flag("--once", once, "Run one scan and exit (currently the only mode)");
+    cmd->add_flag("--no-push", no_push,
+                  "Do not push after scanning (this version has no push yet: accepted for scripts)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");
     cmd->add_flag("--full-rescan", full_rescan, "Forget file cursors and read every file from the start");
     cmd->add_flag("--json", json, "Print per-source statistics as JSON");
