@@ -36,6 +36,8 @@ CREATE TABLE events (
   revision INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX events_ts ON events (ts_ms);
+-- Every sync warns about unpriced models: keep that a lookup, not a table scan.
+CREATE INDEX events_unpriced ON events (model) WHERE cost_origin = 'unpriced';
 CREATE TABLE cursors (
   source TEXT NOT NULL,
   path TEXT NOT NULL,

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <stdexcept>
+#include <string>
+#include <unordered_set>
 
 #include "usage/store.hpp"
 
@@ -106,12 +108,18 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
   size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset,
   head_hash = excluded.head_hash, tail_hash = excluded.tail_hash, state = excluded.state)sql") {}
     std::unique_ptr<SQLite::Transaction> tx;
+    // Replay groups written by this writer. When the store held no replay
+    // before, a non-replay event can only supersede replays of these groups,
+    // so a first scan skips the supersede probe for every other event.
+    bool replays_before = false;
+    std::unordered_set<std::string> replay_groups;
     SQLite::Statement insert, merge, reprice, replay_check, supersede_self, supersede_replays, save_cursor;
 };
 
 StoreWriter::StoreWriter(Store& store) : store_(store) {
     if (!store_.prices_) throw std::logic_error("StoreWriter used before Store::use_prices");
     st_ = std::make_unique<Statements>(*store_.db_);
+    st_->replays_before = store_.has_replays_;
 }
 
 StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
@@ -169,7 +177,8 @@ void StoreWriter::add(const FileBatch& batch) {
                 store_.has_replays_ = true;
                 store_.set_meta("has_replays", "1");
             }
-        } else if (store_.has_replays_) {
+            if (!s.replays_before) s.replay_groups.insert(e.dedup_group);
+        } else if (s.replays_before || s.replay_groups.contains(e.dedup_group)) {
             s.supersede_replays.bindNoCopy(1, e.dedup_group);
             s.supersede_replays.bindNoCopy(2, group_end);
             s.supersede_replays.bindNoCopy(3, e.id);

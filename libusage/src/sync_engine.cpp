@@ -74,7 +74,7 @@ std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const 
 
     std::vector<WorkItem> work;
     for (auto& f : files) {
-        auto st = stat_file(f.path);
+        auto st = f.stat.inode != 0 ? std::optional<FileStat>(f.stat) : stat_file(f.path);
         if (!st) continue;
         std::optional<FileCursor> cursor;
         if (auto it = saved.find(f.path.string()); it != saved.end()) cursor = it->second;

@@ -57,6 +57,7 @@ std::vector<SourceFile> discover_claude_files(const std::vector<fs::path>& roots
 
             SourceFile f;
             f.path = p;
+            f.stat = *st;
             fs::path rel = p.lexically_relative(root);
             f.project_hint =
                 rel.begin() != rel.end() && std::next(rel.begin()) != rel.end() ? rel.begin()->string() : "";

@@ -15,6 +15,7 @@
 
 #include "usage/environment.hpp"
 #include "usage/event.hpp"
+#include "usage/file_cursor.hpp"
 
 namespace usage {
 
@@ -27,6 +28,9 @@ struct SourceFile {
     std::string session_hint;
     /// Project name to use when lines do not say it (e.g. a folder slug).
     std::string project_hint;
+    /// stat(2) taken during discovery, if the plugin took one (inode != 0):
+    /// saves the engine a second stat per file on every warm run.
+    FileStat stat;
 };
 
 /// What a plugin is told about where to look.

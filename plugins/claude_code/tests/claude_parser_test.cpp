@@ -40,7 +40,7 @@ std::vector<usage::SourceFile> discover_sorted(const std::vector<fs::path>& root
 }
 
 usage::SourceFile main_file(const fs::path& p) {
-    return {p, "main", "hint-session", "-home-dev-slug"};
+    return {p, "main", "hint-session", "-home-dev-slug", {}};
 }
 
 const usage::UsageEvent* find_event(const usage::ScanResult& r, const std::string& id) {
@@ -285,7 +285,7 @@ TEST_CASE("claude: subagent events carry the parent session and sidechain lines 
     testing::TempDir tmp;
     const fs::path file = tmp / "p/agent-1a2b3c4d.jsonl";
     testing::write_file(file, Assistant("msg_sub", "req_sub", 3, 9000, 0, 12).sidechain().line());
-    auto r = claude().scan({file, "subagent", "", "-p"}, {});
+    auto r = claude().scan({file, "subagent", "", "-p", {}}, {});
     REQUIRE(r.events.size() == 1);
     const auto& e = r.events[0];
     CHECK(e.session_id == kSession);  // the flat file's lines carry the parent's sessionId
@@ -296,7 +296,7 @@ TEST_CASE("claude: subagent events carry the parent session and sidechain lines 
     // Nested file without sessionId on the line: the session folder above subagents/.
     const fs::path nested = tmp / "p/sess-1/subagents/agent-a1.jsonl";
     testing::write_file(nested, Assistant("msg_n", "req_n", 1, 0, 0, 1).sidechain().session(std::nullopt).line());
-    auto n = claude().scan({nested, "subagent", "sess-1", "-p"}, {});
+    auto n = claude().scan({nested, "subagent", "sess-1", "-p", {}}, {});
     REQUIRE(n.events.size() == 1);
     CHECK(n.events[0].session_id == "sess-1");
     CHECK(n.events[0].parent_session_id == "sess-1");
