@@ -85,6 +85,13 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     st.bind(i++, e.replay ? 1 : 0);
 }
 
+// A group's members are the ids in [group, range_end(group)): see event.hpp.
+std::string range_end(const std::string& group) {
+    std::string end = group;
+    end.back() = static_cast<char>(end.back() + 1);
+    return end;
+}
+
 }  // namespace
 
 struct StoreWriter::Statements {
@@ -108,11 +115,14 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
   size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset,
   head_hash = excluded.head_hash, tail_hash = excluded.tail_hash, state = excluded.state)sql") {}
     std::unique_ptr<SQLite::Transaction> tx;
-    // Replay groups written by this writer. When the store held no replay
-    // before, a non-replay event can only supersede replays of these groups,
-    // so a first scan skips the supersede probe for every other event.
+    // Groups written by this writer. When the store held no replay before,
+    // a non-replay event can only supersede replays of `replay_groups`; when
+    // it held no event at all (a first scan), a replay can only be
+    // superseded by a call of `plain_groups`. Both spare a probe per event.
     bool replays_before = false;
+    bool empty_before = false;
     std::unordered_set<std::string> replay_groups;
+    std::unordered_set<std::string> plain_groups;
     SQLite::Statement insert, merge, reprice, replay_check, supersede_self, supersede_replays, save_cursor;
 };
 
@@ -120,6 +130,7 @@ StoreWriter::StoreWriter(Store& store) : store_(store) {
     if (!store_.prices_) throw std::logic_error("StoreWriter used before Store::use_prices");
     st_ = std::make_unique<Statements>(*store_.db_);
     st_->replays_before = store_.has_replays_;
+    st_->empty_before = store_.db_->execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
 }
 
 StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
@@ -158,27 +169,30 @@ void StoreWriter::add(const FileBatch& batch) {
         }
 
         if (e.dedup_group.empty()) continue;
-        // The group's members are the ids in [group, group_end): see event.hpp.
-        std::string group_end = e.dedup_group;
-        group_end.back() = static_cast<char>(group_end.back() + 1);
         if (e.replay) {
-            s.replay_check.bindNoCopy(1, e.dedup_group);
-            s.replay_check.bindNoCopy(2, group_end);
-            s.replay_check.bindNoCopy(3, e.id);
-            s.replay_check.executeStep();
-            bool superseded = s.replay_check.getColumn(0).getInt() != 0;
-            s.replay_check.reset();
-            if (superseded) {
-                s.supersede_self.bind(1, e.id);
-                s.supersede_self.exec();
-                s.supersede_self.reset();
+            if (!s.empty_before || s.plain_groups.contains(e.dedup_group)) {
+                const std::string group_end = range_end(e.dedup_group);
+                s.replay_check.bindNoCopy(1, e.dedup_group);
+                s.replay_check.bindNoCopy(2, group_end);
+                s.replay_check.bindNoCopy(3, e.id);
+                s.replay_check.executeStep();
+                bool superseded = s.replay_check.getColumn(0).getInt() != 0;
+                s.replay_check.reset();
+                if (superseded) {
+                    s.supersede_self.bind(1, e.id);
+                    s.supersede_self.exec();
+                    s.supersede_self.reset();
+                }
             }
             if (!store_.has_replays_) {
                 store_.has_replays_ = true;
                 store_.set_meta("has_replays", "1");
             }
             if (!s.replays_before) s.replay_groups.insert(e.dedup_group);
-        } else if (s.replays_before || s.replay_groups.contains(e.dedup_group)) {
+        } else {
+            if (s.empty_before) s.plain_groups.insert(e.dedup_group);
+            if (!s.replays_before && !s.replay_groups.contains(e.dedup_group)) continue;
+            const std::string group_end = range_end(e.dedup_group);
             s.supersede_replays.bindNoCopy(1, e.dedup_group);
             s.supersede_replays.bindNoCopy(2, group_end);
             s.supersede_replays.bindNoCopy(3, e.id);
