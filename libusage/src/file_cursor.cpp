@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -21,7 +22,8 @@ std::uint64_t fnv1a(const unsigned char* p, std::size_t n) {
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         std::uint64_t w = 0;
-        for (int b = 0; b < 8; ++b) w |= static_cast<std::uint64_t>(p[i + b]) << (8 * b);  // little-endian load
+        std::memcpy(&w, p + i, 8);
+        if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);  // same value everywhere
         h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 29;
     }
