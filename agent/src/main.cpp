@@ -10,6 +10,13 @@ int main(int argc, char** argv) {
     CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants"};
     app.set_version_flag("--version", "usage-agent " USAGE_AGENT_VERSION);
     app.require_subcommand(1);
+    app.footer(
+        "Examples:\n"
+        "  usage-agent sync --once                      scan new transcript bytes into the store\n"
+        "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
+        "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
+        "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
+        "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
     app.fallthrough();
     agent::GlobalOptions globals;
     app.add_option("--state-dir", globals.state_dir,
