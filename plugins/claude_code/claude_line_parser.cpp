@@ -139,8 +139,11 @@ std::string last_component(std::string_view path) {
 
 }  // namespace
 
-LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
-                              const SourceFile& file, UsageEvent& out) {
+void ClaudeCall::append_id(std::string& out) const {
+    out.append("claude-code:").append(msg_id).append(":").append(request_id);
+}
+
+LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, ClaudeCall& out) {
     Raw r;
     std::string scratch;
     auto err = read_line(parser, line, size, capacity, r, scratch);
@@ -161,29 +164,58 @@ LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, 
     }
     if (t.total() == 0 && r.cost_usd <= 0) return LineOutcome::skipped;
 
-    out = UsageEvent{};
+    out = ClaudeCall{r.msg_id, r.request_id, r.model, r.session_id, r.cwd, r.git_branch, r.sidechain, t, 0, r.cost_usd};
+    if (auto ms = detail::parse_iso8601_ms(r.timestamp)) out.timestamp_ms = *ms;
+    return LineOutcome::event;
+}
+
+UsageEvent make_claude_event(const ClaudeCall& c, const SourceFile& file) {
+    UsageEvent out;
     out.source = "claude-code";
-    out.dedup_group.reserve(14 + r.msg_id.size());
-    out.dedup_group.append("claude-code:").append(r.msg_id).append(":");
-    out.id.reserve(out.dedup_group.size() + r.request_id.size());
-    out.id.append(out.dedup_group).append(r.request_id);
-    out.replay = r.sidechain;
-    out.tokens = t;
-    out.model.assign(r.model);
-    out.provider = provider_of(r.msg_id, r.model);
-    out.session_id = r.session_id.empty() ? file.session_hint : std::string(r.session_id);
+    out.dedup_group.reserve(14 + c.msg_id.size());
+    out.dedup_group.append("claude-code:").append(c.msg_id).append(":");
+    out.id.reserve(out.dedup_group.size() + c.request_id.size());
+    out.id.append(out.dedup_group).append(c.request_id);
+    out.replay = c.sidechain;
+    out.tokens = c.tokens;
+    out.model.assign(c.model);
+    out.provider = provider_of(c.msg_id, c.model);
+    out.session_id = c.session_id.empty() ? file.session_hint : std::string(c.session_id);
     if (file.kind == "subagent") out.parent_session_id = out.session_id;
     out.surface = "cli";
-    out.git_branch.assign(r.git_branch);
-    if (!r.cwd.empty()) {
-        out.project_path.assign(r.cwd);
-        out.project_name = last_component(r.cwd);
+    out.git_branch.assign(c.git_branch);
+    if (!c.cwd.empty()) {
+        out.project_path.assign(c.cwd);
+        out.project_name = last_component(c.cwd);
     } else {
         out.project_name = file.project_hint;
     }
-    if (auto ms = detail::parse_iso8601_ms(r.timestamp)) out.timestamp_ms = *ms;
-    if (r.cost_usd >= 0) out.reported_cost_micros = std::llround(r.cost_usd * 1e6);
-    return LineOutcome::event;
+    out.timestamp_ms = c.timestamp_ms;
+    if (c.cost_usd >= 0) out.reported_cost_micros = std::llround(c.cost_usd * 1e6);
+    return out;
+}
+
+void merge_claude_copy(UsageEvent& e, const ClaudeCall& c) {
+    e.tokens.merge_max(c.tokens);
+    if (c.timestamp_ms != 0 && (e.timestamp_ms == 0 || c.timestamp_ms < e.timestamp_ms))
+        e.timestamp_ms = c.timestamp_ms;
+    if (c.cost_usd >= 0) {
+        auto micros = std::llround(c.cost_usd * 1e6);
+        if (!e.reported_cost_micros || micros > *e.reported_cost_micros) e.reported_cost_micros = micros;
+    }
+    e.replay = e.replay && c.sidechain;
+    // Descriptive fields: first non-empty value wins (the first copy almost
+    // always has them all, so these are rarely taken).
+    if (e.model.empty() && !c.model.empty()) {
+        e.model.assign(c.model);
+        e.provider = provider_of(c.msg_id, c.model);
+    }
+    if (e.git_branch.empty()) e.git_branch.assign(c.git_branch);
+    if (e.project_path.empty() && !c.cwd.empty()) {
+        e.project_path.assign(c.cwd);
+        e.project_name = last_component(c.cwd);
+    }
+    if (!c.session_id.empty() && e.session_id.empty()) e.session_id.assign(c.session_id);
 }
 
 }  // namespace usage::plugins::claude

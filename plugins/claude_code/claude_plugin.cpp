@@ -29,22 +29,26 @@ public:
         ScanResult result;
         simdjson::ondemand::parser parser;
         std::unordered_map<std::string, std::size_t> index;
-        UsageEvent event;
+        claude::ClaudeCall call;
+        std::string id;  // reused: most lines are copies of a call already seen
         // Only assistant lines carry `"usage"` as a key; everything else
         // (multi-MB tool results, snapshots) is rejected by the reader's
         // byte-level search before any JSON parsing.
         auto read =
             read_jsonl_matches(file.path, start.offset, "\"usage\"", [&](char* line, std::size_t size, std::uint64_t) {
-                switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, file, event)) {
+                switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, call)) {
                     case claude::LineOutcome::malformed: ++result.malformed_lines; return;
                     case claude::LineOutcome::skipped: return;
                     case claude::LineOutcome::event: break;
                 }
-                auto [it, inserted] = index.try_emplace(event.id, result.events.size());
-                if (inserted)
-                    result.events.push_back(std::move(event));
-                else
-                    result.events[it->second].merge(event);
+                id.clear();
+                call.append_id(id);
+                if (auto it = index.find(id); it != index.end()) {
+                    claude::merge_claude_copy(result.events[it->second], call);
+                    return;
+                }
+                index.emplace(id, result.events.size());
+                result.events.push_back(claude::make_claude_event(call, file));
             });
         result.offset = read.end_offset;
         result.bytes_read = read.bytes_read;
