@@ -6,9 +6,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "time_zone.hpp"
@@ -41,34 +46,6 @@ const GroupSpec& spec(GroupBy g) {
     for (const auto& s : kGroups)
         if (s.group == g) return s;
     return kGroups[0];
-}
-
-constexpr const char* kTotalsSql = R"sql(
-  COUNT(*), COUNT(DISTINCT e.source || char(31) || e.session_id),
-  SUM(e.input), SUM(e.output), SUM(e.reasoning), SUM(e.cache_read), SUM(e.cache_write_5m), SUM(e.cache_write_1h),
-  SUM(CASE WHEN e.cost_origin <> 'unpriced' THEN coalesce(e.cost_micros, 0) ELSE 0 END),
-  SUM(CASE WHEN e.cost_origin = 'reported' THEN coalesce(e.cost_micros, 0) ELSE 0 END),
-  SUM(CASE WHEN e.cost_origin IN ('estimated', 'override') THEN coalesce(e.cost_micros, 0) ELSE 0 END),
-  SUM(e.cost_origin = 'unpriced'),
-  MIN(e.ts_ms), MAX(e.ts_ms))sql";
-constexpr int kTotalsColumns = 14;
-
-Totals read_totals(const SQLite::Statement& st, int first) {
-    Totals t;
-    std::int64_t* fields[] = {&t.events,
-                              &t.sessions,
-                              &t.input_tokens,
-                              &t.output_tokens,
-                              &t.reasoning_tokens,
-                              &t.cache_read_tokens,
-                              &t.cache_write_5m_tokens,
-                              &t.cache_write_1h_tokens,
-                              &t.cost_micros,
-                              &t.reported_cost_micros,
-                              &t.estimated_cost_micros,
-                              &t.unpriced_events};
-    for (int i = 0; i < 12; ++i) *fields[i] = st.getColumn(first + i).getInt64();
-    return t;
 }
 
 void bucket_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -130,14 +107,45 @@ void bind_where(SQLite::Statement& st, const Where& w) {
     }
 }
 
-std::vector<std::string> split_models(const std::string& joined) {
-    std::vector<std::string> out;
-    std::stringstream ss(joined);
-    std::string item;
-    while (std::getline(ss, item, '\x1f'))
-        if (!item.empty()) out.push_back(item);
-    std::sort(out.begin(), out.end());
-    return out;
+// Everything one group accumulates in the single pass over the events.
+struct Acc {
+    Totals totals;
+    std::unordered_set<std::string> sessions;  // source + '\x1f' + session id
+    std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
+    std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
+    std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
+    std::set<std::string> models;                   // session rows
+    std::map<std::string, Acc> by_model;            // --full breakdown
+};
+
+void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session_key, bool track_sessions) {
+    Totals& t = acc.totals;
+    ++t.events;
+    if (track_sessions) acc.sessions.insert(session_key);
+    t.input_tokens += st.getColumn(4).getInt64();
+    t.output_tokens += st.getColumn(5).getInt64();
+    t.reasoning_tokens += st.getColumn(6).getInt64();
+    t.cache_read_tokens += st.getColumn(7).getInt64();
+    t.cache_write_5m_tokens += st.getColumn(8).getInt64();
+    t.cache_write_1h_tokens += st.getColumn(9).getInt64();
+    const char* origin = st.getColumn(10).getText();
+    const std::int64_t cost = st.getColumn(11).isNull() ? 0 : st.getColumn(11).getInt64();
+    if (std::strcmp(origin, "unpriced") == 0) {
+        ++t.unpriced_events;
+    } else {
+        t.cost_micros += cost;
+        if (std::strcmp(origin, "reported") == 0)
+            t.reported_cost_micros += cost;
+        else
+            t.estimated_cost_micros += cost;
+    }
+    const std::int64_t ts = st.getColumn(12).getInt64();
+    acc.first_ms = std::min(acc.first_ms, ts);
+    acc.last_ms = std::max(acc.last_ms, ts);
+}
+
+void keep_max(std::string& mine, const char* theirs) {
+    if (mine < theirs) mine = theirs;
 }
 
 }  // namespace
@@ -156,70 +164,81 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
                                    nullptr) != SQLITE_OK)
         throw std::runtime_error("cannot register the bucket function");
 
+    // One pass over the matching events, aggregated here: SQLite's GROUP BY
+    // and COUNT(DISTINCT) sort every row through temporary B-trees, which
+    // cost several times the scan itself.
     const GroupSpec& g = spec(q.group);
     const Where where = build_where(q);
-    const std::string from = " FROM events e LEFT JOIN machines m ON m.id = e.machine_id";
+    const bool session_rows = q.group == GroupBy::session;
+    SQLite::Statement st(db, std::string("SELECT ") + g.key_sql +
+                                 ", e.source, e.session_id, e.model, e.input, e.output, e.reasoning, e.cache_read, "
+                                 "e.cache_write_5m, e.cache_write_1h, e.cost_origin, e.cost_micros, e.ts_ms, "
+                                 "e.project_name, coalesce(m.name, e.machine_id), e.surface "
+                                 "FROM events e LEFT JOIN machines m ON m.id = e.machine_id" +
+                                 where.sql);
+    bind_where(st, where);
 
+    Acc all;
+    std::unordered_map<std::string, Acc> groups;
+    std::string session_key;
+    while (st.executeStep()) {
+        session_key.assign(st.getColumn(1).getText()).append("\x1f").append(st.getColumn(2).getText());
+        add_event(all, st, session_key, true);
+        if (q.group == GroupBy::none) continue;
+        Acc& acc = groups[st.getColumn(0).getString()];
+        add_event(acc, st, session_key, true);
+        if (session_rows) {
+            keep_max(acc.project, st.getColumn(13).getText());
+            keep_max(acc.machine, st.getColumn(14).getText());
+            keep_max(acc.source, st.getColumn(1).getText());
+            keep_max(acc.surface, st.getColumn(15).getText());
+            acc.models.insert(st.getColumn(3).getString());
+        }
+        if (with_models && q.group != GroupBy::model)
+            add_event(acc.by_model[st.getColumn(3).getString()], st, session_key, true);
+    }
+
+    auto finish = [](Acc& acc) {
+        acc.totals.sessions = static_cast<std::int64_t>(acc.sessions.size());
+        return acc.totals;
+    };
     Report report;
     report.range = q.range;
     report.tz = q.tz;
-    {
-        SQLite::Statement st(db, std::string("SELECT") + kTotalsSql + from + where.sql);
-        bind_where(st, where);
-        if (st.executeStep()) report.totals = read_totals(st, 0);
-    }
-    if (q.group == GroupBy::none) return report;
-
-    std::string sql = std::string("SELECT ") + g.key_sql + " AS k," + kTotalsSql;
-    if (q.group == GroupBy::session)
-        sql +=
-            ", max(e.project_name), max(coalesce(m.name, e.machine_id)), max(e.source), max(e.surface), "
-            "group_concat(DISTINCT e.model)";
-    sql += from + where.sql + " GROUP BY k ORDER BY ";
-    if (g.time_bucket)
-        sql += "k";
-    else if (q.group == GroupBy::session)
-        sql += "MAX(e.ts_ms) DESC, k";
-    else
-        sql +=
-            "SUM(CASE WHEN e.cost_origin <> 'unpriced' THEN coalesce(e.cost_micros, 0) ELSE 0 END) DESC, "
-            "SUM(e.input + e.output + e.cache_read + e.cache_write_5m + e.cache_write_1h) DESC, k";
-    if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
-
-    SQLite::Statement st(db, sql);
-    bind_where(st, where);
-    std::map<std::string, std::size_t> index;
-    while (st.executeStep()) {
+    report.totals = finish(all);
+    for (auto& [key, acc] : groups) {
         Row row;
-        row.key = st.getColumn(0).getString();
-        row.totals = read_totals(st, 1);
-        if (q.group == GroupBy::session) {
-            SessionInfo s;
-            s.first_ms = st.getColumn(1 + 12).getInt64();
-            s.last_ms = st.getColumn(1 + 13).getInt64();
-            s.project = st.getColumn(1 + kTotalsColumns).getString();
-            s.machine = st.getColumn(2 + kTotalsColumns).getString();
-            s.source = st.getColumn(3 + kTotalsColumns).getString();
-            s.surface = st.getColumn(4 + kTotalsColumns).getString();
-            // group_concat(DISTINCT x) only allows the default ',' separator.
-            std::string models = st.getColumn(5 + kTotalsColumns).getString();
-            std::replace(models.begin(), models.end(), ',', '\x1f');
-            s.models = split_models(models);
-            row.session = std::move(s);
-        }
-        index.emplace(row.key, report.rows.size());
+        row.key = key;
+        row.totals = finish(acc);
+        if (session_rows)
+            row.session = SessionInfo{acc.project,
+                                      acc.machine,
+                                      acc.source,
+                                      acc.surface,
+                                      std::vector<std::string>(acc.models.begin(), acc.models.end()),
+                                      acc.first_ms,
+                                      acc.last_ms};
+        for (auto& [model, m] : acc.by_model) row.models.emplace_back(model, finish(m));
         report.rows.push_back(std::move(row));
     }
 
-    if (with_models && q.group != GroupBy::model) {
-        SQLite::Statement bd(db, std::string("SELECT ") + g.key_sql + " AS k, e.model," + kTotalsSql + from +
-                                     where.sql + " GROUP BY k, e.model ORDER BY k, e.model");
-        bind_where(bd, where);
-        while (bd.executeStep()) {
-            auto it = index.find(bd.getColumn(0).getString());
-            if (it == index.end()) continue;
-            report.rows[it->second].models.emplace_back(bd.getColumn(1).getString(), read_totals(bd, 2));
+    auto tokens = [](const Row& r) { return r.totals.total_tokens(); };
+    std::sort(report.rows.begin(), report.rows.end(), [&](const Row& a, const Row& b) {
+        if (g.time_bucket) return a.key < b.key;
+        if (session_rows) {
+            if (a.session->last_ms != b.session->last_ms) return a.session->last_ms > b.session->last_ms;
+            return a.key < b.key;
         }
+        if (a.totals.cost_micros != b.totals.cost_micros) return a.totals.cost_micros > b.totals.cost_micros;
+        if (tokens(a) != tokens(b)) return tokens(a) > tokens(b);
+        return a.key < b.key;
+    });
+    if (q.limit > 0) {
+        auto first = std::min<std::size_t>(static_cast<std::size_t>(q.offset), report.rows.size());
+        auto last = std::min<std::size_t>(first + static_cast<std::size_t>(q.limit), report.rows.size());
+        report.rows =
+            std::vector<Row>(std::make_move_iterator(report.rows.begin() + static_cast<std::ptrdiff_t>(first)),
+                             std::make_move_iterator(report.rows.begin() + static_cast<std::ptrdiff_t>(last)));
     }
     return report;
 }
