@@ -88,8 +88,7 @@ simdjson::error_code read_message(od::object message, Raw& r) {
 
 // Strings are views into the parser's buffer: copy out before the next
 // iterate(). Returns an error for malformed JSON.
-simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, Raw& r,
-                               std::string& scratch) {
+simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, Raw& r) {
     od::document doc;
     if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
     od::object obj;
@@ -121,7 +120,6 @@ simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size,
                 if (auto err = read_message(message, r)) return err;
         }
     }
-    (void)scratch;
     return simdjson::SUCCESS;
 }
 
@@ -145,11 +143,10 @@ void ClaudeCall::append_id(std::string& out) const {
 
 LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, ClaudeCall& out) {
     Raw r;
-    std::string scratch;
-    auto err = read_line(parser, line, size, capacity, r, scratch);
+    auto err = read_line(parser, line, size, capacity, r);
     if (err == simdjson::UTF8_ERROR && detail::repair_utf8(line, size) > 0) {
         r = Raw{};
-        err = read_line(parser, line, size, capacity, r, scratch);
+        err = read_line(parser, line, size, capacity, r);
     }
     if (err) return LineOutcome::malformed;
     if (r.type != "assistant" || !r.has_usage || r.msg_id.empty()) return LineOutcome::skipped;
