@@ -30,7 +30,7 @@ CREATE TABLE events (
   reported_cost_micros INTEGER,
   cost_micros INTEGER,
   cost_origin TEXT NOT NULL DEFAULT 'unpriced',
-  dedup_group TEXT NOT NULL DEFAULT '',
+  dedup_len INTEGER NOT NULL DEFAULT 0,  -- the group is substr(id, 1, dedup_len): see event.hpp
   replay INTEGER NOT NULL DEFAULT 0,
   superseded INTEGER NOT NULL DEFAULT 0,
   revision INTEGER NOT NULL DEFAULT 1

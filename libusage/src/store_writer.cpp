@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine_id, user, ts_ms, input, output, reasoning, cache_read,
-  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_group, replay)
+  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay)
 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)
 ON CONFLICT (id) DO NOTHING
 )sql";
@@ -81,7 +81,8 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     bind_optional(st, i++, e.reported_cost_micros);
     bind_optional(st, i++, cost.micros);
     st.bind(i++, std::string(to_string(cost.origin)));
-    st.bindNoCopy(i++, e.dedup_group);
+    // The group is a prefix of the id: its length is all the row needs.
+    st.bind(i++, static_cast<std::int64_t>(e.dedup_group.size()));
     st.bind(i++, e.replay ? 1 : 0);
 }
 
@@ -144,6 +145,8 @@ void StoreWriter::add(const FileBatch& batch) {
     const PriceBook& prices = *store_.prices_;
     auto& s = *st_;
     for (const auto& e : batch.events) {
+        if (!e.id.starts_with(e.dedup_group))
+            throw std::logic_error("event " + e.id + ": dedup_group '" + e.dedup_group + "' is not a prefix of its id");
         const PricedCost cost = prices.evaluate(e);
         bind_event(s.insert, e, cost);
         const bool inserted = s.insert.exec() == 1;
