@@ -33,7 +33,7 @@ constexpr GroupSpec kGroups[] = {
     {"source", GroupBy::source, "e.source", false},
     {"model", GroupBy::model, "e.model", false},
     {"project", GroupBy::project, "e.project_name", false},
-    {"machine", GroupBy::machine, "coalesce(m.name, e.machine_id)", false},
+    {"machine", GroupBy::machine, "coalesce(m.name, m.id, '')", false},
     {"user", GroupBy::user, "e.user", false},
     {"session", GroupBy::session, "e.session_id", false},
     {"hour", GroupBy::hour, "usage_bucket(e.ts_ms, 'h')", true},
@@ -86,7 +86,7 @@ Where build_where(const Query& q) {
         w.values.emplace_back(f.project);
     }
     if (!f.machine.empty()) {
-        w.sql += " AND (e.machine_id = ? OR m.name = ?)";
+        w.sql += " AND (m.id = ? OR m.name = ?)";
         w.values.emplace_back(f.machine);
         w.values.emplace_back(f.machine);
     }
@@ -173,8 +173,8 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
     SQLite::Statement st(db, std::string("SELECT ") + g.key_sql +
                                  ", e.source, e.session_id, e.model, e.input, e.output, e.reasoning, e.cache_read, "
                                  "e.cache_write_5m, e.cache_write_1h, e.cost_origin, e.cost_micros, e.ts_ms, "
-                                 "e.project_name, coalesce(m.name, e.machine_id), e.surface "
-                                 "FROM events e LEFT JOIN machines m ON m.id = e.machine_id" +
+                                 "e.project_name, coalesce(m.name, m.id, ''), e.surface "
+                                 "FROM events e LEFT JOIN machines m ON m.key = e.machine" +
                                  where.sql);
     bind_where(st, where);
 

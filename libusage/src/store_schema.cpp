@@ -18,7 +18,7 @@ CREATE TABLE events (
   project_path TEXT NOT NULL DEFAULT '',
   git_branch TEXT NOT NULL DEFAULT '',
   surface TEXT NOT NULL DEFAULT '',
-  machine_id TEXT NOT NULL DEFAULT '',
+  machine INTEGER NOT NULL DEFAULT 0,  -- machines.key; 0 = none (36 bytes less per row than the UUID)
   user TEXT NOT NULL DEFAULT '',
   ts_ms INTEGER NOT NULL,
   input INTEGER NOT NULL DEFAULT 0,
@@ -51,7 +51,8 @@ CREATE TABLE cursors (
   state TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (source, path)
 );
-CREATE TABLE machines (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+CREATE TABLE machines (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+                       updated_ms INTEGER NOT NULL);
 )sql",
     };
     return migrations;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "usage/store.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
-  project_path, git_branch, surface, machine_id, user, ts_ms, input, output, reasoning, cache_read,
+  project_path, git_branch, surface, machine, user, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay)
 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)
 ON CONFLICT (id) DO NOTHING
@@ -69,11 +70,13 @@ UsageEvent merged_from_row(const SQLite::Statement& st) {
 
 // Bind an event to the numbered parameters shared by kInsertSql and kMergeSql.
 // The strings are bound without copying: they outlive the statement's step.
-void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost) {
+void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine) {
     int i = 1;
     for (const std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.provider,
-                                 &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id, &e.user})
+                                 &e.project_name, &e.project_path, &e.git_branch, &e.surface})
         st.bindNoCopy(i++, *s);
+    st.bind(i++, machine);  // machines.key of e.machine_id
+    st.bindNoCopy(i++, e.user);
     st.bind(i++, static_cast<std::int64_t>(e.timestamp_ms));
     for (auto v : {e.tokens.input, e.tokens.output, e.tokens.reasoning, e.tokens.cache_read, e.tokens.cache_write_5m,
                    e.tokens.cache_write_1h})
@@ -98,6 +101,8 @@ std::string range_end(const std::string& group) {
 struct StoreWriter::Statements {
     explicit Statements(SQLite::Database& db)
         : tx(std::make_unique<SQLite::Transaction>(db)),
+          machine_add(db, "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING"),
+          machine_get(db, "SELECT key FROM machines WHERE id = ?"),
           insert(db, kInsertSql),
           merge(db, kMergeSql),
           reprice(db, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?"),
@@ -124,7 +129,9 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
     bool empty_before = false;
     std::unordered_set<std::string> replay_groups;
     std::unordered_set<std::string> plain_groups;
-    SQLite::Statement insert, merge, reprice, replay_check, supersede_self, supersede_replays, save_cursor;
+    std::unordered_map<std::string, std::int64_t> machine_keys;
+    SQLite::Statement machine_add, machine_get, insert, merge, reprice, replay_check, supersede_self, supersede_replays,
+        save_cursor;
 };
 
 StoreWriter::StoreWriter(Store& store) : store_(store) {
@@ -141,6 +148,24 @@ void StoreWriter::commit() {
     st_->tx = std::make_unique<SQLite::Transaction>(*store_.db_);
 }
 
+std::int64_t StoreWriter::machine_key(const std::string& machine_id) {
+    if (machine_id.empty()) return 0;
+    auto& s = *st_;
+    if (auto it = s.machine_keys.find(machine_id); it != s.machine_keys.end()) return it->second;
+    // A machine seen for the first time is named by its id until
+    // record_machine() gives it a name.
+    s.machine_add.bind(1, machine_id);
+    s.machine_add.bind(2, machine_id);
+    s.machine_add.exec();
+    s.machine_add.reset();
+    s.machine_get.bind(1, machine_id);
+    s.machine_get.executeStep();
+    const std::int64_t key = s.machine_get.getColumn(0).getInt64();
+    s.machine_get.reset();
+    s.machine_keys.emplace(machine_id, key);
+    return key;
+}
+
 void StoreWriter::add(const FileBatch& batch) {
     const PriceBook& prices = *store_.prices_;
     auto& s = *st_;
@@ -148,13 +173,13 @@ void StoreWriter::add(const FileBatch& batch) {
         if (!e.id.starts_with(e.dedup_group))
             throw std::logic_error("event " + e.id + ": dedup_group '" + e.dedup_group + "' is not a prefix of its id");
         const PricedCost cost = prices.evaluate(e);
-        bind_event(s.insert, e, cost);
+        bind_event(s.insert, e, cost, machine_key(e.machine_id));
         const bool inserted = s.insert.exec() == 1;
         s.insert.reset();
         if (inserted) {
             ++stats_.inserted;
         } else {
-            bind_event(s.merge, e, cost);
+            bind_event(s.merge, e, cost, machine_key(e.machine_id));
             if (s.merge.executeStep()) {
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;

@@ -117,6 +117,7 @@ public:
 
 private:
     struct Statements;
+    std::int64_t machine_key(const std::string& machine_id);
     Store& store_;
     std::unique_ptr<Statements> st_;
     ApplyStats stats_;
