@@ -128,13 +128,13 @@ void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session
     t.cache_read_tokens += st.getColumn(7).getInt64();
     t.cache_write_5m_tokens += st.getColumn(8).getInt64();
     t.cache_write_1h_tokens += st.getColumn(9).getInt64();
-    const char* origin = st.getColumn(10).getText();
+    const auto origin = static_cast<CostOrigin>(st.getColumn(10).getInt());
     const std::int64_t cost = st.getColumn(11).isNull() ? 0 : st.getColumn(11).getInt64();
-    if (std::strcmp(origin, "unpriced") == 0) {
+    if (origin == CostOrigin::unpriced) {
         ++t.unpriced_events;
     } else {
         t.cost_micros += cost;
-        if (std::strcmp(origin, "reported") == 0)
+        if (origin == CostOrigin::reported)
             t.reported_cost_micros += cost;
         else
             t.estimated_cost_micros += cost;

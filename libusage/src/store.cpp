@@ -157,9 +157,9 @@ void Store::reprice_all() {
         prices_->price(e);
         std::optional<std::int64_t> old_cost;
         if (!read.getColumn(9).isNull()) old_cost = read.getColumn(9).getInt64();
-        if (old_cost == e.cost_micros && read.getColumn(10).getString() == to_string(e.cost_origin)) continue;
+        if (old_cost == e.cost_micros && read.getColumn(10).getInt() == static_cast<int>(e.cost_origin)) continue;
         bind_optional(write, 1, e.cost_micros);
-        write.bind(2, std::string(to_string(e.cost_origin)));
+        write.bind(2, static_cast<int>(e.cost_origin));
         write.bind(3, read.getColumn(0).getString());
         write.exec();
         write.reset();
@@ -223,7 +223,7 @@ ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
 std::vector<std::pair<std::string, std::int64_t>> Store::unpriced_models() const {
     std::vector<std::pair<std::string, std::int64_t>> out;
     SQLite::Statement st(*db_,
-                         "SELECT model, COUNT(*) FROM events WHERE cost_origin = 'unpriced' "
+                         "SELECT model, COUNT(*) FROM events WHERE cost_origin = 0 "
                          "AND superseded = 0 GROUP BY model ORDER BY model");
     while (st.executeStep()) out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getInt64());
     return out;

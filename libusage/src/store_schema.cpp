@@ -29,7 +29,7 @@ CREATE TABLE events (
   cache_write_1h INTEGER NOT NULL DEFAULT 0,
   reported_cost_micros INTEGER,
   cost_micros INTEGER,
-  cost_origin TEXT NOT NULL DEFAULT 'unpriced',
+  cost_origin INTEGER NOT NULL DEFAULT 0,  -- usage::CostOrigin: 0 unpriced, 1 estimated, 2 reported, 3 override
   dedup_len INTEGER NOT NULL DEFAULT 0,  -- the group is substr(id, 1, dedup_len): see event.hpp
   replay INTEGER NOT NULL DEFAULT 0,
   superseded INTEGER NOT NULL DEFAULT 0,
@@ -37,7 +37,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_ts ON events (ts_ms);
 -- Every sync warns about unpriced models: keep that a lookup, not a table scan.
-CREATE INDEX events_unpriced ON events (model) WHERE cost_origin = 'unpriced';
+CREATE INDEX events_unpriced ON events (model) WHERE cost_origin = 0;
 CREATE TABLE cursors (
   source TEXT NOT NULL,
   path TEXT NOT NULL,

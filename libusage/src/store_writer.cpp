@@ -83,7 +83,7 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
         st.bind(i++, static_cast<std::int64_t>(v));
     bind_optional(st, i++, e.reported_cost_micros);
     bind_optional(st, i++, cost.micros);
-    st.bind(i++, std::string(to_string(cost.origin)));
+    st.bind(i++, static_cast<int>(cost.origin));
     // The group is a prefix of the id: its length is all the row needs.
     st.bind(i++, static_cast<std::int64_t>(e.dedup_group.size()));
     st.bind(i++, e.replay ? 1 : 0);
@@ -186,7 +186,7 @@ void StoreWriter::add(const FileBatch& batch) {
                 const PricedCost merged = prices.evaluate(merged_from_row(s.merge));
                 s.merge.reset();
                 bind_optional(s.reprice, 1, merged.micros);
-                s.reprice.bind(2, std::string(to_string(merged.origin)));
+                s.reprice.bind(2, static_cast<int>(merged.origin));
                 s.reprice.bindNoCopy(3, e.id);
                 s.reprice.exec();
                 s.reprice.reset();

@@ -32,7 +32,8 @@ struct TokenCounts {
 };
 
 /// Where an event's cost came from, in order of trust.
-enum class CostOrigin { unpriced, estimated, reported, override_price };
+/// The values are stored in the database: never renumber them.
+enum class CostOrigin { unpriced = 0, estimated = 1, reported = 2, override_price = 3 };
 
 std::string_view to_string(CostOrigin origin);
 CostOrigin cost_origin_from_string(std::string_view text);
