@@ -2,7 +2,6 @@
 #include "usage/event.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace usage {
 
@@ -23,14 +22,6 @@ std::string_view to_string(CostOrigin origin) {
         case CostOrigin::override_price: return "override";
     }
     return "unpriced";
-}
-
-CostOrigin cost_origin_from_string(std::string_view text) {
-    if (text == "estimated") return CostOrigin::estimated;
-    if (text == "reported") return CostOrigin::reported;
-    if (text == "override") return CostOrigin::override_price;
-    if (text == "unpriced") return CostOrigin::unpriced;
-    throw std::invalid_argument("unknown cost origin: " + std::string(text));
 }
 
 namespace {

@@ -149,17 +149,12 @@ void Store::reprice_all() {
                             "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "
                             "WHERE id = ?");
     while (read.executeStep()) {
-        UsageEvent e;
-        e.model = read.getColumn(1).getString();
-        e.tokens = {read.getColumn(2).getInt64(), read.getColumn(3).getInt64(), read.getColumn(4).getInt64(),
-                    read.getColumn(5).getInt64(), read.getColumn(6).getInt64(), read.getColumn(7).getInt64()};
-        if (!read.getColumn(8).isNull()) e.reported_cost_micros = read.getColumn(8).getInt64();
-        prices_->price(e);
+        const PricedCost cost = prices_->evaluate(detail::pricing_inputs_from_row(read, 1));
         std::optional<std::int64_t> old_cost;
         if (!read.getColumn(9).isNull()) old_cost = read.getColumn(9).getInt64();
-        if (old_cost == e.cost_micros && read.getColumn(10).getInt() == static_cast<int>(e.cost_origin)) continue;
-        bind_optional(write, 1, e.cost_micros);
-        write.bind(2, static_cast<int>(e.cost_origin));
+        if (old_cost == cost.micros && read.getColumn(10).getInt() == static_cast<int>(cost.origin)) continue;
+        bind_optional(write, 1, cost.micros);
+        write.bind(2, static_cast<int>(cost.origin));
         write.bind(3, read.getColumn(0).getString());
         write.exec();
         write.reset();

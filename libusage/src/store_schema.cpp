@@ -1,5 +1,7 @@
 #include "store_schema.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 namespace usage::detail {
 
 const std::vector<std::string_view>& store_migrations() {
@@ -56,6 +58,16 @@ CREATE TABLE machines (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TE
 )sql",
     };
     return migrations;
+}
+
+UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first) {
+    UsageEvent e;
+    e.model = st.getColumn(first).getString();
+    e.tokens = {st.getColumn(first + 1).getInt64(), st.getColumn(first + 2).getInt64(),
+                st.getColumn(first + 3).getInt64(), st.getColumn(first + 4).getInt64(),
+                st.getColumn(first + 5).getInt64(), st.getColumn(first + 6).getInt64()};
+    if (!st.getColumn(first + 7).isNull()) e.reported_cost_micros = st.getColumn(first + 7).getInt64();
+    return e;
 }
 
 }  // namespace usage::detail

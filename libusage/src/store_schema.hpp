@@ -5,8 +5,19 @@
 #include <string_view>
 #include <vector>
 
+#include "usage/event.hpp"
+
+namespace SQLite {
+class Statement;
+}
+
 namespace usage::detail {
 
 const std::vector<std::string_view>& store_migrations();
+
+/// What pricing needs of a stored event, read from columns [first, first + 8)
+/// of a row selected as: model, input, output, reasoning, cache_read,
+/// cache_write_5m, cache_write_1h, reported_cost_micros.
+UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first);
 
 }  // namespace usage::detail

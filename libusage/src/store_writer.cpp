@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "store_schema.hpp"
 #include "usage/store.hpp"
 
 namespace usage {
@@ -52,20 +53,6 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::in
         st.bind(index, static_cast<std::int64_t>(*v));
     else
         st.bind(index);
-}
-
-// Read the merged row RETURNING gave us back into an event for re-pricing.
-UsageEvent merged_from_row(const SQLite::Statement& st) {
-    UsageEvent e;
-    e.model = st.getColumn(0).getString();
-    e.tokens.input = st.getColumn(1).getInt64();
-    e.tokens.output = st.getColumn(2).getInt64();
-    e.tokens.reasoning = st.getColumn(3).getInt64();
-    e.tokens.cache_read = st.getColumn(4).getInt64();
-    e.tokens.cache_write_5m = st.getColumn(5).getInt64();
-    e.tokens.cache_write_1h = st.getColumn(6).getInt64();
-    if (!st.getColumn(7).isNull()) e.reported_cost_micros = st.getColumn(7).getInt64();
-    return e;
 }
 
 // Bind an event to the numbered parameters shared by kInsertSql and kMergeSql.
@@ -183,7 +170,7 @@ void StoreWriter::add(const FileBatch& batch) {
             if (s.merge.executeStep()) {
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;
-                const PricedCost merged = prices.evaluate(merged_from_row(s.merge));
+                const PricedCost merged = prices.evaluate(detail::pricing_inputs_from_row(s.merge, 0));
                 s.merge.reset();
                 bind_optional(s.reprice, 1, merged.micros);
                 s.reprice.bind(2, static_cast<int>(merged.origin));

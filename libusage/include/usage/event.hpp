@@ -36,7 +36,6 @@ struct TokenCounts {
 enum class CostOrigin { unpriced = 0, estimated = 1, reported = 2, override_price = 3 };
 
 std::string_view to_string(CostOrigin origin);
-CostOrigin cost_origin_from_string(std::string_view text);
 
 /// One model call, normalised. `id` is the dedup key, namespaced by source
 /// (e.g. `claude-code:<message.id>:<requestId>`).
