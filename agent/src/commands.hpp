@@ -57,6 +57,15 @@ struct PricesCommand {
     int run(AppContext& ctx) const;
 };
 
+struct ImportCommand {
+    std::string format;
+    std::string file;
+    bool json = false;
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     CLI::App* cmd = nullptr;

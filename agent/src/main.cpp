@@ -27,9 +27,11 @@ int main(int argc, char** argv) {
     agent::ReportCommand report;
     agent::PricesCommand prices;
     agent::ConfigCommand config;
+    agent::ImportCommand import;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
+    import.setup(app);
     config.setup(app);
 
     try {
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
         if (sync.cmd->parsed()) return sync.run(ctx);
         if (report.cmd->parsed()) return report.run(ctx);
         if (prices.cmd->parsed()) return prices.run(ctx);
+        if (import.cmd->parsed()) return import.run(ctx);
     } catch (const CLI::Error& e) {
         std::cerr << "usage-agent: " << e.what() << "\n";
         return 2;

@@ -114,7 +114,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
     c.path = origin;
     c.loaded = true;
     if (root.IsNull()) return c;
-    v.only_keys(root, "", {"machine_name", "user", "sources", "pricing", "sync"});
+    v.only_keys(root, "", {"machine_name", "user", "sources", "pricing", "sync", "wsl"});
     if (root["machine_name"]) c.machine_name = v.scalar<std::string>(root["machine_name"], "machine_name", "a string");
     if (root["user"]) c.user = v.scalar<std::string>(root["user"], "user", "a string");
     if (auto sources = root["sources"]) {
@@ -163,6 +163,20 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
             c.sync.insecure_skip_verify =
                 v.scalar<bool>(sync["insecure_skip_verify"], "sync.insecure_skip_verify", "true or false");
     }
+    if (auto wsl = root["wsl"]) {
+        v.only_keys(wsl, "wsl", {"windows", "windows_drive"});
+        if (auto mode = wsl["windows"]) {
+            auto text = v.scalar<std::string>(mode, "wsl.windows", "auto, on or off");
+            if (text == "auto") c.wsl.mode = WslConfig::Mode::automatic;
+            else if (text == "on" || text == "true") c.wsl.mode = WslConfig::Mode::on;
+            else if (text == "off" || text == "false") c.wsl.mode = WslConfig::Mode::off;
+            else v.fail(mode, "'wsl.windows' must be auto, on or off, got '" + text + "'");
+        }
+        if (wsl["windows_drive"]) {
+            c.wsl.windows_drive = v.scalar<std::string>(wsl["windows_drive"], "wsl.windows_drive", "a path");
+            if (!wsl["windows"]) c.wsl.mode = WslConfig::Mode::on;
+        }
+    }
     return c;
 }
 
@@ -200,6 +214,10 @@ std::string default_config_text() {
 #       cache_read: 0.3
 #       cache_write_5m: 3.75
 #       cache_write_1h: 6.0
+#
+# wsl:                           # Windows-side data when running under WSL
+#   windows: auto                # auto (detect WSL), on or off
+#   windows_drive: /mnt/c        # where Users/<name>/ lives; setting it turns it on
 #
 # sync:                          # used by the push to a team endpoint
 #   endpoint: https://usage.example.com
@@ -247,6 +265,11 @@ std::string render_config(const Config& c) {
     out << YAML::Key << "interval" << YAML::Value << c.sync.interval_seconds;
     out << YAML::Key << "ca_file" << YAML::Value << c.sync.ca_file.string();
     out << YAML::Key << "insecure_skip_verify" << YAML::Value << c.sync.insecure_skip_verify;
+    out << YAML::EndMap;
+    out << YAML::Key << "wsl" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "windows" << YAML::Value
+        << (c.wsl.mode == WslConfig::Mode::on ? "on" : c.wsl.mode == WslConfig::Mode::off ? "off" : "auto");
+    out << YAML::Key << "windows_drive" << YAML::Value << c.wsl.windows_drive.string();
     out << YAML::EndMap << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
 }

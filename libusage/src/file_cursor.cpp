@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
@@ -75,6 +76,27 @@ CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& no
     if (hash_file_range(path, c.offset > kFingerprintBytes ? c.offset - kFingerprintBytes : 0, c.offset) != c.tail_hash)
         return CursorVerdict::restart;
     return now.size == c.offset ? CursorVerdict::unchanged : CursorVerdict::append;
+}
+
+CursorVerdict judge_snapshot(const FileStat& now, const std::optional<FileCursor>& saved) {
+    if (!saved) return CursorVerdict::restart;
+    const FileStat& was = saved->stat;
+    if (was.device != now.device || was.inode != now.inode) return CursorVerdict::restart;
+    if (was.size == now.size && was.mtime_ns == now.mtime_ns) return CursorVerdict::unchanged;
+    return CursorVerdict::append;
+}
+
+std::optional<FileStat> stat_with_companions(const std::filesystem::path& path,
+                                             const std::vector<std::filesystem::path>& companions) {
+    auto st = stat_file(path);
+    if (!st) return std::nullopt;
+    for (const auto& c : companions) {
+        if (auto cs = stat_file(c)) {
+            st->size += cs->size;
+            st->mtime_ns = std::max(st->mtime_ns, cs->mtime_ns);
+        }
+    }
+    return st;
 }
 
 FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,

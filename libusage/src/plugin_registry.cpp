@@ -1,6 +1,8 @@
 // The plugin registry: built once from the CMake-generated table. This is
 // the one piece of global state the project allows.
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "usage/source.hpp"
@@ -12,6 +14,11 @@ std::vector<std::unique_ptr<SourcePlugin>> make_plugin_table();  // generated
 const std::vector<std::unique_ptr<SourcePlugin>>& source_plugins() {
     static const std::vector<std::unique_ptr<SourcePlugin>> table = make_plugin_table();
     return table;
+}
+
+ScanResult SourcePlugin::import_file(std::string_view importer, const std::filesystem::path& file) const {
+    throw std::runtime_error(file.string() + ": source '" + std::string(name()) + "' has no importer '" +
+                             std::string(importer) + "'");
 }
 
 const SourcePlugin* find_source_plugin(std::string_view name) {

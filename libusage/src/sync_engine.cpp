@@ -9,8 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cctype>
 #include <deque>
+#include <fstream>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -23,6 +26,7 @@ struct WorkItem {
     SourceFile file;
     FileStat stat;
     ScanStart start;
+    bool windows_side = false;
 };
 
 struct Done {
@@ -72,34 +76,74 @@ void lower_thread_priority() {
 #endif
 }
 
-std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const Config& config, const Environment& env,
-                                std::uint64_t& files_seen) {
-    DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
-    std::vector<std::filesystem::path> roots;
-    for (auto& r : plugin.roots(ctx)) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(r, ec)) roots.push_back(r);
-    }
-    auto files = plugin.discover(roots);
-    files_seen = files.size();
-    std::unordered_map<std::string, FileCursor> saved;
-    for (auto& [path, c] : store.cursors(std::string(plugin.name()))) saved.emplace(path, std::move(c));
+bool running_under_wsl() {
+    std::ifstream in("/proc/version");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text.find("microsoft") != std::string::npos;
+}
 
-    std::vector<WorkItem> work;
+// Each Windows user's home below the drive, skipping the built-in profiles.
+std::vector<std::filesystem::path> windows_homes(const WslConfig& wsl) {
+    std::vector<std::filesystem::path> homes;
+    if (wsl.mode == WslConfig::Mode::off) return homes;
+    if (wsl.mode == WslConfig::Mode::automatic && !running_under_wsl()) return homes;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(wsl.windows_drive / "Users", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name == "Public" || name == "Default" || name == "Default User" || name == "All Users") continue;
+        if (entry.is_directory(ec)) homes.push_back(entry.path());
+    }
+    std::sort(homes.begin(), homes.end());
+    return homes;
+}
+
+std::vector<std::filesystem::path> existing_dirs(std::vector<std::filesystem::path> paths) {
+    std::erase_if(paths, [](const std::filesystem::path& p) {
+        std::error_code ec;
+        return !std::filesystem::is_directory(p, ec);
+    });
+    return paths;
+}
+
+void plan_files(std::vector<SourceFile> files, bool windows_side,
+                const std::unordered_map<std::string, FileCursor>& saved, std::vector<WorkItem>& work) {
     for (auto& f : files) {
         auto st = f.stat.inode != 0 ? std::optional<FileStat>(f.stat) : stat_file(f.path);
         if (!st) continue;
         std::optional<FileCursor> cursor;
         if (auto it = saved.find(f.path.string()); it != saved.end()) cursor = it->second;
-        switch (judge_cursor(f.path, *st, cursor)) {
+        const bool snapshot = f.mode == ReadMode::snapshot;
+        const CursorVerdict verdict = snapshot ? judge_snapshot(*st, cursor) : judge_cursor(f.path, *st, cursor);
+        switch (verdict) {
             case CursorVerdict::unchanged: break;
-            case CursorVerdict::append: work.push_back({std::move(f), *st, {cursor->offset, cursor->state}}); break;
-            case CursorVerdict::restart: work.push_back({std::move(f), *st, {}}); break;
+            case CursorVerdict::append:
+                work.push_back({std::move(f), *st, {snapshot ? 0 : cursor->offset, cursor->state}, windows_side});
+                break;
+            case CursorVerdict::restart: work.push_back({std::move(f), *st, {}, windows_side}); break;
         }
     }
+}
+
+std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const Config& config, const Environment& env,
+                                const std::vector<std::filesystem::path>& win_homes, std::uint64_t& files_seen) {
+    DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
+    auto files = plugin.discover(existing_dirs(plugin.roots(ctx)));
+    std::vector<std::filesystem::path> win_roots;
+    for (const auto& home : win_homes)
+        for (auto& r : plugin.windows_roots(home)) win_roots.push_back(std::move(r));
+    std::vector<SourceFile> win_files;
+    if (!win_roots.empty()) win_files = plugin.discover(existing_dirs(std::move(win_roots)));
+    files_seen = files.size() + win_files.size();
+
+    std::unordered_map<std::string, FileCursor> saved;
+    for (auto& [path, c] : store.cursors(std::string(plugin.name()))) saved.emplace(path, std::move(c));
+    std::vector<WorkItem> work;
+    plan_files(std::move(files), false, saved, work);
+    plan_files(std::move(win_files), true, saved, work);
     // Largest first: keeps both workers busy until the end.
     std::sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
-        return a.stat.size - a.start.offset > b.stat.size - b.start.offset;
+        return a.stat.size - std::min(a.stat.size, a.start.offset) > b.stat.size - std::min(b.stat.size, b.start.offset);
     });
     return work;
 }
@@ -110,6 +154,10 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
                                           const ScanOptions& options) {
     const std::string machine_id = store.machine_id();
     store.record_machine(machine_id, config.machine_name);
+    // The Windows side of a WSL machine is a machine of its own in reports.
+    const std::string windows_machine_id = machine_id + "/windows";
+    const auto win_homes = windows_homes(config.wsl);
+    if (!win_homes.empty()) store.record_machine(windows_machine_id, config.machine_name + " (windows)");
     std::vector<SourceScanStats> all;
 
     for (const auto& plugin : source_plugins()) {
@@ -122,7 +170,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         SourceScanStats stats;
         stats.source = name;
         if (options.full_rescan) store.forget_cursors(name);
-        auto work = plan_work(*plugin, store, config, env, stats.files_seen);
+        auto work = plan_work(*plugin, store, config, env, win_homes, stats.files_seen);
 
         std::uint64_t total_bytes = 0;
         for (const auto& w : work) total_bytes += w.stat.size - std::min(w.stat.size, w.start.offset);
@@ -139,7 +187,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
                 try {
                     ScanResult r = plugin->scan(w.file, w.start);
                     for (auto& e : r.events) {
-                        e.machine_id = machine_id;
+                        e.machine_id = w.windows_side ? windows_machine_id : machine_id;
                         e.user = config.user;
                     }
                     d.bytes = r.bytes_read;
@@ -186,6 +234,45 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         all.push_back(std::move(stats));
     }
     return all;
+}
+
+std::vector<std::string> importer_names() {
+    std::vector<std::string> names;
+    for (const auto& plugin : source_plugins())
+        for (auto& n : plugin->importers()) names.push_back(std::move(n));
+    return names;
+}
+
+ImportStats import_exported_file(Store& store, const Config& config, const std::string& importer,
+                                 const std::filesystem::path& file) {
+    const SourcePlugin* owner = nullptr;
+    for (const auto& plugin : source_plugins()) {
+        auto names = plugin->importers();
+        if (std::find(names.begin(), names.end(), importer) != names.end()) owner = plugin.get();
+    }
+    if (!owner) {
+        std::string known;
+        for (const auto& n : importer_names()) known += (known.empty() ? "" : ", ") + n;
+        throw std::runtime_error("unknown import format '" + importer + "' (known: " + known + ")");
+    }
+    ScanResult r = owner->import_file(importer, file);
+    const std::string machine_id = store.machine_id();
+    store.record_machine(machine_id, config.machine_name);
+    for (auto& e : r.events) {
+        e.machine_id = machine_id;
+        e.user = config.user;
+    }
+    ImportStats stats;
+    stats.source = std::string(owner->name());
+    stats.events_read = r.events.size();
+    stats.malformed_lines = r.malformed_lines;
+    StoreWriter writer(store);
+    writer.add(FileBatch{stats.source, file, std::move(r.events), std::nullopt});
+    writer.commit();
+    stats.events_new = writer.stats().inserted;
+    stats.events_updated = writer.stats().updated;
+    stats.events_unchanged = writer.stats().unchanged;
+    return stats;
 }
 
 }  // namespace usage

@@ -22,6 +22,9 @@ public:
     std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
         return claude::claude_roots(ctx);
     }
+    std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
+        return {windows_home / ".claude" / "projects", windows_home / ".config" / "claude" / "projects"};
+    }
     std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
         return claude::discover_claude_files(roots);
     }

@@ -37,6 +37,14 @@ struct SyncConfig {
     bool insecure_skip_verify = false;
 };
 
+/// Windows-side data seen from WSL.
+struct WslConfig {
+    /// `auto`: look under /mnt/c when /proc/version mentions Microsoft;
+    /// `on`: always look under `windows_drive`; `off`: never.
+    enum class Mode { automatic, on, off } mode = Mode::automatic;
+    std::filesystem::path windows_drive = "/mnt/c";  ///< holds Users/<name>/
+};
+
 struct Config {
     std::filesystem::path path;  ///< where it was loaded from (may not exist)
     bool loaded = false;         ///< false when no file existed
@@ -45,6 +53,7 @@ struct Config {
     std::map<std::string, SourceConfig> sources;
     std::vector<ModelPrice> price_overrides;
     SyncConfig sync;
+    WslConfig wsl;
 
     [[nodiscard]] SourceConfig source(const std::string& name) const;
 };

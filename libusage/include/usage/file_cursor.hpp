@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace usage {
 
@@ -46,6 +47,17 @@ enum class CursorVerdict {
 
 CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& now,
                            const std::optional<FileCursor>& saved);
+
+/// The same decision for a file read as a whole (ReadMode::snapshot):
+/// unchanged when `now` equals the saved stat, restart (no state) when the
+/// inode changed, else append (= scan again from the saved state).
+CursorVerdict judge_snapshot(const FileStat& now, const std::optional<FileCursor>& saved);
+
+/// stat of `path` with its companion files folded in (size summed, newest
+/// mtime), so a change to e.g. a SQLite `-wal` counts as a change of the
+/// database. Missing companions are ignored; nullopt when `path` is missing.
+std::optional<FileStat> stat_with_companions(const std::filesystem::path& path,
+                                             const std::vector<std::filesystem::path>& companions);
 
 /// The cursor to save after reading `path` up to `offset`.
 FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,

@@ -19,6 +19,19 @@
 
 namespace usage {
 
+/// How the engine decides whether a file needs scanning again.
+enum class ReadMode {
+    /// Append-only text (JSONL): continue from the saved offset while the
+    /// bytes before it are unchanged, else read again from 0 with no state.
+    append_lines,
+    /// A file rewritten in place (a SQLite database, a whole-JSON document):
+    /// any change of `stat` means scan again from the saved *state* (offset
+    /// 0); a different inode means a new file (empty state). The plugin keeps
+    /// its own mark in the state (e.g. the last `time_updated` seen), and may
+    /// fold companion files (a `-wal`) into `stat` so their changes count.
+    snapshot,
+};
+
 /// One file (or database) a plugin will scan.
 struct SourceFile {
     std::filesystem::path path;
@@ -31,6 +44,7 @@ struct SourceFile {
     /// stat(2) taken during discovery, if the plugin took one (inode != 0):
     /// saves the engine a second stat per file on every warm run.
     FileStat stat;
+    ReadMode mode = ReadMode::append_lines;
 };
 
 /// What a plugin is told about where to look.
@@ -72,6 +86,21 @@ public:
     /// Read `file` from `start` and return the events of every complete line.
     /// Throws std::runtime_error naming the file on I/O failure.
     [[nodiscard]] virtual ScanResult scan(const SourceFile& file, const ScanStart& start) const = 0;
+
+    /// Roots of the tool's Windows-side data below one Windows user's home
+    /// (seen from WSL as e.g. /mnt/c/Users/<name>). Events from files found
+    /// there are attributed to the machine's Windows side.
+    [[nodiscard]] virtual std::vector<std::filesystem::path> windows_roots(
+        const std::filesystem::path& /*windows_home*/) const {
+        return {};
+    }
+
+    /// Names of files a user exports by hand that this plugin can import
+    /// (`usage-agent import NAME FILE`), e.g. "cursor-csv".
+    [[nodiscard]] virtual std::vector<std::string> importers() const { return {}; }
+    /// Parse an exported file for `importer` (one of importers()). Throws
+    /// std::runtime_error naming the file and line on bad input.
+    [[nodiscard]] virtual ScanResult import_file(std::string_view importer, const std::filesystem::path& file) const;
 };
 
 /// The plugin registry: the one place where the plugins are listed. The table

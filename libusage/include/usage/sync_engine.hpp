@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -38,6 +39,25 @@ struct ScanOptions {
     /// Progress: bytes done, bytes total. Called from the engine's thread.
     std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
+
+struct ImportStats {
+    std::string source;  ///< the plugin that offered the importer
+    std::uint64_t events_read = 0;
+    std::uint64_t events_new = 0;
+    std::uint64_t events_updated = 0;
+    std::uint64_t events_unchanged = 0;
+    std::uint64_t malformed_lines = 0;
+};
+
+/// Names of every importer any plugin offers (for --help and errors).
+std::vector<std::string> importer_names();
+
+/// Import a hand-exported file through the plugin that offers `importer`
+/// (e.g. "cursor-csv"). Events are attributed to this machine and user and
+/// upserted like scanned ones, so importing the same file twice is harmless.
+/// Throws std::runtime_error for an unknown importer or unreadable file.
+ImportStats import_exported_file(Store& store, const Config& config, const std::string& importer,
+                                 const std::filesystem::path& file);
 
 /// Scan every enabled source. Per-file read errors are reported in the stats
 /// and never stop the scan; store errors throw.

@@ -1,0 +1,46 @@
+// `usage-agent import FORMAT FILE`: load a usage export the user downloaded
+// by hand (e.g. Cursor's dashboard CSV). The formats come from the plugins.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "terminal.hpp"
+
+namespace agent {
+
+void ImportCommand::setup(CLI::App& app) {
+    cmd = app.add_subcommand("import", "Import a usage export downloaded by hand (e.g. cursor-csv FILE)");
+    std::string formats;
+    for (const auto& n : usage::importer_names()) formats += (formats.empty() ? "" : ", ") + n;
+    cmd->footer("Formats: " + (formats.empty() ? std::string("(none)") : formats) +
+                ".\nEvents are upserted by id: importing the same file again changes nothing.\n"
+                "See docs/cli.md for how imported rows and locally scanned ones are matched.");
+    cmd->add_option("format", format, "Export format")->required();
+    cmd->add_option("file", file, "The exported file")->required()->check(CLI::ExistingFile);
+    cmd->add_flag("--json", json, "Print the import statistics as JSON");
+}
+
+int ImportCommand::run(AppContext& ctx) const {
+    auto s = usage::import_exported_file(ctx.store(), ctx.config(), format, file);
+    if (json) {
+        std::cout << nlohmann::json{{"source", s.source},
+                                    {"file", file},
+                                    {"events_read", s.events_read},
+                                    {"events_new", s.events_new},
+                                    {"events_updated", s.events_updated},
+                                    {"events_unchanged", s.events_unchanged},
+                                    {"malformed_lines", s.malformed_lines}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    if (s.malformed_lines > 0)
+        std::cerr << "warning: " << file << ": skipped " << s.malformed_lines << " malformed row(s)\n";
+    std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.events_read)) << " rows, "
+              << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
+              << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
+              << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged\n";
+    return 0;
+}
+
+}  // namespace agent
