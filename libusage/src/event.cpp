@@ -34,7 +34,12 @@ void UsageEvent::merge(const UsageEvent& other) {
     tokens.merge_max(other.tokens);
     fill(session_id, other.session_id);
     fill(parent_session_id, other.parent_session_id);
-    fill(model, other.model);
+    if (model.empty() || (model_guessed && !other.model_guessed && !other.model.empty())) {
+        model = other.model;
+        pricing_model = other.pricing_model;
+        model_guessed = other.model_guessed;
+    }
+    fill(pricing_model, other.pricing_model);
     fill(provider, other.provider);
     fill(project_name, other.project_name);
     fill(project_path, other.project_path);

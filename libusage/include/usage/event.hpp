@@ -44,7 +44,14 @@ struct UsageEvent {
     std::string source;  ///< `claude-code`, `codex-cli`, ...
     std::string session_id;
     std::string parent_session_id;  ///< set for subagent calls
-    std::string model;              ///< as the tool wrote it
+    std::string model;              ///< as the tool wrote it (what reports show)
+    /// The provider's id to price `model` with, when the tool names models its
+    /// own way (Cursor's `claude-4.5-sonnet` is `claude-sonnet-4-5`); empty =
+    /// price `model` itself.
+    std::string pricing_model;
+    /// The tool did not record the model; the plugin inferred it (e.g. from
+    /// Codex's config.toml default). Reports can flag such rows.
+    bool model_guessed = false;
     std::string provider;           ///< `anthropic`, `bedrock`, `openai`, ...
     std::string project_name;
     std::string project_path;
