@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,17 @@ struct ScanResult {
     std::string state;         ///< new plugin state to persist
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;  ///< lines that looked relevant but did not parse
+
+    /// Set by an importer whose file is the complete record of the source over
+    /// a time span (e.g. Cursor's dashboard export). Every `replay` event of
+    /// the same source with a timestamp in [from_ms, to_ms] (partial local
+    /// copies of calls the export lists) is superseded, whether it was stored
+    /// before the import or arrives after it.
+    struct Coverage {
+        std::int64_t from_ms = 0;
+        std::int64_t to_ms = 0;
+    };
+    std::optional<Coverage> covers;
 };
 
 /// A source of usage events. Implementations must be safe to call from
