@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "progress_bar.hpp"
+#include "push_runner.hpp"
 #include "terminal.hpp"
 #include "usage/source.hpp"
 
@@ -14,10 +15,11 @@ void SyncCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("sync", "Scan transcripts of every enabled source into the local store");
     cmd->footer(
         "Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
-        "message id, so running it again never double counts.");
+        "message id, so running it again never double counts. When sync.endpoint is configured, new and\n"
+        "changed events are then pushed to it (see docs/sync-protocol.md); a failed push leaves them\n"
+        "queued for the next run and exits with status 1.");
     cmd->add_flag("--once", once, "Run one scan and exit (currently the only mode)");
-    cmd->add_flag("--no-push", no_push,
-                  "Do not push after scanning (this version has no push yet: accepted for scripts)");
+    cmd->add_flag("--no-push", no_push, "Do not push to sync.endpoint after scanning (events stay queued)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");
     cmd->add_flag("--full-rescan", full_rescan, "Forget file cursors and read every file from the start");
     cmd->add_flag("--json", json, "Print per-source statistics as JSON");
@@ -48,21 +50,28 @@ int SyncCommand::run(AppContext& ctx) const {
     options.only_sources = sources;
     options.full_rescan = full_rescan;
     auto stats = run_scan(ctx, options);
+    std::optional<usage::sync::PushReport> push;
+    if (!no_push) push = run_push(ctx);
+    const bool push_failed = push && push->outcome != usage::sync::PushOutcome::delivered &&
+                             push->outcome != usage::sync::PushOutcome::nothing_to_send;
     if (json) {
-        nlohmann::json out = nlohmann::json::array();
+        nlohmann::json per_source = nlohmann::json::array();
         for (const auto& s : stats)
-            out.push_back({{"source", s.source},
-                           {"files_seen", s.files_seen},
-                           {"files_read", s.files_read},
-                           {"events_read", s.events_read},
-                           {"events_new", s.events_new},
-                           {"events_updated", s.events_updated},
-                           {"bytes_read", s.bytes_read},
-                           {"malformed_lines", s.malformed_lines},
-                           {"errors", s.errors},
-                           {"seconds", s.seconds}});
+            per_source.push_back({{"source", s.source},
+                                  {"files_seen", s.files_seen},
+                                  {"files_read", s.files_read},
+                                  {"events_read", s.events_read},
+                                  {"events_new", s.events_new},
+                                  {"events_updated", s.events_updated},
+                                  {"bytes_read", s.bytes_read},
+                                  {"malformed_lines", s.malformed_lines},
+                                  {"errors", s.errors},
+                                  {"seconds", s.seconds}});
+        nlohmann::json out{{"sources", std::move(per_source)},
+                           {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
         std::cout << out.dump(2) << "\n";
-        return 0;
+        if (push_failed) std::cerr << "usage-agent: push: " << push->message << "\n";
+        return push_failed ? 1 : 0;
     }
     for (const auto& s : stats) {
         char secs[32];
@@ -73,6 +82,11 @@ int SyncCommand::run(AppContext& ctx) const {
                   << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
                   << human_bytes(s.bytes_read) << " in " << secs << "\n";
     }
+    if (push_failed) {
+        std::cerr << "usage-agent: push: " << push->message << "\n";
+        return 1;
+    }
+    if (push) std::cout << "push: " << push->message << "\n";
     return 0;
 }
 

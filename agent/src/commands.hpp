@@ -66,6 +66,13 @@ struct ImportCommand {
     int run(AppContext& ctx) const;
 };
 
+struct StatusCommand {
+    bool json = false;
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     CLI::App* cmd = nullptr;

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
+        "  usage-agent status                           store, machine, and push to the endpoint\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
     app.fallthrough();
     agent::GlobalOptions globals;
@@ -28,10 +29,12 @@ int main(int argc, char** argv) {
     agent::PricesCommand prices;
     agent::ConfigCommand config;
     agent::ImportCommand import;
+    agent::StatusCommand status;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
     import.setup(app);
+    status.setup(app);
     config.setup(app);
 
     try {
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
         if (report.cmd->parsed()) return report.run(ctx);
         if (prices.cmd->parsed()) return prices.run(ctx);
         if (import.cmd->parsed()) return import.run(ctx);
+        if (status.cmd->parsed()) return status.run(ctx);
     } catch (const CLI::Error& e) {
         std::cerr << "usage-agent: " << e.what() << "\n";
         return 2;

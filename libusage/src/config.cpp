@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -144,8 +145,9 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         }
     }
     if (auto sync = root["sync"]) {
-        v.only_keys(sync, "sync",
-                    {"endpoint", "token_file", "batch_size", "interval", "ca_file", "insecure_skip_verify"});
+        v.only_keys(
+            sync, "sync",
+            {"endpoint", "token_file", "batch_size", "interval", "max_attempts", "ca_file", "insecure_skip_verify"});
         if (sync["endpoint"]) c.sync.endpoint = v.scalar<std::string>(sync["endpoint"], "sync.endpoint", "a URL");
         if (sync["token_file"])
             c.sync.token_file = v.scalar<std::string>(sync["token_file"], "sync.token_file", "a path");
@@ -157,6 +159,11 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         if (sync["interval"]) {
             c.sync.interval_seconds = v.scalar<int>(sync["interval"], "sync.interval", "an integer (seconds)");
             if (c.sync.interval_seconds < 1) v.fail(sync["interval"], "'sync.interval' must be at least 1 second");
+        }
+        if (sync["max_attempts"]) {
+            c.sync.max_attempts = v.scalar<int>(sync["max_attempts"], "sync.max_attempts", "an integer");
+            if (c.sync.max_attempts < 1 || c.sync.max_attempts > 100)
+                v.fail(sync["max_attempts"], "'sync.max_attempts' must be between 1 and 100");
         }
         if (sync["ca_file"]) c.sync.ca_file = v.scalar<std::string>(sync["ca_file"], "sync.ca_file", "a path");
         if (sync["insecure_skip_verify"])
@@ -195,6 +202,16 @@ Config load_config(const std::filesystem::path& path, const Environment& env) {
         throw ConfigError(path.string() + ": cannot be read");
     }
     c.path = path;
+    // Paths may start with ~/ (the user's home), as in the commented default.
+    auto expand = [&](std::filesystem::path& p) {
+        const std::string text = p.string();
+        if (text == "~" || text.starts_with("~/")) p = env.home() / text.substr(std::min<std::size_t>(2, text.size()));
+    };
+    for (auto& [name, sc] : c.sources)
+        for (auto& p : sc.paths) expand(p);
+    expand(c.sync.token_file);
+    expand(c.sync.ca_file);
+    expand(c.wsl.windows_drive);
     if (c.machine_name.empty()) c.machine_name = hostname();
     if (c.user.empty()) c.user = env.get("USER").value_or(env.get("LOGNAME").value_or("unknown"));
     return c;
@@ -228,6 +245,7 @@ std::string default_config_text() {
 #   token_file: ~/.config/usage-agent/token   # must be mode 0600
 #   batch_size: 500
 #   interval: 300                # seconds
+#   max_attempts: 6              # tries per batch and run (backoff 0.5 s doubling, max 60 s)
 #   ca_file: /etc/ssl/certs/my-ca.pem
 #   insecure_skip_verify: false
 )";
@@ -267,6 +285,7 @@ std::string render_config(const Config& c) {
     out << YAML::Key << "token_file" << YAML::Value << c.sync.token_file.string();
     out << YAML::Key << "batch_size" << YAML::Value << c.sync.batch_size;
     out << YAML::Key << "interval" << YAML::Value << c.sync.interval_seconds;
+    out << YAML::Key << "max_attempts" << YAML::Value << c.sync.max_attempts;
     out << YAML::Key << "ca_file" << YAML::Value << c.sync.ca_file.string();
     out << YAML::Key << "insecure_skip_verify" << YAML::Value << c.sync.insecure_skip_verify;
     out << YAML::EndMap;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 #include "usage/gzip.hpp"
@@ -12,17 +13,19 @@ namespace usage::sync {
 namespace {
 
 std::string body_of(const IngestBatch& head, const std::vector<Outbox::Item>& items) {
-    // The batch envelope is encoded once; the events were encoded while
-    // sizing the batch and are spliced in as they are.
-    std::string envelope = encode_batch(head);  // "...,"events":[]}"
-    const std::string tail = "[]}";
-    std::string body = envelope.substr(0, envelope.size() - tail.size());
-    body += '[';
+    // The envelope is encoded once with no events; the events, encoded while
+    // sizing the batch, are spliced in. Keys are written sorted, so the
+    // envelope starts with the empty events array.
+    const std::string envelope = encode_batch(head);
+    constexpr std::string_view empty_events = R"({"events":[])";
+    if (!envelope.starts_with(empty_events)) throw std::logic_error("sync: unexpected batch envelope");
+    std::string body = "{\"events\":[";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) body += ',';
         body += items[i].json;
     }
-    body += "]}";
+    body += ']';
+    body.append(envelope, empty_events.size());
     return body;
 }
 

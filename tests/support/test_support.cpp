@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -143,7 +144,10 @@ nlohmann::json AgentHome::report(const std::string& view, std::vector<std::strin
     return nlohmann::json::parse(r.out);
 }
 
-LoopbackHttpServer::LoopbackHttpServer(int status, std::string body) : status_(status), body_(std::move(body)) {
+LoopbackHttpServer::LoopbackHttpServer(int status, std::string body)
+    : LoopbackHttpServer(std::vector<Reply>{{status, std::move(body), {}}}) {}
+
+LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std::move(script)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -168,23 +172,66 @@ std::string LoopbackHttpServer::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
+std::vector<LoopbackHttpServer::Request> LoopbackHttpServer::received() const {
+    std::lock_guard lock(mu_);
+    return received_;
+}
+
+void LoopbackHttpServer::set_script(std::vector<Reply> script) {
+    std::lock_guard lock(mu_);
+    script_ = std::move(script);
+    next_reply_ = 0;
+}
+
+namespace {
+
+std::size_t content_length(const std::string& head) {
+    std::string lower = head;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto pos = lower.find("\r\ncontent-length:");
+    if (pos == std::string::npos) return 0;
+    return static_cast<std::size_t>(std::stoull(lower.substr(pos + 17)));
+}
+
+}  // namespace
+
 void LoopbackHttpServer::serve() {
     while (!stop_) {
         pollfd p{listen_fd_, POLLIN, 0};
         if (::poll(&p, 1, 50) <= 0) continue;
         int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) continue;
-        std::string request;
-        char buf[4096];
-        while (request.find("\r\n\r\n") == std::string::npos) {
+        std::string data;
+        char buf[16384];
+        std::size_t head_end = std::string::npos;
+        while ((head_end = data.find("\r\n\r\n")) == std::string::npos) {
             ssize_t n = ::recv(fd, buf, sizeof buf, 0);
             if (n <= 0) break;
-            request.append(buf, static_cast<std::size_t>(n));
+            data.append(buf, static_cast<std::size_t>(n));
+        }
+        Request req;
+        req.at = std::chrono::steady_clock::now();
+        if (head_end != std::string::npos) {
+            req.head = data.substr(0, head_end);
+            const std::size_t want = content_length(req.head + "\r\n");
+            req.body = data.substr(head_end + 4);
+            while (req.body.size() < want) {
+                ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+                if (n <= 0) break;
+                req.body.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        Reply reply;
+        {
+            std::lock_guard lock(mu_);
+            received_.push_back(req);
+            if (!script_.empty()) reply = script_[std::min(next_reply_++, script_.size() - 1)];
         }
         ++requests_;
-        std::string response = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\n" +
-                               "Content-Length: " + std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" +
-                               body_;
+        std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n";
+        for (const auto& h : reply.headers) response += h + "\r\n";
+        response +=
+            "Content-Length: " + std::to_string(reply.body.size()) + "\r\nConnection: close\r\n\r\n" + reply.body;
         std::size_t sent = 0;
         while (sent < response.size()) {
             ssize_t n = ::send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);

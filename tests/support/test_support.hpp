@@ -3,8 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -55,22 +57,39 @@ struct AgentHome {
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };
 
-/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) answering every
-/// request with the same status and body, until destroyed.
+/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port), one request per
+/// connection. It answers with its script of replies in order, repeating the
+/// last one, and records every request it received.
 class LoopbackHttpServer {
 public:
+    struct Reply {
+        int status = 200;
+        std::string body;
+        std::vector<std::string> headers;  ///< extra "Name: value" lines
+    };
+    struct Request {
+        std::string head;  ///< request line and headers
+        std::string body;  ///< as received (still gzip-compressed if it was)
+        std::chrono::steady_clock::time_point at;
+    };
     LoopbackHttpServer(int status, std::string body);
+    explicit LoopbackHttpServer(std::vector<Reply> script);
     ~LoopbackHttpServer();
     LoopbackHttpServer(const LoopbackHttpServer&) = delete;
     LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
     [[nodiscard]] std::string url(const std::string& path) const;
     [[nodiscard]] int requests() const { return requests_; }
+    [[nodiscard]] std::vector<Request> received() const;
+    /// Replace the script (e.g. once a token is fixed).
+    void set_script(std::vector<Reply> script);
 
 private:
     int listen_fd_ = -1;
     int port_ = 0;
-    int status_;
-    std::string body_;
+    mutable std::mutex mu_;
+    std::vector<Reply> script_;
+    std::size_t next_reply_ = 0;
+    std::vector<Request> received_;
     std::atomic<int> requests_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;

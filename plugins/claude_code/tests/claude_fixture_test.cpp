@@ -35,7 +35,8 @@ struct Agent : testing::AgentHome {
         auto r = run(args);
         INFO("stderr: " << r.err);
         REQUIRE(r.exit_code == 0);
-        for (const auto& s : json::parse(r.out))
+        const json out = json::parse(r.out);
+        for (const auto& s : out.at("sources"))
             if (s.at("source") == "claude-code") return s;
         FAIL("no claude-code entry in sync output: " << r.out);
         return {};

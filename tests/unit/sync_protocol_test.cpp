@@ -1,0 +1,89 @@
+// Protocol v1 codec and gzip bodies: round trips, and refusals that name
+// the field (what an endpoint answers with 400) or the size (413).
+#include "usage/sync_protocol.hpp"
+
+#include <doctest/doctest.h>
+
+#include "usage/gzip.hpp"
+
+namespace {
+
+usage::sync::IngestBatch sample_batch() {
+    usage::sync::IngestBatch b;
+    b.machine = {"m-1", "box", "linux", "Europe/Paris", "0.1.0"};
+    b.machine_variants.push_back({"m-1/windows", "box (windows)", "windows", "", ""});
+    usage::sync::WireEvent w;
+    w.event.id = "claude-code:msg_1:req_1";
+    w.event.source = "claude-code";
+    w.event.session_id = "s1";
+    w.event.model = "claude-sonnet-4-5";
+    w.event.machine_id = "m-1/windows";
+    w.event.timestamp_ms = 1767225600000;
+    w.event.tokens = {10, 20, 5, 300, 40, 7};
+    w.event.reported_cost_micros = 1234;
+    w.event.dedup_group = "claude-code:msg_1:";
+    w.event.replay = true;
+    w.superseded = true;
+    w.revision = 3;
+    b.events.push_back(w);
+    return b;
+}
+
+std::string refusal(const std::string& body) {
+    try {
+        (void)usage::sync::decode_batch(body);
+    } catch (const usage::sync::ProtocolError& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
+}  // namespace
+
+TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged") {
+    auto b = sample_batch();
+    auto text = usage::gzip_decompress(usage::gzip_compress(usage::sync::encode_batch(b)), 1 << 20);
+    auto d = usage::sync::decode_batch(text);
+    CHECK(d.machine.name == "box");
+    CHECK(d.machine.time_zone == "Europe/Paris");
+    REQUIRE(d.machine_variants.size() == 1);
+    REQUIRE(d.events.size() == 1);
+    const auto& e = d.events[0].event;
+    CHECK(e.id == "claude-code:msg_1:req_1");
+    CHECK(e.machine_id == "m-1/windows");
+    CHECK(e.tokens == usage::TokenCounts{10, 20, 5, 300, 40, 7});
+    CHECK(e.reported_cost_micros == 1234);
+    CHECK(e.replay);
+    CHECK(d.events[0].superseded);
+    CHECK(d.events[0].revision == 3);
+}
+
+TEST_CASE("protocol: malformed batches are refused with the field that is wrong") {
+    CHECK(refusal("{nope") == "body is not valid JSON");
+    CHECK(refusal(R"({"machine":{"id":"m"},"events":[]})") == "'protocol' is required");
+    CHECK(refusal(R"({"protocol":2,"machine":{"id":"m"},"events":[]})") ==
+          "protocol version 2 is not supported (this endpoint speaks 1)");
+    CHECK(refusal(R"({"protocol":1,"events":[]})") == "'machine' is required");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"}})") == "'events' must be an array");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{"input":"12"}}]})") == "'events[0].tokens.input' must be an integer");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{"input":-1}}]})") == "'events[0].tokens.input' must be at least 0");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"source":"s","timestamp_ms":1,"tokens":{}}]})") ==
+          "'events[0].id' is required");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{},"machine_id":"other"}]})") ==
+          "'events[0].machine_id' must be the machine's id or one of its variants");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a:1","source":"s","timestamp_ms":1,
+        "tokens":{},"dedup_group":"b:"}]})") == "'events[0].dedup_group' must be a prefix of 'id'");
+}
+
+TEST_CASE("gzip: a bomb is refused at the limit, never inflated past it") {
+    const std::string zeros(50u << 20, '\0');
+    const std::string bomb = usage::gzip_compress(zeros);
+    CHECK(bomb.size() < 100u << 10);  // ~50 KB that expands 1000x
+    CHECK_THROWS_AS((void)usage::gzip_decompress(bomb, 1u << 20), usage::GzipTooLarge);
+    CHECK(usage::gzip_decompress(bomb, 50u << 20).size() == zeros.size());
+    CHECK_THROWS_AS((void)usage::gzip_decompress("not gzip at all", 1u << 20), usage::GzipError);
+    CHECK_THROWS_AS((void)usage::gzip_decompress(bomb.substr(0, bomb.size() / 2), 64u << 20), usage::GzipError);
+}
