@@ -70,19 +70,19 @@ void apply_session_meta(ThreadState& state, const SessionMeta& own, const std::v
 }
 
 std::string surface_of(std::string_view originator, std::string_view source) {
+    // The originator names the client; `source` says how the thread was
+    // started, which only decides for an unknown client when it is exec,
+    // mcp or the IDE.
     const std::string o = lower(originator);
-    if (!o.empty()) {
-        if (has(o, "exec")) return "exec";
-        if (has(o, "vscode")) return "ide";
-        if (has(o, "desktop")) return "desktop";
-        if (has(o, "mcp")) return "mcp";
-        if (has(o, "cli") || has(o, "tui")) return "cli";
-    }
+    if (has(o, "exec")) return "exec";
+    if (has(o, "vscode")) return "ide";
+    if (has(o, "desktop")) return "desktop";
+    if (has(o, "mcp")) return "mcp";
+    if (has(o, "cli") || has(o, "tui")) return "cli";
     const std::string s = lower(source);
     if (s == "exec") return "exec";
     if (s == "vscode") return "ide";
     if (s == "mcp") return "mcp";
-    if (s == "cli") return "cli";
     if (!o.empty()) {  // a third-party client: keep its name
         std::string name = o;
         std::replace(name.begin(), name.end(), ' ', '-');
