@@ -113,7 +113,9 @@ private:
 
 }  // namespace
 
-std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_t max_bytes, const LineSink& sink) {
+std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                 const std::function<bool(std::string_view)>& wanted, const LineSink& sink) {
+    constexpr std::size_t kHead = LineAssembler::kHead;
     FileHandle file(path);
     std::vector<char> buf((std::size_t{64} << 10) + kJsonlPadding);
     std::size_t len = 0;
@@ -132,10 +134,13 @@ std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_
             const std::size_t end = static_cast<std::size_t>(nl - buf.data());
             std::size_t size = end - pos;
             strip_cr(size, buf.data() + pos);
+            if (!wanted(std::string_view(buf.data() + pos, std::min(size, kHead)))) return accepted;
             if (!sink(buf.data() + pos, size, buf.size() - pos)) return accepted;
             accepted = base + end + 1;
             pos = end + 1;
         }
+        // The next line is still incomplete: no need to finish a long one we do not want.
+        if (len - pos >= kHead && !wanted(std::string_view(buf.data() + pos, kHead))) return accepted;
         std::memmove(buf.data(), buf.data() + pos, len - pos);
         base += pos;
         len -= pos;

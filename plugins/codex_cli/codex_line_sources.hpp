@@ -18,8 +18,10 @@ using LineSink = std::function<bool(char* line, std::size_t size, std::size_t ca
 
 /// Feed the lines of `path` from its start to `sink` while it returns true.
 /// Returns the offset after the last line the sink accepted. Stops at the
-/// first incomplete line, and after `max_bytes`.
-std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_t max_bytes, const LineSink& sink);
+/// first line whose first bytes (up to 256) `wanted` rejects, without reading
+/// the rest of it, at the first incomplete line, and after `max_bytes`.
+std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                 const std::function<bool(std::string_view head)>& wanted, const LineSink& sink);
 
 struct ZstdLines {
     std::uint64_t compressed_bytes = 0;

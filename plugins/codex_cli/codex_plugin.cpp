@@ -22,7 +22,11 @@ ScanResult scan_plain(const SourceFile& file, const ScanStart& start) {
     std::uint64_t leading_end = 0;
     if (start.offset == 0) {
         // session_meta lines rarely hold the needle: read the head on its own.
-        leading_end = codex::read_leading_lines(file.path, kMaxLeadingBytes,
+        auto maybe_meta = [](std::string_view head) {
+            auto kind = codex::classify_prefix(head);
+            return !kind || *kind == codex::LineKind::session_meta;
+        };
+        leading_end = codex::read_leading_lines(file.path, kMaxLeadingBytes, maybe_meta,
                                                 [&](char* line, std::size_t size, std::size_t capacity) {
                                                     return counter.leading_line(line, size, capacity);
                                                 });
