@@ -1,0 +1,354 @@
+// simdjson on-demand parsing of the rollout lines that carry usage context.
+// Fields are visited once in file order; large values (base instructions,
+// sandbox policies) are skipped structurally without being materialised.
+#include "codex_lines.hpp"
+
+#include <algorithm>
+
+#include "utf8_repair.hpp"
+
+namespace usage::plugins::codex {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+std::int64_t int_of(od::value v) {
+    std::int64_t n = 0;
+    if (v.get_int64().get(n) == simdjson::SUCCESS) return n;
+    double d = 0;
+    if (v.get_double().get(d) == simdjson::SUCCESS && d > 0) return static_cast<std::int64_t>(d);
+    return 0;
+}
+
+std::string_view str_of(od::value v) {
+    std::string_view s;
+    if (v.get_string().get(s) != simdjson::SUCCESS) return {};
+    return s;
+}
+
+bool is_null(od::value v) {
+    od::json_type type;
+    return v.type().get(type) == simdjson::SUCCESS && type == od::json_type::null;
+}
+
+simdjson::error_code read_usage(od::object usage, Usage& out) {
+    bool has_cached = false;
+    for (auto field : usage) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "input_tokens")
+            out.input = int_of(field.value());
+        else if (key == "cached_input_tokens")
+            out.cached = int_of(field.value()), has_cached = true;
+        else if (key == "cache_read_input_tokens" && !has_cached)
+            out.cached = int_of(field.value());  // spelling of some forks of Codex
+        else if (key == "output_tokens")
+            out.output = int_of(field.value());
+        else if (key == "reasoning_output_tokens")
+            out.reasoning = int_of(field.value());
+        else if (key == "total_tokens")
+            out.total = int_of(field.value());
+        else if (key == "cache_write_input_tokens")
+            out.cache_write = int_of(field.value());
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_info(od::value value, TurnLine& out) {
+    if (is_null(value)) return simdjson::SUCCESS;
+    od::object info;
+    if (auto err = value.get_object().get(info)) return err;
+    out.has_info = true;
+    for (auto field : info) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        const bool total = key == "total_token_usage";
+        if (!total && key != "last_token_usage") continue;
+        od::value v = field.value();
+        if (is_null(v)) continue;
+        od::object usage;
+        if (auto err = v.get_object().get(usage)) return err;
+        if (auto err = read_usage(usage, total ? out.total : out.last)) return err;
+        (total ? out.has_total : out.has_last) = true;
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_turn_payload(od::object payload, TurnLine& out) {
+    for (auto field : payload) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "info") {
+            if (auto err = read_info(field.value(), out)) return err;
+        } else if (key == "turn_id") {
+            out.turn_id = str_of(field.value());
+        } else if (key == "model") {
+            out.model = str_of(field.value());
+        } else if (key == "cwd") {
+            out.cwd = str_of(field.value());
+        } else if (key == "started_at") {
+            od::value v = field.value();
+            if (!is_null(v)) out.started_at = int_of(v);
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_turn_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                                    TurnLine& out) {
+    od::document doc;
+    if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
+    od::object obj;
+    if (auto err = doc.get_object().get(obj)) return err;
+    for (auto field : obj) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "timestamp") {
+            out.timestamp = str_of(field.value());
+        } else if (key == "payload") {
+            od::object payload;
+            if (auto err = field.value().get_object().get(payload)) return err;
+            if (auto err = read_turn_payload(payload, out)) return err;
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_source(od::value value, SessionMeta& meta) {
+    od::json_type type;
+    if (auto err = value.type().get(type)) return err;
+    if (type == od::json_type::string) {
+        meta.source = std::string(str_of(value));
+        return simdjson::SUCCESS;
+    }
+    if (type != od::json_type::object) return simdjson::SUCCESS;
+    od::object source;
+    if (auto err = value.get_object().get(source)) return err;
+    for (auto field : source) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        od::value v = field.value();
+        if (key != "subagent") {  // e.g. {"custom": "name"}
+            std::string_view s = str_of(v);
+            meta.source = std::string(s.empty() ? key : s);
+            continue;
+        }
+        meta.source = "subagent";
+        od::json_type sub_type;
+        if (auto err = v.type().get(sub_type)) return err;
+        if (sub_type == od::json_type::string) {
+            meta.subagent = std::string(str_of(v));  // "review", "compact", ...
+            continue;
+        }
+        od::object sub;
+        if (v.get_object().get(sub) != simdjson::SUCCESS) continue;
+        for (auto kind : sub) {
+            std::string_view k;
+            if (auto err = kind.unescaped_key().get(k)) return err;
+            meta.subagent = std::string(k);
+            od::value kv = kind.value();
+            if (k == "other") {
+                if (std::string_view s = str_of(kv); !s.empty()) meta.subagent = std::string(s);
+            } else if (k == "thread_spawn") {
+                od::object spawn;
+                if (kv.get_object().get(spawn) != simdjson::SUCCESS) continue;
+                for (auto f : spawn) {
+                    std::string_view fk;
+                    if (auto err = f.unescaped_key().get(fk)) return err;
+                    if (fk == "parent_thread_id") meta.spawn_parent_id = std::string(str_of(f.value()));
+                }
+            }
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_meta_payload(od::object payload, SessionMeta& meta) {
+    for (auto field : payload) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "id")
+            meta.id = std::string(str_of(field.value()));
+        else if (key == "timestamp")
+            meta.timestamp = std::string(str_of(field.value()));
+        else if (key == "cwd")
+            meta.cwd = std::string(str_of(field.value()));
+        else if (key == "originator")
+            meta.originator = std::string(str_of(field.value()));
+        else if (key == "model_provider")
+            meta.model_provider = std::string(str_of(field.value()));
+        else if (key == "forked_from_id")
+            meta.forked_from_id = std::string(str_of(field.value()));
+        else if (key == "source") {
+            if (auto err = read_source(field.value(), meta)) return err;
+        } else if (key == "git") {
+            od::object git;
+            if (field.value().get_object().get(git) != simdjson::SUCCESS) continue;
+            for (auto g : git) {
+                std::string_view gk;
+                if (auto err = g.unescaped_key().get(gk)) return err;
+                if (gk == "branch") meta.git_branch = std::string(str_of(g.value()));
+            }
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_meta_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                                    SessionMeta& meta, bool& is_meta) {
+    od::document doc;
+    if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
+    od::object obj;
+    if (auto err = doc.get_object().get(obj)) return err;
+    for (auto field : obj) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "timestamp") {
+            meta.line_timestamp = std::string(str_of(field.value()));
+        } else if (key == "type") {
+            is_meta = str_of(field.value()) == "session_meta";
+        } else if (key == "payload") {
+            od::object payload;
+            if (field.value().get_object().get(payload) != simdjson::SUCCESS) continue;
+            if (auto err = read_meta_payload(payload, meta)) return err;
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_kinds(od::parser& parser, char* line, std::size_t size, std::size_t capacity,
+                                std::string& type, std::string& payload_type) {
+    od::document doc;
+    if (auto err = parser.iterate(simdjson::padded_string_view(line, size, capacity)).get(doc)) return err;
+    od::object obj;
+    if (auto err = doc.get_object().get(obj)) return err;
+    for (auto field : obj) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "type") {
+            type = std::string(str_of(field.value()));
+        } else if (key == "payload") {
+            od::object payload;
+            if (field.value().get_object().get(payload) != simdjson::SUCCESS) continue;
+            for (auto f : payload) {
+                std::string_view k;
+                if (auto err = f.unescaped_key().get(k)) return err;
+                if (k == "type") payload_type = std::string(str_of(f.value()));
+            }
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+LineKind kind_of(std::string_view type, std::string_view payload_type) {
+    if (type == "session_meta") return LineKind::session_meta;
+    if (type == "turn_context") return LineKind::turn_context;
+    if (type != "event_msg") return LineKind::other;
+    if (payload_type == "token_count") return LineKind::token_count;
+    if (payload_type == "task_started") return LineKind::task_started;
+    return LineKind::other;
+}
+
+// Parse, and on invalid UTF-8 repair the line in place and parse once more.
+template <typename Read>
+simdjson::error_code with_utf8_repair(char* line, std::size_t size, Read&& read) {
+    auto err = read();
+    if (err == simdjson::UTF8_ERROR && detail::repair_utf8(line, size) > 0) err = read();
+    return err;
+}
+
+}  // namespace
+
+bool Usage::covers(const Usage& e) const {
+    return input >= e.input && cached >= e.cached && output >= e.output && reasoning >= e.reasoning &&
+           total >= e.total && cache_write >= e.cache_write;
+}
+
+Usage Usage::minus(const Usage& e) const {
+    return {input - e.input,         cached - e.cached, output - e.output,
+            reasoning - e.reasoning, total - e.total,   cache_write - e.cache_write};
+}
+
+Usage Usage::plus(const Usage& o) const {
+    return {input + o.input,         cached + o.cached, output + o.output,
+            reasoning + o.reasoning, total + o.total,   cache_write + o.cache_write};
+}
+
+std::optional<LineKind> classify_prefix(std::string_view line) {
+    // serde writes RolloutLine as {"timestamp":..,"type":KIND,"payload":{..}}
+    // and an event_msg payload starts with its own "type".
+    const std::string_view head = line.substr(0, 192);
+    if (!head.starts_with(R"({"timestamp":")")) return std::nullopt;
+    const auto at = head.find(R"(","type":")");
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string_view rest = head.substr(at + 10);
+    if (rest.starts_with(R"(session_meta")")) return LineKind::session_meta;
+    if (rest.starts_with(R"(turn_context")")) return LineKind::turn_context;
+    constexpr std::string_view kEvent = R"(event_msg","payload":{"type":")";
+    if (rest.starts_with(kEvent)) {
+        rest.remove_prefix(kEvent.size());
+        if (rest.starts_with(R"(token_count")")) return LineKind::token_count;
+        if (rest.starts_with(R"(task_started")")) return LineKind::task_started;
+        return LineKind::other;
+    }
+    if (rest.starts_with(R"(event_msg")")) return std::nullopt;  // payload in an unusual order
+    return rest.find('"') == std::string_view::npos ? std::nullopt : std::optional(LineKind::other);
+}
+
+std::optional<LineKind> classify_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity) {
+    if (auto kind = classify_prefix(std::string_view(line, size))) return kind;
+    std::string type, payload_type;
+    auto err = with_utf8_repair(line, size, [&] {
+        type.clear();
+        payload_type.clear();
+        return read_kinds(parser, line, size, capacity, type, payload_type);
+    });
+    if (err) return std::nullopt;
+    return kind_of(type, payload_type);
+}
+
+ParseOutcome parse_turn_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, LineKind kind,
+                             TurnLine& out) {
+    auto err = with_utf8_repair(line, size, [&] {
+        out = TurnLine{};
+        return read_turn_line(parser, line, size, capacity, out);
+    });
+    out.kind = kind;
+    return err ? ParseOutcome::malformed : ParseOutcome::ok;
+}
+
+std::optional<SessionMeta> parse_session_meta(od::parser& parser, char* line, std::size_t size, std::size_t capacity) {
+    SessionMeta meta;
+    bool is_meta = false;
+    auto err = with_utf8_repair(line, size, [&] {
+        meta = SessionMeta{};
+        is_meta = false;
+        return read_meta_line(parser, line, size, capacity, meta, is_meta);
+    });
+    if (err || !is_meta) return std::nullopt;
+    return meta;
+}
+
+std::optional<std::int64_t> uuid_v7_ms(std::string_view id) {
+    // xxxxxxxx-xxxx-7xxx-yxxx-xxxxxxxxxxxx: the first 48 bits are Unix ms.
+    if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || id[14] != '7')
+        return std::nullopt;
+    std::int64_t ms = 0;
+    for (std::size_t i = 0; i < 13; ++i) {
+        if (i == 8) continue;
+        const char c = id[i];
+        int digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            return std::nullopt;
+        ms = ms * 16 + digit;
+    }
+    return ms;
+}
+
+}  // namespace usage::plugins::codex
