@@ -15,6 +15,7 @@
 #include "gemini_discovery.hpp"
 #include "gemini_events.hpp"
 #include "gemini_record_parser.hpp"
+#include "gemini_salvage.hpp"
 #include "usage/jsonl_reader.hpp"
 #include "usage/source.hpp"
 
@@ -89,16 +90,39 @@ private:
         od::parser parser;
         gemini::GeminiMeta meta;
         gemini::EventCollector events(file, "");
-        auto err =
-            gemini::visit_gemini_document(parser, text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING,
-                                          meta, [&](const gemini::GeminiMessage& m) { events.add(m); });
-        // A broken document (e.g. caught mid-write) counts once; the messages
-        // read before the damage are kept, and the next rewrite is read again.
-        if (err) result.malformed_lines = 1;
+        const auto sink = [&](const gemini::GeminiMessage& m) { events.add(m); };
+        const std::size_t capacity = text.size() + simdjson::SIMDJSON_PADDING;
+        // An empty file is one being (re)written: nothing to read yet.
+        if (text.size() > 0 && gemini::visit_gemini_document(parser, text.data(), text.size(), capacity, meta, sink)) {
+            // A broken document (cut off mid-write) counts once; its complete
+            // messages are kept, and the next rewrite is read again anyway.
+            result.malformed_lines = 1;
+            salvage(parser, text.data(), text.size(), capacity, meta, sink);
+        }
         result.events = events.finish(meta);
         result.offset = text.size();
         result.bytes_read = text.size();
         return result;
+    }
+
+    // The session fields before `messages` and every complete message of a
+    // document that does not parse as a whole. Messages already delivered
+    // by the failed parse merge with their salvaged copies by id.
+    static void salvage(od::parser& parser, char* data, std::size_t size, std::size_t capacity,
+                        gemini::GeminiMeta& meta, const gemini::MessageSink& sink) {
+        const auto map = gemini::map_salvageable(std::string_view(data, size));
+        if (map.messages_open == std::string_view::npos) return;
+        // `{"sessionId": ..., "messages": []}`: the root without its messages.
+        std::string root(data, map.messages_open);
+        root += "[]}";
+        const std::size_t root_size = root.size();
+        root.resize(root_size + simdjson::SIMDJSON_PADDING);
+        gemini::GeminiMeta root_meta;
+        if (!gemini::visit_gemini_document(parser, root.data(), root_size, root.size(), root_meta, sink))
+            meta = std::move(root_meta);
+        gemini::GeminiMeta ignored;
+        for (const auto& [begin, end] : map.messages)
+            (void)gemini::visit_gemini_document(parser, data + begin, end - begin, capacity - begin, ignored, sink);
     }
 
     // A JSONL session file, from the saved offset. The state is the last
@@ -112,7 +136,6 @@ private:
         // which an incremental read does not reach: read it every time.
         std::string head = read_head_line(file.path);
         if (!head.empty()) {
-            result.bytes_read += head.size();
             const std::size_t size = head.size();
             head.resize(size + simdjson::SIMDJSON_PADDING);
             if (gemini::visit_gemini_document(parser, head.data(), size, head.size(), meta, ignore) &&
@@ -132,7 +155,7 @@ private:
         result.events = events.finish(meta);
         result.state = events.last_model();
         result.offset = read.end_offset;
-        result.bytes_read += read.bytes_read;
+        result.bytes_read = read.bytes_read;
         return result;
     }
 };

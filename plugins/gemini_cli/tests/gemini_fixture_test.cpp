@@ -112,16 +112,19 @@ TEST_CASE("gemini fixtures: every case matches its expected.json") {
     }
 }
 
-TEST_CASE("gemini fixtures: a legacy session and its migrated .jsonl twin count once") {
+TEST_CASE("gemini fixtures: a migrated .jsonl twin counts once, a cut-off legacy file keeps its whole messages") {
     Agent agent(kFixtures / "migrated-and-broken/gemini");
     const json s = agent.sync();
     CHECK(count(s, "files_seen") == 4);
-    // 2 in the legacy .json, 3 in its .jsonl twin (2 of them copies), 1 in the other .jsonl.
-    CHECK(count(s, "events_read") == 6);
-    CHECK(count(s, "events_new") == 4);
+    // 2 in the legacy .json, 3 in its .jsonl twin (2 of them copies), 1 in the other .jsonl,
+    // 1 salvaged from the legacy file that was cut off mid-write.
+    CHECK(count(s, "events_read") == 7);
+    CHECK(count(s, "events_new") == 5);
+    CHECK(count(s, "malformed_lines") == 2);
     const json sessions = agent.report("sessions");
     CHECK(row(sessions, "4c5d6e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f").at("events") == 3);
     CHECK(row(sessions, "cc33dd44-5e6f-4a7b-8c9d-0e1f2a3b4c5d").at("events") == 1);
+    CHECK(row(sessions, "aa11bb22-3c4d-4e5f-8a9b-0c1d2e3f4a5b").at("events") == 1);
 }
 
 TEST_CASE("gemini fixtures: the shared real sample gives the totals derived by hand") {

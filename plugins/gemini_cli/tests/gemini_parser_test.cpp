@@ -163,19 +163,50 @@ TEST_CASE("gemini: a legacy document yields one event per billable gemini messag
     CHECK(g4.model_guessed);
 }
 
-TEST_CASE("gemini: a broken legacy document counts once and keeps nothing half-read") {
+TEST_CASE("gemini: a legacy document cut off mid-write counts once and keeps its complete messages") {
     testing::TempDir tmp;
     const fs::path p = tmp / "session-x.json";
-    std::string text = g::legacy_file(
+    // Braces, brackets, quotes and backslashes inside strings must not confuse the recovery.
+    const std::string tricky = "a {\"b\": [1, 2]} \\ } ] \\\" done";
+    const std::string text = g::legacy_file(
         kSession, kHash,
-        {g::gemini("g1", "2026-03-01T10:00:05.000Z", "gemini-2.5-pro", g::tokens(10, 1, 0, 0), "a long answer")});
+        {g::user("u1", "2026-03-01T10:00:01.000Z", tricky),
+         g::gemini("g1", "2026-03-01T10:00:05.000Z", "gemini-2.5-pro", g::tokens(100, 10, 40, 5), tricky),
+         g::gemini("g2", "2026-03-01T10:00:09.000Z", "gemini-2.5-pro", g::tokens(200, 20, 0, 0), "a long answer")});
+    const auto f = file_at(p);
+
+    // Cut inside g2: g1 is whole and counts; g2 does not exist yet.
     testing::write_file(p, text.substr(0, text.find("a long") + 3));
-    auto r = gemini().scan(file_at(p), {});
+    auto r = gemini().scan(f, {});
+    CHECK(r.malformed_lines == 1);
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].id == "gemini-cli:" + kSession + ":g1");
+    CHECK(r.events[0].tokens == usage::TokenCounts{60, 15, 5, 40, 0, 0});
+
+    // Cut between two messages, and cut right after the array's bracket.
+    testing::write_file(p, text.substr(0, text.find("\"id\": \"g2\"")));
+    r = gemini().scan(f, {});
+    CHECK(r.malformed_lines == 1);
+    CHECK(r.events.size() == 1);
+    testing::write_file(p, text.substr(0, text.find("[") + 1));
+    r = gemini().scan(f, {});
     CHECK(r.malformed_lines == 1);
     CHECK(r.events.empty());
+
+    // Whole again: both count, nothing malformed.
+    testing::write_file(p, text);
+    r = gemini().scan(f, {});
+    CHECK(r.malformed_lines == 0);
+    CHECK(r.events.size() == 2);
+
+    // Not JSON at all; empty (being rewritten): nothing read, only the first counts as malformed.
     testing::write_file(p, "not json at all");
-    r = gemini().scan(file_at(p), {});
+    r = gemini().scan(f, {});
     CHECK(r.malformed_lines == 1);
+    CHECK(r.events.empty());
+    testing::write_file(p, "");
+    r = gemini().scan(f, {});
+    CHECK(r.malformed_lines == 0);
     CHECK(r.events.empty());
 }
 
