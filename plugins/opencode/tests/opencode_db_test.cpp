@@ -14,6 +14,7 @@
 #include "opencode_fixture.hpp"
 #include "usage/file_cursor.hpp"
 
+namespace fs = std::filesystem;
 using namespace usage::plugins::opencode;
 using opencode_test::Assistant;
 using opencode_test::Db;
@@ -234,6 +235,26 @@ TEST_CASE("opencode db: a commit that only reached the -wal changes the discover
     const DbScan second = scan_database(db.path(), saved.state, kNow);
     CHECK(second.rows_read == 1);
     CHECK(second.result.events.size() == 1);
+}
+
+TEST_CASE("opencode db: reading a cleanly closed database is not taken for a change of it") {
+    testing::TempDir dir;
+    {
+        Db db(dir / "data" / "opencode.db");
+        db.project("prj_app", "/w/app");
+        db.session("ses_root", "prj_app", "", "/w/app");
+        db.assistant(assistant("msg_a1", "ses_root", {1, 1, 0, 0, 0}), kT0);
+    }  // OpenCode exited: the -wal is checkpointed and removed
+    REQUIRE_FALSE(fs::exists(dir / "data" / "opencode.db-wal"));
+    const auto before = discover_opencode_files({dir / "data"});
+    REQUIRE(before.size() == 1);
+    CHECK(scan_database(before[0].path, "", kNow).result.events.size() == 1);
+    // SQLite's reader may have created an empty -wal and a -shm: no change.
+    const auto after = discover_opencode_files({dir / "data"});
+    REQUIRE(after.size() == 1);
+    usage::FileCursor saved;
+    saved.stat = before[0].stat;
+    CHECK(usage::judge_snapshot(after[0].stat, saved) == usage::CursorVerdict::unchanged);
 }
 
 TEST_CASE("opencode db: a writer holding its transaction open neither blocks nor is blocked by a scan") {
