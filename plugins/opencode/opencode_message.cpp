@@ -1,0 +1,193 @@
+// simdjson on-demand parsing of an OpenCode message. Keys are visited once in
+// document order (OpenCode's key order differs between versions and between
+// the database and the legacy files), and nothing else is materialised.
+#include "opencode_message.hpp"
+
+#include <cmath>
+#include <string>
+#include <string_view>
+
+namespace usage::plugins::opencode {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// A JSON number as an integer. JavaScript writes NaN and Infinity as null,
+// which here means "not known" (0). Anything else is a type error.
+bool read_count(od::value v, std::int64_t& out) {
+    bool is_null = false;
+    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        out = 0;
+        return true;
+    }
+    std::int64_t n = 0;
+    if (v.get_int64().get(n) == simdjson::SUCCESS) {
+        out = n;
+        return n >= 0;
+    }
+    double d = 0;
+    if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d >= 0) {
+        out = std::llround(d);
+        return true;
+    }
+    return false;
+}
+
+bool read_cost(od::value v, double& out) {
+    bool is_null = false;
+    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        out = 0;
+        return true;
+    }
+    double d = 0;
+    if (v.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d)) return false;
+    out = d;
+    return true;
+}
+
+void read_string(od::value v, std::string& out) {
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS) out.assign(s);
+}
+
+// `tokens`: {input, output, reasoning, cache: {read, write}} (plus `total` in
+// newer versions, which is their sum and is ignored).
+bool read_tokens(od::value v, TokenCounts& t) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return false;
+    std::int64_t output = 0;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+        bool ok = true;
+        if (key == "input") {
+            ok = read_count(field.value(), t.input);
+        } else if (key == "output") {
+            ok = read_count(field.value(), output);
+        } else if (key == "reasoning") {
+            ok = read_count(field.value(), t.reasoning);
+        } else if (key == "cache") {
+            od::object cache;
+            if (field.value().get_object().get(cache) != simdjson::SUCCESS) return false;
+            for (auto c : cache) {
+                std::string_view k;
+                if (c.unescaped_key().get(k) != simdjson::SUCCESS) return false;
+                if (k == "read" && !read_count(c.value(), t.cache_read)) return false;
+                if (k == "write" && !read_count(c.value(), t.cache_write_5m)) return false;
+            }
+        }
+        if (!ok) return false;
+    }
+    // OpenCode keeps reasoning apart from output; the normalised output
+    // holds everything generated, with reasoning as its subset.
+    t.output = output + t.reasoning;
+    return true;
+}
+
+void read_path(od::value v, MessageUsage& m) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return;
+        if (key == "root")
+            read_string(field.value(), m.path_root);
+        else if (key == "cwd")
+            read_string(field.value(), m.path_cwd);
+    }
+}
+
+void read_time(od::value v, MessageUsage& m) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return;
+        if (key == "created" && !read_count(field.value(), m.created_ms)) m.created_ms = 0;
+    }
+}
+
+}  // namespace
+
+MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t size, std::size_t capacity,
+                             MessageUsage& out) {
+    out = MessageUsage{};
+    od::document doc;
+    if (parser.iterate(json, size, capacity).get(doc) != simdjson::SUCCESS) return MessageOutcome::malformed;
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return MessageOutcome::malformed;
+    bool assistant = false;
+    bool has_tokens = false;
+    bool bad = false;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return MessageOutcome::malformed;
+        od::value value;
+        if (field.value().get(value) != simdjson::SUCCESS) return MessageOutcome::malformed;
+        if (key == "role") {
+            std::string_view role;
+            assistant = value.get_string().get(role) == simdjson::SUCCESS && role == "assistant";
+        } else if (key == "tokens") {
+            has_tokens = true;
+            bad = bad || !read_tokens(value, out.tokens);
+        } else if (key == "cost") {
+            bad = bad || !read_cost(value, out.cost);
+        } else if (key == "modelID") {
+            read_string(value, out.model);
+        } else if (key == "providerID") {
+            read_string(value, out.provider);
+        } else if (key == "time") {
+            read_time(value, out);
+        } else if (key == "path") {
+            read_path(value, out);
+        } else if (key == "id") {
+            read_string(value, out.id);
+        } else if (key == "sessionID") {
+            read_string(value, out.session_id);
+        }
+    }
+    if (!assistant) return MessageOutcome::skipped;
+    if (bad || !has_tokens) return MessageOutcome::malformed;
+    // A call still streaming (or aborted before any usage) carries zeros;
+    // OpenCode rewrites the message when the step finishes.
+    if (out.tokens.total() == 0 && !(out.cost > 0)) return MessageOutcome::skipped;
+    return MessageOutcome::usage;
+}
+
+std::string last_path_component(std::string_view path) {
+    while (!path.empty() && (path.back() == '/' || path.back() == '\\')) path.remove_suffix(1);
+    auto cut = path.find_last_of("/\\");
+    return std::string(cut == std::string_view::npos ? path : path.substr(cut + 1));
+}
+
+UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const SessionPlace& place, Copy copy) {
+    UsageEvent e;
+    e.source = "opencode";
+    // Both copies of a message share the group `opencode:<message id>:`; the
+    // legacy copy is a replay, so the store supersedes it with the database
+    // row whichever of the two it sees first, and counts it when the
+    // database does not hold the message.
+    e.dedup_group.reserve(10 + message_id.size());
+    e.dedup_group.append("opencode:").append(message_id).append(":");
+    e.id = e.dedup_group + (copy == Copy::database ? "db" : "json");
+    e.replay = copy == Copy::legacy_file;
+    e.session_id = place.root;
+    e.parent_session_id = place.parent;
+    e.model = m.model;
+    e.provider = m.provider;
+    e.surface = "cli";
+    e.timestamp_ms = m.created_ms;
+    e.tokens = m.tokens;
+    if (m.cost > 0) e.reported_cost_micros = std::llround(m.cost * 1e6);
+
+    // The session's folder first, then the git worktree the message names
+    // ("/" is OpenCode's placeholder outside git), then its working dir.
+    std::string_view dir = place.directory;
+    if (dir.empty() && !m.path_root.empty() && m.path_root != "/") dir = m.path_root;
+    if (dir.empty()) dir = m.path_cwd;
+    e.project_path.assign(dir);
+    e.project_name = last_path_component(dir);
+    return e;
+}
+
+}  // namespace usage::plugins::opencode

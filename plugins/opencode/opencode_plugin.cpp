@@ -1,0 +1,47 @@
+// The OpenCode source plugin: its SQLite database(s) and the legacy JSON
+// tree, both read as snapshots. A message found in both counts once: the
+// database row supersedes the legacy copy in the store (see make_event).
+#include <chrono>
+
+#include "opencode_db_reader.hpp"
+#include "opencode_discovery.hpp"
+#include "opencode_legacy_reader.hpp"
+#include "usage/source.hpp"
+
+namespace usage::plugins {
+namespace {
+
+class OpenCodePlugin final : public SourcePlugin {
+public:
+    std::string_view name() const override { return "opencode"; }
+    std::string_view description() const override {
+        return "OpenCode sessions (opencode*.db and legacy storage/ under $OPENCODE_DATA_DIR or "
+               "~/.local/share/opencode)";
+    }
+    std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
+        return opencode::opencode_roots(ctx);
+    }
+    // OpenCode takes its data folder from xdg-basedir, which on Windows too
+    // is %USERPROFILE%\.local\share (XDG_DATA_HOME is rarely set there).
+    std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
+        return {windows_home / ".local" / "share" / "opencode"};
+    }
+    std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
+        return opencode::discover_opencode_files(roots);
+    }
+    ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
+        if (file.kind == opencode::kKindLegacyMessage) return opencode::scan_legacy_message(file);
+        const auto now =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        return opencode::scan_database(file.path, start.state, now).result;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<SourcePlugin> make_opencode_plugin() {
+    return std::make_unique<OpenCodePlugin>();
+}
+
+}  // namespace usage::plugins

@@ -1,0 +1,144 @@
+// End to end through the real binary: `sync --once` over an OpenCode data
+// folder holding a live database (its writer connection stays open, so new
+// rows sit in the -wal) and the legacy tree, then `report summary --json`.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "opencode_fixture.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using opencode_test::Assistant;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
+struct Agent : testing::AgentHome {
+    json sync(const std::vector<std::string>& extra = {}) const {
+        std::vector<std::string> args{"sync", "--once", "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = run(args);
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exit_code == 0);
+        for (const auto& s : json::parse(r.out))
+            if (s.at("source") == "opencode") return s;
+        FAIL("no opencode entry in sync output: " << r.out);
+        return {};
+    }
+    [[nodiscard]] json totals() const { return report("summary").at("totals"); }
+};
+
+std::int64_t n(const json& j, const char* key) {
+    return j.at(key).get<std::int64_t>();
+}
+
+std::int64_t micros(const json& usd) {
+    return std::llround(usd.get<double>() * 1e6);
+}
+
+Assistant assistant(const std::string& id, const std::string& session, opencode_test::Tokens t, double cost = 0) {
+    Assistant a;
+    a.id = id;
+    a.session = session;
+    a.tokens = t;
+    a.cost = cost;
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("opencode e2e: database + legacy tree, incremental syncs, exact totals and costs") {
+    Agent agent;
+    const fs::path data = agent.dir / "xdg-data";
+    agent.env["XDG_DATA_HOME"] = data.string();
+    const fs::path root = data / "opencode";
+    opencode_test::Db db(root / "opencode.db");
+    db.conn().exec("PRAGMA wal_autocheckpoint = 0");  // OpenCode's own writes mostly sit in the -wal
+    db.project("prj_app", "/w/app");
+    db.session("ses_main", "prj_app", "", "/w/app");
+    db.session("ses_sub", "prj_app", "ses_main", "/w/app");
+    db.conn().exec("UPDATE session SET cost = 50, tokens_input = 999999, tokens_output = 999999");
+    db.message("msg_u1", "ses_main", kT0, opencode_test::user_data(kT0));
+    db.assistant(assistant("msg_a1", "ses_main", {1000, 200, 50, 10000, 2000}), kT0 + 1);
+    db.assistant(assistant("msg_a2", "ses_sub", {500, 100, 0, 0, 0}, 0.0042), kT0 + 2);
+    const fs::path storage = root / "storage";
+    opencode_test::legacy_session(storage, "prj_app", "ses_main", "", "/w/app");
+    opencode_test::legacy_session(storage, "prj_old", "ses_old", "", "/w/old");
+    // A pre-migration copy of msg_a1, taken mid-stream: the database row wins.
+    opencode_test::legacy_message(storage, assistant("msg_a1", "ses_main", {9999, 1, 0, 0, 0}));
+    opencode_test::legacy_message(storage, assistant("msg_l1", "ses_old", {10, 10, 0, 0, 0}));
+    testing::write_file(storage / "message/ses_old/msg_bad.json", "{\"id\":\"msg_bad\",");
+
+    json s = agent.sync();
+    CHECK(s.at("errors").empty());
+    CHECK(n(s, "files_seen") == 4);
+    CHECK(n(s, "files_read") == 4);
+    CHECK(n(s, "events_new") == 4);  // the legacy twin is stored, then superseded
+    CHECK(n(s, "malformed_lines") == 1);
+
+    // a1: 1000*3 + 250*15 + 10000*0.3 + 2000*3.75 = 17250 micro-USD (estimated)
+    // a2: reported 0.0042 USD; l1: 10*3 + 10*15 = 180 (estimated)
+    json t = agent.totals();
+    INFO("totals: " << t.dump());
+    CHECK(n(t, "events") == 3);
+    CHECK(n(t, "sessions") == 2);  // ses_sub folds into ses_main
+    CHECK(n(t, "input_tokens") == 1510);
+    CHECK(n(t, "output_tokens") == 360);
+    CHECK(n(t, "cache_read_tokens") == 10000);
+    CHECK(n(t, "cache_write_tokens") == 2000);
+    CHECK(n(t, "total_tokens") == 13870);
+    CHECK(micros(t.at("reported_cost_usd")) == 4200);
+    CHECK(micros(t.at("estimated_cost_usd")) == 17430);
+    CHECK(micros(t.at("cost_usd")) == 21630);
+
+    // Nothing changed: nothing opened.
+    s = agent.sync();
+    CHECK(n(s, "files_seen") == 4);
+    CHECK(n(s, "files_read") == 0);
+
+    // A new call that only reached the -wal, and a streaming one (zeros).
+    db.assistant(assistant("msg_a3", "ses_main", {1, 2, 0, 0, 0}), kT0 + 3);
+    db.assistant(assistant("msg_a4", "ses_main", {0, 0, 0, 0, 0}), kT0 + 4);
+    s = agent.sync();
+    CHECK(n(s, "files_read") == 1);
+    CHECK(n(s, "events_new") == 1);
+    // The streaming call finishes: its row is rewritten.
+    db.assistant(assistant("msg_a4", "ses_main", {4, 4, 0, 0, 0}), kT0 + 5);
+    s = agent.sync();
+    CHECK(n(s, "files_read") == 1);
+    CHECK(n(s, "events_read") == 1);
+    CHECK(n(s, "events_new") == 1);
+    t = agent.totals();
+    CHECK(n(t, "events") == 5);
+    CHECK(n(t, "total_tokens") == 13870 + 3 + 8);
+
+    const json full = agent.sync({"--full-rescan"});
+    CHECK(n(full, "files_read") == 4);
+    CHECK(n(full, "events_new") == 0);
+    CHECK(n(full, "events_updated") == 0);
+    CHECK(agent.totals() == t);
+}
+
+TEST_CASE("opencode e2e: the shared shape sample (OPENCODE_DATA_DIR)") {
+    auto shared = testing::shared_dir();
+    if (!shared) {
+        MESSAGE("../shared/fixtures absent: the OpenCode shape sample is not checked");
+        return;
+    }
+    Agent agent;
+    agent.env["OPENCODE_DATA_DIR"] = (*shared / "fixtures/opencode").string();
+    const json s = agent.sync();
+    CHECK(s.at("errors").empty());
+    CHECK(n(s, "malformed_lines") == 0);
+    const json t = agent.totals();
+    INFO("totals: " << t.dump());
+    CHECK(n(t, "events") == 1);
+    CHECK(n(t, "sessions") == 1);
+    CHECK(n(t, "input_tokens") == 1000);
+    CHECK(n(t, "output_tokens") == 500);
+    CHECK(n(t, "cache_read_tokens") == 200);
+    CHECK(n(t, "cache_write_tokens") == 100);
+    CHECK(n(t, "total_tokens") == 1800);
+}

@@ -1,0 +1,112 @@
+// Parsing one OpenCode message: the token model, key order, JavaScript's
+// number quirks, and what counts as malformed.
+#include "../opencode_message.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace usage::plugins::opencode;
+
+namespace {
+
+MessageOutcome parse(const std::string& json, MessageUsage& m) {
+    std::string buf = json;
+    buf.resize(json.size() + kJsonPadding);
+    simdjson::ondemand::parser parser;
+    return parse_message(parser, buf.data(), json.size(), buf.size(), m);
+}
+
+}  // namespace
+
+TEST_CASE("opencode message: output = output + reasoning, input excludes cache, any key order") {
+    MessageUsage m;
+    // tokens before role, `total` (newer versions) ignored, cache write -> 5m.
+    REQUIRE(parse(R"({"tokens":{"total":99999,"cache":{"write":30,"read":400},"reasoning":7,"output":20,"input":5},)"
+                  R"("cost":0,"role":"assistant","modelID":"gpt-5","providerID":"openai",)"
+                  R"("time":{"completed":1767225601000,"created":1767225600000},"path":{"root":"/r","cwd":"/r/s"}})",
+                  m) == MessageOutcome::usage);
+    CHECK(m.tokens.input == 5);
+    CHECK(m.tokens.output == 27);
+    CHECK(m.tokens.reasoning == 7);
+    CHECK(m.tokens.cache_read == 400);
+    CHECK(m.tokens.cache_write_5m == 30);
+    CHECK(m.tokens.cache_write_1h == 0);
+    CHECK(m.tokens.total() == 462);
+    CHECK(m.model == "gpt-5");
+    CHECK(m.provider == "openai");
+    CHECK(m.created_ms == 1767225600000);
+    CHECK(m.path_root == "/r");
+    CHECK(m.path_cwd == "/r/s");
+    CHECK(m.cost == 0);
+}
+
+TEST_CASE("opencode message: JavaScript numbers (NaN written as null, integral doubles)") {
+    MessageUsage m;
+    REQUIRE(parse(R"({"role":"assistant","cost":null,"tokens":{"input":12.0,"output":null,"reasoning":0,)"
+                  R"("cache":{"read":0,"write":0}}})",
+                  m) == MessageOutcome::usage);
+    CHECK(m.tokens.input == 12);
+    CHECK(m.tokens.output == 0);
+    CHECK(m.cost == 0);
+}
+
+TEST_CASE("opencode message: skipped and malformed") {
+    MessageUsage m;
+    CHECK(parse(R"({"role":"user","time":{"created":1},"agent":"build"})", m) == MessageOutcome::skipped);
+    // A user message is skipped whatever its other fields hold.
+    CHECK(parse(R"({"role":"user","tokens":"x"})", m) == MessageOutcome::skipped);
+    // Still streaming: all zero, no cost.
+    CHECK(parse(R"({"role":"assistant","cost":0,"tokens":{"input":0,"output":0,"reasoning":0,)"
+                R"("cache":{"read":0,"write":0}}})",
+                m) == MessageOutcome::skipped);
+    CHECK(parse(R"({"role":"assistant","cost":0.5,"tokens":{"input":0,"output":0,"reasoning":0,)"
+                R"("cache":{"read":0,"write":0}}})",
+                m) == MessageOutcome::usage);
+    CHECK(parse(R"({"role":"assistant","cost":0})", m) == MessageOutcome::malformed);
+    CHECK(parse(R"({"role":"assistant","tokens":{"input":"12"}})", m) == MessageOutcome::malformed);
+    CHECK(parse(R"({"role":"assistant","tokens":{"input":-3}})", m) == MessageOutcome::malformed);
+    CHECK(parse(R"({"role":"assistant","tokens":{"input":1,"output")", m) == MessageOutcome::malformed);
+    CHECK(parse(R"([1,2])", m) == MessageOutcome::malformed);
+    CHECK(parse("", m) == MessageOutcome::malformed);
+}
+
+TEST_CASE("opencode message: project names from POSIX and Windows paths") {
+    CHECK(last_path_component("/home/u/app") == "app");
+    CHECK(last_path_component("/home/u/app/") == "app");
+    CHECK(last_path_component("C:\\Users\\u\\proj") == "proj");
+    CHECK(last_path_component("/") == "");
+    CHECK(last_path_component("") == "");
+}
+
+TEST_CASE("opencode message: the event of a database row and of a legacy copy") {
+    MessageUsage m;
+    m.model = "claude-sonnet-4-5-20250929";
+    m.provider = "anthropic";
+    m.created_ms = 42;
+    m.cost = 0.0123;
+    m.tokens.input = 1;
+    m.path_root = "/";
+    m.path_cwd = "/tmp/scratch";
+    const SessionPlace place{"ses_root", "ses_child", ""};
+    const auto db = make_event(m, "msg_1", place, Copy::database);
+    CHECK(db.id == "opencode:msg_1:db");
+    CHECK(db.dedup_group == "opencode:msg_1:");
+    CHECK_FALSE(db.replay);
+    CHECK(db.source == "opencode");
+    CHECK(db.session_id == "ses_root");
+    CHECK(db.parent_session_id == "ses_child");
+    CHECK(db.reported_cost_micros == 12300);
+    CHECK(db.surface == "cli");
+    CHECK(db.timestamp_ms == 42);
+    // path.root "/" means "not in git": the working directory names the project.
+    CHECK(db.project_path == "/tmp/scratch");
+    CHECK(db.project_name == "scratch");
+    const auto legacy = make_event(m, "msg_1", place, Copy::legacy_file);
+    CHECK(legacy.id == "opencode:msg_1:json");
+    CHECK(legacy.dedup_group == db.dedup_group);
+    CHECK(legacy.replay);
+    m.cost = 0;
+    CHECK_FALSE(make_event(m, "msg_1", {"s", "", "/w/app"}, Copy::database).reported_cost_micros.has_value());
+    CHECK(make_event(m, "msg_1", {"s", "", "/w/app"}, Copy::database).project_name == "app");
+}
