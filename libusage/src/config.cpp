@@ -167,10 +167,14 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         v.only_keys(wsl, "wsl", {"windows", "windows_drive"});
         if (auto mode = wsl["windows"]) {
             auto text = v.scalar<std::string>(mode, "wsl.windows", "auto, on or off");
-            if (text == "auto") c.wsl.mode = WslConfig::Mode::automatic;
-            else if (text == "on" || text == "true") c.wsl.mode = WslConfig::Mode::on;
-            else if (text == "off" || text == "false") c.wsl.mode = WslConfig::Mode::off;
-            else v.fail(mode, "'wsl.windows' must be auto, on or off, got '" + text + "'");
+            if (text == "auto")
+                c.wsl.mode = WslConfig::Mode::automatic;
+            else if (text == "on" || text == "true")
+                c.wsl.mode = WslConfig::Mode::on;
+            else if (text == "off" || text == "false")
+                c.wsl.mode = WslConfig::Mode::off;
+            else
+                v.fail(mode, "'wsl.windows' must be auto, on or off, got '" + text + "'");
         }
         if (wsl["windows_drive"]) {
             c.wsl.windows_drive = v.scalar<std::string>(wsl["windows_drive"], "wsl.windows_drive", "a path");
@@ -268,7 +272,9 @@ std::string render_config(const Config& c) {
     out << YAML::EndMap;
     out << YAML::Key << "wsl" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "windows" << YAML::Value
-        << (c.wsl.mode == WslConfig::Mode::on ? "on" : c.wsl.mode == WslConfig::Mode::off ? "off" : "auto");
+        << (c.wsl.mode == WslConfig::Mode::on    ? "on"
+            : c.wsl.mode == WslConfig::Mode::off ? "off"
+                                                 : "auto");
     out << YAML::Key << "windows_drive" << YAML::Value << c.wsl.windows_drive.string();
     out << YAML::EndMap << YAML::EndMap;
     return std::string(out.c_str()) + "\n";

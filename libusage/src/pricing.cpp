@@ -85,7 +85,7 @@ std::optional<ResolvedPrice> PriceBook::resolve(std::string_view model) const {
 }
 
 PricedCost PriceBook::evaluate(const UsageEvent& event) const {
-    auto resolved = resolve(event.model);
+    auto resolved = resolve(event.pricing_model.empty() ? event.model : event.pricing_model);
     if (resolved && resolved->source == PriceSource::override_config)
         return {cost_micros(resolved->price, event.tokens), CostOrigin::override_price};
     if (event.reported_cost_micros) return {event.reported_cost_micros, CostOrigin::reported};

@@ -143,7 +143,7 @@ void Store::use_prices(const PriceBook& prices) {
 void Store::reprice_all() {
     SQLite::Transaction tx(*db_);
     SQLite::Statement read(*db_,
-                           "SELECT id, model, input, output, reasoning, cache_read, cache_write_5m, "
+                           "SELECT id, coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, "
                            "cache_write_1h, reported_cost_micros, cost_micros, cost_origin FROM events");
     SQLite::Statement write(*db_,
                             "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "

@@ -56,6 +56,40 @@ CREATE TABLE cursors (
 CREATE TABLE machines (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
                        updated_ms INTEGER NOT NULL);
 )sql",
+        // 2: pricing model + guessed flag, the push outbox (change_seq), import
+        // coverage, push state, endpoint tokens, machine details.
+        R"sql(
+ALTER TABLE events ADD COLUMN pricing_model TEXT NOT NULL DEFAULT '';  -- '' = price `model`
+ALTER TABLE events ADD COLUMN model_guessed INTEGER NOT NULL DEFAULT 0;
+-- Bumped on every insert or change of a row: the outbox is every row after
+-- the pushed (change_seq, rowid) mark. Existing rows start unsent (0).
+ALTER TABLE events ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_change ON events (change_seq);
+-- Spans over which an imported file is the complete record of a source: its
+-- `replay` events (partial local copies) inside them are superseded.
+CREATE TABLE coverage (source TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,
+                       PRIMARY KEY (source, from_ms, to_ms));
+CREATE TABLE push_state (
+  endpoint TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL DEFAULT -1,   -- last (change_seq, rowid) acknowledged by the endpoint
+  row INTEGER NOT NULL DEFAULT -1,
+  last_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_success_ms INTEGER NOT NULL DEFAULT 0,
+  last_result TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,         -- SHA-256 of the token; the token itself is never stored
+  prefix TEXT NOT NULL,              -- first characters, to recognise it in `token list`
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,                -- member | manager | admin
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER
+);
+ALTER TABLE machines ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE machines ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE machines ADD COLUMN agent_version TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return migrations;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "store_schema.hpp"
 #include "usage/store.hpp"
@@ -16,8 +18,9 @@ namespace {
 constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user, ts_ms, input, output, reasoning, cache_read,
-  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay)
-VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)
+  cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
+  pricing_model, model_guessed, change_seq)
+VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)
 ON CONFLICT (id) DO NOTHING
 )sql";
 
@@ -25,7 +28,9 @@ constexpr const char* kMergeSql = R"sql(
 UPDATE events SET
   session_id = CASE WHEN session_id = '' THEN ?3 ELSE session_id END,
   parent_session_id = CASE WHEN parent_session_id = '' THEN ?4 ELSE parent_session_id END,
-  model = CASE WHEN model = '' THEN ?5 ELSE model END,
+  pricing_model = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?25 ELSE pricing_model END,
+  model = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?5 ELSE model END,
+  model_guessed = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?26 ELSE model_guessed END,
   provider = CASE WHEN provider = '' THEN ?6 ELSE provider END,
   project_name = CASE WHEN project_name = '' THEN ?7 ELSE project_name END,
   project_path = CASE WHEN project_path = '' THEN ?8 ELSE project_path END,
@@ -40,12 +45,13 @@ UPDATE events SET
   cache_write_1h = max(cache_write_1h, ?19),
   reported_cost_micros = max(coalesce(reported_cost_micros, ?20), coalesce(?20, reported_cost_micros)),
   replay = replay AND ?24,
-  revision = revision + 1
+  revision = revision + 1,
+  change_seq = ?27
 WHERE id = ?1 AND (?14 > input OR ?15 > output OR ?16 > reasoning OR ?17 > cache_read
    OR ?18 > cache_write_5m OR ?19 > cache_write_1h OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
-   OR (model = '' AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
-RETURNING model, input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros
+   OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
+RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros
 )sql";
 
 void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
@@ -57,7 +63,8 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::in
 
 // Bind an event to the numbered parameters shared by kInsertSql and kMergeSql.
 // The strings are bound without copying: they outlive the statement's step.
-void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine) {
+void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine,
+                std::int64_t change_seq) {
     int i = 1;
     for (const std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.provider,
                                  &e.project_name, &e.project_path, &e.git_branch, &e.surface})
@@ -74,6 +81,9 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     // The group is a prefix of the id: its length is all the row needs.
     st.bind(i++, static_cast<std::int64_t>(e.dedup_group.size()));
     st.bind(i++, e.replay ? 1 : 0);
+    st.bindNoCopy(i++, e.pricing_model);
+    st.bind(i++, e.model_guessed ? 1 : 0);
+    st.bind(i++, change_seq);
 }
 
 // A group's members are the ids in [group, range_end(group)): see event.hpp.
@@ -97,10 +107,15 @@ struct StoreWriter::Statements {
                        "SELECT EXISTS (SELECT 1 FROM events WHERE id >= ?1 AND id < ?2 AND id <> ?3 "
                        "AND replay = 0)"),
           supersede_self(db,
-                         "UPDATE events SET superseded = 1, revision = revision + 1 WHERE id = ? AND superseded = 0"),
+                         "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?2 "
+                         "WHERE id = ?1 AND superseded = 0"),
           supersede_replays(db,
-                            "UPDATE events SET superseded = 1, revision = revision + 1 "
+                            "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
                             "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0"),
+          add_coverage(db, "INSERT INTO coverage (source, from_ms, to_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
+          supersede_covered(db,
+                            "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
+                            "WHERE ts_ms BETWEEN ?2 AND ?3 AND source = ?1 AND replay = 1 AND superseded = 0"),
           save_cursor(db, R"sql(
 INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
 VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -117,8 +132,19 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
     std::unordered_set<std::string> replay_groups;
     std::unordered_set<std::string> plain_groups;
     std::unordered_map<std::string, std::int64_t> machine_keys;
+    // Imported complete-record spans per source (few: one per import).
+    std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> coverage;
+    std::int64_t next_seq = 1;
     SQLite::Statement machine_add, machine_get, insert, merge, reprice, replay_check, supersede_self, supersede_replays,
-        save_cursor;
+        add_coverage, supersede_covered, save_cursor;
+
+    [[nodiscard]] bool covered(const UsageEvent& e) const {
+        auto it = coverage.find(e.source);
+        if (it == coverage.end()) return false;
+        for (const auto& [from, to] : it->second)
+            if (e.timestamp_ms >= from && e.timestamp_ms <= to) return true;
+        return false;
+    }
 };
 
 StoreWriter::StoreWriter(Store& store) : store_(store) {
@@ -126,6 +152,27 @@ StoreWriter::StoreWriter(Store& store) : store_(store) {
     st_ = std::make_unique<Statements>(*store_.db_);
     st_->replays_before = store_.has_replays_;
     st_->empty_before = store_.db_->execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
+    st_->next_seq = store_.db_->execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
+    SQLite::Statement spans(*store_.db_, "SELECT source, from_ms, to_ms FROM coverage");
+    while (spans.executeStep())
+        st_->coverage[spans.getColumn(0).getString()].emplace_back(spans.getColumn(1).getInt64(),
+                                                                   spans.getColumn(2).getInt64());
+}
+
+void StoreWriter::add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms) {
+    auto& s = *st_;
+    s.add_coverage.bind(1, source);
+    s.add_coverage.bind(2, from_ms);
+    s.add_coverage.bind(3, to_ms);
+    s.add_coverage.exec();
+    s.add_coverage.reset();
+    s.coverage[source].emplace_back(from_ms, to_ms);
+    s.supersede_covered.bind(1, source);
+    s.supersede_covered.bind(2, from_ms);
+    s.supersede_covered.bind(3, to_ms);
+    s.supersede_covered.bind(4, s.next_seq++);
+    s.supersede_covered.exec();
+    s.supersede_covered.reset();
 }
 
 StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
@@ -153,6 +200,14 @@ std::int64_t StoreWriter::machine_key(const std::string& machine_id) {
     return key;
 }
 
+void StoreWriter::supersede(const std::string& id) {
+    auto& s = *st_;
+    s.supersede_self.bindNoCopy(1, id);
+    s.supersede_self.bind(2, s.next_seq++);
+    s.supersede_self.exec();
+    s.supersede_self.reset();
+}
+
 void StoreWriter::add(const FileBatch& batch) {
     const PriceBook& prices = *store_.prices_;
     auto& s = *st_;
@@ -160,14 +215,17 @@ void StoreWriter::add(const FileBatch& batch) {
         if (!e.id.starts_with(e.dedup_group))
             throw std::logic_error("event " + e.id + ": dedup_group '" + e.dedup_group + "' is not a prefix of its id");
         const PricedCost cost = prices.evaluate(e);
-        bind_event(s.insert, e, cost, machine_key(e.machine_id));
+        const std::int64_t seq = s.next_seq;
+        bind_event(s.insert, e, cost, machine_key(e.machine_id), seq);
         const bool inserted = s.insert.exec() == 1;
         s.insert.reset();
         if (inserted) {
             ++stats_.inserted;
+            ++s.next_seq;
         } else {
-            bind_event(s.merge, e, cost, machine_key(e.machine_id));
+            bind_event(s.merge, e, cost, machine_key(e.machine_id), seq);
             if (s.merge.executeStep()) {
+                ++s.next_seq;
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;
                 const PricedCost merged = prices.evaluate(detail::pricing_inputs_from_row(s.merge, 0));
@@ -183,6 +241,10 @@ void StoreWriter::add(const FileBatch& batch) {
             s.merge.reset();
         }
 
+        if (e.replay && s.covered(e)) {
+            supersede(e.id);
+            continue;
+        }
         if (e.dedup_group.empty()) continue;
         if (e.replay) {
             if (!s.empty_before || s.plain_groups.contains(e.dedup_group)) {
@@ -193,11 +255,7 @@ void StoreWriter::add(const FileBatch& batch) {
                 s.replay_check.executeStep();
                 bool superseded = s.replay_check.getColumn(0).getInt() != 0;
                 s.replay_check.reset();
-                if (superseded) {
-                    s.supersede_self.bind(1, e.id);
-                    s.supersede_self.exec();
-                    s.supersede_self.reset();
-                }
+                if (superseded) supersede(e.id);
             }
             if (!store_.has_replays_) {
                 store_.has_replays_ = true;
@@ -211,6 +269,7 @@ void StoreWriter::add(const FileBatch& batch) {
             s.supersede_replays.bindNoCopy(1, e.dedup_group);
             s.supersede_replays.bindNoCopy(2, group_end);
             s.supersede_replays.bindNoCopy(3, e.id);
+            s.supersede_replays.bind(4, s.next_seq++);
             s.supersede_replays.exec();
             s.supersede_replays.reset();
         }

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
-#include <cctype>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -143,7 +143,8 @@ std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const 
     plan_files(std::move(win_files), true, saved, work);
     // Largest first: keeps both workers busy until the end.
     std::sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
-        return a.stat.size - std::min(a.stat.size, a.start.offset) > b.stat.size - std::min(b.stat.size, b.start.offset);
+        return a.stat.size - std::min(a.stat.size, a.start.offset) >
+               b.stat.size - std::min(b.stat.size, b.start.offset);
     });
     return work;
 }
@@ -268,6 +269,7 @@ ImportStats import_exported_file(Store& store, const Config& config, const std::
     stats.malformed_lines = r.malformed_lines;
     StoreWriter writer(store);
     writer.add(FileBatch{stats.source, file, std::move(r.events), std::nullopt});
+    if (r.covers) writer.add_coverage(stats.source, r.covers->from_ms, r.covers->to_ms);
     writer.commit();
     stats.events_new = writer.stats().inserted;
     stats.events_updated = writer.stats().updated;

@@ -52,7 +52,7 @@ struct UsageEvent {
     /// The tool did not record the model; the plugin inferred it (e.g. from
     /// Codex's config.toml default). Reports can flag such rows.
     bool model_guessed = false;
-    std::string provider;           ///< `anthropic`, `bedrock`, `openai`, ...
+    std::string provider;  ///< `anthropic`, `bedrock`, `openai`, ...
     std::string project_name;
     std::string project_path;
     std::string git_branch;

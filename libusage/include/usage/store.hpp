@@ -50,7 +50,7 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] int schema_version() const;
@@ -112,12 +112,17 @@ public:
     StoreWriter& operator=(const StoreWriter&) = delete;
 
     void add(const FileBatch& batch);
+    /// Record that an imported file is the complete record of `source` over
+    /// [from_ms, to_ms]: its replay events there, stored or to come, are
+    /// superseded (see ScanResult::covers).
+    void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms);
     void commit();
     [[nodiscard]] const ApplyStats& stats() const { return stats_; }
 
 private:
     struct Statements;
     std::int64_t machine_key(const std::string& machine_id);
+    void supersede(const std::string& id);
     Store& store_;
     std::unique_ptr<Statements> st_;
     ApplyStats stats_;
