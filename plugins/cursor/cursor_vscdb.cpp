@@ -81,6 +81,9 @@ public:
     DbReader(const std::filesystem::path& path, ScanResult& result)
         : db_(path, SQLite::OPEN_READONLY, kBusyTimeoutMs), result_(result) {
         db_.exec("PRAGMA query_only = 1");
+        // Read pages through a mapping instead of one pread per page: a full
+        // scan touches every page of a database of hundreds of MB.
+        db_.exec("PRAGMA mmap_size = 1073741824");
     }
 
     [[nodiscard]] bool has_table() const { return db_.tableExists("cursorDiskKV"); }

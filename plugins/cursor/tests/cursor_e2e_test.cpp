@@ -112,6 +112,10 @@ TEST_CASE("cursor e2e: sync reads state.vscdb, skips it unchanged, picks up a gr
     auto row = agent.cursor_row();
     check_totals(row, {2, 1800, 280, 0, 0});
     CHECK(row.at("sessions").get<std::int64_t>() == 1);
+    // Priced by the provider ids: claude-sonnet-4-5 1500 x $3 + 250 x $15,
+    // gpt-5 300 x $1.25 + 30 x $10 (per million tokens).
+    CHECK(micros(row.at("estimated_cost_usd")) == 4500 + 3750 + 375 + 300);
+    CHECK(row.at("unpriced_events").get<std::int64_t>() == 0);
     auto projects = agent.report("projects");
     REQUIRE(projects.at("rows").size() == 1);
     CHECK(projects.at("rows")[0].at("key") == "shop");
@@ -138,6 +142,11 @@ TEST_CASE("cursor e2e: import cursor-csv, then report sources; re-importing chan
     auto row = agent.cursor_row();
     check_totals(row, {6, 4604, 2418, 36006, 1802});
     CHECK(micros(row.at("reported_cost_usd")) == 2469555784);
+    // The Included claude-4.5-sonnet-thinking row is estimated as
+    // claude-sonnet-4-5: 300 x $3 + 800 x $15 + 15000 x $0.30 + 1200 x $3.75
+    // per million; the Included `auto` row has no price.
+    CHECK(micros(row.at("estimated_cost_usd")) == 900 + 12000 + 4500 + 4500);
+    CHECK(row.at("unpriced_events").get<std::int64_t>() == 1);
 
     auto again = agent.import(csv);
     CHECK(count(again, "events_new") == 0);
