@@ -9,14 +9,19 @@
 // maximum never dropped and no rowid was reused.
 //
 // The state therefore saves the newest row (its rowid and key: the anchor).
-// The next scan reads rows with rowid >= the anchor's rowid (inclusive, so a
-// delete+insert of the anchor row itself, which reuses its rowid, is seen)
-// when the anchor key still exists at that rowid or above. Otherwise (the
-// anchor was deleted, or VACUUM renumbered rows) it reads the whole table.
-// Re-emitted bubbles are harmless: the store keeps the per-field maximum.
+// When the anchor key still exists at that rowid or above, the next scan
+// reads from the anchor on. Otherwise (the anchor was deleted, or VACUUM
+// renumbered rows) it reads the whole table. Re-emitted bubbles are harmless:
+// the store keeps the per-field maximum.
 //
-// Not covered: a row rewritten by an in-place UPDATE keeps its rowid. Cursor
-// is not known to do that; `sync --full-rescan` (empty state) reads all rows.
+// A row rewritten by an in-place UPDATE keeps its rowid. Cursor is not known
+// to do that, but nothing proves it never does, and the moment it would is
+// when a response completes and its bubble gets its counts, i.e. shortly
+// after the bubble was written. So the scan also re-reads the kRecheckRows
+// rows just below the anchor (which covers a delete + insert of the anchor
+// row itself too, reusing its rowid): a bounded cost (a few MB) per changed
+// database. An in-place update of an older row is missed until
+// `sync --full-rescan` (empty state) reads all rows.
 #include "cursor_vscdb.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -35,6 +40,8 @@ namespace {
 constexpr int kBusyTimeoutMs = 5000;
 // Rows per read statement: each chunk is its own short read transaction.
 constexpr int kChunkRows = 2000;
+// Rows below the anchor read again on an incremental scan (see above).
+constexpr int kRecheckRows = 1000;
 constexpr std::string_view kBubblePrefix = "bubbleId:";
 
 struct Anchor {
@@ -94,12 +101,19 @@ public:
         return Anchor{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
     }
 
-    /// The rowid to start from: the saved anchor's when it is still valid.
+    /// The rowid to start from: kRecheckRows rows below the saved anchor when
+    /// the anchor is still valid, else 0 (everything).
     std::int64_t start_rowid(const std::optional<Anchor>& saved) {
         if (!saved) return 0;
-        SQLite::Statement q(db_, "SELECT rowid FROM cursorDiskKV WHERE key = ?");
-        q.bind(1, saved->key);
-        return q.executeStep() && q.getColumn(0).getInt64() >= saved->rowid ? saved->rowid : 0;
+        SQLite::Statement anchor(db_, "SELECT rowid FROM cursorDiskKV WHERE key = ?");
+        anchor.bind(1, saved->key);
+        if (!anchor.executeStep() || anchor.getColumn(0).getInt64() < saved->rowid) return 0;
+        // Walks kRecheckRows entries of the rowid b-tree, no values.
+        SQLite::Statement below(db_,
+                                "SELECT rowid FROM cursorDiskKV WHERE rowid < ? ORDER BY rowid DESC LIMIT 1 OFFSET ?");
+        below.bind(1, saved->rowid);
+        below.bind(2, kRecheckRows - 1);
+        return below.executeStep() ? below.getColumn(0).getInt64() : 0;
     }
 
     /// Every assistant bubble with tokens in [from, to] (rowids).

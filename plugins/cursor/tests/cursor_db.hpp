@@ -102,6 +102,29 @@ public:
             q.exec();
         });
     }
+    /// `count` small rows that are not usage (Cursor writes many: checkpoints,
+    /// diffs), in one transaction.
+    void fill(const std::string& key_prefix, int count) {
+        with_db([&](SQLite::Database& db) {
+            SQLite::Transaction tx(db);
+            SQLite::Statement q(db, "INSERT INTO cursorDiskKV (key, value) VALUES (?, '{}')");
+            for (int i = 0; i < count; ++i) {
+                q.bind(1, key_prefix + std::to_string(i));
+                q.exec();
+                q.reset();
+            }
+            tx.commit();
+        });
+    }
+    /// An in-place UPDATE: the row keeps its rowid (Cursor is not known to do this).
+    void update(const std::string& key, const std::string& value) {
+        with_db([&](SQLite::Database& db) {
+            SQLite::Statement q(db, "UPDATE cursorDiskKV SET value = ? WHERE key = ?");
+            q.bind(1, value.data(), static_cast<int>(value.size()));
+            q.bind(2, key);
+            q.exec();
+        });
+    }
     void bubble(const std::string& composer, const std::string& id, const Bubble& b, bool as_text = false) {
         put("bubbleId:" + composer + ":" + id, b.json(id), as_text);
     }

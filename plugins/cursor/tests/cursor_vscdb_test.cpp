@@ -152,16 +152,18 @@ TEST_CASE("cursor scan: incremental from the saved state, grown counts re-emitte
     testing::TempDir tmp;
     StateDb db(tmp / "state.vscdb");
     write_sample(db);
+    // Rows that are not usage push the sample below the rows an incremental
+    // scan reads again (the 1,000 below the saved anchor).
+    db.fill("checkpointId:c1:", 1100);
     const auto file = only_db(tmp.path());
     auto first = cursor().scan(file, {});
     REQUIRE(first.events.size() == 4);
 
-    SUBCASE("nothing written since: only the anchor (newest) row is read again") {
+    SUBCASE("nothing written since: no bubble is read") {
         auto again = cursor().scan(file, {0, first.state});
-        REQUIRE(again.events.size() == 1);
-        CHECK(again.events[0].id == "cursor:b1");
+        CHECK(again.events.empty());
         CHECK(again.state == first.state);
-        CHECK(again.bytes_read < first.bytes_read);
+        CHECK(again.bytes_read == 0);
     }
     SUBCASE("a bubble rewritten with larger counts and a new bubble") {
         db.bubble("c1", "a1", Bubble().with_model("gpt-5").counts(150, 40).at("2026-01-10T10:00:05.000Z"));
@@ -170,29 +172,39 @@ TEST_CASE("cursor scan: incremental from the saved state, grown counts re-emitte
         auto next = cursor().scan(file, {0, first.state});
         CHECK(next.malformed_lines == 0);
         auto events = by_id(next);
-        REQUIRE(events.size() == 3);  // a1, b2 and the anchor row b1 (read inclusively)
-        CHECK(events.contains("cursor:b1"));
+        REQUIRE(events.size() == 2);
         CHECK(events.at("cursor:a1").tokens == usage::TokenCounts{150, 40, 0, 0, 0, 0});
         CHECK(events.at("cursor:a1").project_path == "/home/dev/my app");
         CHECK(events.at("cursor:b2").tokens == usage::TokenCounts{9, 1, 0, 0, 0, 0});
         CHECK(events.at("cursor:b2").pricing_model == "o3");
         CHECK(next.state != first.state);
-        // The zero bubble getting its counts later is picked up too.
+        // The zero bubble getting its counts later is picked up too (a1 and
+        // b2, just below the new anchor, are read again).
         db.bubble("c1", "a3", Bubble().with_model("claude-4-sonnet-thinking").counts(11, 2));
-        auto third = cursor().scan(file, {0, next.state});
-        auto e3 = by_id(third);
-        REQUIRE(e3.size() == 1);
-        CHECK(e3.at("cursor:a3").pricing_model == "claude-sonnet-4");
-        CHECK(e3.at("cursor:a3").timestamp_ms == 1768039200000);  // Bubble() default time
+        auto third = by_id(cursor().scan(file, {0, next.state}));
+        CHECK(third.size() == 3);
+        CHECK(third.at("cursor:a3").pricing_model == "claude-sonnet-4");
+        CHECK(third.at("cursor:a3").tokens == usage::TokenCounts{11, 2, 0, 0, 0, 0});
+        CHECK(third.at("cursor:a3").timestamp_ms == 1768039200000);  // Bubble() default time
+    }
+    SUBCASE("an in-place UPDATE is seen for recent rows, not for old ones") {
+        db.bubble("c2", "b2", Bubble().with_model("o3").counts(0, 0));
+        auto second = cursor().scan(file, {0, first.state});
+        CHECK(second.events.empty());
+        db.update("bubbleId:c2:b2", Bubble().with_model("o3").counts(8, 2).json("b2"));  // just written: re-read
+        db.update("bubbleId:c1:a2", Bubble().counts(99, 9).json("a2"));                  // 1,100 rows back: not re-read
+        db.fill("diff:", 1);  // the engine only rescans a changed file; the UPDATEs changed it already
+        auto third = by_id(cursor().scan(file, {0, second.state}));
+        REQUIRE(third.size() == 1);
+        CHECK(third.at("cursor:b2").tokens == usage::TokenCounts{8, 2, 0, 0, 0, 0});
+        CHECK(by_id(cursor().scan(file, {})).at("cursor:a2").tokens == usage::TokenCounts{99, 9, 0, 0, 0, 0});
     }
     SUBCASE("the anchor row deleted: rowids may be reused, so everything is read again") {
-        db.erase("bubbleId:c2:b1");  // the newest row
+        db.erase("checkpointId:c1:1099");  // the newest row
         db.bubble("c2", "b3", Bubble().with_model("gpt-5").counts(2, 2));
-        auto next = cursor().scan(file, {0, first.state});
-        auto events = by_id(next);
-        CHECK(events.size() == 4);  // a1 a2 a5 b3
+        auto events = by_id(cursor().scan(file, {0, first.state}));
+        CHECK(events.size() == 5);  // a1 a2 a5 b1 b3
         CHECK(events.contains("cursor:b3"));
-        CHECK(!events.contains("cursor:b1"));
     }
     SUBCASE("an unreadable state means a full scan") {
         auto next = cursor().scan(file, {0, "{not json"});
