@@ -116,6 +116,8 @@ public:
     /// [from_ms, to_ms]: its replay events there, stored or to come, are
     /// superseded (see ScanResult::covers).
     void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms);
+    /// Mark an event superseded (it stays stored, out of every total).
+    void mark_superseded(const std::string& id) { supersede(id); }
     void commit();
     [[nodiscard]] const ApplyStats& stats() const { return stats_; }
 

@@ -1,0 +1,130 @@
+// The outbox: rows after the acknowledged (change_seq, rowid) mark.
+#include "usage/outbox.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+
+namespace usage::sync {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// `change_seq >= ?` lets SQLite range-scan events_change; the OR then skips
+// the rows of the mark's own sequence already acknowledged.
+constexpr const char* kAfterMark = " WHERE e.change_seq >= ?1 AND (e.change_seq > ?1 OR e.rowid > ?2) ";
+
+}  // namespace
+
+Outbox::Outbox(Store& store, std::string endpoint) : store_(store), endpoint_(std::move(endpoint)) {
+    SQLite::Statement st(store_.db(), "INSERT INTO push_state (endpoint) VALUES (?) ON CONFLICT DO NOTHING");
+    st.bind(1, endpoint_);
+    st.exec();
+}
+
+PushState Outbox::state() const {
+    SQLite::Statement st(store_.db(),
+                         "SELECT seq, row, last_attempt_ms, last_success_ms, last_result FROM push_state "
+                         "WHERE endpoint = ?");
+    st.bind(1, endpoint_);
+    PushState s;
+    s.endpoint = endpoint_;
+    if (st.executeStep()) {
+        s.acknowledged = {st.getColumn(0).getInt64(), st.getColumn(1).getInt64()};
+        s.last_attempt_ms = st.getColumn(2).getInt64();
+        s.last_success_ms = st.getColumn(3).getInt64();
+        s.last_result = st.getColumn(4).getString();
+    }
+    return s;
+}
+
+std::uint64_t Outbox::pending() const {
+    const OutboxMark m = state().acknowledged;
+    SQLite::Statement st(store_.db(), std::string("SELECT count(*) FROM events e") + kAfterMark);
+    st.bind(1, m.seq);
+    st.bind(2, m.row);
+    st.executeStep();
+    return static_cast<std::uint64_t>(st.getColumn(0).getInt64());
+}
+
+std::vector<Outbox::Item> Outbox::next(const OutboxMark& after, std::size_t max_events, std::size_t max_bytes) const {
+    SQLite::Statement st(store_.db(), std::string(R"sql(
+SELECT e.change_seq, e.rowid, e.id, e.source, e.session_id, e.parent_session_id, e.model, e.pricing_model,
+  e.model_guessed, e.provider, e.project_name, e.project_path, e.git_branch, e.surface, coalesce(m.id, ''),
+  e.ts_ms, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h,
+  e.reported_cost_micros, e.cost_micros, e.cost_origin, substr(e.id, 1, e.dedup_len), e.replay, e.superseded,
+  e.revision
+FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
+                                          kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
+    st.bind(1, after.seq);
+    st.bind(2, after.row);
+    st.bind(3, static_cast<std::int64_t>(max_events));
+    std::vector<Item> out;
+    std::size_t bytes = 0;
+    while (st.executeStep()) {
+        Item it;
+        it.mark = {st.getColumn(0).getInt64(), st.getColumn(1).getInt64()};
+        UsageEvent& e = it.event.event;
+        int c = 2;
+        for (std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model})
+            *s = st.getColumn(c++).getString();
+        e.model_guessed = st.getColumn(c++).getInt() != 0;
+        for (std::string* s : {&e.provider, &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id})
+            *s = st.getColumn(c++).getString();
+        e.timestamp_ms = st.getColumn(c++).getInt64();
+        for (std::int64_t* v : {&e.tokens.input, &e.tokens.output, &e.tokens.reasoning, &e.tokens.cache_read,
+                                &e.tokens.cache_write_5m, &e.tokens.cache_write_1h})
+            *v = st.getColumn(c++).getInt64();
+        if (!st.getColumn(c).isNull()) e.reported_cost_micros = st.getColumn(c).getInt64();
+        ++c;
+        if (!st.getColumn(c).isNull()) e.cost_micros = st.getColumn(c).getInt64();
+        ++c;
+        e.cost_origin = static_cast<CostOrigin>(st.getColumn(c++).getInt());
+        e.dedup_group = st.getColumn(c++).getString();
+        e.replay = st.getColumn(c++).getInt() != 0;
+        it.event.superseded = st.getColumn(c++).getInt() != 0;
+        it.event.revision = st.getColumn(c++).getInt64();
+        it.json = encode_event(it.event);
+        if (!out.empty() && bytes + it.json.size() > max_bytes) break;
+        bytes += it.json.size();
+        out.push_back(std::move(it));
+    }
+    return out;
+}
+
+std::vector<MachineInfo> Outbox::machine_variants(const std::string& machine_id) const {
+    SQLite::Statement st(store_.db(), "SELECT id, name, os FROM machines WHERE id LIKE ? ESCAPE '\\' ORDER BY id");
+    std::string pattern;
+    for (char ch : machine_id) {
+        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+        pattern += ch;
+    }
+    st.bind(1, pattern + "/%");
+    std::vector<MachineInfo> out;
+    while (st.executeStep())
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), "", ""});
+    return out;
+}
+
+void Outbox::acknowledge(const OutboxMark& mark) {
+    SQLite::Statement st(store_.db(), "UPDATE push_state SET seq = ?, row = ?, last_success_ms = ? WHERE endpoint = ?");
+    st.bind(1, mark.seq);
+    st.bind(2, mark.row);
+    st.bind(3, now_ms());
+    st.bind(4, endpoint_);
+    st.exec();
+}
+
+void Outbox::record_result(bool ok, const std::string& line) {
+    SQLite::Statement st(store_.db(), std::string("UPDATE push_state SET last_attempt_ms = ?1, last_result = ?2") +
+                                          (ok ? ", last_success_ms = ?1" : "") + " WHERE endpoint = ?3");
+    st.bind(1, now_ms());
+    st.bind(2, line);
+    st.bind(3, endpoint_);
+    st.exec();
+}
+
+}  // namespace usage::sync
