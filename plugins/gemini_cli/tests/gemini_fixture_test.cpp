@@ -37,7 +37,8 @@ struct Agent : testing::AgentHome {
         auto r = run(args);
         INFO("stderr: " << r.err);
         REQUIRE(r.exit_code == 0);
-        for (const auto& s : json::parse(r.out))
+        const json sync_out = json::parse(r.out);
+        for (const auto& s : sync_out.at("sources"))
             if (s.at("source") == "gemini-cli") return s;
         FAIL("no gemini-cli entry in sync output: " << r.out);
         return {};
