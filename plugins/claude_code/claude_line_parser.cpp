@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "iso_time.hpp"
+#include "ondemand_values.hpp"
 #include "utf8_repair.hpp"
 
 namespace usage::plugins::claude {
@@ -26,19 +27,8 @@ struct Raw {
     bool has_split = false;
 };
 
-std::int64_t int_of(od::value v) {
-    std::int64_t n = 0;
-    if (v.get_int64().get(n) == simdjson::SUCCESS) return n;
-    double d = 0;
-    if (v.get_double().get(d) == simdjson::SUCCESS && d > 0) return static_cast<std::int64_t>(d);
-    return 0;
-}
-
-std::string_view str_of(od::value v) {
-    std::string_view s;
-    if (v.get_string().get(s) != simdjson::SUCCESS) return {};
-    return s;
-}
+constexpr auto int_of = detail::ondemand_int;
+constexpr auto str_of = detail::ondemand_str;
 
 simdjson::error_code read_usage(od::object usage, Raw& r) {
     r.has_usage = true;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "ondemand_values.hpp"
 #include "utf8_repair.hpp"
 
 namespace usage::plugins::codex {
@@ -12,19 +13,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-std::int64_t int_of(od::value v) {
-    std::int64_t n = 0;
-    if (v.get_int64().get(n) == simdjson::SUCCESS) return n;
-    double d = 0;
-    if (v.get_double().get(d) == simdjson::SUCCESS && d > 0) return static_cast<std::int64_t>(d);
-    return 0;
-}
-
-std::string_view str_of(od::value v) {
-    std::string_view s;
-    if (v.get_string().get(s) != simdjson::SUCCESS) return {};
-    return s;
-}
+constexpr auto int_of = detail::ondemand_int;
+constexpr auto str_of = detail::ondemand_str;
 
 bool is_null(od::value v) {
     od::json_type type;

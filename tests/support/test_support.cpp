@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -132,6 +133,19 @@ AgentHome::AgentHome() {
 
 RunResult AgentHome::run(std::vector<std::string> args) const {
     return run_agent(args, env);
+}
+
+nlohmann::json AgentHome::sync_stats(const std::string& source, std::vector<std::string> extra) const {
+    std::vector<std::string> args{"sync", "--once", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run(args);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json out = nlohmann::json::parse(r.out);
+    for (const auto& s : out.at("sources"))
+        if (s.at("source") == source) return s;
+    FAIL("no " << source << " entry in sync output: " << r.out);
+    return {};
 }
 
 nlohmann::json AgentHome::report(const std::string& view, std::vector<std::string> extra, bool scan) const {

@@ -53,6 +53,8 @@ struct AgentHome {
     std::map<std::string, std::string> env;
     AgentHome();
     RunResult run(std::vector<std::string> args) const;
+    /// `sync --once --json` (+ extra args), which must succeed: the stats entry of `source`.
+    [[nodiscard]] nlohmann::json sync_stats(const std::string& source, std::vector<std::string> extra = {}) const;
     /// `report VIEW --json` parsed (adds --no-scan unless scan is true).
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };

@@ -30,16 +30,7 @@ struct Agent : testing::AgentHome {
 
     /// `sync --once --json`: the claude-code entry of the per-source stats.
     [[nodiscard]] json sync(const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args{"sync", "--once", "--json"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        auto r = run(args);
-        INFO("stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        const json out = json::parse(r.out);
-        for (const auto& s : out.at("sources"))
-            if (s.at("source") == "claude-code") return s;
-        FAIL("no claude-code entry in sync output: " << r.out);
-        return {};
+        return sync_stats("claude-code", extra);
     }
     [[nodiscard]] json totals() const { return report("summary").at("totals"); }
 };

@@ -33,16 +33,9 @@ struct Agent : testing::AgentHome {
     }
     /// `sync --once --json`: the codex-cli entry of the per-source stats.
     [[nodiscard]] json sync(const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args{"sync", "--once", "--json", "--source", "codex-cli"};
+        std::vector<std::string> args{"--source", "codex-cli"};
         args.insert(args.end(), extra.begin(), extra.end());
-        auto r = run(args);
-        INFO("stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        const json sync_out = json::parse(r.out);
-        for (const auto& s : sync_out.at("sources"))
-            if (s.at("source") == "codex-cli") return s;
-        FAIL("no codex-cli entry in sync output: " << r.out);
-        return {};
+        return sync_stats("codex-cli", args);
     }
     /// The codex-cli row of `report sources`.
     [[nodiscard]] json source_row() const {

@@ -27,16 +27,7 @@ struct Agent : testing::AgentHome {
     [[nodiscard]] fs::path db_path() const { return dir / "home/.config/Cursor/User/globalStorage/state.vscdb"; }
 
     /// `sync --once --json`: the cursor entry.
-    [[nodiscard]] json sync() const {
-        auto r = run({"sync", "--once", "--json"});
-        INFO("stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        const json sync_out = json::parse(r.out);
-        for (const auto& s : sync_out.at("sources"))
-            if (s.at("source") == "cursor") return s;
-        FAIL("no cursor entry in sync output: " << r.out);
-        return {};
-    }
+    [[nodiscard]] json sync() const { return sync_stats("cursor"); }
     /// `import cursor-csv FILE --json`.
     [[nodiscard]] json import(const fs::path& file) const {
         auto r = run({"import", "cursor-csv", file.string(), "--json"});

@@ -32,16 +32,7 @@ struct Agent : testing::AgentHome {
 
     /// `sync --once --json`: the gemini-cli entry of the per-source stats.
     [[nodiscard]] json sync(const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args{"sync", "--once", "--json"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        auto r = run(args);
-        INFO("stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        const json sync_out = json::parse(r.out);
-        for (const auto& s : sync_out.at("sources"))
-            if (s.at("source") == "gemini-cli") return s;
-        FAIL("no gemini-cli entry in sync output: " << r.out);
-        return {};
+        return sync_stats("gemini-cli", extra);
     }
     [[nodiscard]] json totals() const { return report("summary").at("totals"); }
 };

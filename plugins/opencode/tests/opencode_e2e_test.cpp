@@ -16,18 +16,7 @@ namespace {
 constexpr std::int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
 
 struct Agent : testing::AgentHome {
-    json sync(const std::vector<std::string>& extra = {}) const {
-        std::vector<std::string> args{"sync", "--once", "--json"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        auto r = run(args);
-        INFO("stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        const json sync_out = json::parse(r.out);
-        for (const auto& s : sync_out.at("sources"))
-            if (s.at("source") == "opencode") return s;
-        FAIL("no opencode entry in sync output: " << r.out);
-        return {};
-    }
+    json sync(const std::vector<std::string>& extra = {}) const { return sync_stats("opencode", extra); }
     [[nodiscard]] json totals() const { return report("summary").at("totals"); }
 };
 
