@@ -32,6 +32,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
 // Retry-After: delta-seconds or an IMF-fixdate (RFC 9110 10.2.3).
 std::optional<std::chrono::seconds> parse_retry_after(std::string value) {
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+    // The header line arrives as "Retry-After: 5": drop the space after the colon too.
+    const auto first = value.find_first_not_of(" \t");
+    value.erase(0, first == std::string::npos ? value.size() : first);
     if (value.empty()) return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }))
         return std::chrono::seconds(std::stoll(value.substr(0, 9)));
