@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
+        "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
     app.fallthrough();
     agent::GlobalOptions globals;
@@ -28,11 +29,13 @@ int main(int argc, char** argv) {
     agent::PricesCommand prices;
     agent::ConfigCommand config;
     agent::ImportCommand import;
+    agent::ServeCommand serve;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
     import.setup(app);
     config.setup(app);
+    serve.setup(app);
 
     try {
         app.parse(argc, argv);
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
         if (report.cmd->parsed()) return report.run(ctx);
         if (prices.cmd->parsed()) return prices.run(ctx);
         if (import.cmd->parsed()) return import.run(ctx);
+        if (serve.cmd->parsed()) return serve.run(ctx);
     } catch (const CLI::Error& e) {
         std::cerr << "usage-agent: " << e.what() << "\n";
         return 2;
