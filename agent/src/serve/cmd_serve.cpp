@@ -1,14 +1,11 @@
 // `usage-agent serve`: the HTTP endpoint over this state dir's store. Without
 // --ingest it is a token-less, loopback-only read API for the local data;
 // with --ingest it is a team endpoint (tokens, uploads, per-role reads).
-#include <SQLiteCpp/Database.h>
-
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "../commands.hpp"
 #include "http_server.hpp"
-#include "limits.hpp"
 #include "listen_address.hpp"
 #include "router.hpp"
 #include "usage/token_store.hpp"
@@ -55,7 +52,6 @@ int ServeCommand::run(AppContext& ctx) const {
                                    "addresses (127.0.0.1, ::1); use --ingest and tokens to serve a team");
 
     usage::Store& store = ctx.store();
-    store.db().setBusyTimeout(static_cast<int>(serve::kStoreBusyTimeout.count()));
     if (ingest && usage::list_tokens(store).empty())
         std::cerr << "usage-agent serve: no tokens yet; create one with "
                      "`usage-agent serve token add --user NAME --role member`\n";

@@ -35,10 +35,6 @@ inline constexpr std::size_t kMaxConnections = 512;
 
 /// `Retry-After` of a 503 (store busy or failing).
 inline constexpr int kRetryAfterSeconds = 5;
-/// How long a write waits for another writer of the store (a local `sync`)
-/// before the request gets 503: requests are served one at a time, so a long
-/// wait would stall every other client.
-inline constexpr std::chrono::milliseconds kStoreBusyTimeout{2000};
 
 /// Paging of the read API.
 inline constexpr std::int64_t kDefaultSessionsLimit = 100;
