@@ -73,6 +73,25 @@ struct StatusCommand {
     int run(AppContext& ctx) const;
 };
 
+/// `serve [--listen ADDR:PORT] [--ingest]` and `serve token add|list|revoke`
+/// (agent/src/serve/).
+struct ServeCommand {
+    std::string listen = "127.0.0.1:8787";
+    bool ingest = false;
+    std::string token_user;
+    std::string token_role;
+    bool token_json = false;
+    std::int64_t token_id = 0;
+    CLI::App* cmd = nullptr;
+    CLI::App* token = nullptr;
+    CLI::App* token_add = nullptr;
+    CLI::App* token_list = nullptr;
+    CLI::App* token_revoke = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+    int run_token(AppContext& ctx) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     CLI::App* cmd = nullptr;

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
         "  usage-agent status                           store, machine, and push to the endpoint\n"
+        "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
     app.fallthrough();
     agent::GlobalOptions globals;
@@ -30,12 +31,14 @@ int main(int argc, char** argv) {
     agent::ConfigCommand config;
     agent::ImportCommand import;
     agent::StatusCommand status;
+    agent::ServeCommand serve;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
     import.setup(app);
     status.setup(app);
     config.setup(app);
+    serve.setup(app);
 
     try {
         app.parse(argc, argv);
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
         if (prices.cmd->parsed()) return prices.run(ctx);
         if (import.cmd->parsed()) return import.run(ctx);
         if (status.cmd->parsed()) return status.run(ctx);
+        if (serve.cmd->parsed()) return serve.run(ctx);
     } catch (const CLI::Error& e) {
         std::cerr << "usage-agent: " << e.what() << "\n";
         return 2;

@@ -40,7 +40,12 @@ nlohmann::json totals_json(const usage::Totals& t) {
             {"cost_usd", usd(t.cost_micros)},
             {"reported_cost_usd", usd(t.reported_cost_micros)},
             {"estimated_cost_usd", usd(t.estimated_cost_micros)},
-            {"unpriced_events", t.unpriced_events}};
+            {"unpriced_events", t.unpriced_events},
+            {"users", t.users},
+            {"machines", t.machines},
+            {"avg_tokens_per_session", t.avg_tokens_per_session()},
+            {"avg_cost_usd_per_session", usd(t.avg_cost_micros_per_session())},
+            {"avg_session_seconds", static_cast<double>(t.avg_session_duration_ms()) / 1000.0}};
 }
 
 nlohmann::json report_json(const usage::Report& report, bool full) {

@@ -1,10 +1,9 @@
-// Rendering of an analytics Report: 80-column tables, JSON and CSV.
-// The JSON shape is the stable contract documented in docs/cli.md.
+// Rendering of an analytics Report: 80-column tables and CSV (JSON: report_json.hpp).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "report_json.hpp"
 #include "usage/analytics.hpp"
 
 namespace agent {
@@ -15,9 +14,6 @@ struct RenderOptions {
     bool colour = false;
 };
 
-/// `{"range":{...},"totals":T,"rows":[{"key":..,...T}]}`.
-nlohmann::json report_json(const usage::Report& report, bool full);
-nlohmann::json totals_json(const usage::Totals& t);
 std::string report_csv(const usage::Report& report);
 std::string report_table(const usage::Report& report, const RenderOptions& options);
 

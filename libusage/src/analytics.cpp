@@ -108,9 +108,18 @@ void bind_where(SQLite::Statement& st, const Where& w) {
 }
 
 // Everything one group accumulates in the single pass over the events.
+struct Span {
+    std::int64_t first_ms;
+    std::int64_t last_ms;
+};
+
 struct Acc {
     Totals totals;
-    std::unordered_set<std::string> sessions;  // source + '\x1f' + session id
+    std::unordered_map<std::string, Span> sessions;  // source + '\x1f' + session id
+    std::unordered_set<std::string> users;
+    std::unordered_set<std::int64_t> machines;
+    std::string last_user;  // events come in runs of one user: skip the set lookup
+    std::int64_t last_machine = -1;
     std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
     std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
@@ -118,10 +127,25 @@ struct Acc {
     std::map<std::string, Acc> by_model;            // --full breakdown
 };
 
-void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session_key, bool track_sessions) {
+void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session_key) {
     Totals& t = acc.totals;
     ++t.events;
-    if (track_sessions) acc.sessions.insert(session_key);
+    const std::int64_t ts = st.getColumn(12).getInt64();
+    auto [session, fresh] = acc.sessions.try_emplace(session_key, Span{ts, ts});
+    if (!fresh) {
+        session->second.first_ms = std::min(session->second.first_ms, ts);
+        session->second.last_ms = std::max(session->second.last_ms, ts);
+    }
+    const char* user = st.getColumn(16).getText();
+    if (acc.users.empty() || acc.last_user != user) {
+        acc.last_user = user;
+        acc.users.insert(acc.last_user);
+    }
+    const std::int64_t machine = st.getColumn(17).getInt64();
+    if (machine != acc.last_machine) {
+        acc.last_machine = machine;
+        acc.machines.insert(machine);
+    }
     t.input_tokens += st.getColumn(4).getInt64();
     t.output_tokens += st.getColumn(5).getInt64();
     t.reasoning_tokens += st.getColumn(6).getInt64();
@@ -139,7 +163,6 @@ void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session
         else
             t.estimated_cost_micros += cost;
     }
-    const std::int64_t ts = st.getColumn(12).getInt64();
     acc.first_ms = std::min(acc.first_ms, ts);
     acc.last_ms = std::max(acc.last_ms, ts);
 }
@@ -173,7 +196,7 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
     SQLite::Statement st(db, std::string("SELECT ") + g.key_sql +
                                  ", e.source, e.session_id, e.model, e.input, e.output, e.reasoning, e.cache_read, "
                                  "e.cache_write_5m, e.cache_write_1h, e.cost_origin, e.cost_micros, e.ts_ms, "
-                                 "e.project_name, coalesce(m.name, m.id, ''), e.surface "
+                                 "e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user, e.machine "
                                  "FROM events e LEFT JOIN machines m ON m.key = e.machine" +
                                  where.sql);
     bind_where(st, where);
@@ -183,10 +206,10 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
     std::string session_key;
     while (st.executeStep()) {
         session_key.assign(st.getColumn(1).getText()).append("\x1f").append(st.getColumn(2).getText());
-        add_event(all, st, session_key, true);
+        add_event(all, st, session_key);
         if (q.group == GroupBy::none) continue;
         Acc& acc = groups[st.getColumn(0).getString()];
-        add_event(acc, st, session_key, true);
+        add_event(acc, st, session_key);
         if (session_rows) {
             keep_max(acc.project, st.getColumn(13).getText());
             keep_max(acc.machine, st.getColumn(14).getText());
@@ -195,12 +218,16 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
             acc.models.insert(st.getColumn(3).getString());
         }
         if (with_models && q.group != GroupBy::model)
-            add_event(acc.by_model[st.getColumn(3).getString()], st, session_key, true);
+            add_event(acc.by_model[st.getColumn(3).getString()], st, session_key);
     }
 
     auto finish = [](Acc& acc) {
-        acc.totals.sessions = static_cast<std::int64_t>(acc.sessions.size());
-        return acc.totals;
+        Totals& t = acc.totals;
+        t.sessions = static_cast<std::int64_t>(acc.sessions.size());
+        t.users = static_cast<std::int64_t>(acc.users.size());
+        t.machines = static_cast<std::int64_t>(acc.machines.size());
+        for (const auto& [key, span] : acc.sessions) t.session_duration_ms += span.last_ms - span.first_ms;
+        return t;
     };
     Report report;
     report.range = q.range;
@@ -233,9 +260,12 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
         if (tokens(a) != tokens(b)) return tokens(a) > tokens(b);
         return a.key < b.key;
     });
-    if (q.limit > 0) {
-        auto first = std::min<std::size_t>(static_cast<std::size_t>(q.offset), report.rows.size());
-        auto last = std::min<std::size_t>(first + static_cast<std::size_t>(q.limit), report.rows.size());
+    report.row_count = static_cast<std::int64_t>(report.rows.size());
+    if (q.limit > 0 || q.offset > 0) {
+        auto first =
+            std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(q.offset, 0)), report.rows.size());
+        auto last = q.limit > 0 ? std::min<std::size_t>(first + static_cast<std::size_t>(q.limit), report.rows.size())
+                                : report.rows.size();
         report.rows =
             std::vector<Row>(std::make_move_iterator(report.rows.begin() + static_cast<std::ptrdiff_t>(first)),
                              std::make_move_iterator(report.rows.begin() + static_cast<std::ptrdiff_t>(last)));

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -81,11 +83,10 @@ std::string drain(int fd) {
     return out;
 }
 
-}  // namespace
-
-RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-    int out_pipe[2], err_pipe[2];
-    if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+// Exec usage-agent ARGS with exactly `env` (plus PATH) in a forked child;
+// stdin is /dev/null, stdout/stderr go to the given descriptors.
+pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, int out_fd,
+                  int err_fd, const std::vector<int>& close_in_child) {
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
     if (!env.contains("PATH")) env_strings.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
@@ -99,18 +100,29 @@ RunResult run_agent(const std::vector<std::string>& args, const std::map<std::st
     argv.push_back(nullptr);
 
     pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
-        ::dup2(out_pipe[1], 1);
-        ::dup2(err_pipe[1], 2);
-        ::close(out_pipe[0]);
-        ::close(err_pipe[0]);
-        ::close(out_pipe[1]);
-        ::close(err_pipe[1]);
+        ::dup2(out_fd, 1);
+        ::dup2(err_fd, 2);
+        for (int fd : close_in_child) ::close(fd);
         int devnull = ::open("/dev/null", O_RDONLY);
         ::dup2(devnull, 0);
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
+    return pid;
+}
+
+int exit_code(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    int out_pipe[2], err_pipe[2];
+    if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+    pid_t pid = spawn_agent(args, env, out_pipe[1], err_pipe[1], {out_pipe[0], err_pipe[0], out_pipe[1], err_pipe[1]});
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     RunResult r;
@@ -119,8 +131,77 @@ RunResult run_agent(const std::vector<std::string>& args, const std::map<std::st
     err_reader.join();
     int status = 0;
     ::waitpid(pid, &status, 0);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = exit_code(status);
     return r;
+}
+
+ServeProcess::ServeProcess(const AgentHome& home, const std::vector<std::string>& args, const std::string& listen) {
+    std::vector<std::string> argv{"serve", "--listen", listen};
+    argv.insert(argv.end(), args.begin(), args.end());
+    int out_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    // stderr to a file: nobody drains it while the test runs.
+    const int err_fd = ::open((logs_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    pid_ = spawn_agent(argv, home.env, out_pipe[1], err_fd, {out_pipe[0], out_pipe[1], err_fd});
+    ::close(out_pipe[1]);
+    ::close(err_fd);
+    stdout_fd_ = out_pipe[0];
+
+    std::string line;
+    while (line.find('\n') == std::string::npos) {
+        pollfd p{stdout_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 60'000) <= 0) break;  // a sanitizer build starts slowly; a minute is plenty
+        char buf[256];
+        ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+        if (n <= 0) break;
+        line.append(buf, static_cast<std::size_t>(n));
+    }
+    const std::string prefix = "listening on http://127.0.0.1:";
+    if (line.rfind(prefix, 0) != 0 || line.find('\n') == std::string::npos) {
+        const int code = stop();
+        throw std::runtime_error("serve did not start (exit " + std::to_string(code) + "): stdout '" + line +
+                                 "', stderr '" + err() + "'");
+    }
+    port_ = std::stoi(line.substr(prefix.size()));
+}
+
+ServeProcess::~ServeProcess() {
+    stop();
+}
+
+std::string ServeProcess::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+int ServeProcess::stop() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        bool exited = false;
+        for (int i = 0; i < 1000 && !exited; ++i) {  // 10 s
+            exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+            if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (!exited) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+        }
+        exit_code_ = exit_code(status);
+        pid_ = -1;
+    }
+    if (stdout_fd_ >= 0) {
+        ::close(stdout_fd_);
+        stdout_fd_ = -1;
+    }
+    return exit_code_;
+}
+
+void ServeProcess::signal(int sig) const {
+    if (pid_ > 0) ::kill(pid_, sig);
+}
+
+std::string ServeProcess::err() const {
+    return read_file(logs_ / "stderr");
 }
 
 AgentHome::AgentHome() {

@@ -59,6 +59,37 @@ struct AgentHome {
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };
 
+/// `usage-agent serve --listen 127.0.0.1:0 ARGS...` running for one test
+/// with a home's environment. The port comes from its first stdout line
+/// ("listening on http://127.0.0.1:PORT"); the destructor stops it (SIGTERM,
+/// then SIGKILL after 10 s). Throws when it exits before listening.
+class ServeProcess {
+public:
+    /// `listen`: ADDR:PORT to bind (a fixed port lets a test restart it in place).
+    explicit ServeProcess(const AgentHome& home, const std::vector<std::string>& args = {},
+                          const std::string& listen = "127.0.0.1:0");
+    ~ServeProcess();
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    [[nodiscard]] int port() const { return port_; }
+    /// `http://127.0.0.1:PORT` + path.
+    [[nodiscard]] std::string url(const std::string& path) const;
+    /// SIGTERM and wait; the exit code (128 + signal when it had to be killed).
+    int stop();
+    /// Send a signal without waiting (stop() then collects the exit code).
+    void signal(int sig) const;
+    /// Everything it wrote to stderr so far.
+    [[nodiscard]] std::string err() const;
+
+private:
+    TempDir logs_;
+    int pid_ = -1;
+    int stdout_fd_ = -1;
+    int port_ = 0;
+    int exit_code_ = -1;
+};
+
 /// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port), one request per
 /// connection. It answers with its script of replies in order, repeating the
 /// last one, and records every request it received.

@@ -53,14 +53,19 @@ struct Query {
     std::string tz = "UTC";
     Filters filters;
     GroupBy group = GroupBy::none;
-    std::int64_t limit = 0;  ///< 0 = all rows
-    std::int64_t offset = 0;
+    std::int64_t limit = 0;   ///< 0 = all rows
+    std::int64_t offset = 0;  ///< rows skipped (after sorting)
 };
 
 /// The totals every row and the whole result carry.
 struct Totals {
     std::int64_t events = 0;
-    std::int64_t sessions = 0;
+    std::int64_t sessions = 0;  ///< distinct (source, session id)
+    std::int64_t users = 0;     ///< distinct users
+    std::int64_t machines = 0;  ///< distinct machines
+    /// Sum over sessions of (last - first event time) within the matched
+    /// events: the average session duration is this / sessions.
+    std::int64_t session_duration_ms = 0;
     std::int64_t input_tokens = 0;
     std::int64_t output_tokens = 0;
     std::int64_t reasoning_tokens = 0;
@@ -75,6 +80,16 @@ struct Totals {
     [[nodiscard]] std::int64_t cache_write_tokens() const { return cache_write_5m_tokens + cache_write_1h_tokens; }
     [[nodiscard]] std::int64_t total_tokens() const {
         return input_tokens + output_tokens + cache_read_tokens + cache_write_tokens();
+    }
+    // Per-session averages, rounded to the nearest integer (0 without sessions).
+    [[nodiscard]] std::int64_t avg_tokens_per_session() const {
+        return sessions ? (total_tokens() + sessions / 2) / sessions : 0;
+    }
+    [[nodiscard]] std::int64_t avg_cost_micros_per_session() const {
+        return sessions ? (cost_micros + sessions / 2) / sessions : 0;
+    }
+    [[nodiscard]] std::int64_t avg_session_duration_ms() const {
+        return sessions ? (session_duration_ms + sessions / 2) / sessions : 0;
     }
 };
 
@@ -102,6 +117,7 @@ struct Report {
     std::string tz;
     Totals totals;
     std::vector<Row> rows;
+    std::int64_t row_count = 0;  ///< rows before limit and offset (for paging)
 };
 
 /// Run a query. `with_models` adds a per-model breakdown to each row.

@@ -1,0 +1,67 @@
+// `usage-agent serve`: the HTTP endpoint over this state dir's store. Without
+// --ingest it is a token-less, loopback-only read API for the local data;
+// with --ingest it is a team endpoint (tokens, uploads, per-role reads).
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "../commands.hpp"
+#include "http_server.hpp"
+#include "listen_address.hpp"
+#include "router.hpp"
+#include "usage/token_store.hpp"
+
+namespace agent {
+
+void ServeCommand::setup(CLI::App& app) {
+    cmd = app.add_subcommand("serve", "Serve the store over HTTP: read API, and with --ingest a team endpoint");
+    cmd->add_option("--listen", listen, "ADDR:PORT to listen on (port 0: any free port)")->capture_default_str();
+    cmd->add_flag("--ingest", ingest,
+                  "Team endpoint: accept POST /v1/ingest from agents and require a bearer token on every "
+                  "/api/v1 read (see `serve token`)");
+    cmd->require_subcommand(0, 1);
+    cmd->footer(
+        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
+        "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
+        "Routes and JSON: docs/sync-protocol.md.");
+
+    token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
+    token->require_subcommand(1);
+    token_add = token->add_subcommand("add", "Create a token and print it (once: only its hash is kept)");
+    token_add->add_option("--user", token_user, "The user every event sent with this token belongs to")->required();
+    token_add->add_option("--role", token_role, "member: reads own usage; manager, admin: read everyone's")
+        ->required()
+        ->check(CLI::IsMember({"member", "manager", "admin"}));
+    token_list = token->add_subcommand("list", "List tokens (id, prefix, user, role, created, revoked)");
+    token_list->add_flag("--json", token_json, "Machine-readable JSON");
+    token_revoke = token->add_subcommand("revoke", "Revoke a token: it is refused with 403 from now on");
+    token_revoke->add_option("id", token_id, "Token id (see `serve token list`)")->required();
+}
+
+int ServeCommand::run(AppContext& ctx) const {
+    if (token->parsed()) return run_token(ctx);
+    namespace net = boost::asio;
+    net::ip::tcp::endpoint endpoint;
+    try {
+        endpoint = serve::parse_listen_address(listen);
+    } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError(e.what());
+    }
+    if (!ingest && !endpoint.address().is_loopback())
+        throw CLI::ValidationError("--listen " + listen +
+                                   ": without --ingest the read API needs no token, so it only binds loopback "
+                                   "addresses (127.0.0.1, ::1); use --ingest and tokens to serve a team");
+
+    usage::Store& store = ctx.store();
+    if (ingest && usage::list_tokens(store).empty())
+        std::cerr << "usage-agent serve: no tokens yet; create one with "
+                     "`usage-agent serve token add --user NAME --role member`\n";
+    serve::Router router(store, ingest);
+    net::io_context io{1};
+    serve::HttpServer server(io, endpoint, router);
+    server.start();
+    std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
+    io.run();
+    return 0;
+}
+
+}  // namespace agent

@@ -1,0 +1,77 @@
+// `usage-agent serve token add|list|revoke`: the endpoint's tokens, kept in
+// the same store the endpoint serves (only hashes).
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "../commands.hpp"
+#include "tokens.hpp"
+#include "usage/analytics.hpp"
+#include "usage/token_store.hpp"
+
+namespace agent {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+nlohmann::json token_json_row(const usage::TokenRecord& t) {
+    return {{"id", t.id},
+            {"prefix", t.prefix},
+            {"user", t.user},
+            {"role", t.role},
+            {"created", usage::format_utc_ms(t.created_ms)},
+            {"revoked", t.revoked_ms ? nlohmann::json(usage::format_utc_ms(*t.revoked_ms)) : nlohmann::json(nullptr)}};
+}
+
+void print_table(const std::vector<usage::TokenRecord>& tokens) {
+    if (tokens.empty()) {
+        std::cout << "no tokens (create one with `usage-agent serve token add --user NAME --role member`)\n";
+        return;
+    }
+    std::cout << std::left << std::setw(5) << "ID" << std::setw(13) << "PREFIX" << std::setw(17) << "USER"
+              << std::setw(9) << "ROLE" << std::setw(21) << "CREATED"
+              << "REVOKED\n";
+    for (const auto& t : tokens) {
+        const auto minute = [](std::int64_t ms) { return usage::format_utc_ms(ms).substr(0, 16) + "Z"; };
+        std::cout << std::setw(5) << t.id << std::setw(13) << (t.prefix + "...") << std::setw(17) << t.user
+                  << std::setw(9) << t.role << std::setw(21) << minute(t.created_ms)
+                  << (t.revoked_ms ? minute(*t.revoked_ms) : std::string("-")) << "\n";
+    }
+}
+
+}  // namespace
+
+int ServeCommand::run_token(AppContext& ctx) const {
+    usage::Store& store = ctx.store();
+    if (token_add->parsed()) {
+        if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");
+        const std::string secret = serve::new_token();
+        const std::int64_t id = usage::add_token(store, serve::token_hash(secret), serve::token_prefix(secret),
+                                                 token_user, token_role, now_ms());
+        std::cout << secret << std::endl;
+        std::cerr << "token " << id << " for " << token_user << " (" << token_role
+                  << "); it is not stored and will not be shown again\n";
+        return 0;
+    }
+    if (token_list->parsed()) {
+        const auto tokens = usage::list_tokens(store);
+        if (token_json) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& t : tokens) rows.push_back(token_json_row(t));
+            std::cout << rows.dump(2) << "\n";
+        } else {
+            print_table(tokens);
+        }
+        return 0;
+    }
+    if (!usage::revoke_token(store, token_id, now_ms()))
+        throw std::runtime_error("no token with id " + std::to_string(token_id));
+    std::cout << "token " << token_id << " revoked\n";
+    return 0;
+}
+
+}  // namespace agent

@@ -1,0 +1,84 @@
+#include "http_server.hpp"
+
+#include <csignal>
+#include <stdexcept>
+#include <vector>
+
+#include "http_session.hpp"
+#include "limits.hpp"
+#include "listen_address.hpp"
+
+namespace agent::serve {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+HttpServer::HttpServer(net::io_context& io, const tcp::endpoint& endpoint, const Router& router)
+    : router_(router), acceptor_(io), signals_(io, SIGINT, SIGTERM), grace_(io), retry_(io) {
+    const auto fail = [&](const boost::system::error_code& ec) {
+        const std::string why =
+            ec == net::error::address_in_use  ? "the address is already in use (another server on this port?)"
+            : ec == net::error::access_denied ? "permission denied (ports below 1024 need privileges)"
+            : ec == boost::system::errc::address_not_available ? "this machine has no such address"
+                                                               : ec.message();
+        return std::runtime_error("cannot listen on " + format_endpoint(endpoint) + ": " + why);
+    };
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) throw fail(ec);
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (ec) throw fail(ec);
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw fail(ec);
+}
+
+void HttpServer::start() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+        if (!ec) stop();
+    });
+    accept();
+}
+
+void HttpServer::accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+        if (stopping_) return;
+        if (ec) {
+            // Out of descriptors or similar: try again shortly instead of spinning.
+            retry_.expires_after(std::chrono::milliseconds(100));
+            retry_.async_wait([this](const boost::system::error_code& wait_ec) {
+                if (!wait_ec && !stopping_) accept();
+            });
+            return;
+        }
+        if (sessions_.size() < kMaxConnections)
+            std::make_shared<HttpSession>(std::move(socket), *this, router_)->start();
+        accept();
+    });
+}
+
+void HttpServer::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    retry_.cancel();
+    // Sessions may close (and later detach) while we walk them.
+    const std::vector<HttpSession*> open(sessions_.begin(), sessions_.end());
+    for (HttpSession* s : open) s->on_server_stop();
+    if (sessions_.empty()) return;
+    grace_.expires_after(kShutdownGrace);
+    grace_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        const std::vector<HttpSession*> left(sessions_.begin(), sessions_.end());
+        for (HttpSession* s : left) s->abort();
+    });
+}
+
+void HttpServer::detach(HttpSession* session) {
+    sessions_.erase(session);
+    if (stopping_ && sessions_.empty()) grace_.cancel();  // nothing left to wait for: let io.run() return
+}
+
+}  // namespace agent::serve

@@ -1,0 +1,54 @@
+// The asynchronous HTTP/1.1 server of `usage-agent serve` (Boost.Beast over
+// one Asio io_context on one thread: handlers run one at a time, so the
+// store is only ever used by one request at once).
+//
+// Shutdown (SIGTERM, SIGINT): the listener closes, idle keep-alive
+// connections are closed, requests in flight finish and their connections
+// close after the answer; whatever still runs after kShutdownGrace is cut.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <unordered_set>
+
+#include "router.hpp"
+
+namespace agent::serve {
+
+class HttpSession;
+
+class HttpServer {
+public:
+    /// Bind and listen; throws std::runtime_error with one line (port taken, ...).
+    HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, const Router& router);
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// The bound address (the real port when 0 was asked).
+    [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+    /// Start accepting and watching SIGTERM/SIGINT; io.run() returns after
+    /// the shutdown completes.
+    void start();
+    void stop();
+    [[nodiscard]] bool stopping() const { return stopping_; }
+
+    // Sessions register themselves so a shutdown can reach idle ones.
+    void attach(HttpSession* session) { sessions_.insert(session); }
+    void detach(HttpSession* session);
+
+private:
+    void accept();
+
+    const Router& router_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer grace_;
+    boost::asio::steady_timer retry_;  ///< accept() after a failed accept
+    std::unordered_set<HttpSession*> sessions_;
+    bool stopping_ = false;
+};
+
+}  // namespace agent::serve

@@ -1,0 +1,149 @@
+#include "http_session.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+
+#include "http_server.hpp"
+#include "limits.hpp"
+
+namespace agent::serve {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+HttpSession::HttpSession(tcp::socket socket, HttpServer& server, const Router& router)
+    : stream_(std::move(socket)), server_(server), router_(router) {
+    server_.attach(this);
+}
+
+HttpSession::~HttpSession() {
+    server_.detach(this);
+}
+
+void HttpSession::start() {
+    read_header();
+}
+
+void HttpSession::read_header() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHeaderBytes);
+    // One limit for every route, checked against Content-Length as soon as
+    // the header is parsed: an oversize upload is refused before its body.
+    parser_->body_limit(kMaxBodyBytes);
+    route_.reset();
+    waiting_ = true;
+    stream_.expires_after(kHeaderTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void HttpSession::on_header(beast::error_code ec) {
+    waiting_ = false;
+    const Request& header = parser_->get();
+    if (ec == http::error::body_limit)
+        return send(error_response(header, http::status::payload_too_large,
+                                   "the body is larger than " + std::to_string(kMaxBodyBytes >> 20) +
+                                       " MiB; send smaller batches"),
+                    true);
+    if (ec == http::error::header_limit)
+        return send(error_response(header, http::status::request_header_fields_too_large,
+                                   "the request header is larger than " + std::to_string(kMaxHeaderBytes) + " bytes"),
+                    true);
+    if (ec) {
+        // Our parse errors get an answer; a client that left or went quiet,
+        // socket errors and our own shutdown just close.
+        if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message)
+            return send(error_response(Request{}, http::status::bad_request, "malformed HTTP request: " + ec.message()),
+                        true);
+        return close();
+    }
+
+    auto decision = router_.route(header);
+    if (auto* refusal = std::get_if<Response>(&decision)) return send(std::move(*refusal), !parser_->is_done());
+    route_ = std::move(std::get<Route>(decision));
+    if (parser_->is_done()) return on_body({});
+
+    auto read_body = [self = shared_from_this()] {
+        self->stream_.expires_after(kBodyTimeout);
+        http::async_read(self->stream_, self->buffer_, *self->parser_,
+                         [self](beast::error_code read_ec, std::size_t) { self->on_body(read_ec); });
+    };
+    if (!beast::iequals(header[http::field::expect], "100-continue")) return read_body();
+    // The client waits for this before sending the body (curl does above 1 MiB).
+    auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, header.version());
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, *interim,
+                      [self = shared_from_this(), interim, read_body](beast::error_code write_ec, std::size_t) {
+                          if (write_ec) return self->close();
+                          read_body();
+                      });
+}
+
+void HttpSession::on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit)  // chunked bodies have no Content-Length to refuse up front
+        return send(error_response(parser_->get(), http::status::payload_too_large,
+                                   "the body is larger than " + std::to_string(kMaxBodyBytes >> 20) +
+                                       " MiB; send smaller batches"),
+                    true);
+    if (ec) return close();  // the client left or went quiet mid-body
+    send(router_.handle(*route_, parser_->get()), false);
+}
+
+void HttpSession::send(Response response, bool body_unread) {
+    const bool close_after =
+        body_unread || !parser_->is_header_done() || !parser_->get().keep_alive() || server_.stopping();
+    response_ = std::move(response);
+    response_.keep_alive(!close_after);
+    response_.prepare_payload();
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), close_after, body_unread](beast::error_code ec, std::size_t) {
+                          self->on_sent(close_after, body_unread, ec);
+                      });
+}
+
+void HttpSession::on_sent(bool close_after, bool body_unread, beast::error_code ec) {
+    if (ec) return close();
+    if (body_unread) return linger();
+    if (close_after || server_.stopping()) {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return close();
+    }
+    read_header();
+}
+
+// Closing a socket with unread input makes the kernel send a reset, which
+// can destroy the answer before the client reads it. So: stop sending, read
+// and drop what the client still sends (bounded), then close.
+void HttpSession::linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    drain_.resize(64 * 1024);
+    stream_.expires_after(kLingerTimeout);  // for the whole drain
+    drain();
+}
+
+void HttpSession::drain() {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained_ += n;
+        if (ec || self->drained_ > kMaxLingerBytes) return self->close();
+        self->drain();
+    });
+}
+
+void HttpSession::close() {
+    stream_.close();
+}
+
+void HttpSession::on_server_stop() {
+    if (waiting_ && buffer_.size() == 0 && !parser_->got_some()) close();  // idle keep-alive connection
+}
+
+void HttpSession::abort() {
+    close();
+}
+
+}  // namespace agent::serve

@@ -1,0 +1,16 @@
+// `--listen ADDR:PORT`: an IP literal (IPv6 in brackets) or `localhost`, and
+// a port (0 = any free port).
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
+
+namespace agent::serve {
+
+/// Throws std::invalid_argument with a one-line reason.
+boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& text);
+
+/// `127.0.0.1:8787` or `[::1]:8787`.
+std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
+
+}  // namespace agent::serve

@@ -1,0 +1,98 @@
+#include "router.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <iostream>
+
+#include "ingest_handler.hpp"
+#include "limits.hpp"
+#include "read_api.hpp"
+
+namespace agent::serve {
+namespace {
+
+Response method_not_allowed(const Request& req, const char* allow) {
+    Response res = error_response(req, http::status::method_not_allowed,
+                                  std::string(view(req.method_string())) + " is not allowed here (use " + allow + ")");
+    res.set(http::field::allow, allow);
+    return res;
+}
+
+Response unavailable(const Request& req, const std::string& reason) {
+    Response res = error_response(req, http::status::service_unavailable, reason);
+    res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+    return res;
+}
+
+}  // namespace
+
+std::variant<Response, Route> Router::route(const Request& header) const {
+    Route r;
+    try {
+        r.target = parse_target(view(header.target()));
+    } catch (const std::invalid_argument& e) {
+        return error_response(header, http::status::bad_request, e.what());
+    }
+    const std::string& path = r.target.path;
+    const http::verb method = header.method();
+    if (path == "/healthz") {
+        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        r.kind = Route::Kind::health;
+        return r;
+    }
+    if (path == "/v1/ingest" && team_) {
+        if (method != http::verb::post) return method_not_allowed(header, "POST");
+        r.kind = Route::Kind::ingest;
+    } else if (is_read_path(path)) {
+        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        r.kind = Route::Kind::read;
+    } else if (path == "/v1/ingest") {
+        return error_response(header, http::status::not_found,
+                              "this server does not accept uploads (start it with `usage-agent serve --ingest`)");
+    } else {
+        return error_response(header, http::status::not_found, "no such path '" + path + "'");
+    }
+    if (!team_) return r;  // local mode: the loopback-only read API needs no token
+    try {
+        AuthOutcome auth = authenticate(store_, view(header[http::field::authorization]));
+        if (!auth.principal) {
+            Response res = error_response(header, auth.status, auth.error);
+            if (auth.status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
+            return res;
+        }
+        r.principal = std::move(auth.principal);
+    } catch (const std::exception& e) {
+        std::cerr << "usage-agent serve: token lookup failed: " << e.what() << std::endl;
+        return unavailable(header, "the token store is not available");
+    }
+    return r;
+}
+
+Response Router::handle(const Route& route, const Request& req) const noexcept {
+    try {
+        switch (route.kind) {
+            case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
+            case Route::Kind::ingest: return handle_ingest(req, store_, route.principal->user);
+            case Route::Kind::read: {
+                std::optional<std::string> confined;
+                if (route.principal && !route.principal->reads_everyone()) confined = route.principal->user;
+                return handle_read(req, route.target, store_, confined);
+            }
+        }
+        return error_response(req, http::status::internal_server_error, "unknown route");
+    } catch (const SQLite::Exception& e) {
+        std::cerr << "usage-agent serve: " << view(req.method_string()) << " " << route.target.path
+                  << ": store error: " << e.what() << std::endl;
+        return unavailable(req, std::string("store error: ") + e.what());
+    } catch (const std::exception& e) {
+        std::cerr << "usage-agent serve: " << view(req.method_string()) << " " << route.target.path << ": " << e.what()
+                  << std::endl;
+        try {
+            return error_response(req, http::status::internal_server_error, e.what());
+        } catch (...) {
+            return Response{http::status::internal_server_error, req.version()};
+        }
+    }
+}
+
+}  // namespace agent::serve
