@@ -151,4 +151,16 @@ private:
     }
 };
 
+/// The hand-made sample the e2e tests start from: composer c1 (2026-01-10,
+/// workspace "shop") with a user bubble, a1 claude-4.5-sonnet {1000 in, 200
+/// out}, a2 gpt-5 {300, 30} and a3 gpt-5 {0, 0} (a call still streaming: not
+/// counted). Counted: 2 events, 1 session, input 1300, output 230.
+inline void write_e2e_sample(StateDb& db) {
+    db.composer("c1", Composer{1768039200000, "claude-4.5-sonnet", {{"u1", 1}, {"a1", 2}, {"a2", 2}}});
+    db.bubble("c1", "u1", Bubble().user().workspace("file:///home/dev/shop"));
+    db.bubble("c1", "a1", Bubble().with_model("claude-4.5-sonnet").counts(1000, 200));
+    db.bubble("c1", "a2", Bubble().with_model("gpt-5").counts(300, 30).at("2026-01-10T10:01:00Z"));
+    db.bubble("c1", "a3", Bubble().with_model("gpt-5").counts(0, 0));
+}
+
 }  // namespace cursor_test

@@ -73,11 +73,7 @@ std::int64_t count(const json& stats, const char* key) {
 TEST_CASE("cursor e2e: sync reads state.vscdb, skips it unchanged, picks up a grown bubble") {
     Agent agent;
     StateDb db(agent.db_path());
-    db.composer("c1", Composer{1768039200000, "claude-4.5-sonnet", {{"u1", 1}, {"a1", 2}, {"a2", 2}}});
-    db.bubble("c1", "u1", Bubble().user().workspace("file:///home/dev/shop"));
-    db.bubble("c1", "a1", Bubble().with_model("claude-4.5-sonnet").counts(1000, 200));
-    db.bubble("c1", "a2", Bubble().with_model("gpt-5").counts(300, 30).at("2026-01-10T10:01:00Z"));
-    db.bubble("c1", "a3", Bubble().with_model("gpt-5").counts(0, 0));
+    cursor_test::write_e2e_sample(db);
 
     auto first = agent.sync();
     CHECK(count(first, "files_seen") == 1);

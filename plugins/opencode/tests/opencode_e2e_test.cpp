@@ -9,7 +9,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using opencode_test::Assistant;
+using opencode_test::assistant;
 
 namespace {
 
@@ -28,15 +28,6 @@ std::int64_t micros(const json& usd) {
     return std::llround(usd.get<double>() * 1e6);
 }
 
-Assistant assistant(const std::string& id, const std::string& session, opencode_test::Tokens t, double cost = 0) {
-    Assistant a;
-    a.id = id;
-    a.session = session;
-    a.tokens = t;
-    a.cost = cost;
-    return a;
-}
-
 }  // namespace
 
 TEST_CASE("opencode e2e: database + legacy tree, incremental syncs, exact totals and costs") {
@@ -46,20 +37,7 @@ TEST_CASE("opencode e2e: database + legacy tree, incremental syncs, exact totals
     const fs::path root = data / "opencode";
     opencode_test::Db db(root / "opencode.db");
     db.conn().exec("PRAGMA wal_autocheckpoint = 0");  // OpenCode's own writes mostly sit in the -wal
-    db.project("prj_app", "/w/app");
-    db.session("ses_main", "prj_app", "", "/w/app");
-    db.session("ses_sub", "prj_app", "ses_main", "/w/app");
-    db.conn().exec("UPDATE session SET cost = 50, tokens_input = 999999, tokens_output = 999999");
-    db.message("msg_u1", "ses_main", kT0, opencode_test::user_data(kT0));
-    db.assistant(assistant("msg_a1", "ses_main", {1000, 200, 50, 10000, 2000}), kT0 + 1);
-    db.assistant(assistant("msg_a2", "ses_sub", {500, 100, 0, 0, 0}, 0.0042), kT0 + 2);
-    const fs::path storage = root / "storage";
-    opencode_test::legacy_session(storage, "prj_app", "ses_main", "", "/w/app");
-    opencode_test::legacy_session(storage, "prj_old", "ses_old", "", "/w/old");
-    // A pre-migration copy of msg_a1, taken mid-stream: the database row wins.
-    opencode_test::legacy_message(storage, assistant("msg_a1", "ses_main", {9999, 1, 0, 0, 0}));
-    opencode_test::legacy_message(storage, assistant("msg_l1", "ses_old", {10, 10, 0, 0, 0}));
-    testing::write_file(storage / "message/ses_old/msg_bad.json", "{\"id\":\"msg_bad\",");
+    opencode_test::write_sample(db, root / "storage");
 
     json s = agent.sync();
     CHECK(s.at("errors").empty());

@@ -172,4 +172,43 @@ inline void legacy_message(const std::filesystem::path& storage, const Assistant
     testing::write_file(storage / "message" / a.session / (a.id + ".json"), a.file());
 }
 
+/// An assistant message with the defaults above.
+inline Assistant assistant(const std::string& id, const std::string& session, Tokens t, double cost = 0) {
+    Assistant a;
+    a.id = id;
+    a.session = session;
+    a.tokens = t;
+    a.cost = cost;
+    return a;
+}
+
+/// The hand-made sample data folder the e2e tests start from: one project
+/// with a main session and a subagent session in the database (whose session
+/// sums are wrong on purpose: they must not be read), a legacy tree holding a
+/// mid-stream copy of a database message (the row wins), an older session
+/// only found there, and a truncated legacy file (1 malformed).
+///
+/// Counted: a1 {input 1000, output 200 + reasoning 50, cache 10000 / 2000},
+/// a2 {500, 100} reported 0.0042 USD, l1 {10, 10}: 3 events, 2 sessions
+/// (ses_sub folds into ses_main), input 1510, output 360 (reasoning 50
+/// included), cache_read 10000, cache_write 2000,
+/// total 13870. Estimated as claude-sonnet-4-5 (3 / 15 / 0.30 / 3.75 USD per
+/// million): a1 1000*3 + 250*15 + 10000*0.3 + 2000*3.75 = 17250 micro-USD,
+/// l1 10*3 + 10*15 = 180; 4 files (the database and 3 legacy messages).
+inline void write_sample(Db& db, const std::filesystem::path& storage) {
+    constexpr std::int64_t t0 = 1767225600000;  // 2026-01-01T00:00:00Z
+    db.project("prj_app", "/w/app");
+    db.session("ses_main", "prj_app", "", "/w/app");
+    db.session("ses_sub", "prj_app", "ses_main", "/w/app");
+    db.conn().exec("UPDATE session SET cost = 50, tokens_input = 999999, tokens_output = 999999");
+    db.message("msg_u1", "ses_main", t0, user_data(t0));
+    db.assistant(assistant("msg_a1", "ses_main", {1000, 200, 50, 10000, 2000}), t0 + 1);
+    db.assistant(assistant("msg_a2", "ses_sub", {500, 100, 0, 0, 0}, 0.0042), t0 + 2);
+    legacy_session(storage, "prj_app", "ses_main", "", "/w/app");
+    legacy_session(storage, "prj_old", "ses_old", "", "/w/old");
+    legacy_message(storage, assistant("msg_a1", "ses_main", {9999, 1, 0, 0, 0}));
+    legacy_message(storage, assistant("msg_l1", "ses_old", {10, 10, 0, 0, 0}));
+    testing::write_file(storage / "message/ses_old/msg_bad.json", "{\"id\":\"msg_bad\",");
+}
+
 }  // namespace opencode_test
