@@ -203,5 +203,27 @@ TEST_CASE("serve http: SIGTERM stops accepting, finishes the request in flight, 
     CHECK(has_header(r, "Connection: close"));
     CHECK(r.find("\"new\":1") != std::string::npos);
     CHECK(busy.closed_by_server());
-    CHECK(server.stop() == 0);
+    CHECK(server.wait() == 0);  // exits by itself once the last request is answered
+}
+
+TEST_CASE("serve http: a second SIGTERM cuts the requests still in flight") {
+    testing::AgentHome home;
+    const std::string token = add_token(home, "alice", "member");
+    testing::ServeProcess server(home, {"--ingest"});
+    Raw stuck(server.port());
+    stuck.send(post_head(token, 1000, "Expect: 100-continue\r\n"));
+    REQUIRE(stuck.response().rfind("HTTP/1.1 100 Continue", 0) == 0);
+    // The body never comes. The first signal waits for it (up to 30 s) ...
+    server.signal(SIGTERM);
+    bool refused = false;
+    for (int i = 0; i < 500 && !refused; ++i) {
+        Raw probe(server.port());
+        refused = !probe.connected();
+        if (!refused) usleep(10'000);
+    }
+    REQUIRE(refused);
+    // ... the second one does not.
+    server.signal(SIGTERM);
+    CHECK(stuck.closed_by_server());
+    CHECK(server.wait() == 0);
 }

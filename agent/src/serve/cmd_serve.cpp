@@ -1,7 +1,10 @@
 // `usage-agent serve`: the HTTP endpoint over this state dir's store. Without
 // --ingest it is a token-less, loopback-only read API for the local data;
 // with --ingest it is a team endpoint (tokens, uploads, per-role reads).
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <iostream>
 
 #include "../commands.hpp"
@@ -61,6 +64,13 @@ int ServeCommand::run(AppContext& ctx) const {
     server.start();
     std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
     io.run();
+    // Stopped cleanly: a signal arriving while the process exits (after the
+    // server's handlers are gone) must not turn exit 0 into a kill.
+    sigset_t late;
+    sigemptyset(&late);
+    sigaddset(&late, SIGTERM);
+    sigaddset(&late, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &late, nullptr);
     return 0;
 }
 
