@@ -112,6 +112,7 @@ TEST_CASE("serve http: oversize and unauthorised uploads are refused from the he
     CHECK(r.rfind("HTTP/1.1 401 ", 0) == 0);
     CHECK(has_header(r, "WWW-Authenticate: Bearer"));
     CHECK(healthy(server));
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: 100-continue, and several requests on one keep-alive connection") {
@@ -144,6 +145,7 @@ TEST_CASE("serve http: 100-continue, and several requests on one keep-alive conn
     junk.send("NOT HTTP AT ALL\r\n\r\n");
     CHECK(junk.response().rfind("HTTP/1.1 400 ", 0) == 0);
     CHECK(healthy(server));
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: a locked store is 503 with Retry-After, then the retry succeeds") {
@@ -168,6 +170,7 @@ TEST_CASE("serve http: a locked store is 503 with Retry-After, then the retry su
     auto retry = ingest(server, body, token);
     CHECK(retry.status == 200);
     CHECK(nlohmann::json::parse(retry.body)["new"] == 1);
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: SIGTERM stops accepting, finishes the request in flight, closes idle connections") {

@@ -18,14 +18,8 @@ namespace agent {
 void ServeCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("serve", "Serve the store over HTTP: read API, and with --ingest a team endpoint");
     cmd->add_option("--listen", listen, "ADDR:PORT to listen on (port 0: any free port)")->capture_default_str();
-    cmd->add_flag("--ingest", ingest,
-                  "Team endpoint: accept POST /v1/ingest from agents and require a bearer token on every "
-                  "/api/v1 read (see `serve token`)");
+    cmd->add_flag("--ingest", ingest, "Team endpoint: accept POST /v1/ingest; reads need a token (`serve token`)");
     cmd->require_subcommand(0, 1);
-    cmd->footer(
-        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
-        "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
-        "Routes and JSON: docs/sync-protocol.md.");
 
     token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
     token->require_subcommand(1);
@@ -38,6 +32,11 @@ void ServeCommand::setup(CLI::App& app) {
     token_list->add_flag("--json", token_json, "Machine-readable JSON");
     token_revoke = token->add_subcommand("revoke", "Revoke a token: it is refused with 403 from now on");
     token_revoke->add_option("id", token_id, "Token id (see `serve token list`)")->required();
+    // After the subcommands: they would inherit it.
+    cmd->footer(
+        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
+        "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
+        "Routes and JSON: docs/sync-protocol.md.");
 }
 
 int ServeCommand::run(AppContext& ctx) const {
