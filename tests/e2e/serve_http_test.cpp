@@ -112,6 +112,7 @@ TEST_CASE("serve http: oversize and unauthorised uploads are refused from the he
     CHECK(r.rfind("HTTP/1.1 401 ", 0) == 0);
     CHECK(has_header(r, "WWW-Authenticate: Bearer"));
     CHECK(healthy(server));
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: 100-continue, and several requests on one keep-alive connection") {
@@ -144,6 +145,7 @@ TEST_CASE("serve http: 100-continue, and several requests on one keep-alive conn
     junk.send("NOT HTTP AT ALL\r\n\r\n");
     CHECK(junk.response().rfind("HTTP/1.1 400 ", 0) == 0);
     CHECK(healthy(server));
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: a locked store is 503 with Retry-After, then the retry succeeds") {
@@ -168,6 +170,7 @@ TEST_CASE("serve http: a locked store is 503 with Retry-After, then the retry su
     auto retry = ingest(server, body, token);
     CHECK(retry.status == 200);
     CHECK(nlohmann::json::parse(retry.body)["new"] == 1);
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve http: SIGTERM stops accepting, finishes the request in flight, closes idle connections") {
@@ -203,5 +206,27 @@ TEST_CASE("serve http: SIGTERM stops accepting, finishes the request in flight, 
     CHECK(has_header(r, "Connection: close"));
     CHECK(r.find("\"new\":1") != std::string::npos);
     CHECK(busy.closed_by_server());
-    CHECK(server.stop() == 0);
+    CHECK(server.wait() == 0);  // exits by itself once the last request is answered
+}
+
+TEST_CASE("serve http: a second SIGTERM cuts the requests still in flight") {
+    testing::AgentHome home;
+    const std::string token = add_token(home, "alice", "member");
+    testing::ServeProcess server(home, {"--ingest"});
+    Raw stuck(server.port());
+    stuck.send(post_head(token, 1000, "Expect: 100-continue\r\n"));
+    REQUIRE(stuck.response().rfind("HTTP/1.1 100 Continue", 0) == 0);
+    // The body never comes. The first signal waits for it (up to 30 s) ...
+    server.signal(SIGTERM);
+    bool refused = false;
+    for (int i = 0; i < 500 && !refused; ++i) {
+        Raw probe(server.port());
+        refused = !probe.connected();
+        if (!refused) usleep(10'000);
+    }
+    REQUIRE(refused);
+    // ... the second one does not.
+    server.signal(SIGTERM);
+    CHECK(stuck.closed_by_server());
+    CHECK(server.wait() == 0);
 }

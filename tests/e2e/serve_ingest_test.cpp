@@ -127,6 +127,7 @@ TEST_CASE("serve: a re-sent batch changes nothing; grown counts update; identity
     REQUIRE(plain.status == 200);
     CHECK(nlohmann::json::parse(plain.body)["new"] == 1);
     CHECK(get_json(server, "/api/v1/summary", alice)["totals"]["sessions"] == 3);
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve: sessions are paged with limit and offset") {
@@ -154,4 +155,5 @@ TEST_CASE("serve: sessions are paged with limit and offset") {
     CHECK(second["rows"][0]["key"] == "s1");
     CHECK(second["paging"]["next_offset"].is_null());
     CHECK(get_json(server, "/api/v1/sessions?offset=5", alice)["rows"].empty());
+    CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }

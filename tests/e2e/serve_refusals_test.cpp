@@ -64,6 +64,7 @@ TEST_CASE("serve refusals: tokens missing, unknown or revoked") {
     // What was accepted before the revocation stays.
     const std::string admin = add_token(e.home, "root", "admin");
     CHECK(get_json(e.server, "/api/v1/summary", admin)["totals"]["events"] == 1);
+    CHECK(e.server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve refusals: bad bodies are 400 with the reason, oversize ones 413") {
@@ -110,6 +111,7 @@ TEST_CASE("serve refusals: bad bodies are 400 with the reason, oversize ones 413
     refused(ingest(e.server, batch("m-1", "box", many), e.token), 413, "the batch has 10001 events", e.server);
     // Nothing of the refused batches was stored.
     CHECK(get_json(e.server, "/api/v1/summary", e.token)["totals"]["events"] == 0);
+    CHECK(e.server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve refusals: bad read parameters, paths and methods") {

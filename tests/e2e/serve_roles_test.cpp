@@ -60,6 +60,7 @@ TEST_CASE("serve roles: a member reads only their own events through every endpo
     auto sessions = get_json(t.server, "/api/v1/sessions", t.alice);
     REQUIRE(sessions["rows"].size() == 1);
     CHECK(sessions["rows"][0]["key"] == "sa");
+    CHECK(t.server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
 TEST_CASE("serve roles: managers and admins read everyone's events and may filter by user") {
@@ -87,4 +88,5 @@ TEST_CASE("serve roles: managers and admins read everyone's events and may filte
     // A manager's own uploads are theirs; they may ingest like anyone.
     REQUIRE(ingest(t.server, batch("m-carol", "carol-pc", {{"msg_c1:r", "sc", kJan10, 1, 1}}), t.carol).status == 200);
     CHECK(get_json(t.server, "/api/v1/summary?user=carol", t.root)["totals"]["events"] == 1);
+    CHECK(t.server.stop() == 0);  // a clean exit (and no sanitizer report)
 }

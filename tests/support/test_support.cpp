@@ -174,8 +174,12 @@ std::string ServeProcess::url(const std::string& path) const {
 }
 
 int ServeProcess::stop() {
+    signal(SIGTERM);
+    return wait();
+}
+
+int ServeProcess::wait() {
     if (pid_ > 0) {
-        ::kill(pid_, SIGTERM);
         int status = 0;
         bool exited = false;
         for (int i = 0; i < 1000 && !exited; ++i) {  // 10 s

@@ -77,8 +77,10 @@ public:
     [[nodiscard]] std::string url(const std::string& path) const;
     /// SIGTERM and wait; the exit code (128 + signal when it had to be killed).
     int stop();
-    /// Send a signal without waiting (stop() then collects the exit code).
+    /// Send a signal without waiting.
     void signal(int sig) const;
+    /// Wait for the process to exit by itself (SIGKILL after 10 s); its exit code.
+    int wait();
     /// Everything it wrote to stderr so far.
     [[nodiscard]] std::string err() const;
 

@@ -1,7 +1,10 @@
 // `usage-agent serve`: the HTTP endpoint over this state dir's store. Without
 // --ingest it is a token-less, loopback-only read API for the local data;
 // with --ingest it is a team endpoint (tokens, uploads, per-role reads).
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <iostream>
 
 #include "../commands.hpp"
@@ -15,14 +18,8 @@ namespace agent {
 void ServeCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("serve", "Serve the store over HTTP: read API, and with --ingest a team endpoint");
     cmd->add_option("--listen", listen, "ADDR:PORT to listen on (port 0: any free port)")->capture_default_str();
-    cmd->add_flag("--ingest", ingest,
-                  "Team endpoint: accept POST /v1/ingest from agents and require a bearer token on every "
-                  "/api/v1 read (see `serve token`)");
+    cmd->add_flag("--ingest", ingest, "Team endpoint: accept POST /v1/ingest; reads need a token (`serve token`)");
     cmd->require_subcommand(0, 1);
-    cmd->footer(
-        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
-        "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
-        "Routes and JSON: docs/sync-protocol.md.");
 
     token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
     token->require_subcommand(1);
@@ -35,6 +32,11 @@ void ServeCommand::setup(CLI::App& app) {
     token_list->add_flag("--json", token_json, "Machine-readable JSON");
     token_revoke = token->add_subcommand("revoke", "Revoke a token: it is refused with 403 from now on");
     token_revoke->add_option("id", token_id, "Token id (see `serve token list`)")->required();
+    // After the subcommands: they would inherit it.
+    cmd->footer(
+        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
+        "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
+        "Routes and JSON: docs/sync-protocol.md.");
 }
 
 int ServeCommand::run(AppContext& ctx) const {
@@ -61,6 +63,13 @@ int ServeCommand::run(AppContext& ctx) const {
     server.start();
     std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
     io.run();
+    // Stopped cleanly: a signal arriving while the process exits (after the
+    // server's handlers are gone) must not turn exit 0 into a kill.
+    sigset_t late;
+    sigemptyset(&late);
+    sigaddset(&late, SIGTERM);
+    sigaddset(&late, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &late, nullptr);
     return 0;
 }
 

@@ -68,17 +68,28 @@ void HttpServer::stop() {
     const std::vector<HttpSession*> open(sessions_.begin(), sessions_.end());
     for (HttpSession* s : open) s->on_server_stop();
     if (sessions_.empty()) return;
+    // Requests in flight get kShutdownGrace, or until a second signal.
     grace_.expires_after(kShutdownGrace);
     grace_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec) return;
-        const std::vector<HttpSession*> left(sessions_.begin(), sessions_.end());
-        for (HttpSession* s : left) s->abort();
+        if (!ec) abort_all();
     });
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+        if (!ec) abort_all();
+    });
+}
+
+void HttpServer::abort_all() {
+    const std::vector<HttpSession*> left(sessions_.begin(), sessions_.end());
+    for (HttpSession* s : left) s->abort();
 }
 
 void HttpServer::detach(HttpSession* session) {
     sessions_.erase(session);
-    if (stopping_ && sessions_.empty()) grace_.cancel();  // nothing left to wait for: let io.run() return
+    if (stopping_ && sessions_.empty()) {  // nothing left to wait for: let io.run() return
+        grace_.cancel();
+        boost::system::error_code ignored;
+        signals_.cancel(ignored);
+    }
 }
 
 }  // namespace agent::serve

@@ -4,7 +4,8 @@
 //
 // Shutdown (SIGTERM, SIGINT): the listener closes, idle keep-alive
 // connections are closed, requests in flight finish and their connections
-// close after the answer; whatever still runs after kShutdownGrace is cut.
+// close after the answer; whatever still runs after kShutdownGrace, or when
+// a second signal comes, is cut.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -41,6 +42,7 @@ public:
 
 private:
     void accept();
+    void abort_all();
 
     const Router& router_;
     boost::asio::ip::tcp::acceptor acceptor_;
