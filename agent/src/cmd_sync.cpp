@@ -18,7 +18,7 @@ void SyncCommand::setup(CLI::App& app) {
         "message id, so running it again never double counts. When sync.endpoint is configured, new and\n"
         "changed events are then pushed to it (see docs/sync-protocol.md); a failed push leaves them\n"
         "queued for the next run and exits with status 1.");
-    cmd->add_flag("--once", once, "Run one scan and exit (currently the only mode)");
+    cmd->add_flag("--once", once, "Run one scan (and push) and exit (the only mode of sync)");
     cmd->add_flag("--no-push", no_push, "Do not push to sync.endpoint after scanning (events stay queued)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");
     cmd->add_flag("--full-rescan", full_rescan, "Forget file cursors and read every file from the start");
