@@ -26,6 +26,8 @@
 #include <tuple>
 #include <vector>
 
+#include "gen_options.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -311,19 +313,7 @@ private:
     std::uint64_t written_ = 0, files_ = 0;
 };
 
-std::optional<std::uint64_t> parse_size(std::string_view text) {
-    std::uint64_t value = 0;
-    std::size_t at = 0;
-    for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at)
-        value = value * 10 + static_cast<std::uint64_t>(text[at] - '0');
-    if (at == 0) return std::nullopt;
-    const std::string_view suffix = text.substr(at);
-    if (suffix.empty()) return value;
-    if (suffix == "K" || suffix == "k") return value << 10;
-    if (suffix == "M" || suffix == "m") return value << 20;
-    if (suffix == "G" || suffix == "g") return value << 30;
-    return std::nullopt;
-}
+using bench::parse_size;
 
 [[noreturn]] void usage_error(const char* message) {
     std::fprintf(stderr, "bench_gen_codex: %s\nusage: bench_gen_codex --out DIR --bytes N[K|M|G] [--seed S]\n",

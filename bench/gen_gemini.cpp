@@ -26,57 +26,21 @@
 #include <vector>
 
 #include "gen_gemini_json.hpp"
+#include "gen_options.hpp"
 
 namespace fs = std::filesystem;
 using bench::gemini::Json;
 
 namespace {
 
-struct Options {
-    fs::path out;
-    std::uint64_t bytes = 0;
-    std::uint64_t seed = 1;
-};
+using Options = bench::GenOptions;
 
 [[noreturn]] void usage_error(const std::string& message) {
-    std::fprintf(stderr, "bench_gen_gemini: %s\nusage: bench_gen_gemini --out DIR --bytes N[K|M|G] [--seed S]\n",
-                 message.c_str());
-    std::exit(2);
-}
-
-std::optional<std::uint64_t> parse_size(std::string_view text) {
-    std::uint64_t value = 0;
-    std::size_t at = 0;
-    for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at)
-        value = value * 10 + static_cast<std::uint64_t>(text[at] - '0');
-    if (at == 0) return std::nullopt;
-    const std::string_view suffix = text.substr(at);
-    if (suffix.empty()) return value;
-    if (suffix == "K" || suffix == "k") return value << 10;
-    if (suffix == "M" || suffix == "m") return value << 20;
-    if (suffix == "G" || suffix == "g") return value << 30;
-    return std::nullopt;
+    bench::gen_usage_error("bench_gen_gemini", message);
 }
 
 Options parse_options(int argc, char** argv) {
-    Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (i + 1 >= argc) usage_error(std::string(arg) + " needs a value");
-        const std::string_view value = argv[++i];
-        if (arg == "--out") {
-            o.out = value;
-        } else if (arg == "--bytes" || arg == "--seed") {
-            auto n = parse_size(value);
-            if (!n) usage_error("bad value for " + std::string(arg));
-            (arg == "--bytes" ? o.bytes : o.seed) = *n;
-        } else {
-            usage_error("unknown option " + std::string(arg));
-        }
-    }
-    if (o.out.empty()) usage_error("--out is required");
-    if (o.bytes == 0) usage_error("--bytes is required");
-    return o;
+    return bench::parse_gen_options("bench_gen_gemini", argc, argv);
 }
 
 // splitmix64: the same sequence on every platform (std distributions are not).
