@@ -59,24 +59,37 @@ private:
 };
 
 // Substring search on the hot path. glibc's memmem is a general two-way
-// search; transcripts are mostly JSON text where the needle's quote bytes are
-// everywhere, so we filter many positions at a time on two inner needle bytes
-// (SIMD "generic substring search", W. Mula) and verify candidates. AVX2 is
-// chosen at run time where the CPU has it; SSE2 is the x86-64 baseline.
+// search; transcripts are mostly JSON text, so we filter many positions at a
+// time on three needle bytes (SIMD "generic substring search", W. Mula) and
+// verify the rare candidates. The first two bytes and the last one: for a key
+// needle like `"usage"` that is the opening quote, the key's first letter and
+// the closing quote, a combination other keys ("uuid", "userType") and prose
+// almost never produce, so nearly every candidate is a hit. AVX2 is chosen at
+// run time where the CPU has it; SSE2 is the x86-64 baseline.
 #if defined(__x86_64__)
+// The needle's inner bytes at a candidate whose three filter bytes matched.
+inline bool inner_matches(const char* at, std::string_view needle) {
+    for (std::size_t k = 2; k + 1 < needle.size(); ++k)
+        if (at[k] != needle[k]) return false;
+    return true;
+}
+
 __attribute__((target("avx2"))) const char* find_needle_avx2(const char* hay, std::size_t n, std::string_view needle) {
-    const std::size_t m = needle.size(), a = 1, b = m - 2;
-    const __m256i va = _mm256_set1_epi8(needle[a]);
-    const __m256i vb = _mm256_set1_epi8(needle[b]);
+    const std::size_t m = needle.size();
+    const __m256i v0 = _mm256_set1_epi8(needle[0]);
+    const __m256i v1 = _mm256_set1_epi8(needle[1]);
+    const __m256i vl = _mm256_set1_epi8(needle[m - 1]);
     std::size_t i = 0;
     for (; i + 32 + m <= n; i += 32) {
-        __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + a));
-        __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + b));
-        auto mask = static_cast<unsigned>(
-            _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(ca, va), _mm256_cmpeq_epi8(cb, vb))));
+        const __m256i c0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i));
+        const __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + 1));
+        const __m256i cl = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + m - 1));
+        const __m256i hit = _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(c0, v0), _mm256_cmpeq_epi8(c1, v1)),
+                                             _mm256_cmpeq_epi8(cl, vl));
+        auto mask = static_cast<unsigned>(_mm256_movemask_epi8(hit));
         while (mask) {
-            unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-            if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
+            const unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+            if (inner_matches(hay + i + bit, needle)) return hay + i + bit;
             mask &= mask - 1;
         }
     }
@@ -84,18 +97,21 @@ __attribute__((target("avx2"))) const char* find_needle_avx2(const char* hay, st
 }
 
 const char* find_needle_sse2(const char* hay, std::size_t n, std::string_view needle) {
-    const std::size_t m = needle.size(), a = 1, b = m - 2;
-    const __m128i va = _mm_set1_epi8(needle[a]);
-    const __m128i vb = _mm_set1_epi8(needle[b]);
+    const std::size_t m = needle.size();
+    const __m128i v0 = _mm_set1_epi8(needle[0]);
+    const __m128i v1 = _mm_set1_epi8(needle[1]);
+    const __m128i vl = _mm_set1_epi8(needle[m - 1]);
     std::size_t i = 0;
     for (; i + 16 + m <= n; i += 16) {
-        __m128i ca = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
-        __m128i cb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
-        auto mask =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(ca, va), _mm_cmpeq_epi8(cb, vb))));
+        const __m128i c0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i));
+        const __m128i c1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + 1));
+        const __m128i cl = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + m - 1));
+        const __m128i hit =
+            _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(c0, v0), _mm_cmpeq_epi8(c1, v1)), _mm_cmpeq_epi8(cl, vl));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
         while (mask) {
-            unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-            if (std::memcmp(hay + i + bit, needle.data(), m) == 0) return hay + i + bit;
+            const unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+            if (inner_matches(hay + i + bit, needle)) return hay + i + bit;
             mask &= mask - 1;
         }
     }

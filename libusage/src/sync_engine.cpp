@@ -2,20 +2,23 @@
 // batched transactional writes (events + cursors together).
 #include "usage/sync_engine.hpp"
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "usage/source.hpp"
 
@@ -43,36 +46,81 @@ struct Done {
 // long first scan durable.
 constexpr auto kCommitEvery = std::chrono::seconds(2);
 
+// Parsed files on their way to the writer. The queue is bounded: parsers
+// that get ahead of the writer wait instead of competing with it for a core
+// (with two cores, a writer sharing one with a parser gets only part of it,
+// and the first scan takes as long as the writer's share allows) and instead
+// of holding finished files' events in memory.
 class ResultQueue {
 public:
-    void push(Done d) {
+    explicit ResultQueue(std::size_t capacity) : capacity_(capacity) {}
+    /// False when the scan was abandoned (stop requested) while waiting.
+    bool push(Done d, std::stop_token stop) {
         {
-            std::lock_guard lock(mu_);
+            std::unique_lock lock(mu_);
+            if (!not_full_.wait(lock, stop, [&] { return items_.size() < capacity_; })) return false;
             items_.push_back(std::move(d));
         }
-        cv_.notify_one();
+        not_empty_.notify_one();
+        return true;
+    }
+    /// Hand back a written file's events: a parser frees them (take_spent),
+    /// so the writer spends no time on a few heap strings per event.
+    void give_back(std::vector<UsageEvent> events) {
+        std::lock_guard lock(spent_mu_);
+        spent_.push_back(std::move(events));
+    }
+    std::vector<std::vector<UsageEvent>> take_spent() {
+        std::lock_guard lock(spent_mu_);
+        return std::exchange(spent_, {});
     }
     Done pop() {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return !items_.empty(); });
+        not_empty_.wait(lock, [&] { return !items_.empty(); });
         Done d = std::move(items_.front());
         items_.pop_front();
+        lock.unlock();
+        not_full_.notify_one();
         return d;
     }
 
 private:
+    std::size_t capacity_;
     std::mutex mu_;
-    std::condition_variable cv_;
+    std::condition_variable not_empty_;
+    std::condition_variable_any not_full_;
     std::deque<Done> items_;
+    std::mutex spent_mu_;
+    std::vector<std::vector<UsageEvent>> spent_;
 };
 
-// The single store writer is the bottleneck of a first scan: parsers that
-// get ahead only queue results. Parsers therefore run one nice level below
-// the writer, so the writer gets a core whenever it has work and the parsers
-// use the rest. (Linux applies setpriority to the calling thread's id.)
+// The files to parse, largest first, taken from both ends: one parser
+// starts on the largest files, which keeps the parsers busy until the end,
+// and the other on the smallest, whose events reach the writer within
+// milliseconds instead of after the largest file is done.
+class WorkList {
+public:
+    explicit WorkList(std::size_t size) : hi_(size) {}
+    std::optional<std::size_t> take(bool from_back) {
+        std::lock_guard lock(mu_);
+        if (lo_ == hi_) return std::nullopt;
+        return from_back ? --hi_ : lo_++;
+    }
+
+private:
+    std::mutex mu_;
+    std::size_t lo_ = 0, hi_;
+};
+
+// The single store writer is the bottleneck of a first scan. Parsers run a
+// few nice levels below it, so the writer gets a core whenever it has work
+// and the parsers use the rest. (Linux applies setpriority to the calling
+// thread's id.)
+// The name shows in top and perf, which tells the parsers from the writer.
 void lower_thread_priority() {
 #if defined(__linux__)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), ::getpriority(PRIO_PROCESS, 0) + 5);
+    ::pthread_setname_np(::pthread_self(), "usage-parse");
 #endif
 }
 
@@ -141,7 +189,7 @@ std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const 
     std::vector<WorkItem> work;
     plan_files(std::move(files), false, saved, work);
     plan_files(std::move(win_files), true, saved, work);
-    // Largest first: keeps both workers busy until the end.
+    // Largest first (see WorkList).
     std::sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
         return a.stat.size - std::min(a.stat.size, a.start.offset) >
                b.stat.size - std::min(b.stat.size, b.start.offset);
@@ -176,12 +224,17 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         std::uint64_t total_bytes = 0;
         for (const auto& w : work) total_bytes += w.stat.size - std::min(w.stat.size, w.start.offset);
 
-        ResultQueue results;
-        std::atomic<std::size_t> next{0};
-        auto worker = [&] {
+        unsigned n_threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, work.size()));
+        ResultQueue results(2 * std::size_t{std::max(n_threads, 1u)});
+        WorkList todo(work.size());
+        // The threads are declared after `results`: leaving this scope (an
+        // exception in the writer included) stops and joins them first.
+        auto worker = [&](std::stop_token stop, bool from_back) {
             lower_thread_priority();
-            for (std::size_t i = next++; i < work.size(); i = next++) {
-                const WorkItem& w = work[i];
+            for (auto i = todo.take(from_back); i && !stop.stop_requested(); i = todo.take(from_back)) {
+                results.take_spent();  // freed here, off the writer's thread
+                const WorkItem& w = work[*i];
                 Done d;
                 d.batch.source = name;
                 d.batch.path = w.file.path;
@@ -198,13 +251,11 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
                 } catch (const std::exception& e) {
                     d.error = e.what();
                 }
-                results.push(std::move(d));
+                if (!results.push(std::move(d), stop)) return;
             }
         };
-        unsigned n_threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-        n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, work.size()));
         std::vector<std::jthread> threads;
-        for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker);
+        for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker, t % 2 == 1);
 
         StoreWriter writer(store);
         auto last_commit = std::chrono::steady_clock::now();
@@ -221,6 +272,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
             stats.events_read += d.batch.events.size();
             done_bytes += d.bytes;
             writer.add(d.batch);
+            results.give_back(std::move(d.batch.events));
             if (auto now = std::chrono::steady_clock::now(); now - last_commit >= kCommitEvery) {
                 writer.commit();
                 last_commit = now;

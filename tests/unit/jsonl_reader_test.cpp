@@ -71,3 +71,20 @@ TEST_CASE("reader: a missing file is an error naming it") {
     CHECK_THROWS_WITH_AS(read_all("/nonexistent/x.jsonl", 0), doctest::Contains("/nonexistent/x.jsonl"),
                          std::runtime_error);
 }
+
+TEST_CASE("reader: near misses that share the needle's filter bytes are not hits, at every alignment") {
+    // The search filters on the needle's first two bytes and its last one;
+    // "NEXXLE" and "NEEDLe" pass or nearly pass that filter and must be
+    // rejected wherever they fall relative to the 32-byte SIMD blocks.
+    testing::TempDir dir;
+    auto p = dir / "near.jsonl";
+    std::string text;
+    for (std::size_t pad = 0; pad < 70; ++pad) {
+        text += std::string(pad, '.') + "NEXXLE NEEDLe NEEDL NEDLE" + std::string(70 - pad, '.') + "\n";
+        text += std::string(pad, '.') + "NEXXLE NEEDLE" + std::string(70 - pad, '.') + "\n";
+    }
+    testing::write_file(p, text);
+    auto hits = read_all(p, 0);
+    REQUIRE(hits.size() == 70);
+    for (std::size_t pad = 0; pad < 70; ++pad) CHECK(hits[pad].line.find("NEEDLE") == pad + 7);
+}
