@@ -88,9 +88,12 @@ public:
     DbReader(const std::filesystem::path& path, ScanResult& result)
         : db_(path, SQLite::OPEN_READONLY, kBusyTimeoutMs), result_(result) {
         db_.exec("PRAGMA query_only = 1");
-        // Read pages through a mapping instead of one pread per page: a full
-        // scan touches every page of a database of hundreds of MB.
-        db_.exec("PRAGMA mmap_size = 1073741824");
+        // No memory mapping: a full scan touches every page, and a mapped
+        // state.vscdb (often hundreds of MB) would count whole into the
+        // agent's resident memory. Reading by pread costs about 12% more
+        // time on a first scan (241 MB: 0.53 s instead of 0.47 s, RSS 42 MB
+        // instead of 270 MB); an unchanged database is not opened at all.
+        db_.exec("PRAGMA mmap_size = 0");
     }
 
     [[nodiscard]] bool has_table() const { return db_.tableExists("cursorDiskKV"); }
