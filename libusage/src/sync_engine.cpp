@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -30,9 +31,12 @@ struct WorkItem {
     FileStat stat;
     ScanStart start;
     bool windows_side = false;
+    std::size_t source = 0;  ///< index of the plugin in this scan
 };
 
 struct Done {
+    std::size_t source = 0;
+    double seconds = 0;  ///< spent reading the file
     FileBatch batch;
     std::uint64_t bytes = 0;
     std::uint64_t malformed = 0;
@@ -154,47 +158,81 @@ std::vector<std::filesystem::path> existing_dirs(std::vector<std::filesystem::pa
     return paths;
 }
 
-void plan_files(std::vector<SourceFile> files, bool windows_side,
-                const std::unordered_map<std::string, FileCursor>& saved, std::vector<WorkItem>& work) {
-    for (auto& f : files) {
-        auto st = f.stat.inode != 0 ? std::optional<FileStat>(f.stat) : stat_file(f.path);
-        if (!st) continue;
-        std::optional<FileCursor> cursor;
-        if (auto it = saved.find(f.path.string()); it != saved.end()) cursor = it->second;
-        const bool snapshot = f.mode == ReadMode::snapshot;
-        const CursorVerdict verdict = snapshot ? judge_snapshot(*st, cursor) : judge_cursor(f.path, *st, cursor);
-        switch (verdict) {
-            case CursorVerdict::unchanged: break;
-            case CursorVerdict::append:
-                work.push_back({std::move(f), *st, {snapshot ? 0 : cursor->offset, cursor->state}, windows_side});
-                break;
-            case CursorVerdict::restart: work.push_back({std::move(f), *st, {}, windows_side}); break;
-        }
-    }
+// A source's files as found on disk, with their stat (a file that vanished
+// between listing and stat is dropped).
+struct Discovered {
+    std::vector<SourceFile> files, win_files;
+    double seconds = 0;
+    std::exception_ptr error;
+};
+
+std::vector<SourceFile> with_stats(std::vector<SourceFile> files) {
+    std::erase_if(files, [](SourceFile& f) {
+        if (f.stat.inode != 0) return false;
+        auto st = stat_file(f.path);
+        if (st) f.stat = *st;
+        return !st;
+    });
+    return files;
 }
 
-std::vector<WorkItem> plan_work(const SourcePlugin& plugin, Store& store, const Config& config, const Environment& env,
-                                const std::vector<std::filesystem::path>& win_homes, std::uint64_t& files_seen) {
+Discovered discover(const SourcePlugin& plugin, const Config& config, const Environment& env,
+                    const std::vector<std::filesystem::path>& win_homes) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Discovered d;
     DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
-    auto files = plugin.discover(existing_dirs(plugin.roots(ctx)));
+    d.files = with_stats(plugin.discover(existing_dirs(plugin.roots(ctx))));
     std::vector<std::filesystem::path> win_roots;
     for (const auto& home : win_homes)
         for (auto& r : plugin.windows_roots(home)) win_roots.push_back(std::move(r));
-    std::vector<SourceFile> win_files;
-    if (!win_roots.empty()) win_files = plugin.discover(existing_dirs(std::move(win_roots)));
-    files_seen = files.size() + win_files.size();
+    if (!win_roots.empty()) d.win_files = with_stats(plugin.discover(existing_dirs(std::move(win_roots))));
+    d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return d;
+}
 
-    std::unordered_map<std::string, FileCursor> saved;
-    for (auto& [path, c] : store.cursors(std::string(plugin.name()))) saved.emplace(path, std::move(c));
-    std::vector<WorkItem> work;
-    plan_files(std::move(files), false, saved, work);
-    plan_files(std::move(win_files), true, saved, work);
-    // Largest first (see WorkList).
-    std::sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
-        return a.stat.size - std::min(a.stat.size, a.start.offset) >
-               b.stat.size - std::min(b.stat.size, b.start.offset);
-    });
-    return work;
+// Discovery is directory walks and stat calls, most of a sync that finds
+// nothing new: the sources are walked in parallel.
+std::vector<Discovered> discover_all(const std::vector<const SourcePlugin*>& plugins, const Config& config,
+                                     const Environment& env, const std::vector<std::filesystem::path>& win_homes,
+                                     unsigned n_threads) {
+    std::vector<Discovered> found(plugins.size());
+    WorkList todo(plugins.size());
+    auto walker = [&] {
+        for (auto i = todo.take(false); i; i = todo.take(false)) {
+            try {
+                found[*i] = discover(*plugins[*i], config, env, win_homes);
+            } catch (...) {
+                found[*i].error = std::current_exception();
+            }
+        }
+    };
+    {
+        std::vector<std::jthread> threads;
+        for (unsigned t = 1; t < std::min<std::size_t>(n_threads, plugins.size()); ++t) threads.emplace_back(walker);
+        walker();
+    }
+    for (auto& d : found)
+        if (d.error) std::rethrow_exception(d.error);
+    return found;
+}
+
+void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t source,
+                const std::unordered_map<std::string, FileCursor>& saved, std::vector<WorkItem>& work) {
+    for (auto& f : files) {
+        const FileStat st = f.stat;
+        std::optional<FileCursor> cursor;
+        if (auto it = saved.find(f.path.string()); it != saved.end()) cursor = it->second;
+        const bool snapshot = f.mode == ReadMode::snapshot;
+        const CursorVerdict verdict = snapshot ? judge_snapshot(st, cursor) : judge_cursor(f.path, st, cursor);
+        switch (verdict) {
+            case CursorVerdict::unchanged: break;
+            case CursorVerdict::append:
+                work.push_back(
+                    {std::move(f), st, {snapshot ? 0 : cursor->offset, cursor->state}, windows_side, source});
+                break;
+            case CursorVerdict::restart: work.push_back({std::move(f), st, {}, windows_side, source}); break;
+        }
+    }
 }
 
 }  // namespace
@@ -207,85 +245,105 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
     const std::string windows_machine_id = machine_id + "/windows";
     const auto win_homes = windows_homes(config.wsl);
     if (!win_homes.empty()) store.record_machine(windows_machine_id, config.machine_name + " (windows)");
-    std::vector<SourceScanStats> all;
 
+    // Every source's files go into one pool: a source of one big file
+    // (Cursor's database) or of many small ones (OpenCode's legacy tree)
+    // then overlaps with the others instead of leaving a core idle.
+    std::vector<const SourcePlugin*> plugins;
+    std::vector<SourceScanStats> all;
     for (const auto& plugin : source_plugins()) {
         const std::string name(plugin->name());
         if (!options.only_sources.empty() &&
             std::find(options.only_sources.begin(), options.only_sources.end(), name) == options.only_sources.end())
             continue;
         if (!config.source(name).enabled) continue;
-        auto t0 = std::chrono::steady_clock::now();
-        SourceScanStats stats;
-        stats.source = name;
         if (options.full_rescan) store.forget_cursors(name);
-        auto work = plan_work(*plugin, store, config, env, win_homes, stats.files_seen);
-
-        std::uint64_t total_bytes = 0;
-        for (const auto& w : work) total_bytes += w.stat.size - std::min(w.stat.size, w.start.offset);
-
-        unsigned n_threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-        n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, work.size()));
-        ResultQueue results(2 * std::size_t{std::max(n_threads, 1u)});
-        WorkList todo(work.size());
-        // The threads are declared after `results`: leaving this scope (an
-        // exception in the writer included) stops and joins them first.
-        auto worker = [&](std::stop_token stop, bool from_back) {
-            lower_thread_priority();
-            for (auto i = todo.take(from_back); i && !stop.stop_requested(); i = todo.take(from_back)) {
-                results.take_spent();  // freed here, off the writer's thread
-                const WorkItem& w = work[*i];
-                Done d;
-                d.batch.source = name;
-                d.batch.path = w.file.path;
-                try {
-                    ScanResult r = plugin->scan(w.file, w.start);
-                    for (auto& e : r.events) {
-                        e.machine_id = w.windows_side ? windows_machine_id : machine_id;
-                        e.user = config.user;
-                    }
-                    d.bytes = r.bytes_read;
-                    d.malformed = r.malformed_lines;
-                    d.batch.events = std::move(r.events);
-                    d.batch.cursor = make_cursor(w.file.path, w.stat, r.offset, std::move(r.state));
-                } catch (const std::exception& e) {
-                    d.error = e.what();
-                }
-                if (!results.push(std::move(d), stop)) return;
-            }
-        };
-        std::vector<std::jthread> threads;
-        for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker, t % 2 == 1);
-
-        StoreWriter writer(store);
-        auto last_commit = std::chrono::steady_clock::now();
-        std::uint64_t done_bytes = 0;
-        for (std::size_t i = 0; i < work.size(); ++i) {
-            Done d = results.pop();
-            if (!d.error.empty()) {
-                stats.errors.push_back(d.error);
-                continue;
-            }
-            ++stats.files_read;
-            stats.bytes_read += d.bytes;
-            stats.malformed_lines += d.malformed;
-            stats.events_read += d.batch.events.size();
-            done_bytes += d.bytes;
-            writer.add(d.batch);
-            results.give_back(std::move(d.batch.events));
-            if (auto now = std::chrono::steady_clock::now(); now - last_commit >= kCommitEvery) {
-                writer.commit();
-                last_commit = now;
-            }
-            if (options.on_progress) options.on_progress(done_bytes, total_bytes);
-        }
-        writer.commit();
-        stats.events_new = writer.stats().inserted;
-        stats.events_updated = writer.stats().updated;
-        threads.clear();
-        stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        all.push_back(std::move(stats));
+        plugins.push_back(plugin.get());
+        all.emplace_back().source = name;
     }
+    const unsigned cores = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    auto discovered = discover_all(plugins, config, env, win_homes, cores);
+    std::vector<WorkItem> work;
+    for (std::size_t i = 0; i < plugins.size(); ++i) {
+        Discovered& d = discovered[i];
+        all[i].files_seen = d.files.size() + d.win_files.size();
+        all[i].seconds = d.seconds;
+        std::unordered_map<std::string, FileCursor> saved;
+        for (auto& [path, c] : store.cursors(all[i].source)) saved.emplace(path, std::move(c));
+        plan_files(std::move(d.files), false, i, saved, work);
+        plan_files(std::move(d.win_files), true, i, saved, work);
+    }
+    // Largest first (see WorkList).
+    std::stable_sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
+        return a.stat.size - std::min(a.stat.size, a.start.offset) >
+               b.stat.size - std::min(b.stat.size, b.start.offset);
+    });
+    std::uint64_t total_bytes = 0;
+    for (const auto& w : work) total_bytes += w.stat.size - std::min(w.stat.size, w.start.offset);
+
+    const auto n_threads = static_cast<unsigned>(std::min<std::size_t>(cores, work.size()));
+    ResultQueue results(2 * std::size_t{std::max(n_threads, 1u)});
+    WorkList todo(work.size());
+    // The threads are declared after `results`: leaving this scope (an
+    // exception in the writer included) stops and joins them first.
+    auto worker = [&](std::stop_token stop, bool from_back) {
+        lower_thread_priority();
+        for (auto i = todo.take(from_back); i && !stop.stop_requested(); i = todo.take(from_back)) {
+            results.take_spent();  // freed here, off the writer's thread
+            const WorkItem& w = work[*i];
+            const auto t0 = std::chrono::steady_clock::now();
+            Done d;
+            d.source = w.source;
+            d.batch.source = all[w.source].source;
+            d.batch.path = w.file.path;
+            try {
+                ScanResult r = plugins[w.source]->scan(w.file, w.start);
+                for (auto& e : r.events) {
+                    e.machine_id = w.windows_side ? windows_machine_id : machine_id;
+                    e.user = config.user;
+                }
+                d.bytes = r.bytes_read;
+                d.malformed = r.malformed_lines;
+                d.batch.events = std::move(r.events);
+                d.batch.cursor = make_cursor(w.file.path, w.stat, r.offset, std::move(r.state));
+            } catch (const std::exception& e) {
+                d.error = e.what();
+            }
+            d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (!results.push(std::move(d), stop)) return;
+        }
+    };
+    std::vector<std::jthread> threads;
+    for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker, t % 2 == 1);
+
+    StoreWriter writer(store);
+    auto last_commit = std::chrono::steady_clock::now();
+    std::uint64_t done_bytes = 0;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        Done d = results.pop();
+        SourceScanStats& stats = all[d.source];
+        stats.seconds += d.seconds;
+        if (!d.error.empty()) {
+            stats.errors.push_back(d.error);
+            continue;
+        }
+        ++stats.files_read;
+        stats.bytes_read += d.bytes;
+        stats.malformed_lines += d.malformed;
+        stats.events_read += d.batch.events.size();
+        done_bytes += d.bytes;
+        const ApplyStats before = writer.stats();
+        writer.add(d.batch);
+        stats.events_new += writer.stats().inserted - before.inserted;
+        stats.events_updated += writer.stats().updated - before.updated;
+        results.give_back(std::move(d.batch.events));
+        if (auto now = std::chrono::steady_clock::now(); now - last_commit >= kCommitEvery) {
+            writer.commit();
+            last_commit = now;
+        }
+        if (options.on_progress) options.on_progress(done_bytes, total_bytes);
+    }
+    writer.commit();
     return all;
 }
 

@@ -1,10 +1,10 @@
 // usage/sync_engine.hpp — one incremental scan of every enabled source into
 // the store.
 //
-// For each plugin: discover files, skip those whose cursor says unchanged,
-// scan the rest on a small worker pool, and commit each file's events with
-// its new cursor in one transaction. The engine is the only piece that
-// knows both plugins and the store.
+// For each plugin: discover files and skip those whose cursor says
+// unchanged; then scan the rest of every source on one small worker pool and
+// commit each file's events with its new cursor in one transaction. The
+// engine is the only piece that knows both plugins and the store.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,9 @@ struct SourceScanStats {
     std::uint64_t events_updated = 0;
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;
+    /// Discovery plus the time parser threads spent reading this source's
+    /// files. Sources are read together, so these add up to more than the
+    /// scan's wall time.
     double seconds = 0;
     std::vector<std::string> errors;  ///< one line per file that could not be read
 };
