@@ -8,6 +8,7 @@
 // twice, nothing attributed to the wrong source. A second test puts a fake
 // Windows drive next to the Linux home (WSL) and checks that its users'
 // data is reported as a machine of its own.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -233,6 +234,20 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
         CHECK(n(stats, "files_seen") > 0);
         CHECK(n(stats, "files_read") == n(stats, "files_seen"));
         CHECK(n(stats, "malformed_lines") == kMalformed.at(source));
+    }
+    {
+        // All sources share one writer: each source's events_new must be
+        // exactly the rows of that source it stored.
+        SQLite::Database db((h.dir / "state" / "usage.db").string(), SQLite::OPEN_READONLY);
+        SQLite::Statement rows(db, "SELECT source, count(*) FROM events GROUP BY source");
+        std::map<std::string, std::int64_t> stored;
+        while (rows.executeStep()) stored[rows.getColumn(0).getString()] = rows.getColumn(1).getInt64();
+        REQUIRE(stored.size() == 5);
+        for (const auto& [source, stats] : first) {
+            INFO("source: " << source);
+            CHECK(n(stats, "events_new") == stored.at(source));
+            CHECK(n(stats, "events_new") + n(stats, "events_updated") <= n(stats, "events_read"));
+        }
     }
 
     const json sources = h.report("sources");
