@@ -119,8 +119,7 @@ private:
 // The single store writer is the bottleneck of a first scan. Parsers run a
 // few nice levels below it, so the writer gets a core whenever it has work
 // and the parsers use the rest. (Linux applies setpriority to the calling
-// thread's id.)
-// The name shows in top and perf, which tells the parsers from the writer.
+// thread's id.) Their name, shown by top and perf, tells them from the writer.
 void lower_thread_priority() {
 #if defined(__linux__)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), ::getpriority(PRIO_PROCESS, 0) + 5);
