@@ -209,25 +209,23 @@ std::int64_t StoreWriter::machine_key(const std::string& machine_id) {
     if (machine_id.empty()) return 0;
     auto& s = *st_;
     if (machine_id == s.last_machine_id) return s.last_machine_key;
-    if (auto it = s.machine_keys.find(machine_id); it != s.machine_keys.end()) {
-        s.last_machine_id = machine_id;
-        s.last_machine_key = it->second;
-        return it->second;
+    auto it = s.machine_keys.find(machine_id);
+    if (it == s.machine_keys.end()) {
+        // A machine seen for the first time is named by its id until
+        // record_machine() gives it a name.
+        s.machine_add.bind(1, machine_id);
+        s.machine_add.bind(2, machine_id);
+        s.machine_add.exec();
+        s.machine_add.reset();
+        s.machine_get.bind(1, machine_id);
+        s.machine_get.executeStep();
+        const std::int64_t key = s.machine_get.getColumn(0).getInt64();
+        s.machine_get.reset();
+        it = s.machine_keys.emplace(machine_id, key).first;
     }
-    // A machine seen for the first time is named by its id until
-    // record_machine() gives it a name.
-    s.machine_add.bind(1, machine_id);
-    s.machine_add.bind(2, machine_id);
-    s.machine_add.exec();
-    s.machine_add.reset();
-    s.machine_get.bind(1, machine_id);
-    s.machine_get.executeStep();
-    const std::int64_t key = s.machine_get.getColumn(0).getInt64();
-    s.machine_get.reset();
-    s.machine_keys.emplace(machine_id, key);
     s.last_machine_id = machine_id;
-    s.last_machine_key = key;
-    return key;
+    s.last_machine_key = it->second;
+    return it->second;
 }
 
 void StoreWriter::supersede(const std::string& id) {

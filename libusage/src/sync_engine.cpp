@@ -32,6 +32,8 @@ struct WorkItem {
     ScanStart start;
     bool windows_side = false;
     std::size_t source = 0;  ///< index of the plugin in this scan
+
+    [[nodiscard]] std::uint64_t unread_bytes() const { return stat.size - std::min(stat.size, start.offset); }
 };
 
 struct Done {
@@ -273,12 +275,10 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         plan_files(std::move(d.win_files), true, i, saved, work);
     }
     // Largest first (see WorkList).
-    std::stable_sort(work.begin(), work.end(), [](const WorkItem& a, const WorkItem& b) {
-        return a.stat.size - std::min(a.stat.size, a.start.offset) >
-               b.stat.size - std::min(b.stat.size, b.start.offset);
-    });
+    std::stable_sort(work.begin(), work.end(),
+                     [](const WorkItem& a, const WorkItem& b) { return a.unread_bytes() > b.unread_bytes(); });
     std::uint64_t total_bytes = 0;
-    for (const auto& w : work) total_bytes += w.stat.size - std::min(w.stat.size, w.start.offset);
+    for (const auto& w : work) total_bytes += w.unread_bytes();
 
     const auto n_threads = static_cast<unsigned>(std::min<std::size_t>(cores, work.size()));
     ResultQueue results(2 * std::size_t{std::max(n_threads, 1u)});
