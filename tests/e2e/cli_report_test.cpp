@@ -95,7 +95,7 @@ TEST_CASE("cli: sync then summary, sources, projects, models with exact numbers 
     CHECK(sources["rows"][0]["key"] == "claude-code");
 }
 
-TEST_CASE("cli: time buckets follow --tz; ranges and custom dates filter") {
+TEST_CASE("cli: time buckets follow --tz, ranges and custom dates filter") {
     Home h;
     REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
     auto utc = h.report("daily");
@@ -142,7 +142,7 @@ TEST_CASE("cli: filters by source, model substring, project, machine and user") 
     CHECK(h.report("summary", {"--machine", machine})["totals"]["events"] == 4);
 }
 
-TEST_CASE("cli: sessions rows carry project, source, surface, models, activity; --full adds by_model") {
+TEST_CASE("cli: sessions rows carry project, source, surface, models, activity, --full adds by_model") {
     Home h;
     REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
     auto s = h.report("sessions", {"--full"});
@@ -233,7 +233,7 @@ TEST_CASE("cli: price overrides in the config win and re-price stored events") {
     CHECK(s["totals"]["cost_usd"].get<double>() == doctest::Approx(1.00228));
 }
 
-TEST_CASE("cli: prices shows the match and its origin; prices update stores a LiteLLM file") {
+TEST_CASE("cli: prices shows the match and its origin, prices update stores a LiteLLM file") {
     testing::AgentHome h;
     auto bedrock = h.run({"prices", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "--json"});
     REQUIRE(bedrock.exit_code == 0);

@@ -92,7 +92,7 @@ TEST_CASE("serve: ingest with a token, then summary and by-machine with exact nu
     CHECK(server.stop() == 0);
 }
 
-TEST_CASE("serve: a re-sent batch changes nothing; grown counts update; identity bodies work") {
+TEST_CASE("serve: a re-sent batch changes nothing, grown counts update, identity bodies work") {
     testing::AgentHome home;
     const std::string alice = add_token(home, "alice", "member");
     testing::ServeProcess server(home, {"--ingest"});

@@ -82,7 +82,7 @@ TEST_CASE("serve local: no tokens, the same JSON as report --json for every view
     CHECK(server.stop() == 0);
 }
 
-TEST_CASE("serve local: refuses a non-loopback address; clear errors for a taken port and a bad address") {
+TEST_CASE("serve local: refuses a non-loopback address, clear errors for a taken port and a bad address") {
     testing::AgentHome home;
     auto open = home.run({"serve", "--listen", "0.0.0.0:0"});
     CHECK(open.exit_code == 2);

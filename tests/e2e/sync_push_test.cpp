@@ -52,7 +52,7 @@ std::vector<std::string> pushed_ids(const std::vector<testing::LoopbackHttpServe
 
 }  // namespace
 
-TEST_CASE("push: batches arrive gzip-compressed with the token; a second run sends nothing, one new line sends one") {
+TEST_CASE("push: batches arrive gzip-compressed with the token, a second run sends nothing, one new line sends one") {
     testing::LoopbackHttpServer server(200, kOk);
     PushHome h(server.url(""));
     auto first = h.run({"sync", "--once", "--json"});
@@ -100,7 +100,7 @@ TEST_CASE("push: 503 with Retry-After is waited out, then delivered") {
     CHECK(h.status()["push"]["events_waiting"] == 0);
 }
 
-TEST_CASE("push: a refused token stops the push with one clear line; nothing is lost, fixed token delivers") {
+TEST_CASE("push: a refused token stops the push with one clear line, nothing is lost, fixed token delivers") {
     testing::LoopbackHttpServer server(401, R"({"error":"unknown token"})");
     PushHome h(server.url(""), "wrong-token");
     auto sync = h.run({"sync", "--once"});
@@ -123,7 +123,7 @@ TEST_CASE("push: a refused token stops the push with one clear line; nothing is 
     CHECK(h.status()["push"]["events_waiting"] == 0);
 }
 
-TEST_CASE("push: a token file readable by others is refused; --no-push sends nothing") {
+TEST_CASE("push: a token file readable by others is refused, --no-push sends nothing") {
     testing::LoopbackHttpServer server(200, kOk);
     PushHome h(server.url(""));
     auto token_file = h.dir / "home" / ".config" / "usage-agent" / "token";

@@ -64,7 +64,7 @@ int free_port() {
 
 }  // namespace
 
-TEST_CASE("team sync: two machines push to one endpoint; it holds exactly their union, incrementally") {
+TEST_CASE("team sync: two machines push to one endpoint, it holds exactly their union, incrementally") {
     testing::AgentHome endpoint_home;
     const std::string alice = serve_test::add_token(endpoint_home, "alice", "member");
     const std::string boss = serve_test::add_token(endpoint_home, "boss", "manager");

@@ -35,8 +35,11 @@ std::string read_file(const std::filesystem::path& path);
 
 /// Project fixtures: <source>/tests/fixtures or tests/fixtures.
 std::filesystem::path source_dir();
-/// ../shared next to the checkout, or nullopt when absent (tests skip).
-std::optional<std::filesystem::path> shared_dir();
+/// ../shared next to the checkout. When absent: fails the test if
+/// USAGE_REQUIRE_SHARED is set (CI, where it must be there), else prints the
+/// skip marker ctest reports as "Skipped" and returns nullopt; `what` names
+/// what goes unchecked.
+std::optional<std::filesystem::path> shared_dir(const std::string& what);
 
 struct RunResult {
     int exit_code = -1;

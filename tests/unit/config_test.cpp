@@ -51,7 +51,7 @@ TEST_CASE("config: unknown key and wrong type name the file, line and key") {
                          usage::ConfigError);
 }
 
-TEST_CASE("config: a missing file gives defaults; the default text is itself valid") {
+TEST_CASE("config: a missing file gives defaults, the default text is itself valid") {
     testing::TempDir dir;
     usage::Environment env({{"HOME", dir.path().string()}, {"USER", "carol"}});
     auto c = usage::load_config(dir / "none.yaml", env);

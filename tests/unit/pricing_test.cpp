@@ -163,11 +163,8 @@ TEST_CASE("LiteLLM loader: skips non-models, converts per token, sanity-checks 1
 }
 
 TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent)") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared not present: skipped");
-        return;
-    }
+    auto shared = testing::shared_dir("the LiteLLM snapshot");
+    if (!shared) return;
     auto prices = usage::parse_litellm_prices(testing::read_file(*shared / "data" / "litellm_prices.json"));
     CHECK(prices.size() > 1000);
     usage::PriceBook book;

@@ -67,7 +67,7 @@ TEST_CASE("store: a guessed model gives way to a recorded one for the same call"
     CHECK(store.apply({batch({guessed})}).unchanged == 1);
 }
 
-TEST_CASE("store: every insert or change takes a new change_seq; unchanged rows keep theirs") {
+TEST_CASE("store: every insert or change takes a new change_seq, unchanged rows keep theirs") {
     testing::TempDir dir;
     usage::PriceBook prices;
     usage::Store store(dir.path());

@@ -102,7 +102,7 @@ TEST_CASE("store: a replay is superseded by the real call of the same group, in 
     }
 }
 
-TEST_CASE("store: cursors are saved with the events, survive reopen; machine id is stable") {
+TEST_CASE("store: cursors are saved with the events, survive reopen, machine id is stable") {
     testing::TempDir dir;
     usage::PriceBook prices;
     std::string id;
@@ -137,7 +137,7 @@ TEST_CASE("store: cursors are saved with the events, survive reopen; machine id 
     CHECK(totals(again).events == 1);  // forgetting cursors never deletes events
 }
 
-TEST_CASE("store: prices changing re-prices stored events; unknown models are unpriced") {
+TEST_CASE("store: prices changing re-prices stored events, unknown models are unpriced") {
     testing::TempDir dir;
     usage::PriceBook prices;
     {

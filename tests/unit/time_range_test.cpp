@@ -35,7 +35,7 @@ TEST_CASE("buckets: hour, day, ISO week and month in the requested zone") {
     CHECK(usage::detail::bucket_key(1609459200000, utc, 'w') == "2020-W53");  // Fri 2021-01-01
 }
 
-TEST_CASE("named ranges start at local midnight; custom dates are inclusive") {
+TEST_CASE("named ranges start at local midnight, custom dates are inclusive") {
     auto today = usage::resolve_range("today", "", "", "Europe/Berlin", kDstDayNoon);
     REQUIRE(today.since_ms);
     CHECK(*today.since_ms == 1774738800000);  // 2026-03-29T00:00+01:00

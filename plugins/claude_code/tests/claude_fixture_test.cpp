@@ -110,11 +110,8 @@ TEST_CASE("claude fixtures: the invalid UTF-8 case really holds invalid bytes") 
 }
 
 TEST_CASE("claude fixtures: shared real samples match the README totals") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared/fixtures absent: real-sample totals not checked");
-        return;
-    }
+    auto shared = testing::shared_dir("the Claude real-sample totals");
+    if (!shared) return;
     struct Sample {
         const char* dir;
         std::int64_t events, input, output, cache_read, cache_write, total;

@@ -237,11 +237,8 @@ TEST_CASE("codex e2e: the default root is ~/.codex and sessions rows carry the t
 }
 
 TEST_CASE("codex e2e: the shared real sample matches the README totals") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared/fixtures absent: the Codex sample is not checked");
-        return;
-    }
+    auto shared = testing::shared_dir("the Codex sample");
+    if (!shared) return;
     // The sample folder holds the rollout directly: a root without sessions/.
     Agent agent(*shared / "fixtures/codex-cli");
     const json s = agent.sync();

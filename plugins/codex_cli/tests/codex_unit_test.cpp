@@ -15,7 +15,7 @@
 namespace fs = std::filesystem;
 using namespace codex_test;
 
-TEST_CASE("codex: registered as codex-cli; roots from CODEX_HOME (a trimmed comma list) or ~/.codex") {
+TEST_CASE("codex: registered as codex-cli, roots from CODEX_HOME (a trimmed comma list) or ~/.codex") {
     CHECK(codex().name() == "codex-cli");
     CHECK(roots_for({{"HOME", "/home/u"}}) == std::vector<fs::path>{"/home/u/.codex"});
     CHECK(roots_for({{"HOME", "/home/u"}, {"CODEX_HOME", ""}}) == std::vector<fs::path>{"/home/u/.codex"});
@@ -255,7 +255,7 @@ TEST_CASE("codex: plain, .zst (one or more frames) and archived copies give iden
     CHECK(z.state.empty());  // rewritten whole: nothing to continue from
 }
 
-TEST_CASE("codex zst: a truncated last frame keeps the complete part; corrupt data names the file") {
+TEST_CASE("codex zst: a truncated last frame keeps the complete part, corrupt data names the file") {
     Rollout r(meta(v7(kT0, 1)));
     r.turn(kT0 + 1000, v7(kT0 + 1000, 2), "gpt-5-codex")
         .call(kT0 + 2000, {100, 0, 10, 0})

@@ -122,7 +122,7 @@ TEST_CASE("cursor csv: costs: numeric reported, Included / - estimated, Not Char
     CHECK(costs == std::vector<std::optional<std::int64_t>>{30000, std::nullopt, std::nullopt, std::nullopt, 0, 1});
 }
 
-TEST_CASE("cursor csv: header found by name in any order; extra columns ignored") {
+TEST_CASE("cursor csv: header found by name in any order, extra columns ignored") {
     auto r = import_text(
         "User,Cost,Output Tokens,Cache Read,Input (w/o Cache Write),Input (w/ Cache Write),Model,Date\n"
         "dev@example.invalid,0.05,7,3,2,1,gpt-5,2026-01-12T09:00:00Z\n");

@@ -118,7 +118,7 @@ TEST_CASE("cursor e2e: $XDG_CONFIG_HOME is where Linux Cursor keeps its state") 
     CHECK(count(agent.sync(), "events_new") == 1);
 }
 
-TEST_CASE("cursor e2e: import cursor-csv, then report sources; re-importing changes nothing") {
+TEST_CASE("cursor e2e: import cursor-csv, then report sources, re-importing changes nothing") {
     Agent agent;
     const fs::path csv = kFixtures / "csv-new-header/usage.csv";
     auto first = agent.import(csv);
@@ -199,10 +199,10 @@ TEST_CASE("cursor e2e: the export supersedes local copies inside its span, in ei
 }
 
 TEST_CASE("cursor e2e: the shared export excerpt imports with the hand-computed totals") {
-    auto shared = testing::shared_dir();
-    if (!shared) return;  // ../shared is not part of every checkout
+    auto shared = testing::shared_dir("the Cursor export excerpt");
+    if (!shared) return;
     const fs::path csv = *shared / "fixtures/cursor/usage-export-excerpt.csv";
-    if (!fs::exists(csv)) return;
+    REQUIRE(fs::exists(csv));
     Agent agent;
     auto stats = agent.import(csv);
     CHECK(count(stats, "events_new") == 2);

@@ -92,7 +92,7 @@ TEST_CASE("cursor discover: state.vscdb once per file, as a snapshot whose stat 
     CHECK(files[0].stat.size == fs::file_size(storage / "state.vscdb") + 100);
 }
 
-TEST_CASE("cursor scan: assistant bubbles with tokens; user, zero and missing counts skipped") {
+TEST_CASE("cursor scan: assistant bubbles with tokens, user, zero and missing counts skipped") {
     testing::TempDir tmp;
     StateDb db(tmp / "state.vscdb");
     write_sample(db);

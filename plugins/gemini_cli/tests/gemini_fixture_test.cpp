@@ -120,11 +120,8 @@ TEST_CASE("gemini fixtures: a migrated .jsonl twin counts once, a cut-off legacy
 }
 
 TEST_CASE("gemini fixtures: the shared real sample gives the totals derived by hand") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared/fixtures absent: real-sample totals not checked");
-        return;
-    }
+    auto shared = testing::shared_dir("the Gemini real-sample totals");
+    if (!shared) return;
     const fs::path sample = *shared / "fixtures/gemini-cli/session-2025-12-01T21-45-5b959dae.json";
     REQUIRE(fs::exists(sample));
     // Laid out as Gemini CLI would: ~/.gemini/tmp/<projectHash>/chats/.

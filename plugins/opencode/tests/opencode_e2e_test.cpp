@@ -90,11 +90,8 @@ TEST_CASE("opencode e2e: database + legacy tree, incremental syncs, exact totals
 }
 
 TEST_CASE("opencode e2e: the shared shape sample (OPENCODE_DATA_DIR)") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared/fixtures absent: the OpenCode shape sample is not checked");
-        return;
-    }
+    auto shared = testing::shared_dir("the OpenCode shape sample");
+    if (!shared) return;
     Agent agent;
     agent.env["OPENCODE_DATA_DIR"] = (*shared / "fixtures/opencode").string();
     const json s = agent.sync();

@@ -212,11 +212,8 @@ TEST_CASE("opencode: a message in the database and in the legacy tree counts onc
 }
 
 TEST_CASE("opencode: the shared shape sample scans to the totals computed by hand") {
-    auto shared = testing::shared_dir();
-    if (!shared) {
-        MESSAGE("../shared/fixtures absent: the OpenCode shape sample is not checked");
-        return;
-    }
+    auto shared = testing::shared_dir("the OpenCode shape sample");
+    if (!shared) return;
     // storage/message/test-session-1/msg-assistant-1.json: input 1000,
     // output 500 (no reasoning), cache read 200, cache write 100; the
     // step-finish part repeats them and must not be added.
