@@ -17,8 +17,8 @@
 namespace {
 
 struct RunRecord {
-    bool ran = false;                ///< a real run (not a query) took place
-    unsigned cases_matched = 0;      ///< cases that passed the filters
+    bool ran = false;            ///< a real run (not a query) took place
+    unsigned cases_matched = 0;  ///< cases that passed the filters
     std::vector<std::string> bad_names;
 };
 

@@ -70,8 +70,7 @@ std::optional<fs::path> shared_dir(const std::string& what) {
     if (fs::is_directory(p / "fixtures", ec)) return p;
     const char* required = std::getenv("USAGE_REQUIRE_SHARED");
     if (required != nullptr && *required != '\0')
-        FAIL("USAGE_REQUIRE_SHARED is set but " << p.string() << " has no fixtures/: " << what
-                                                << " cannot be checked");
+        FAIL("USAGE_REQUIRE_SHARED is set but " << p.string() << " has no fixtures/: " << what << " cannot be checked");
     // ctest turns this line into "Skipped" (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt).
     std::printf("USAGE_TEST_SKIPPED: ../shared absent, %s not checked\n", what.c_str());
     std::fflush(stdout);
