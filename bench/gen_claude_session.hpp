@@ -14,7 +14,7 @@ namespace bench {
 // What a correct counter must report. Every distinct message is added exactly
 // once, with its final counts, when it is first generated; copies (streaming
 // blocks, resumed prefixes, progress embeds) never add, which is what
-// "dedup by (message.id, requestId) keeping the per-field max" yields.
+// "dedup by (message.id, requestId), merging copies" yields.
 struct ExpectedTotals {
     std::uint64_t events = 0;
     std::uint64_t input = 0;

@@ -2,16 +2,31 @@
 #include "usage/event.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace usage {
 
-void TokenCounts::merge_max(const TokenCounts& other) {
-    input = std::max(input, other.input);
+bool TokenCounts::prompt_outranks(const TokenCounts& other) const {
+    // A total order on the four prompt fields (input is fixed by the others
+    // once prompt() is), so any set of copies has one winner. A copy with the
+    // cache split beats a bare prompt figure of the same size: a gateway's
+    // partial line often reports the whole prompt as `input`.
+    auto key = [](const TokenCounts& t) {
+        const std::int64_t cached = t.cache_read + t.cache_write();
+        return std::tuple(t.prompt(), cached > 0, t.cache_read, t.cache_write_5m, t.cache_write_1h);
+    };
+    return key(*this) > key(other);
+}
+
+void TokenCounts::merge_copy(const TokenCounts& other) {
+    if (other.prompt_outranks(*this)) {
+        input = other.input;
+        cache_read = other.cache_read;
+        cache_write_5m = other.cache_write_5m;
+        cache_write_1h = other.cache_write_1h;
+    }
     output = std::max(output, other.output);
     reasoning = std::max(reasoning, other.reasoning);
-    cache_read = std::max(cache_read, other.cache_read);
-    cache_write_5m = std::max(cache_write_5m, other.cache_write_5m);
-    cache_write_1h = std::max(cache_write_1h, other.cache_write_1h);
 }
 
 std::string_view to_string(CostOrigin origin) {
@@ -31,7 +46,7 @@ void fill(std::string& mine, const std::string& theirs) {
 }  // namespace
 
 void UsageEvent::merge(const UsageEvent& other) {
-    tokens.merge_max(other.tokens);
+    tokens.merge_copy(other.tokens);
     fill(session_id, other.session_id);
     fill(parent_session_id, other.parent_session_id);
     if (model.empty() || (model_guessed && !other.model_guessed && !other.model.empty())) {

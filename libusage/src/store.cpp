@@ -1,4 +1,4 @@
-// The SQLite store: events upserted by id with per-field maximum, cursors
+// The SQLite store: events upserted by id merging copies, cursors
 // committed in the same transaction as the events read up to them.
 #include "usage/store.hpp"
 
@@ -39,8 +39,8 @@ std::int64_t now_ms() {
 }
 
 // New calls take one plain INSERT (the cold path: every event of a first
-// scan). Only when the id exists does the merge UPDATE run; it keeps the
-// per-field maximum and returns the merged counts for re-pricing. Both
+// scan). Only when the id exists does the merge UPDATE run; it merges the
+// copies (TokenCounts::merge_copy) and returns the merged counts for re-pricing. Both
 // statements use the same numbered parameters.
 void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
     if (v)

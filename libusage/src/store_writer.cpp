@@ -1,9 +1,10 @@
 // StoreWriter: the write path of a scan. New calls take one INSERT; a
-// known id takes the merge UPDATE (per-field maximum) and is re-priced.
+// known id takes the merge UPDATE (TokenCounts::merge_copy) and is re-priced.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -23,7 +24,7 @@ VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?
 ON CONFLICT (id) DO NOTHING
 )sql";
 
-constexpr const char* kMergeSql = R"sql(
+constexpr const char* kMergeTemplate = R"sql(
 UPDATE events SET
   session_id = CASE WHEN session_id = '' THEN ?3 ELSE session_id END,
   parent_session_id = CASE WHEN parent_session_id = '' THEN ?4 ELSE parent_session_id END,
@@ -36,22 +37,40 @@ UPDATE events SET
   git_branch = CASE WHEN git_branch = '' THEN ?9 ELSE git_branch END,
   surface = CASE WHEN surface = '' THEN ?10 ELSE surface END,
   ts_ms = CASE WHEN ?13 = 0 THEN ts_ms WHEN ts_ms = 0 THEN ?13 ELSE min(ts_ms, ?13) END,
-  input = max(input, ?14),
+  input = CASE WHEN {new_prompt_wins} THEN ?14 ELSE input END,
+  cache_read = CASE WHEN {new_prompt_wins} THEN ?17 ELSE cache_read END,
+  cache_write_5m = CASE WHEN {new_prompt_wins} THEN ?18 ELSE cache_write_5m END,
+  cache_write_1h = CASE WHEN {new_prompt_wins} THEN ?19 ELSE cache_write_1h END,
   output = max(output, ?15),
   reasoning = max(reasoning, ?16),
-  cache_read = max(cache_read, ?17),
-  cache_write_5m = max(cache_write_5m, ?18),
-  cache_write_1h = max(cache_write_1h, ?19),
   reported_cost_micros = max(coalesce(reported_cost_micros, ?20), coalesce(?20, reported_cost_micros)),
   replay = replay AND ?24,
   revision = revision + 1,
   change_seq = ?27
-WHERE id = ?1 AND (?14 > input OR ?15 > output OR ?16 > reasoning OR ?17 > cache_read
-   OR ?18 > cache_write_5m OR ?19 > cache_write_1h OR (replay AND NOT ?24)
+WHERE id = ?1 AND ({new_prompt_wins} OR ?15 > output OR ?16 > reasoning OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
    OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
 RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros
 )sql";
+
+// The new copy's prompt figures replace the stored ones as a whole, never
+// field by field: TokenCounts::prompt_outranks as a row-value comparison
+// (every SET expression sees the row's values from before the UPDATE).
+constexpr std::string_view kNewPromptWins =
+    "(?14 + ?17 + ?18 + ?19, (?17 + ?18 + ?19) > 0, ?17, ?18, ?19) > "
+    "(input + cache_read + cache_write_5m + cache_write_1h, "
+    "(cache_read + cache_write_5m + cache_write_1h) > 0, cache_read, cache_write_5m, cache_write_1h)";
+
+const std::string& merge_sql() {
+    static const std::string sql = [] {
+        std::string out = kMergeTemplate;
+        constexpr std::string_view slot = "{new_prompt_wins}";
+        for (auto at = out.find(slot); at != std::string::npos; at = out.find(slot, at))
+            out.replace(at, slot.size(), kNewPromptWins);
+        return out;
+    }();
+    return sql;
+}
 
 void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
     if (v)
@@ -60,7 +79,7 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::in
         st.bind(index);
 }
 
-// Bind an event to the numbered parameters shared by kInsertSql and kMergeSql.
+// Bind an event to the numbered parameters shared by kInsertSql and the merge UPDATE.
 // The strings are bound without copying: they outlive the statement's step.
 void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine,
                 std::int64_t change_seq) {
@@ -121,7 +140,7 @@ struct StoreWriter::Statements {
           machine_add(db, "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING"),
           machine_get(db, "SELECT key FROM machines WHERE id = ?"),
           insert(db, kInsertSql),
-          merge(db, kMergeSql),
+          merge(db, merge_sql()),
           reprice(db, "UPDATE events SET cost_micros = ?, cost_origin = ? WHERE id = ?"),
           replay_check(db,
                        "SELECT EXISTS (SELECT 1 FROM events WHERE id >= ?1 AND id < ?2 AND id <> ?3 "

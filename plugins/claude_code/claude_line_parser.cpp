@@ -183,7 +183,7 @@ UsageEvent make_claude_event(const ClaudeCall& c, const SourceFile& file) {
 }
 
 void merge_claude_copy(UsageEvent& e, const ClaudeCall& c) {
-    e.tokens.merge_max(c.tokens);
+    e.tokens.merge_copy(c.tokens);
     if (c.timestamp_ms != 0 && (e.timestamp_ms == 0 || c.timestamp_ms < e.timestamp_ms))
         e.timestamp_ms = c.timestamp_ms;
     if (c.cost_usd >= 0) {

@@ -199,7 +199,7 @@ void RolloutCounter::on_token_count(const TurnLine& tc) {
         append_key(id_, total);
         for (auto& e : out_.events)
             if (e.id == id_) {
-                e.tokens.merge_max(tokens);
+                e.tokens.merge_copy(tokens);
                 return;
             }
     }

@@ -12,7 +12,7 @@
 // When the anchor key still exists at that rowid or above, the next scan
 // reads from the anchor on. Otherwise (the anchor was deleted, or VACUUM
 // renumbered rows) it reads the whole table. Re-emitted bubbles are harmless:
-// the store keeps the per-field maximum.
+// the store merges copies of one id (TokenCounts::merge_copy).
 //
 // A row rewritten by an in-place UPDATE keeps its rowid. Cursor is not known
 // to do that, but nothing proves it never does, and the moment it would is

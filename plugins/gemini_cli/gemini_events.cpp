@@ -26,7 +26,7 @@ void EventCollector::add(const GeminiMessage& m) {
 
     if (auto it = index_.find(std::string(m.id)); it != index_.end()) {
         UsageEvent& e = events_[it->second];
-        e.tokens.merge_max(tokens);
+        e.tokens.merge_copy(tokens);
         if (e.model.empty()) e.model.assign(m.model);
         if (ts != 0 && (e.timestamp_ms == 0 || ts < e.timestamp_ms)) e.timestamp_ms = ts;
         return;

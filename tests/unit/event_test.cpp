@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-TEST_CASE("event merge: per-field max of counts, first non-empty text, earliest non-zero time") {
+TEST_CASE("event merge: the higher-ranked prompt whole, the larger output, first non-empty text, earliest time") {
     usage::UsageEvent a;
     a.id = "x:1";
     a.model = "m";
@@ -21,8 +21,10 @@ TEST_CASE("event merge: per-field max of counts, first non-empty text, earliest 
     b.reported_cost_micros = 42;
     b.replay = false;
     a.merge(b);
-    CHECK(a.tokens == usage::TokenCounts{10, 50, 1, 100, 9, 3});
-    CHECK(a.tokens.total() == 10 + 50 + 100 + 9 + 3);
+    // b's prompt (8 + 100 + 9 + 3 = 120) outranks a's (10 + 100 + 7 = 117):
+    // all four prompt figures come from b, output and reasoning are maxima.
+    CHECK(a.tokens == usage::TokenCounts{8, 50, 1, 100, 9, 3});
+    CHECK(a.tokens.total() == 8 + 50 + 100 + 9 + 3);
     CHECK(a.model == "m");
     CHECK(a.session_id == "s");
     CHECK(a.git_branch == "main");
@@ -34,4 +36,75 @@ TEST_CASE("event merge: per-field max of counts, first non-empty text, earliest 
     no_time.timestamp_ms = 0;
     a.merge(no_time);
     CHECK(a.timestamp_ms == 1000);
+}
+
+namespace {
+
+// The copies of one gateway-routed Claude message (message id, no request id)
+// seen in a public fixture: a partial copy reporting the whole prompt as input,
+// and the final copy with the cache split.
+usage::TokenCounts partial_copy() {
+    usage::TokenCounts t;
+    t.input = 15000;
+    t.output = 300;
+    return t;
+}
+
+usage::TokenCounts final_copy() {
+    usage::TokenCounts t;
+    t.input = 12;
+    t.cache_write_5m = 2000;
+    t.cache_read = 14988;
+    t.output = 900;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("token merge: prompt figures of two copies are never mixed, in either order") {
+    for (bool partial_first : {true, false}) {
+        CAPTURE(partial_first);
+        usage::TokenCounts t = partial_first ? partial_copy() : final_copy();
+        t.merge_copy(partial_first ? final_copy() : partial_copy());
+        CHECK(t == final_copy());
+        CHECK(t.total() == 17900);  // per-field maximum would say 32,888
+    }
+}
+
+TEST_CASE("token merge: output grows across streaming copies, equal prompts keep their figures") {
+    usage::TokenCounts first;
+    first.input = 3;
+    first.cache_read = 5000;
+    first.cache_write_5m = 120;
+    first.output = 1;
+    usage::TokenCounts last = first;
+    last.output = 480;
+    last.reasoning = 64;
+    usage::TokenCounts t = first;
+    t.merge_copy(last);
+    CHECK(t == last);
+    t.merge_copy(first);  // an older copy read later changes nothing
+    CHECK(t == last);
+    t.merge_copy(t);  // idempotent
+    CHECK(t == last);
+}
+
+TEST_CASE("token merge: equal prompt sizes, the copy with the cache split wins, whatever the order") {
+    usage::TokenCounts bare;
+    bare.input = 1000;
+    bare.output = 10;
+    usage::TokenCounts split;
+    split.input = 200;
+    split.cache_read = 700;
+    split.cache_write_1h = 100;
+    split.output = 7;
+    usage::TokenCounts a = bare;
+    a.merge_copy(split);
+    usage::TokenCounts b = split;
+    b.merge_copy(bare);
+    CHECK(a == b);
+    CHECK(a.input == 200);
+    CHECK(a.cache_read == 700);
+    CHECK(a.cache_write_1h == 100);
+    CHECK(a.output == 10);
 }

@@ -1,4 +1,4 @@
-// Store: upsert by id with per-field max, replay superseding, cursors in the
+// Store: upsert by id merging copies (TokenCounts::merge_copy), replay superseding, cursors in the
 // same transaction, machine id, re-pricing, and nothing ever deleted.
 #include "usage/store.hpp"
 
@@ -36,7 +36,7 @@ usage::Totals totals(const usage::Store& store) {
 
 }  // namespace
 
-TEST_CASE("store: same id twice keeps the per-field maximum, never the sum") {
+TEST_CASE("store: same id twice keeps the larger copy, never the sum") {
     testing::TempDir dir;
     usage::PriceBook prices;
     usage::Store store(dir.path());
@@ -54,6 +54,31 @@ TEST_CASE("store: same id twice keeps the per-field maximum, never the sum") {
     // Cost follows the merged counts: 10*3 + 50*15 micro-dollars.
     CHECK(t.cost_micros == 780);
     CHECK(t.estimated_cost_micros == 780);
+}
+
+TEST_CASE("store: copies in separate batches never mix two prompts, in either order") {
+    auto partial = event("gw", 15000, 300);
+    auto final_copy = event("gw", 12, 900);
+    final_copy.tokens.cache_write_5m = 2000;
+    final_copy.tokens.cache_read = 14988;
+    for (bool partial_first : {true, false}) {
+        CAPTURE(partial_first);
+        testing::TempDir dir;
+        usage::PriceBook prices;
+        usage::Store store(dir.path());
+        store.use_prices(prices);
+        store.apply({batch({partial_first ? partial : final_copy})});
+        auto second = store.apply({batch({partial_first ? final_copy : partial})});
+        CHECK(second.updated == (partial_first ? 1 : 0));
+        CHECK(second.unchanged == (partial_first ? 0 : 1));
+        auto t = totals(store);
+        CHECK(t.events == 1);
+        CHECK(t.input_tokens == 12);
+        CHECK(t.cache_read_tokens == 14988);
+        CHECK(t.cache_write_5m_tokens == 2000);
+        CHECK(t.output_tokens == 900);
+        CHECK(t.total_tokens() == 17900);
+    }
 }
 
 TEST_CASE("store: a copy without a timestamp never moves the event's time") {

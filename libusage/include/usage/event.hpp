@@ -26,8 +26,16 @@ struct TokenCounts {
     [[nodiscard]] std::int64_t total() const { return input + output + cache_read + cache_write_5m + cache_write_1h; }
     /// The prompt size used for long-context tier decisions.
     [[nodiscard]] std::int64_t prompt() const { return input + cache_read + cache_write(); }
-    /// Keep the per-field maximum: streaming copies of one response only grow.
-    void merge_max(const TokenCounts& other);
+    /// Merge another copy of the same call. Streaming copies grow their
+    /// output, so output and reasoning keep the maximum. The prompt figures
+    /// (input, cache read, cache writes) describe one prompt and are never
+    /// mixed across copies: they are taken whole from the copy whose prompt
+    /// ranks higher (see prompt_rank). Commutative and idempotent, so the
+    /// result does not depend on the order copies are read in.
+    void merge_copy(const TokenCounts& other);
+    /// The order in which copies' prompt figures win: the larger prompt, then
+    /// the one that carries a cache split, then the larger cache figures.
+    [[nodiscard]] bool prompt_outranks(const TokenCounts& other) const;
     bool operator==(const TokenCounts&) const = default;
 };
 
@@ -76,7 +84,7 @@ struct UsageEvent {
     std::string dedup_group;
     bool replay = false;
 
-    /// Merge another copy of the same call: per-field maximum of the counts,
+    /// Merge another copy of the same call: counts by TokenCounts::merge_copy,
     /// first non-empty value of every descriptive field, earliest timestamp.
     void merge(const UsageEvent& other);
 };

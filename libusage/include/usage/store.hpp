@@ -1,6 +1,6 @@
 // usage/store.hpp — the local SQLite store of events and file cursors.
 //
-// Events are upserted by id keeping the per-field maximum, so a re-read file
+// Events are upserted by id merging copies (TokenCounts::merge_copy), so a re-read file
 // or a second copy of a message never double counts. A file's events and its
 // new cursor are written in one transaction. Nothing is deleted when a
 // transcript disappears: the store is the lasting history.

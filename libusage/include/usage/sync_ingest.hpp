@@ -1,6 +1,6 @@
 // usage/sync_ingest.hpp — the endpoint's write path: a decoded protocol
-// batch upserted into a store exactly like a local scan (by id, per-field
-// maximum), so a re-sent batch is harmless and grown counts converge.
+// batch upserted into a store exactly like a local scan (by id, copies
+// merged by TokenCounts::merge_copy), so a re-sent batch is harmless and grown counts converge.
 #pragma once
 
 #include <string>

@@ -278,6 +278,44 @@ TEST_CASE("claude incremental: a later streaming copy with more output updates t
     check_totals(agent.totals(), {1, 1, 3, 90, 1000, 500, 0});
 }
 
+TEST_CASE("claude copies: a partial gateway copy and the final one are never mixed, in one file or two") {
+    // Lines with a message id and no request id (a gateway-routed session): the
+    // partial copy reports the whole prompt as input, the final one splits it.
+    const std::string partial = Assistant("msg_gw", "", 15000, 0, 0, 300).line();
+    const std::string final_copy = Assistant("msg_gw", "", 12, 2000, 14988, 900).line();
+    const Totals want{1, 1, 12, 900, 14988, 2000, 0};  // 17,900 tokens, as the final line says
+    SUBCASE("one file, partial first") {
+        testing::TempDir claude;
+        testing::write_file(claude / "-p/s.jsonl", partial + final_copy);
+        Agent agent(claude.path());
+        CHECK(count(agent.sync(), "events_new") == 1);
+        check_totals(agent.totals(), want);
+    }
+    SUBCASE("one file, final first") {
+        testing::TempDir claude;
+        testing::write_file(claude / "-p/s.jsonl", final_copy + partial);
+        Agent agent(claude.path());
+        CHECK(count(agent.sync(), "events_new") == 1);
+        check_totals(agent.totals(), want);
+    }
+    SUBCASE("the final copy appended after a sync stored the partial one") {
+        testing::TempDir claude;
+        const fs::path file = claude / "-p/s.jsonl";
+        testing::write_file(file, partial);
+        Agent agent(claude.path());
+        CHECK(count(agent.sync(), "events_new") == 1);
+        check_totals(agent.totals(), {1, 1, 15000, 300, 0, 0, 0});
+        testing::append_file(file, final_copy);
+        CHECK(count(agent.sync(), "events_updated") == 1);
+        check_totals(agent.totals(), want);
+        // The partial copy read again later (a resumed session's file) changes nothing.
+        testing::write_file(claude / "-p/resumed.jsonl", partial);
+        json s = agent.sync();
+        CHECK(count(s, "events_updated") == 0);
+        check_totals(agent.totals(), want);
+    }
+}
+
 namespace {
 
 // A /btw replay: the main line (requestId A) and a sidechain copy of the same

@@ -324,7 +324,7 @@ TEST_CASE("opencode db: written by another connection during the scans, nothing 
         std::set<std::string> ids;
         for (const auto& e : s.result.events) {
             CHECK(ids.insert(e.id).second);  // never twice in one scan
-            seen[e.id].merge_max(e.tokens);
+            seen[e.id].merge_copy(e.tokens);
         }
         state = s.result.state;
         ++scans;
