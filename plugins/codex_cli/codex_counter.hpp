@@ -21,6 +21,10 @@ namespace usage::plugins::codex {
 /// string content quotes are escaped (`\":\"t`), so large tool outputs and
 /// messages almost never match.
 inline constexpr std::string_view kLineNeedle = "\":\"t";
+/// The same needle for a rollout rewritten with a space after each colon
+/// (`"type": "token_count"`, as Python's json.dumps writes it): still valid
+/// JSON, so it must count the same. Used when kLineNeedle finds nothing.
+inline constexpr std::string_view kSpacedLineNeedle = "\": \"t";
 
 /// Whether a line whose first bytes are `head` can matter to the counter
 /// (used to skip irrelevant lines of a decompressed stream unassembled).

@@ -32,11 +32,19 @@ ScanResult scan_plain(const SourceFile& file, const ScanStart& start) {
                                                 });
         counter.end_leading();
     }
-    auto read = read_jsonl_matches(file.path, start.offset, codex::kLineNeedle,
-                                   [&](char* line, std::size_t size, std::uint64_t offset) {
-                                       if (offset < leading_end) return;  // already seen as a leading line
-                                       counter.line(line, size, size + kJsonlPadding);
-                                   });
+    std::uint64_t hits = 0;
+    auto on_line = [&](char* line, std::size_t size, std::uint64_t offset) {
+        ++hits;
+        if (offset < leading_end) return;  // already seen as a leading line
+        counter.line(line, size, size + kJsonlPadding);
+    };
+    auto read = read_jsonl_matches(file.path, start.offset, codex::kLineNeedle, on_line);
+    // No compact `"type":"t...` anywhere in the new bytes: either nothing
+    // countable was appended, or the writer put spaces after the colons.
+    // Reading again with the spaced needle costs one pass over bytes that are
+    // still in the page cache, and only for such reads.
+    if (hits == 0 && read.bytes_read > 0)
+        read = read_jsonl_matches(file.path, start.offset, codex::kSpacedLineNeedle, on_line);
     result.offset = read.end_offset;
     result.bytes_read = read.bytes_read;
     result.state = codex::encode_state(state);

@@ -106,6 +106,62 @@ TEST_CASE("codex fixtures: every case matches its expected.json") {
     }
 }
 
+namespace {
+
+/// JSONL text with a space after every `:` and `,` outside strings, as
+/// Python's json.dumps writes it: the same documents, other bytes.
+std::string spaced(const std::string& text) {
+    std::string out;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') {  // a truncated line must not leave the next one inside a string
+            in_string = escaped = false;
+        } else if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == ':' || c == ',') {
+            out += ' ';
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("codex fixtures: rollouts written with spaces after the colons count the same") {
+    for (const char* name : {"counting-traps", "forks-and-subagents"}) {
+        INFO("case: " << name);
+        testing::TempDir home;
+        const fs::path from = kFixtures / name / "codex";
+        std::size_t files = 0;
+        for (const auto& entry : fs::recursive_directory_iterator(from)) {
+            if (!entry.is_regular_file()) continue;
+            const std::string text = testing::read_file(entry.path());
+            testing::write_file(home / ("codex" / fs::relative(entry.path(), from)).string(), spaced(text));
+            CHECK(spaced(text) != text);
+            ++files;
+        }
+        REQUIRE(files > 0);
+        Agent compact(from);
+        Agent loose(home / "codex");
+        CHECK(n(compact.sync(), "events_new") == n(loose.sync(), "events_new"));
+        const json want = compact.source_row();
+        const json expected = json::parse(testing::read_file(kFixtures / name / "expected.json"));
+        CHECK(n(want, "events") == n(expected, "events"));
+        CHECK(n(want, "total_tokens") == n(expected, "total"));
+        CHECK(loose.source_row() == want);
+        CHECK(keys(loose.report("models")) == keys(compact.report("models")));
+        CHECK(n(loose.sync(), "files_read") == 0);
+    }
+}
+
 TEST_CASE("codex fixtures: forks and subagents fold into two sessions with exact numbers") {
     const fs::path dir = kFixtures / "forks-and-subagents";
     const json want = json::parse(testing::read_file(dir / "expected.json"));
@@ -220,6 +276,28 @@ TEST_CASE("codex e2e: an appended rollout adds exactly its new calls") {
     CHECK(n(t, "cache_read_tokens") == 1500 + 3000 + 4500);
     CHECK(n(t, "output_tokens") == 30 + 40 + 50);
     CHECK(n(agent.sync(), "files_read") == 0);
+}
+
+TEST_CASE("codex e2e: a spaced rollout's appended calls are read incrementally") {
+    testing::TempDir codex;
+    Rollout r = simple_rollout(5, kT0, 2);
+    const std::size_t first = r.size();
+    r.call(kT0 + 10000, {4000, 3000, 40, 0});
+    const fs::path file = codex / r.session_path();
+    testing::write_file(file, spaced(r.text().substr(0, r.text().size() - r.text(first).size())));
+
+    Agent agent(codex.path());
+    CHECK(n(agent.sync(), "events_new") == 2);
+    testing::append_file(file, spaced(r.text(first)));
+    json s = agent.sync();
+    CHECK(n(s, "files_read") == 1);
+    CHECK(n(s, "events_new") == 1);
+    CHECK(n(s, "events_updated") == 0);
+    const json t = agent.source_row();
+    CHECK(n(t, "events") == 3);
+    CHECK(n(t, "input_tokens") == 500 + 1000 + 1000);
+    CHECK(n(t, "cache_read_tokens") == 500 + 1000 + 3000);
+    CHECK(n(t, "output_tokens") == 10 + 20 + 40);
 }
 
 TEST_CASE("codex e2e: the default root is ~/.codex and sessions rows carry the thread's details") {
