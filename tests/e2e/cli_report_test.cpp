@@ -2,6 +2,9 @@
 // filters, ranges and time zones, exit codes and error lines.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <ctime>
+
 #include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "test_support.hpp"
 
@@ -126,6 +129,53 @@ TEST_CASE("cli: time buckets follow --tz, ranges and custom dates filter") {
 
     // Everything is older than 30 days relative to any plausible "now" of the test run.
     CHECK(h.report("summary", {"--range", "today"})["totals"]["events"] == 0);
+}
+
+namespace {
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
+}
+
+std::int64_t utc_day(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count() / 24;
+}
+
+}  // namespace
+
+TEST_CASE("cli: named ranges count events of an hour, three days and ten days ago exactly") {
+    using namespace std::chrono;
+    testing::AgentHome h;
+    const auto root = h.dir / "claude";
+    h.env["CLAUDE_CONFIG_DIR"] = root.string();
+    const auto now = system_clock::now();
+    const auto hour_ago = now - hours(1);
+    testing::write_file(root / "projects" / "-w-r" / "s.jsonl",
+                        Assistant("msg_h", "req_h", 1, 0, 0, 1).at(iso_utc(hour_ago)).line() +
+                            Assistant("msg_3d", "req_3d", 10, 0, 0, 10).at(iso_utc(now - hours(72))).line() +
+                            Assistant("msg_10d", "req_10d", 100, 0, 0, 100).at(iso_utc(now - hours(240))).line());
+    REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
+    auto events = [&](const char* range) {
+        return h.report("summary", {"--range", range, "--tz", "UTC"})["totals"]["events"].get<int>();
+    };
+    // An hour ago is today unless the day began less than an hour ago (UTC).
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const auto before = system_clock::now();
+        const int today = events("today");
+        if (utc_day(before) != utc_day(system_clock::now())) continue;  // midnight passed: ask again
+        CHECK(today == (utc_day(hour_ago) == utc_day(before) ? 1 : 0));
+        break;
+    }
+    CHECK(events("24h") == 1);
+    CHECK(events("7d") == 2);
+    CHECK(events("30d") == 3);
+    CHECK(h.report("summary", {"--range", "24h"})["totals"]["input_tokens"] == 1);
+    CHECK(h.report("summary", {"--range", "7d"})["totals"]["input_tokens"] == 11);
 }
 
 TEST_CASE("cli: filters by source, model substring, project, machine and user") {

@@ -12,8 +12,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -107,6 +110,12 @@ constexpr Totals kCursor{.events = 2,
 // Malformed usage lines, from the fixtures' expected.json
 // (`malformed_lines`): claude synthetic-and-errors 2, codex counting-traps 1,
 // gemini migrated-and-broken 2; opencode's truncated legacy file 1.
+// Files each source lists: every transcript of the copied fixture cases
+// (journal.jsonl and expected.json are not transcripts), OpenCode's database
+// plus its three legacy message files, Cursor's one state.vscdb.
+const std::map<std::string, std::int64_t> kFiles{
+    {"claude-code", 13}, {"codex-cli", 8}, {"gemini-cli", 7}, {"opencode", 4}, {"cursor", 1}};
+
 const std::map<std::string, std::int64_t> kMalformed{
     {"claude-code", 2}, {"codex-cli", 1}, {"gemini-cli", 2}, {"opencode", 1}, {"cursor", 0}};
 
@@ -231,7 +240,7 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
     for (const auto& [source, stats] : first) {
         INFO("source: " << source << " " << stats.dump());
         CHECK(stats.at("errors").empty());
-        CHECK(n(stats, "files_seen") > 0);
+        CHECK(n(stats, "files_seen") == kFiles.at(source));
         CHECK(n(stats, "files_read") == n(stats, "files_seen"));
         CHECK(n(stats, "malformed_lines") == kMalformed.at(source));
     }
@@ -391,4 +400,39 @@ TEST_CASE("mixed home: a WSL machine reports the Windows users' data as a machin
     const auto second = h.sync();
     for (const auto& [source, stats] : second) CHECK(n(stats, "files_read") == 0);
     CHECK(h.report("machines") == machines);
+}
+
+// `wsl.windows` decides whether the drive is scanned: `off` never, `on`
+// always, `auto` only when /proc/version says Microsoft (not on a plain Linux
+// machine such as CI's); a `windows_drive` without `windows` means `on`.
+TEST_CASE("mixed home: wsl.windows off, on and auto decide whether the Windows drive is scanned") {
+    std::ifstream version("/proc/version");
+    std::string text((std::istreambuf_iterator<char>(version)), std::istreambuf_iterator<char>());
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    const bool under_wsl = text.find("microsoft") != std::string::npos;
+
+    struct Mode {
+        const char* yaml;
+        bool scans_windows;
+    };
+    for (const Mode mode : {Mode{"  windows: off\n", false}, Mode{"  windows: on\n", true},
+                            Mode{"  windows: auto\n", under_wsl}, Mode{"", true}}) {
+        INFO("wsl block: " << mode.yaml);
+        MixedHome h;
+        const fs::path drive = h.dir / "mnt/c";
+        testing::write_file(
+            h.home / ".config/usage-agent/config.yaml",
+            std::string("machine_name: devbox\nwsl:\n") + mode.yaml + "  windows_drive: " + drive.string() + "\n");
+        const fs::path claude = kPlugins / "claude_code/tests/fixtures";
+        copy_into(claude / "layout-v1-inline/projects", h.home / ".claude/projects");
+        copy_into(claude / "layout-v2-flat/projects", drive / "Users/alice/.claude/projects");
+
+        const auto first = h.sync();
+        CHECK(n(first.at("claude-code"), "files_seen") == (mode.scans_windows ? 3 : 1));
+        const json machines = h.report("machines");
+        CHECK(keys(machines) == (mode.scans_windows ? std::vector<std::string>{"devbox", "devbox (windows)"}
+                                                    : std::vector<std::string>{"devbox"}));
+        CHECK(n(machines.at("totals"), "events") == (mode.scans_windows ? 3 + 4 : 3));
+        CHECK(n(machines.at("totals"), "total_tokens") == (mode.scans_windows ? 9705 + 58774 : 9705));
+    }
 }

@@ -8,19 +8,32 @@
 
 namespace {
 
+// Every field set, each to a value no other field has, so a field that the
+// encoder or the decoder drops (or swaps) shows in the field-by-field check.
 usage::sync::IngestBatch sample_batch() {
     usage::sync::IngestBatch b;
     b.machine = {"m-1", "box", "linux", "Europe/Paris", "0.1.0"};
-    b.machine_variants.push_back({"m-1/windows", "box (windows)", "windows", "", ""});
+    b.machine_variants.push_back({"m-1/windows", "box (windows)", "windows", "America/New_York", "0.1.1"});
     usage::sync::WireEvent w;
     w.event.id = "claude-code:msg_1:req_1";
     w.event.source = "claude-code";
     w.event.session_id = "s1";
-    w.event.model = "claude-sonnet-4-5";
+    w.event.parent_session_id = "p0";
+    w.event.model = "claude-4.5-sonnet";
+    w.event.pricing_model = "claude-sonnet-4-5";
+    w.event.model_guessed = true;
+    w.event.provider = "bedrock";
+    w.event.project_name = "app";
+    w.event.project_path = "/home/dev/app";
+    w.event.git_branch = "feature/x";
+    w.event.surface = "subagent";
     w.event.machine_id = "m-1/windows";
-    w.event.timestamp_ms = 1767225600000;
+    w.event.user = "never-sent";
+    w.event.timestamp_ms = 1767225600123;
     w.event.tokens = {10, 20, 5, 300, 40, 7};
     w.event.reported_cost_micros = 1234;
+    w.event.cost_micros = 5678;
+    w.event.cost_origin = usage::CostOrigin::override_price;
     w.event.dedup_group = "claude-code:msg_1:";
     w.event.replay = true;
     w.superseded = true;
@@ -40,22 +53,69 @@ std::string refusal(const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged") {
-    auto b = sample_batch();
+TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged, field by field") {
+    const auto b = sample_batch();
     auto text = usage::gzip_decompress(usage::gzip_compress(usage::sync::encode_batch(b)), 1 << 20);
     auto d = usage::sync::decode_batch(text);
-    CHECK(d.machine.name == "box");
-    CHECK(d.machine.time_zone == "Europe/Paris");
+    CHECK(d.protocol == 1);
+    auto same_machine = [](const usage::sync::MachineInfo& got, const usage::sync::MachineInfo& want) {
+        CHECK(got.id == want.id);
+        CHECK(got.name == want.name);
+        CHECK(got.os == want.os);
+        CHECK(got.time_zone == want.time_zone);
+        CHECK(got.agent_version == want.agent_version);
+    };
+    same_machine(d.machine, b.machine);
     REQUIRE(d.machine_variants.size() == 1);
+    same_machine(d.machine_variants[0], b.machine_variants[0]);
     REQUIRE(d.events.size() == 1);
     const auto& e = d.events[0].event;
-    CHECK(e.id == "claude-code:msg_1:req_1");
-    CHECK(e.machine_id == "m-1/windows");
-    CHECK(e.tokens == usage::TokenCounts{10, 20, 5, 300, 40, 7});
+    const auto& want = b.events[0].event;
+    CHECK(e.id == want.id);
+    CHECK(e.source == want.source);
+    CHECK(e.session_id == want.session_id);
+    CHECK(e.parent_session_id == want.parent_session_id);
+    CHECK(e.model == want.model);
+    CHECK(e.pricing_model == want.pricing_model);
+    CHECK(e.model_guessed == want.model_guessed);
+    CHECK(e.provider == want.provider);
+    CHECK(e.project_name == want.project_name);
+    CHECK(e.project_path == want.project_path);
+    CHECK(e.git_branch == want.git_branch);
+    CHECK(e.surface == want.surface);
+    CHECK(e.machine_id == want.machine_id);
+    CHECK(e.user.empty());  // the endpoint decides the user from the token
+    CHECK(e.timestamp_ms == want.timestamp_ms);
+    CHECK(e.tokens.input == 10);
+    CHECK(e.tokens.output == 20);
+    CHECK(e.tokens.reasoning == 5);
+    CHECK(e.tokens.cache_read == 300);
+    CHECK(e.tokens.cache_write_5m == 40);
+    CHECK(e.tokens.cache_write_1h == 7);
     CHECK(e.reported_cost_micros == 1234);
-    CHECK(e.replay);
-    CHECK(d.events[0].superseded);
+    CHECK(e.cost_micros == 5678);
+    CHECK(e.cost_origin == usage::CostOrigin::override_price);
+    CHECK(e.dedup_group == want.dedup_group);
+    CHECK(e.replay == true);
+    CHECK(d.events[0].superseded == true);
     CHECK(d.events[0].revision == 3);
+
+    // Absent optional costs stay absent; false flags stay false.
+    auto plain = b;
+    plain.events[0].event.reported_cost_micros.reset();
+    plain.events[0].event.cost_micros.reset();
+    plain.events[0].event.cost_origin = usage::CostOrigin::unpriced;
+    plain.events[0].event.model_guessed = false;
+    plain.events[0].event.replay = false;
+    plain.events[0].superseded = false;
+    auto p = usage::sync::decode_batch(usage::sync::encode_batch(plain));
+    REQUIRE(p.events.size() == 1);
+    CHECK_FALSE(p.events[0].event.reported_cost_micros.has_value());
+    CHECK_FALSE(p.events[0].event.cost_micros.has_value());
+    CHECK(p.events[0].event.cost_origin == usage::CostOrigin::unpriced);
+    CHECK_FALSE(p.events[0].event.model_guessed);
+    CHECK_FALSE(p.events[0].event.replay);
+    CHECK_FALSE(p.events[0].superseded);
 }
 
 TEST_CASE("protocol: malformed batches are refused with the field that is wrong") {

@@ -85,6 +85,11 @@ TEST_CASE("claude: default roots under HOME and XDG_CONFIG_HOME") {
           std::vector<fs::path>{"/home/u/.config/claude/projects", "/home/u/.claude/projects"});
 }
 
+TEST_CASE("claude: Windows-side roots below a Windows user's home (WSL)") {
+    CHECK(claude().windows_roots("/mnt/c/Users/dev") ==
+          std::vector<fs::path>{"/mnt/c/Users/dev/.claude/projects", "/mnt/c/Users/dev/.config/claude/projects"});
+}
+
 TEST_CASE("claude: discover classifies main, flat and nested subagent files and skips journals") {
     testing::TempDir tmp;
     const fs::path root = tmp / "projects";

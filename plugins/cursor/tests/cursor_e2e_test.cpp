@@ -152,7 +152,7 @@ TEST_CASE("cursor e2e: a bad export is one clear error naming the file and the c
     Agent agent;
     testing::write_file(agent.dir / "bad.csv", "Date,Kind,Model,Cost\n2026-01-12,Included,gpt-5,-\n");
     auto r = agent.run({"import", "cursor-csv", (agent.dir / "bad.csv").string()});
-    CHECK(r.exit_code != 0);
+    CHECK(r.exit_code == 1);
     CHECK(r.err.find((agent.dir / "bad.csv").string()) != std::string::npos);
     CHECK(r.err.find("'Input (w/ Cache Write)'") != std::string::npos);
 }
