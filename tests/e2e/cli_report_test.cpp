@@ -328,3 +328,36 @@ TEST_CASE("cli: prices update --from URL downloads over HTTP (loopback server)")
     // The earlier file is still in use after a failed update.
     CHECK(h.run({"prices", "acme-coder"}).exit_code == 0);
 }
+
+TEST_CASE("cli: hourly and daily reports across both DST changes in Europe/Berlin") {
+    testing::AgentHome h;
+    const auto root = h.dir / "claude";
+    h.env["CLAUDE_CONFIG_DIR"] = root.string();
+    std::string lines;
+    int n = 0;
+    for (const char* at : {"2026-03-29T00:30:00.000Z", "2026-03-29T01:30:00.000Z", "2026-10-25T00:30:00.000Z",
+                           "2026-10-25T01:30:00.000Z", "2026-10-25T22:30:00.000Z", "2026-10-25T23:00:00.000Z"}) {
+        ++n;
+        lines += Assistant("msg_dst" + std::to_string(n), "req_dst" + std::to_string(n), n, 0, 0, 1).at(at).line();
+    }
+    testing::write_file(root / "projects" / "-w-dst" / "s.jsonl", lines);
+    REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
+
+    auto keyed = [&](const char* view) {
+        const nlohmann::json report = h.report(view, {"--tz", "Europe/Berlin", "--range", "all"});
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& r : report["rows"]) out[r["key"].get<std::string>()] = r["events"];
+        return out;
+    };
+    // Spring: 01:30 CET then 03:30 CEST (02:xx does not exist). Autumn: 02:30
+    // CEST and 02:30 CET share one hour key; 23:30 CET is still the 25th.
+    CHECK(keyed("hourly") == nlohmann::json{{"2026-03-29T01", 1},
+                                            {"2026-03-29T03", 1},
+                                            {"2026-10-25T02", 2},
+                                            {"2026-10-25T23", 1},
+                                            {"2026-10-26T00", 1}});
+    CHECK(keyed("daily") == nlohmann::json{{"2026-03-29", 2}, {"2026-10-25", 3}, {"2026-10-26", 1}});
+    auto day = h.report("summary", {"--tz", "Europe/Berlin", "--since", "2026-10-25", "--until", "2026-10-25"});
+    CHECK(day["totals"]["events"] == 3);
+    CHECK(day["totals"]["input_tokens"] == 3 + 4 + 5);
+}

@@ -60,3 +60,22 @@ TEST_CASE("named ranges start at local midnight, custom dates are inclusive") {
     CHECK_THROWS_AS(usage::resolve_range("", "2026-03-02", "2026-03-01", "UTC", 0), std::invalid_argument);
     CHECK_THROWS_AS(usage::resolve_range("today", "", "", "Not/AZone", 0), std::invalid_argument);
 }
+
+TEST_CASE("buckets on DST days: the skipped hour never appears, the repeated hour holds both") {
+    const auto* berlin = usage::detail::zone("Europe/Berlin");
+    // Spring forward 2026-03-29: 01:59 CET is followed by 03:00 CEST.
+    CHECK(usage::detail::bucket_key(1774744200000, berlin, 'h') == "2026-03-29T01");  // 00:30Z = 01:30 CET
+    CHECK(usage::detail::bucket_key(1774747800000, berlin, 'h') == "2026-03-29T03");  // 01:30Z = 03:30 CEST
+    CHECK(usage::detail::bucket_key(1774821599000, berlin, 'd') == "2026-03-29");     // 21:59:59Z, last second
+    CHECK(usage::detail::bucket_key(1774821600000, berlin, 'd') == "2026-03-30");     // 22:00Z = midnight CEST
+    // Fall back 2026-10-25: 02:00-02:59 happens twice (CEST, then CET).
+    CHECK(usage::detail::bucket_key(1792888200000, berlin, 'h') == "2026-10-25T02");  // 00:30Z = 02:30 CEST
+    CHECK(usage::detail::bucket_key(1792891800000, berlin, 'h') == "2026-10-25T02");  // 01:30Z = 02:30 CET
+    CHECK(usage::detail::bucket_key(1792967400000, berlin, 'd') == "2026-10-25");     // 22:30Z = 23:30 CET
+    CHECK(usage::detail::bucket_key(1792969200000, berlin, 'd') == "2026-10-26");     // 23:00Z = midnight CET
+    // The 25-hour day as a custom range: from 22:00Z the day before to 23:00Z.
+    auto day = usage::resolve_range("", "2026-10-25", "2026-10-25", "Europe/Berlin", 0);
+    CHECK(*day.since_ms == 1792879200000);
+    CHECK(*day.until_ms == 1792969200000);
+    CHECK(*day.until_ms - *day.since_ms == 25 * 3600000LL);
+}
