@@ -1,5 +1,7 @@
 // End to end: agents' batches into `usage-agent serve --ingest` and the
 // numbers back out of the read API, through real processes on 127.0.0.1.
+#include <chrono>
+
 #include "serve_helpers.hpp"
 
 using namespace serve_test;
@@ -89,6 +91,41 @@ TEST_CASE("serve: ingest with a token, then summary and by-machine with exact nu
 
     auto full = get_json(server, "/api/v1/by-project?full=true", admin);
     REQUIRE(full["rows"][0]["by_model"].size() == 2);
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("serve: named ranges count events of an hour, three days and ten days ago exactly") {
+    testing::AgentHome home;
+    const std::string admin = add_token(home, "root", "admin");
+    testing::ServeProcess server(home, {"--ingest"});
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    const std::int64_t hour_ago = now - 60 * kMinute;
+    const std::vector<Call> calls = {{"msg_h:req_h", "s1", hour_ago, 1, 1},
+                                     {"msg_3d:req_3d", "s1", now - 72 * 60 * kMinute, 10, 10},
+                                     {"msg_10d:req_10d", "s1", now - 240 * 60 * kMinute, 100, 100}};
+    REQUIRE(ingest(server, batch("m-1", "box", calls), admin).status == 200);
+    auto events = [&](const std::string& range) {
+        return get_json(server, "/api/v1/summary?tz=UTC&range=" + range, admin)["totals"]["events"].get<int>();
+    };
+    constexpr std::int64_t kDay = 86'400'000;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const std::int64_t before =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        const int today = events("today");
+        const std::int64_t after =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        if (before / kDay != after / kDay) continue;  // midnight passed: ask again
+        CHECK(today == (hour_ago / kDay == before / kDay ? 1 : 0));
+        break;
+    }
+    CHECK(events("24h") == 1);
+    CHECK(events("7d") == 2);
+    CHECK(events("30d") == 3);
+    CHECK(get_json(server, "/api/v1/summary?range=7d", admin)["totals"]["input_tokens"] == 11);
     CHECK(server.stop() == 0);
 }
 
