@@ -76,7 +76,7 @@ int ReportCommand::run(AppContext& ctx) const {
     else if (csv)
         std::cout << report_csv(report);
     else
-        std::cout << report_table(report, {view, full, colour_enabled()});
+        std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit});
     return 0;
 }
 
