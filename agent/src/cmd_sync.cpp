@@ -1,9 +1,11 @@
 // `usage-agent sync --once`: scan every enabled source into the store.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "empty_home.hpp"
 #include "progress_bar.hpp"
 #include "push_runner.hpp"
 #include "terminal.hpp"
@@ -78,15 +80,20 @@ int SyncCommand::run(AppContext& ctx) const {
         if (push_failed) std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
         return push_failed ? 1 : 0;
     }
-    for (const auto& s : stats) {
-        char secs[32];
-        std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
-        std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
-                  << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
-                  << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
-                  << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
-                  << human_bytes(s.bytes_read) << " in " << secs << "\n";
-    }
+    const bool nothing_found =
+        !stats.empty() && std::all_of(stats.begin(), stats.end(), [](const auto& s) { return s.files_seen == 0; });
+    if (nothing_found)
+        std::cout << empty_home_message(ctx, "no transcripts found in the folders each source looks in:", sources);
+    else
+        for (const auto& s : stats) {
+            char secs[32];
+            std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
+            std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
+                      << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
+                      << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
+                      << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
+                      << human_bytes(s.bytes_read) << " in " << secs << "\n";
+        }
     if (push_failed) {
         std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
         return 1;

@@ -376,3 +376,47 @@ TEST_CASE("tables: colour only on a terminal, never with NO_COLOR") {
     // Not a terminal (a pipe): no colour whatever NO_COLOR says.
     CHECK(h.run({"report", "daily", "--no-scan"}).out.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("tables: an empty home says where each source looked and how to add a folder") {
+    testing::AgentHome h;
+    testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml", "wsl:\n  windows: off\n");
+    auto report = h.run({"report"});
+    REQUIRE(report.exit_code == 0);
+    const std::string looked_in =
+        "  claude-code ~/.config/claude/projects, ~/.claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
+        "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
+        "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
+        "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
+        "  opencode    ~/.local/share/opencode  (or $OPENCODE_DATA_DIR)\n"
+        "add a folder under sources.<name>.paths in ~/.config/usage-agent/config.yaml, or set the variable in "
+        "brackets\n";
+    CHECK(report.out == "no usage found in the folders each source looks in:\n" + looked_in);
+
+    auto sync = h.run({"sync", "--once"});
+    REQUIRE(sync.exit_code == 0);
+    CHECK(sync.out == "no transcripts found in the folders each source looks in:\n" + looked_in);
+    // --json keeps its shape: zeros, not the message.
+    auto json = h.report("summary");
+    CHECK(json["totals"]["events"] == 0);
+    CHECK(json["rows"].empty());
+
+    // Config paths, the tool's variable and the Windows side (WSL) are what is shown.
+    testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml",
+                        "sources:\n  codex-cli:\n    paths: [/srv/codex]\nwsl:\n  windows: on\n  windows_drive: " +
+                            (h.dir / "c").string() + "\n");
+    std::filesystem::create_directories(h.dir / "c" / "Users" / "alice");
+    h.env["CLAUDE_CONFIG_DIR"] = "/data/claude";
+    auto some = h.run({"sync", "--once", "--source", "claude-code", "--source", "codex-cli"});
+    REQUIRE(some.exit_code == 0);
+    const std::string win = (h.dir / "c" / "Users" / "alice").string();
+    CHECK(some.out ==
+          "no transcripts found in the folders each source looks in:\n"
+          "  claude-code /data/claude; Windows: " +
+              win + "/.claude/projects, " + win +
+              "/.config/claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
+              "  codex-cli   ~/.codex, /srv/codex; Windows: " +
+              win +
+              "/.codex  (or $CODEX_HOME)\n"
+              "add a folder under sources.<name>.paths in ~/.config/usage-agent/config.yaml, or set the "
+              "variable in brackets\n");
+}
