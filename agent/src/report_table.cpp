@@ -109,12 +109,13 @@ std::string range_text(const usage::Report& r, const RenderOptions& o) {
     return text + " (" + r.tz + ")";
 }
 
-// Source, surface, project, machine and last activity (local) of a session row.
+// Source, surface, project, machine and last activity (local) of a session
+// row; the project gets what the rest leaves of the line.
 std::string session_line(const usage::SessionInfo& s, const std::string& tz) {
-    const std::string text = "  " + escape_terminal_text(s.source) + " " + escape_terminal_text(s.surface) + " " +
-                             fit_end(s.project, 30) + " @" + fit_end(s.machine, 20) + "  " +
-                             usage::format_local_ms(s.last_ms, tz);
-    return display_width(text) <= kLineWidth ? text : fit_end(text, kLineWidth);
+    const std::string head = "  " + escape_terminal_text(s.source) + " " + escape_terminal_text(s.surface) + " ";
+    const std::string tail = " @" + fit_end(s.machine, 16) + "  " + usage::format_local_ms(s.last_ms, tz);
+    const std::size_t used = display_width(head) + display_width(tail);
+    return head + fit_end(s.project, used < kLineWidth ? kLineWidth - used : 0) + tail;
 }
 
 std::string more_rows_line(std::int64_t hidden, std::int64_t limit) {

@@ -149,7 +149,9 @@ TEST_CASE("tables: hostile project names are escaped, cut between characters and
 }
 
 TEST_CASE("tables: session rows escape project, machine and session id and show the time in the zone") {
-    HostileHome h({{"\x1b]0;pwned\x07", 1000}});
+    std::string long_name;  // プロジェクト x 8: 48 wide characters, 96 columns
+    for (int i = 0; i < 8; ++i) long_name += "\xe3\x83\x97\xe3\x83\xad\xe3\x82\xb8\xe3\x82\xa7\xe3\x82\xaf\xe3\x83\x88";
+    HostileHome h({{"\x1b]0;pwned\x07", 1000}, {long_name, 500}});
     testing::write_file(h.dir / "c.yaml", "machine_name: \"box\\e[2J\"\nuser: \"ali\\tce\"\n");
     const std::string config = (h.dir / "c.yaml").string();
     REQUIRE(h.run({"--config", config, "sync", "--once"}).exit_code == 0);
@@ -158,18 +160,21 @@ TEST_CASE("tables: session rows escape project, machine and session id and show 
     const std::vector<std::string> expected = {
         "all time (Asia/Tokyo)",
         "SESSION              EVENTS   INPUT  OUTPUT CACHE-R CACHE-W   TOTAL         COST",
+        "s-2                       1     500       0       0       0     500        $0.00",
+        // The project gets what the rest leaves of 80 columns: 16 wide characters and the ellipsis.
+        "  claude-code cli " + long_name.substr(0, 16 * 3) + kE + " @box\\e[2J  2026-01-12 19:00",
         "s-1                       1   1,000       0       0       0   1,000        $0.00",
         "  claude-code cli \\e]0;pwned\\x07 @box\\e[2J  2026-01-11 19:00",
-        "TOTAL                     1   1,000       0       0       0   1,000        $0.00",
+        "TOTAL                     2   1,500       0       0       0   1,500        $0.00",
     };
     CHECK(r.out == text_of(expected));
 
     auto users = h.run({"--config", config, "report", "users", "--no-scan"});
     REQUIRE(users.exit_code == 0);
     CHECK(lines_of(users.out).at(1).rfind("USER ", 0) == 0);
-    CHECK(lines_of(users.out).at(2).rfind("ali\\tce                   1   1,000", 0) == 0);
+    CHECK(lines_of(users.out).at(2).rfind("ali\\tce                   2   1,500", 0) == 0);
     auto machines = h.run({"--config", config, "report", "machines", "--no-scan"});
-    CHECK(lines_of(machines.out).at(2).rfind("box\\e[2J                  1   1,000", 0) == 0);
+    CHECK(lines_of(machines.out).at(2).rfind("box\\e[2J                  2   1,500", 0) == 0);
 
     auto status = h.run({"--config", config, "status"});
     REQUIRE(status.exit_code == 0);
