@@ -12,9 +12,10 @@ namespace {
 std::string shown_path(const std::filesystem::path& p, const std::filesystem::path& home) {
     const std::string text = p.lexically_normal().string();
     const std::string prefix = home.lexically_normal().string();
-    if (!prefix.empty() && prefix != "/" && text.starts_with(prefix + "/"))
-        return escape_terminal_text("~" + text.substr(prefix.size()));
-    return escape_terminal_text(text);
+    if (prefix.empty() || prefix == "/" || !text.starts_with(prefix + "/")) return escape_terminal_text(text);
+    std::string shown(1, '~');  // built by append: GCC 12 -O3 warns on "~" + string (-Wrestrict)
+    shown.append(text, prefix.size());
+    return escape_terminal_text(shown);
 }
 
 std::string path_list(const std::vector<std::filesystem::path>& paths, const std::filesystem::path& home) {

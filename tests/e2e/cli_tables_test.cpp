@@ -38,9 +38,16 @@ struct HostileHome : testing::AgentHome {
                          .line();
         }
         // JSON text cannot hold invalid UTF-8: "<ff>" in a name stands for the raw byte.
-        for (auto at = lines.find("<ff>"); at != std::string::npos; at = lines.find("<ff>"))
-            lines.replace(at, 4, "\xff");
-        testing::write_file(root / "projects" / "-w" / "t.jsonl", lines);
+        std::string raw;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (lines.compare(i, 4, "<ff>") == 0) {
+                raw += '\xff';
+                i += 3;
+            } else {
+                raw += lines[i];
+            }
+        }
+        testing::write_file(root / "projects" / "-w" / "t.jsonl", raw);
     }
 };
 
