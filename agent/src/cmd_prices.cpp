@@ -1,4 +1,5 @@
 // `usage-agent prices [MODEL]` and `prices update --from FILE|URL`.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "http_download.hpp"
 #include "price_file_store.hpp"
 #include "terminal.hpp"
+#include "terminal_text.hpp"
 #include "usage/analytics.hpp"
 
 namespace agent {
@@ -68,8 +70,9 @@ int show_model(const AppContext& ctx, const std::string& model, bool json) {
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    std::cout << model << "\n  matched   " << resolved->matched_id << " (" << usage::to_string(resolved->source)
-              << ")\n  provider  " << p.provider << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
+    std::cout << escape_terminal_text(model) << "\n  matched   " << escape_terminal_text(resolved->matched_id) << " ("
+              << usage::to_string(resolved->source) << ")\n  provider  " << escape_terminal_text(p.provider)
+              << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
     if (p.tier_threshold > 0)
         std::cout << "  above " << with_commas(p.tier_threshold) << " prompt tokens: " << rates_text(p.tier) << "\n";
     return 0;
@@ -110,24 +113,40 @@ int PricesCommand::run(AppContext& ctx) const {
     q.group = usage::GroupBy::model;
     auto report = usage::run_query(ctx.store(), q);
     nlohmann::json list = nlohmann::json::array();
+    std::vector<std::string> models, events, matches;
     for (const auto& row : report.rows) {
         auto r = ctx.prices().resolve(row.key);
-        if (json) {
-            list.push_back({{"model", row.key},
-                            {"events", row.totals.events},
-                            {"matched", r ? nlohmann::json(r->matched_id) : nlohmann::json(nullptr)},
-                            {"source", r ? nlohmann::json(std::string(usage::to_string(r->source)))
-                                         : nlohmann::json("unpriced")}});
-        } else {
-            std::cout << row.key << "  ->  "
-                      << (r ? r->matched_id + " (" + std::string(usage::to_string(r->source)) + ")" : "UNPRICED")
-                      << "\n";
-        }
+        list.push_back(
+            {{"model", row.key},
+             {"events", row.totals.events},
+             {"matched", r ? nlohmann::json(r->matched_id) : nlohmann::json(nullptr)},
+             {"source", r ? nlohmann::json(std::string(usage::to_string(r->source))) : nlohmann::json("unpriced")}});
+        models.push_back(row.key);
+        events.push_back(with_commas(row.totals.events));
+        matches.push_back(r ? escape_terminal_text(r->matched_id) + " (" + std::string(usage::to_string(r->source)) +
+                                  ")"
+                            : "UNPRICED");
     }
-    if (json)
+    if (json) {
         std::cout << list.dump(2) << "\n";
-    else if (report.rows.empty())
+        return 0;
+    }
+    if (report.rows.empty()) {
         std::cout << "no models in the store yet; run `usage-agent sync --once`\n";
+        return 0;
+    }
+    // Model ids are as wide as the widest (at most 40 columns, cut in the middle
+    // so that ids stay apart); widths count display columns.
+    const auto cells = fit_distinct(models, 40);
+    std::size_t model_width = 5, events_width = 6;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        model_width = std::max(model_width, display_width(cells[i]));
+        events_width = std::max(events_width, events[i].size());
+    }
+    std::cout << pad_right("MODEL", model_width) << "  " << pad_left("EVENTS", events_width) << "  PRICE FROM\n";
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        std::cout << pad_right(cells[i], model_width) << "  " << pad_left(events[i], events_width) << "  " << matches[i]
+                  << "\n";
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "empty_home.hpp"
 #include "report_render.hpp"
 #include "terminal.hpp"
 
@@ -75,8 +76,10 @@ int ReportCommand::run(AppContext& ctx) const {
         std::cout << report_json(report, full).dump(2) << "\n";
     else if (csv)
         std::cout << report_csv(report);
+    else if (report.totals.events == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.events == 0)
+        std::cout << empty_home_message(ctx, "no usage found in the folders each source looks in:");
     else
-        std::cout << report_table(report, {view, full, colour_enabled()});
+        std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit});
     return 0;
 }
 

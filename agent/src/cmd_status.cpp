@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "terminal.hpp"
+#include "terminal_text.hpp"
 #include "usage/analytics.hpp"
 #include "usage/outbox.hpp"
 
@@ -58,9 +59,11 @@ int StatusCommand::run(AppContext& ctx) const {
                   << "\n";
         return 0;
     }
-    std::cout << "store:     " << store.path().string() << "\n"
-              << "machine:   " << ctx.config().machine_name << " (" << store.machine_id() << ")\n"
-              << "user:      " << ctx.config().user << "\n"
+    // Names, paths and the endpoint's last answer come from outside: escaped.
+    std::cout << "store:     " << escape_terminal_text(store.path().string()) << "\n"
+              << "machine:   " << escape_terminal_text(ctx.config().machine_name) << " ("
+              << escape_terminal_text(store.machine_id()) << ")\n"
+              << "user:      " << escape_terminal_text(ctx.config().user) << "\n"
               << "events:    " << with_commas(events);
     std::string sep = " (";
     for (auto& [source, n] : by_source.items()) {
@@ -74,9 +77,9 @@ int StatusCommand::run(AppContext& ctx) const {
     }
     usage::sync::Outbox outbox(store, endpoint);
     auto state = outbox.state();
-    std::cout << "endpoint:  " << endpoint << "\n"
+    std::cout << "endpoint:  " << escape_terminal_text(endpoint) << "\n"
               << "last push: " << when(state.last_attempt_ms)
-              << (state.last_result.empty() ? "" : " - " + state.last_result) << "\n"
+              << (state.last_result.empty() ? "" : " - " + escape_terminal_text(state.last_result)) << "\n"
               << "last ok:   " << when(state.last_success_ms) << "\n"
               << "waiting:   " << with_commas(push["events_waiting"].get<std::int64_t>()) << " events\n";
     return 0;

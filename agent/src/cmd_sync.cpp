@@ -1,12 +1,15 @@
 // `usage-agent sync --once`: scan every enabled source into the store.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "empty_home.hpp"
 #include "progress_bar.hpp"
 #include "push_runner.hpp"
 #include "terminal.hpp"
+#include "terminal_text.hpp"
 #include "usage/source.hpp"
 
 namespace agent {
@@ -31,14 +34,18 @@ std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanO
     options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
     auto stats = usage::scan_sources(ctx.store(), ctx.config(), ctx.env(), options);
     bar.finish();
+    // File names and model ids come from disk: escaped like every table cell.
     for (const auto& s : stats) {
-        for (const auto& err : s.errors) std::cerr << "warning: " << s.source << ": " << err << "\n";
+        for (const auto& err : s.errors)
+            std::cerr << "warning: " << s.source << ": " << escape_terminal_text(err) << "\n";
         if (s.malformed_lines > 0)
-            std::cerr << "warning: " << s.source << ": skipped " << s.malformed_lines
+            std::cerr << "warning: " << s.source << ": skipped "
+                      << with_commas(static_cast<std::int64_t>(s.malformed_lines))
                       << " malformed line(s) that looked like usage\n";
     }
     for (const auto& [model, count] : ctx.store().unpriced_models())
-        std::cerr << "warning: no price for model '" << (model.empty() ? "(empty)" : model) << "' (" << count
+        std::cerr << "warning: no price for model '" << (model.empty() ? "(empty)" : escape_terminal_text(model))
+                  << "' (" << with_commas(count)
                   << " events): add it under pricing.overrides or run `usage-agent prices update`\n";
     return stats;
 }
@@ -70,23 +77,28 @@ int SyncCommand::run(AppContext& ctx) const {
         nlohmann::json out{{"sources", std::move(per_source)},
                            {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
         std::cout << out.dump(2) << "\n";
-        if (push_failed) std::cerr << "usage-agent: push: " << push->message << "\n";
+        if (push_failed) std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
         return push_failed ? 1 : 0;
     }
-    for (const auto& s : stats) {
-        char secs[32];
-        std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
-        std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
-                  << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
-                  << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
-                  << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
-                  << human_bytes(s.bytes_read) << " in " << secs << "\n";
-    }
+    const bool nothing_found =
+        !stats.empty() && std::all_of(stats.begin(), stats.end(), [](const auto& s) { return s.files_seen == 0; });
+    if (nothing_found)
+        std::cout << empty_home_message(ctx, "no transcripts found in the folders each source looks in:", sources);
+    else
+        for (const auto& s : stats) {
+            char secs[32];
+            std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
+            std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
+                      << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
+                      << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
+                      << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
+                      << human_bytes(s.bytes_read) << " in " << secs << "\n";
+        }
     if (push_failed) {
-        std::cerr << "usage-agent: push: " << push->message << "\n";
+        std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
         return 1;
     }
-    if (push) std::cout << "push: " << push->message << "\n";
+    if (push) std::cout << "push: " << escape_terminal_text(push->message) << "\n";
     return 0;
 }
 

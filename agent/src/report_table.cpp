@@ -1,19 +1,18 @@
-// Human tables: fit 80 columns, compact numbers, optional colour.
+// Human tables: fit 80 columns, compact numbers, optional colour. Every name
+// in a cell comes from a transcript or a config, so it goes through
+// terminal_text (escaped, cut between characters, padded by display width).
 #include <cstdio>
 #include <sstream>
 
 #include "report_render.hpp"
 #include "terminal.hpp"
+#include "terminal_text.hpp"
 
 namespace agent {
 namespace {
 
-constexpr int kKeyWidth = 20;
-
-std::string fit(const std::string& s, std::size_t width) {
-    if (s.size() <= width) return s;
-    return s.substr(0, width - 1) + "~";
-}
+constexpr std::size_t kKeyWidth = 20;
+constexpr std::size_t kLineWidth = 80;
 
 struct Style {
     bool on;
@@ -27,21 +26,25 @@ std::string cost_cell(const usage::Totals& t) {
     return s;
 }
 
-// KEY(20) EVENTS(7) INPUT(8) OUTPUT(8) CACHE-R(8) CACHE-W(8) TOTAL(8) COST(10) = 80 columns with spaces.
-std::string row_line(const std::string& key, const usage::Totals& t) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%-*s %6s %7s %7s %7s %7s %7s %10s", kKeyWidth, fit(key, kKeyWidth).c_str(),
-                  compact(t.events).c_str(), compact(t.input_tokens).c_str(), compact(t.output_tokens).c_str(),
-                  compact(t.cache_read_tokens).c_str(), compact(t.cache_write_tokens()).c_str(),
-                  compact(t.total_tokens()).c_str(), cost_cell(t).c_str());
-    return buf;
+// KEY(20) EVENTS(6) INPUT(7) OUTPUT(7) CACHE-R(7) CACHE-W(7) TOTAL(7) COST(12) = 80 columns with spaces.
+std::string columns(const std::string& key_cell, const std::string& events, const std::string& input,
+                    const std::string& output, const std::string& cache_read, const std::string& cache_write,
+                    const std::string& total, const std::string& cost) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " %6s %7s %7s %7s %7s %7s %12s", events.c_str(), input.c_str(), output.c_str(),
+                  cache_read.c_str(), cache_write.c_str(), total.c_str(), cost.c_str());
+    return pad_right(key_cell, kKeyWidth) + buf;
+}
+
+/// `key_cell` is already escaped and fitted to the key column.
+std::string row_line(const std::string& key_cell, const usage::Totals& t) {
+    return columns(key_cell, compact(t.events), compact(t.input_tokens), compact(t.output_tokens),
+                   compact(t.cache_read_tokens), compact(t.cache_write_tokens()), compact(t.total_tokens()),
+                   cost_cell(t));
 }
 
 std::string header_line(const std::string& key_title) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%-*s %6s %7s %7s %7s %7s %7s %10s", kKeyWidth, key_title.c_str(), "EVENTS", "INPUT",
-                  "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
-    return buf;
+    return columns(key_title, "EVENTS", "INPUT", "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
 }
 
 std::string key_title(const std::string& view) {
@@ -53,8 +56,20 @@ std::string key_title(const std::string& view) {
     if (view == "models") return "MODEL";
     if (view == "projects") return "PROJECT";
     if (view == "machines") return "MACHINE";
+    if (view == "users") return "USER";
     if (view == "summary" || view == "sources") return "SOURCE";
     return "KEY";
+}
+
+// Model ids are cut in the middle, with a split that keeps the ids of one
+// table apart (`claude-so…5-20250929`); other names keep their start.
+std::vector<std::string> key_cells(const std::vector<std::string>& keys, std::size_t width, bool models) {
+    std::vector<std::string> raw;
+    for (const auto& k : keys) raw.push_back(k.empty() ? "(none)" : k);
+    if (models) return fit_distinct(raw, width);
+    std::vector<std::string> cells;
+    for (const auto& k : raw) cells.push_back(fit_end(k, width));
+    return cells;
 }
 
 void summary_block(std::ostringstream& out, const usage::Report& r, const Style& st, bool full) {
@@ -80,10 +95,32 @@ void summary_block(std::ostringstream& out, const usage::Report& r, const Style&
     if (t.unpriced_events > 0) line("unpriced events", with_commas(t.unpriced_events) + " (cost unknown)");
 }
 
-std::string range_text(const usage::Report& r) {
-    std::string since = r.range.since_ms ? usage::format_utc_ms(*r.range.since_ms) : "the beginning";
-    std::string until = r.range.until_ms ? usage::format_utc_ms(*r.range.until_ms) : "now";
-    return since + " .. " + until + " (" + r.tz + ")";
+// The range as the user gave it, in their zone: the dates typed, or the named
+// range and the local day (the minute for 24h) it starts at.
+std::string range_text(const usage::Report& r, const RenderOptions& o) {
+    std::string text;
+    if (!o.since_date.empty() || !o.until_date.empty())
+        text = (o.since_date.empty() ? "the beginning" : escape_terminal_text(o.since_date)) + " .. " +
+               (o.until_date.empty() ? "now" : escape_terminal_text(o.until_date));
+    else if (r.range.since_ms)
+        text = o.range_name + ": " + usage::format_local_ms(*r.range.since_ms, r.tz, o.range_name == "24h") + " .. now";
+    else
+        text = "all time";
+    return text + " (" + r.tz + ")";
+}
+
+// Source, surface, project, machine and last activity (local) of a session
+// row; the project gets what the rest leaves of the line.
+std::string session_line(const usage::SessionInfo& s, const std::string& tz) {
+    const std::string head = "  " + escape_terminal_text(s.source) + " " + escape_terminal_text(s.surface) + " ";
+    const std::string tail = " @" + fit_end(s.machine, 16) + "  " + usage::format_local_ms(s.last_ms, tz);
+    const std::size_t used = display_width(head) + display_width(tail);
+    return head + fit_end(s.project, used < kLineWidth ? kLineWidth - used : 0) + tail;
+}
+
+std::string more_rows_line(std::int64_t hidden, std::int64_t limit) {
+    return "\u2026 " + with_commas(hidden) + (hidden == 1 ? " more row" : " more rows") + " not shown (--limit " +
+           with_commas(limit) + ")";
 }
 
 }  // namespace
@@ -91,7 +128,7 @@ std::string range_text(const usage::Report& r) {
 std::string report_table(const usage::Report& r, const RenderOptions& o) {
     Style st{o.colour};
     std::ostringstream out;
-    out << st.dim(range_text(r)) << "\n";
+    out << st.dim(range_text(r, o)) << "\n";
     if (o.view == "summary") {
         summary_block(out, r, st, o.full);
         if (!r.rows.empty()) out << "\n";
@@ -102,18 +139,22 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
     }
     if (!r.rows.empty()) {
         out << st.bold(header_line(key_title(o.view))) << "\n";
-        for (const auto& row : r.rows) {
-            std::string key = row.key.empty() ? "(none)" : row.key;
-            out << row_line(key, row.totals) << "\n";
-            if (row.session) {
-                const auto& s = *row.session;
-                std::string info = "  " + s.source + " " + s.surface + " " + s.project + " @" + s.machine + "  " +
-                                   usage::format_utc_ms(s.last_ms).substr(0, 16);
-                out << st.dim(fit(info, 80)) << "\n";
-            }
-            if (o.full)
-                for (const auto& [model, t] : row.models) out << st.dim(row_line("  " + model, t)) << "\n";
+        std::vector<std::string> keys;
+        for (const auto& row : r.rows) keys.push_back(row.key);
+        const auto cells = key_cells(keys, kKeyWidth, o.view == "models");
+        for (std::size_t i = 0; i < r.rows.size(); ++i) {
+            const auto& row = r.rows[i];
+            out << row_line(cells[i], row.totals) << "\n";
+            if (row.session) out << st.dim(session_line(*row.session, r.tz)) << "\n";
+            if (!o.full) continue;
+            std::vector<std::string> models;
+            for (const auto& m : row.models) models.push_back(m.first);
+            const auto model_cells = key_cells(models, kKeyWidth - 2, true);
+            for (std::size_t m = 0; m < row.models.size(); ++m)
+                out << st.dim(row_line("  " + model_cells[m], row.models[m].second)) << "\n";
         }
+        const auto hidden = r.row_count - static_cast<std::int64_t>(r.rows.size());
+        if (hidden > 0) out << st.dim(more_rows_line(hidden, o.limit)) << "\n";
         if (o.view != "summary") out << st.bold(row_line("TOTAL", r.totals)) << "\n";
     }
     if (r.totals.unpriced_events > 0)

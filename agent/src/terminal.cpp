@@ -17,7 +17,9 @@ bool stderr_is_tty() {
 }
 
 std::string with_commas(std::int64_t n) {
-    std::string digits = std::to_string(n < 0 ? -n : n);
+    // The magnitude as unsigned: -INT64_MIN does not fit an int64.
+    std::string digits =
+        std::to_string(n < 0 ? static_cast<std::uint64_t>(-(n + 1)) + 1 : static_cast<std::uint64_t>(n));
     std::string out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
         if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
@@ -29,7 +31,7 @@ std::string with_commas(std::int64_t n) {
 std::string compact(std::int64_t n) {
     char buf[32];
     double v = static_cast<double>(n);
-    if (n < 10000) return std::to_string(n);
+    if (n < 10000) return with_commas(n);
     if (n < 1000000)
         std::snprintf(buf, sizeof buf, "%.1fK", v / 1e3);
     else if (n < 1000000000)
@@ -40,9 +42,14 @@ std::string compact(std::int64_t n) {
 }
 
 std::string dollars(std::int64_t micros) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "$%.2f", static_cast<double>(micros) / 1e6);
-    return buf;
+    // Whole cents, rounded half away from zero, in integers: no double on the
+    // way, so $4,284.06 prints the same as the JSON's 4284.06.
+    const std::uint64_t magnitude =
+        micros < 0 ? static_cast<std::uint64_t>(-(micros + 1)) + 1 : static_cast<std::uint64_t>(micros);
+    const std::uint64_t cents = magnitude / 10000 + (magnitude % 10000 >= 5000 ? 1 : 0);
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%02u", static_cast<unsigned>(cents % 100));
+    return std::string(micros < 0 ? "-$" : "$") + with_commas(static_cast<std::int64_t>(cents / 100)) + frac;
 }
 
 std::string decimal_usd(std::int64_t micros) {

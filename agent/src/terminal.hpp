@@ -12,9 +12,9 @@ bool stderr_is_tty();
 
 /// 1234567 -> "1,234,567".
 std::string with_commas(std::int64_t n);
-/// 1234567 -> "1.23M" (for 80-column tables).
+/// 1234 -> "1,234", 1234567 -> "1.23M" (for 80-column tables).
 std::string compact(std::int64_t n);
-/// Micro-dollars -> "$12.34" (tables) or "12.345678" (machine formats).
+/// Micro-dollars -> "$4,284.06" (tables) or "4284.060000" (machine formats).
 std::string dollars(std::int64_t micros);
 std::string decimal_usd(std::int64_t micros);
 /// Bytes -> "1.2 GB".

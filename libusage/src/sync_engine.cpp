@@ -177,16 +177,23 @@ std::vector<SourceFile> with_stats(std::vector<SourceFile> files) {
     return files;
 }
 
+SourceRoots roots_of(const SourcePlugin& plugin, const Config& config, const Environment& env,
+                     const std::vector<std::filesystem::path>& win_homes) {
+    SourceRoots roots;
+    DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
+    roots.local = plugin.roots(ctx);
+    for (const auto& home : win_homes)
+        for (auto& r : plugin.windows_roots(home)) roots.windows.push_back(std::move(r));
+    return roots;
+}
+
 Discovered discover(const SourcePlugin& plugin, const Config& config, const Environment& env,
                     const std::vector<std::filesystem::path>& win_homes) {
     const auto t0 = std::chrono::steady_clock::now();
     Discovered d;
-    DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
-    d.files = with_stats(plugin.discover(existing_dirs(plugin.roots(ctx))));
-    std::vector<std::filesystem::path> win_roots;
-    for (const auto& home : win_homes)
-        for (auto& r : plugin.windows_roots(home)) win_roots.push_back(std::move(r));
-    if (!win_roots.empty()) d.win_files = with_stats(plugin.discover(existing_dirs(std::move(win_roots))));
+    auto roots = roots_of(plugin, config, env, win_homes);
+    d.files = with_stats(plugin.discover(existing_dirs(std::move(roots.local))));
+    if (!roots.windows.empty()) d.win_files = with_stats(plugin.discover(existing_dirs(std::move(roots.windows))));
     d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return d;
 }
@@ -237,6 +244,10 @@ void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t so
 }
 
 }  // namespace
+
+SourceRoots source_roots(const SourcePlugin& plugin, const Config& config, const Environment& env) {
+    return roots_of(plugin, config, env, windows_homes(config.wsl));
+}
 
 std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, const Environment& env,
                                           const ScanOptions& options) {

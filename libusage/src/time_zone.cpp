@@ -105,6 +105,12 @@ std::string format_utc_ms(std::int64_t ms) {
     return date::format("%FT%TZ", detail::SysMs{detail::Ms{ms}});
 }
 
+std::string format_local_ms(std::int64_t utc_ms, const std::string& tz, bool with_time) {
+    const auto local = detail::zone(tz)->to_local(detail::SysMs{detail::Ms{utc_ms}});
+    return with_time ? date::format("%F %H:%M", date::floor<std::chrono::minutes>(local))
+                     : date::format("%F", date::floor<date::days>(local));
+}
+
 TimeRange resolve_range(const std::string& name, const std::string& since_date, const std::string& until_date,
                         const std::string& tz_name, std::int64_t now_ms) {
     using namespace detail;

@@ -22,6 +22,7 @@ public:
     std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
         return claude::claude_roots(ctx);
     }
+    std::vector<std::string_view> root_variables() const override { return {"CLAUDE_CONFIG_DIR"}; }
     std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
         return {windows_home / ".claude" / "projects", windows_home / ".config" / "claude" / "projects"};
     }

@@ -84,6 +84,7 @@ public:
     std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
         return codex::codex_roots(ctx);
     }
+    std::vector<std::string_view> root_variables() const override { return {"CODEX_HOME"}; }
     std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
         return {windows_home / ".codex"};
     }

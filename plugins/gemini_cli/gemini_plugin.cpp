@@ -69,6 +69,7 @@ public:
     std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
         return gemini::gemini_roots(ctx);
     }
+    std::vector<std::string_view> root_variables() const override { return {"GEMINI_CLI_HOME", "GEMINI_DATA_DIR"}; }
     std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
         return {windows_home / ".gemini" / "tmp"};
     }

@@ -21,6 +21,7 @@ public:
     std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const override {
         return opencode::opencode_roots(ctx);
     }
+    std::vector<std::string_view> root_variables() const override { return {"OPENCODE_DATA_DIR"}; }
     // OpenCode takes its data folder from xdg-basedir, which on Windows too
     // is %USERPROFILE%\.local\share (XDG_DATA_HOME is rarely set there).
     std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {

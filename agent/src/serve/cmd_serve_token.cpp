@@ -1,11 +1,11 @@
 // `usage-agent serve token add|list|revoke`: the endpoint's tokens, kept in
 // the same store the endpoint serves (only hashes).
 #include <chrono>
-#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "../commands.hpp"
+#include "../terminal_text.hpp"
 #include "tokens.hpp"
 #include "usage/analytics.hpp"
 #include "usage/token_store.hpp"
@@ -27,19 +27,20 @@ nlohmann::json token_json_row(const usage::TokenRecord& t) {
             {"revoked", t.revoked_ms ? nlohmann::json(usage::format_utc_ms(*t.revoked_ms)) : nlohmann::json(nullptr)}};
 }
 
+// Users are names an admin typed and prefixes come from the store: both are
+// escaped and cut like any table cell.
 void print_table(const std::vector<usage::TokenRecord>& tokens) {
     if (tokens.empty()) {
         std::cout << "no tokens (create one with `usage-agent serve token add --user NAME --role member`)\n";
         return;
     }
-    std::cout << std::left << std::setw(5) << "ID" << std::setw(13) << "PREFIX" << std::setw(17) << "USER"
-              << std::setw(9) << "ROLE" << std::setw(21) << "CREATED"
-              << "REVOKED\n";
+    const auto minute = [](std::int64_t ms) { return usage::format_utc_ms(ms).substr(0, 16) + "Z"; };
+    std::cout << "ID   PREFIX       USER             ROLE     CREATED            STATUS\n";
     for (const auto& t : tokens) {
-        const auto minute = [](std::int64_t ms) { return usage::format_utc_ms(ms).substr(0, 16) + "Z"; };
-        std::cout << std::setw(5) << t.id << std::setw(13) << (t.prefix + "...") << std::setw(17) << t.user
-                  << std::setw(9) << t.role << std::setw(21) << minute(t.created_ms)
-                  << (t.revoked_ms ? minute(*t.revoked_ms) : std::string("-")) << "\n";
+        std::cout << pad_right(std::to_string(t.id), 4) << " " << pad_right(fit_end(t.prefix, 9) + "...", 12) << " "
+                  << pad_right(fit_end(t.user, 16), 16) << " " << pad_right(fit_end(t.role, 8), 8) << " "
+                  << pad_right(minute(t.created_ms), 18) << " "
+                  << (t.revoked_ms ? "revoked " + minute(*t.revoked_ms) : std::string("active")) << "\n";
     }
 }
 
@@ -53,7 +54,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         const std::int64_t id = usage::add_token(store, serve::token_hash(secret), serve::token_prefix(secret),
                                                  token_user, token_role, now_ms());
         std::cout << secret << std::endl;
-        std::cerr << "token " << id << " for " << token_user << " (" << token_role
+        std::cerr << "token " << id << " for " << escape_terminal_text(token_user) << " (" << token_role
                   << "); it is not stored and will not be shown again\n";
         return 0;
     }

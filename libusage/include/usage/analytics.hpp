@@ -40,6 +40,11 @@ void validate_time_zone(const std::string& tz);
 /// Format a UTC timestamp as ISO-8601 with milliseconds and `Z`.
 std::string format_utc_ms(std::int64_t ms);
 
+/// A UTC timestamp as the wall-clock time in `tz` for people to read:
+/// "YYYY-MM-DD HH:MM", or "YYYY-MM-DD" without the time. Throws
+/// std::invalid_argument for an unknown zone.
+std::string format_local_ms(std::int64_t utc_ms, const std::string& tz, bool with_time = true);
+
 struct Filters {
     std::string source;   ///< exact source name
     std::string model;    ///< substring of the model id

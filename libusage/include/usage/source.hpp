@@ -93,6 +93,10 @@ public:
     [[nodiscard]] virtual std::string_view description() const = 0;
     /// Every root folder the tool may write to, existing or not.
     [[nodiscard]] virtual std::vector<std::filesystem::path> roots(const DiscoveryContext& ctx) const = 0;
+    /// The environment variables that move or replace those roots (for the
+    /// message that tells a user where nothing was found and how to point us
+    /// elsewhere).
+    [[nodiscard]] virtual std::vector<std::string_view> root_variables() const { return {}; }
     /// Every transcript file below the given existing roots.
     [[nodiscard]] virtual std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const = 0;
     /// Read `file` from `start` and return the events of every complete line.

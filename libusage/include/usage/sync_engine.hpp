@@ -19,6 +19,8 @@
 
 namespace usage {
 
+class SourcePlugin;
+
 struct SourceScanStats {
     std::string source;
     std::uint64_t files_seen = 0;
@@ -61,6 +63,15 @@ std::vector<std::string> importer_names();
 /// Throws std::runtime_error for an unknown importer or unreadable file.
 ImportStats import_exported_file(Store& store, const Config& config, const std::string& importer,
                                  const std::filesystem::path& file);
+
+/// The folders a scan of one source looks in, existing or not: the tool's
+/// own roots with `sources.<name>.paths`, and its Windows-side roots when the
+/// WSL settings turn that scan on (their events belong to `<machine>/windows`).
+struct SourceRoots {
+    std::vector<std::filesystem::path> local;
+    std::vector<std::filesystem::path> windows;
+};
+SourceRoots source_roots(const SourcePlugin& plugin, const Config& config, const Environment& env);
 
 /// Scan every enabled source. Per-file read errors are reported in the stats
 /// and never stop the scan; store errors throw.
