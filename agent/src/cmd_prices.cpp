@@ -1,4 +1,5 @@
 // `usage-agent prices [MODEL]` and `prices update --from FILE|URL`.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "price_file_store.hpp"
 #include "terminal.hpp"
 #include "usage/analytics.hpp"
+#include "usage/source.hpp"
 
 namespace agent {
 namespace {
@@ -44,34 +46,96 @@ std::string rates_text(const usage::Rates& r) {
            (r.cache_write_1h ? "" : " (2x input)");
 }
 
+// One way a report prices a model id: through a plugin's name mapping (for
+// that source's events, which carry the mapped id in `pricing_model`) or as
+// written (every other source).
+struct PriceReading {
+    std::optional<usage::SourceModelMapping> via;
+    std::optional<usage::ResolvedPrice> price;
+};
+
+// The mapped readings first; the name as written too when no plugin maps it,
+// or when it prices differently from every mapping (then it is what other
+// sources' events get).
+std::vector<PriceReading> price_readings(const usage::PriceBook& prices, const std::string& model) {
+    std::vector<PriceReading> out;
+    for (auto& m : usage::model_name_mappings(model)) {
+        auto price = prices.resolve(m.mapping.pricing_model);
+        out.push_back({std::move(m), std::move(price)});
+    }
+    auto as_written = prices.resolve(model);
+    const bool differs = std::none_of(out.begin(), out.end(), [&](const PriceReading& r) {
+        return r.price && as_written && r.price->matched_id == as_written->matched_id &&
+               r.price->source == as_written->source;
+    });
+    if (out.empty() || (as_written && differs)) out.push_back({std::nullopt, std::move(as_written)});
+    return out;
+}
+
+std::string mapping_text(const std::string& model, const usage::SourceModelMapping& m) {
+    return model + " \u2192 " + m.mapping.pricing_model + " (" + m.mapping.rule + ")";
+}
+
+nlohmann::json mapping_json(const std::optional<usage::SourceModelMapping>& m) {
+    if (!m) return nullptr;
+    return {{"source", m->source}, {"pricing_model", m->mapping.pricing_model}, {"rule", m->mapping.rule}};
+}
+
+nlohmann::json price_json(const usage::ResolvedPrice& resolved) {
+    const auto& p = resolved.price;
+    nlohmann::json j = {{"matched", resolved.matched_id},
+                        {"source", std::string(usage::to_string(resolved.source))},
+                        {"provider", p.provider},
+                        {"unit", "USD per million tokens"},
+                        {"rates", rates_json(p.base)}};
+    if (p.tier_threshold > 0) {
+        j["tier_threshold_tokens"] = p.tier_threshold;
+        j["tier_rates"] = rates_json(p.tier);
+    }
+    return j;
+}
+
+void print_price(const usage::ResolvedPrice& resolved) {
+    const auto& p = resolved.price;
+    std::cout << "  matched   " << resolved.matched_id << " (" << usage::to_string(resolved.source) << ")\n  provider  "
+              << p.provider << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
+    if (p.tier_threshold > 0)
+        std::cout << "  above " << with_commas(p.tier_threshold) << " prompt tokens: " << rates_text(p.tier) << "\n";
+}
+
 int show_model(const AppContext& ctx, const std::string& model, bool json) {
-    auto resolved = ctx.prices().resolve(model);
-    if (!resolved) {
+    const auto readings = price_readings(ctx.prices(), model);
+    if (std::none_of(readings.begin(), readings.end(), [](const PriceReading& r) { return r.price.has_value(); })) {
+        const auto& last = readings.back();
+        const std::string priced = last.via ? last.via->mapping.pricing_model : model;
         std::string tried;
-        for (const auto& id : usage::normalised_model_ids(model)) tried += (tried.empty() ? "" : ", ") + id;
-        std::cerr << "usage-agent: no price for model '" << model << "' (tried: " << tried
+        for (const auto& id : usage::normalised_model_ids(priced)) tried += (tried.empty() ? "" : ", ") + id;
+        std::cerr << "usage-agent: no price for model '" << model << "' ("
+                  << (last.via ? "as " + mapping_text(model, *last.via) + "; " : std::string()) << "tried: " << tried
                   << "); add it under pricing.overrides in the config\n";
         return 1;
     }
-    const auto& p = resolved->price;
     if (json) {
-        nlohmann::json j = {{"model", model},
-                            {"matched", resolved->matched_id},
-                            {"source", std::string(usage::to_string(resolved->source))},
-                            {"provider", p.provider},
-                            {"unit", "USD per million tokens"},
-                            {"rates", rates_json(p.base)}};
-        if (p.tier_threshold > 0) {
-            j["tier_threshold_tokens"] = p.tier_threshold;
-            j["tier_rates"] = rates_json(p.tier);
-        }
+        const auto& first = readings.front();
+        nlohmann::json j = price_json(*first.price);
+        j["model"] = model;
+        j["mapping"] = mapping_json(first.via);
+        if (readings.size() > 1 && !readings.back().via && readings.back().price)
+            j["as_written"] = price_json(*readings.back().price);
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    std::cout << model << "\n  matched   " << resolved->matched_id << " (" << usage::to_string(resolved->source)
-              << ")\n  provider  " << p.provider << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
-    if (p.tier_threshold > 0)
-        std::cout << "  above " << with_commas(p.tier_threshold) << " prompt tokens: " << rates_text(p.tier) << "\n";
+    std::cout << model << "\n";
+    for (const auto& r : readings) {
+        if (r.via)
+            std::cout << "  mapped    " << mapping_text(model, *r.via) << "\n";
+        else if (readings.size() > 1)
+            std::cout << "  as written, for the events of other sources:\n";
+        if (r.price)
+            print_price(*r.price);
+        else
+            std::cout << "  UNPRICED\n";
+    }
     return 0;
 }
 
@@ -111,16 +175,20 @@ int PricesCommand::run(AppContext& ctx) const {
     auto report = usage::run_query(ctx.store(), q);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& row : report.rows) {
-        auto r = ctx.prices().resolve(row.key);
+        const auto reading = price_readings(ctx.prices(), row.key).front();
+        const auto& r = reading.price;
         if (json) {
-            list.push_back({{"model", row.key},
-                            {"events", row.totals.events},
-                            {"matched", r ? nlohmann::json(r->matched_id) : nlohmann::json(nullptr)},
-                            {"source", r ? nlohmann::json(std::string(usage::to_string(r->source)))
-                                         : nlohmann::json("unpriced")}});
+            list.push_back(
+                {{"model", row.key},
+                 {"events", row.totals.events},
+                 {"matched", r ? nlohmann::json(r->matched_id) : nlohmann::json(nullptr)},
+                 {"source", r ? nlohmann::json(std::string(usage::to_string(r->source))) : nlohmann::json("unpriced")},
+                 {"mapping", mapping_json(reading.via)}});
         } else {
             std::cout << row.key << "  ->  "
-                      << (r ? r->matched_id + " (" + std::string(usage::to_string(r->source)) + ")" : "UNPRICED")
+                      << (r ? r->matched_id + " (" + std::string(usage::to_string(r->source)) +
+                                  (reading.via ? ", " + reading.via->mapping.rule : std::string()) + ")"
+                            : "UNPRICED")
                       << "\n";
         }
     }
