@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "http_download.hpp"
 #include "price_file_store.hpp"
@@ -17,8 +18,8 @@
 namespace agent {
 namespace {
 
-std::string read_source(const std::string& from) {
-    if (from.starts_with("http://") || from.starts_with("https://")) return http_get(from);
+std::string read_source(const std::string& from, std::chrono::seconds timeout) {
+    if (from.starts_with("http://") || from.starts_with("https://")) return http_get(from, timeout);
     std::ifstream in(from, std::ios::binary);
     if (!in) throw std::runtime_error(from + ": cannot open price file");
     std::ostringstream text;
@@ -147,15 +148,35 @@ void PricesCommand::setup(CLI::App& app) {
     cmd->add_flag("--json", json, "JSON output");
     cmd->footer(
         "Prices: config overrides > stored price file (`prices update`) > built-in table.\n"
-        "A cost reported by the tool itself wins over estimates, not over overrides.");
+        "A cost reported by the tool itself wins over estimates, not over overrides.\n"
+        "Examples:\n"
+        "  usage-agent prices                        every model in the store and its price\n"
+        "  usage-agent prices claude-4.5-sonnet      the price a report uses, and the name mapping\n"
+        "  usage-agent prices update --from model_prices_and_context_window.json");
     update = cmd->add_subcommand("update", "Load a LiteLLM-format price file and use it from now on");
     update->add_option("--from", update_from, "File path or http(s) URL of model_prices_and_context_window.json")
-        ->required();
+        ->required()
+        ->check(non_empty());
+    update->add_option("--timeout", timeout_seconds, "Give up a download after this many seconds")
+        ->check(integer_at_least(1))
+        ->capture_default_str();
+    update->footer(
+        "A URL is fetched with redirects followed, at most 64 MiB, within --timeout.\n"
+        "Examples:\n"
+        "  usage-agent prices update --from model_prices_and_context_window.json\n"
+        "  usage-agent prices update --from https://prices.example.com/litellm.json --timeout 30");
 }
 
 int PricesCommand::run(AppContext& ctx) const {
     if (update->parsed()) {
-        auto models = usage::parse_litellm_prices(read_source(update_from));
+        std::vector<usage::ModelPrice> models;
+        try {
+            models = usage::parse_litellm_prices(read_source(update_from, std::chrono::seconds(timeout_seconds)));
+        } catch (const std::runtime_error& e) {
+            // The parser knows the text, not where it came from.
+            const std::string reason = e.what();
+            throw std::runtime_error(reason.starts_with(update_from) ? reason : update_from + ": " + reason);
+        }
         StoredPrices stored;
         stored.origin = update_from;
         stored.updated = usage::format_utc_ms(
