@@ -2,6 +2,8 @@
 // report uses, including a plugin's model name mapping.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "test_support.hpp"
 
 namespace {
@@ -105,4 +107,50 @@ TEST_CASE("prices: an unknown name exits 1 naming the ids tried") {
     CHECK(r.err ==
           "usage-agent: no price for model 'gpt-5-fast' (tried: gpt-5-fast); add it under pricing.overrides in the "
           "config\n");
+}
+
+TEST_CASE("prices update --from URL: a redirect is followed, an oversize body and a silent server are refused") {
+    using Reply = testing::LoopbackHttpServer::Reply;
+    testing::AgentHome h;
+    const std::string stored = (h.dir / "state" / "prices.json").string();
+    testing::LoopbackHttpServer server(std::vector<Reply>{});
+    server.set_script(
+        {{302, "", {"Location: " + server.url("/v2/prices.json")}},
+         {200, R"({"acme-coder": {"input_cost_per_token": 1e-06, "output_cost_per_token": 4e-06}})", {}}});
+    auto r = h.run({"prices", "update", "--from", server.url("/latest")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == "stored 1 model prices from " + server.url("/latest") + " in " + stored + "\n");
+    const auto requests = server.received();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].head.rfind("GET /latest HTTP/1.1\r\n", 0) == 0);
+    CHECK(requests[1].head.rfind("GET /v2/prices.json HTTP/1.1\r\n", 0) == 0);
+    CHECK(nlohmann::json::parse(h.run({"prices", "acme-coder", "--json"}).out)["rates"]["output"] == 4.0);
+
+    // One byte over the 64 MiB cap.
+    testing::LoopbackHttpServer huge(200, std::string((std::size_t{64} << 20) + 1, ' '));
+    r = h.run({"prices", "update", "--from", huge.url("/huge.json")});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "usage-agent: " + huge.url("/huge.json") + ": response larger than 64 MiB\n");
+
+    // A server that accepts, reads the request and never answers.
+    testing::LoopbackHttpServer silent(std::vector<Reply>{{testing::LoopbackHttpServer::kNeverAnswer, "", {}}});
+    const auto start = std::chrono::steady_clock::now();
+    r = h.run({"prices", "update", "--from", silent.url("/slow.json"), "--timeout", "1"});
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "usage-agent: " + silent.url("/slow.json") + ": no complete answer within 1 s\n");
+    CHECK(silent.requests() == 1);  // accepted and read: a hang, not a refused connection
+    CHECK(waited >= std::chrono::seconds(1));
+    CHECK(waited < std::chrono::seconds(20));
+
+    // After both failures the stored file is still the one in use.
+    CHECK(nlohmann::json::parse(h.run({"prices", "acme-coder", "--json"}).out)["source"] == "price file");
+    r = h.run({"prices", "update", "--from", server.url("/latest"), "--timeout", "0"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "usage-agent: --timeout: must be an integer of at least 1, got '0' (see 'usage-agent prices update "
+          "--help')\n");
 }
