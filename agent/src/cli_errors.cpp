@@ -58,6 +58,18 @@ std::string reworded(const CLI::App& app, const CLI::App* at, const CLI::Error& 
         if (auto colon = what.find(": "); colon != std::string::npos && what.ends_with(" missing"))
             return "option '" + what.substr(0, colon) + "' needs a value";
     }
+    if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
+        // "Could not convert: id = abc"
+        constexpr std::string_view prefix = "Could not convert: ";
+        if (auto eq = what.find(" = "); what.starts_with(prefix) && eq != std::string::npos) {
+            const std::string name = what.substr(prefix.size(), eq - prefix.size());
+            const CLI::Option* o = find_option(at, name);
+            const std::string type = o != nullptr ? o->get_type_name() : "";
+            const bool integer = type.starts_with("INT") || type.starts_with("UINT");
+            return name + " must be " + (integer ? "an integer" : "a valid value") + ", got '" + what.substr(eq + 3) +
+                   "'";
+        }
+    }
     if (dynamic_cast<const CLI::ValidationError*>(&error) != nullptr) {
         // "NAME: reason": a positional's name means nothing to the user, and
         // its checks name the value themselves ("unknown view 'weather' ...").

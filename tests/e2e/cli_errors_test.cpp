@@ -42,6 +42,9 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "'usage-agent report --help')\n");
     fails(h.run({"report", "--limit"}), 2,
           "usage-agent: option '--limit' needs a value (see 'usage-agent report --help')\n");
+    fails(h.run({"serve", "token", "revoke", "abc"}), 2,
+          "usage-agent: id must be an integer, got 'abc' (see 'usage-agent serve token revoke --help')\n");
+    fails(h.run({"import", "cursor-csv"}), 2, "usage-agent: file is required (see 'usage-agent import --help')\n");
     fails(h.run({"prices", "update"}), 2, "usage-agent: --from is required (see 'usage-agent prices update --help')\n");
     fails(h.run({"serve", "token", "add", "--user", "a", "--role", "owner"}), 2,
           "usage-agent: --role: unknown role 'owner' (known: member, manager, admin) (see 'usage-agent serve token "
