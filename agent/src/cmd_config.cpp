@@ -9,10 +9,21 @@ namespace agent {
 void ConfigCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("config", "Create, show or check the configuration file");
     cmd->require_subcommand(1);
+    cmd->footer(
+        "Examples:\n"
+        "  usage-agent config init                          write a commented starting file\n"
+        "  usage-agent config check                         validate it\n"
+        "  usage-agent config show --config ./team.yaml     the effective settings of another file");
     init = cmd->add_subcommand("init", "Write a commented starting config (refuses to overwrite)");
     init->add_flag("--force", force, "Overwrite an existing file");
+    init->footer(
+        "Examples:\n"
+        "  usage-agent config init\n"
+        "  usage-agent config init --force --config ./team.yaml");
     show = cmd->add_subcommand("show", "Print the effective configuration (defaults filled in)");
+    show->footer("Examples:\n  usage-agent config show\n  usage-agent config show --config ./team.yaml");
     check = cmd->add_subcommand("check", "Validate the config; exit 1 with the file, line and key on error");
+    check->footer("Examples:\n  usage-agent config check\n  usage-agent config check --config ./team.yaml");
 }
 
 int ConfigCommand::run(const GlobalOptions& globals) const {
@@ -20,6 +31,9 @@ int ConfigCommand::run(const GlobalOptions& globals) const {
     std::filesystem::path path =
         globals.config_path.empty() ? usage::default_config_path(env) : std::filesystem::path(globals.config_path);
     if (init->parsed()) {
+        if (std::filesystem::is_directory(path))
+            throw std::runtime_error(path.string() + ": is a directory; the config is a file (e.g. " +
+                                     (path / "config.yaml").string() + ")");
         if (std::filesystem::exists(path) && !force)
             throw std::runtime_error(path.string() + " already exists (use --force to overwrite)");
         std::filesystem::create_directories(path.parent_path());

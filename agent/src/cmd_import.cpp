@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "terminal.hpp"
 
@@ -14,9 +15,14 @@ void ImportCommand::setup(CLI::App& app) {
     for (const auto& n : usage::importer_names()) formats += (formats.empty() ? "" : ", ") + n;
     cmd->footer("Formats: " + (formats.empty() ? std::string("(none)") : formats) +
                 ".\nEvents are upserted by id: importing the same file again changes nothing.\n"
-                "See docs/cli.md for how imported rows and locally scanned ones are matched.");
-    cmd->add_option("format", format, "Export format")->required();
-    cmd->add_option("file", file, "The exported file")->required()->check(CLI::ExistingFile);
+                "See docs/cli.md for how imported rows and locally scanned ones are matched.\n"
+                "Examples:\n"
+                "  usage-agent import cursor-csv usage-events-2026-01-12.csv\n"
+                "  usage-agent import cursor-csv usage-events-2026-01-12.csv --json");
+    cmd->add_option("format", format, "Export format")
+        ->required()
+        ->check(one_of("import format", usage::importer_names()));
+    cmd->add_option("file", file, "The exported file")->required()->check(existing_file());
     cmd->add_flag("--json", json, "Print the import statistics as JSON");
 }
 

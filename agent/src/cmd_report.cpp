@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "empty_home.hpp"
 #include "report_render.hpp"
@@ -33,11 +34,11 @@ void ReportCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("report", "Show usage and cost from the local store");
     std::vector<std::string> names;
     for (const auto& v : kViews) names.emplace_back(v.view);
-    cmd->add_option("view", view, "What to group by")->check(CLI::IsMember(names))->capture_default_str();
+    cmd->add_option("view", view, "What to group by")->check(one_of("view", names))->capture_default_str();
     cmd->add_flag("--json", json, "Machine-readable JSON (shape documented in docs/cli.md)");
     cmd->add_flag("--csv", csv, "CSV with one row per key and a TOTAL row");
     cmd->add_option("--range", range, "today, 24h, 7d, 30d, month, year or all (default: all)")
-        ->check(CLI::IsMember({"today", "24h", "7d", "30d", "month", "year", "all"}));
+        ->check(one_of("range", {"today", "24h", "7d", "30d", "month", "year", "all"}));
     cmd->add_option("--since", since, "First day, YYYY-MM-DD (in --tz)");
     cmd->add_option("--until", until, "Last day, YYYY-MM-DD, inclusive (in --tz)");
     cmd->add_option("--source", source, "Only this source (claude-code, codex-cli, ...)");
@@ -45,13 +46,19 @@ void ReportCommand::setup(CLI::App& app) {
     cmd->add_option("--project", project, "Only this project name");
     cmd->add_option("--machine", machine, "Only this machine (name or id)");
     cmd->add_option("--user", user, "Only this user");
-    cmd->add_option("--tz", tz, "IANA time zone for day/hour buckets and ranges (default: local)");
-    cmd->add_option("--limit", limit, "At most this many rows");
+    cmd->add_option("--tz", tz, "IANA time zone for day/hour buckets and ranges (default: $TZ, else local)")
+        ->check(non_empty());
+    cmd->add_option("--limit", limit, "At most this many rows (at least 1)")->check(integer_at_least(1));
     cmd->add_flag("--full", full, "Add per-model and per-token-type breakdowns");
     cmd->add_flag("--no-scan", no_scan, "Do not scan for new transcripts first");
     cmd->footer(
         "Runs the incremental scan first (unless --no-scan), so a report is always current.\n"
-        "Costs marked * exclude events whose model has no known price.");
+        "Costs marked * exclude events whose model has no known price.\n"
+        "Examples:\n"
+        "  usage-agent report daily --range 30d --tz Europe/Berlin   cost per day, last 30 days\n"
+        "  usage-agent report models --json                          per model, stable JSON\n"
+        "  usage-agent report sessions --full --limit 20             the 20 latest sessions, per model\n"
+        "  usage-agent report projects --since 2026-01-01 --csv      per project since a day, as CSV");
 }
 
 int ReportCommand::run(AppContext& ctx) const {

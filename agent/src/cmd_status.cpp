@@ -22,7 +22,11 @@ std::string when(std::int64_t ms) {
 
 void StatusCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("status", "Show the store, this machine, and the push to the sync endpoint");
-    cmd->footer("Events waiting = stored events not yet acknowledged by sync.endpoint (new or changed since).");
+    cmd->footer(
+        "Events waiting = stored events not yet acknowledged by sync.endpoint (new or changed since).\n"
+        "Examples:\n"
+        "  usage-agent status          store, machine, push\n"
+        "  usage-agent status --json   the same as JSON");
     cmd->add_flag("--json", json, "Print the status as JSON");
 }
 

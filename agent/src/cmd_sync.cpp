@@ -20,7 +20,11 @@ void SyncCommand::setup(CLI::App& app) {
         "Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
         "message id, so running it again never double counts. When sync.endpoint is configured, new and\n"
         "changed events are then pushed to it (see docs/sync-protocol.md); a failed push leaves them\n"
-        "queued for the next run and exits with status 1.");
+        "queued for the next run and exits with status 1.\n"
+        "Examples:\n"
+        "  usage-agent sync --once                                 scan, then push if an endpoint is set\n"
+        "  usage-agent sync --once --no-push --json                scan only, statistics as JSON\n"
+        "  usage-agent sync --once --source cursor --full-rescan   read every Cursor file again");
     cmd->add_flag("--once", once, "Run one scan (and push) and exit (the only mode of sync)");
     cmd->add_flag("--no-push", no_push, "Do not push to sync.endpoint after scanning (events stay queued)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");

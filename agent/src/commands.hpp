@@ -51,6 +51,7 @@ struct PricesCommand {
     std::string model;
     bool json = false;
     std::string update_from;
+    std::int64_t timeout_seconds = 120;  ///< of a download
     CLI::App* cmd = nullptr;
     CLI::App* update = nullptr;
     void setup(CLI::App& app);

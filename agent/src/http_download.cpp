@@ -1,14 +1,17 @@
 #include "http_download.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "usage/http_client.hpp"
 
 namespace agent {
 
-std::string http_get(const std::string& url, std::size_t max_bytes) {
+std::string http_get(const std::string& url, std::chrono::seconds timeout, std::size_t max_bytes) {
     usage::HttpOptions options;
     options.max_response_bytes = max_bytes;
+    options.timeout = timeout;
+    options.connect_timeout = std::min(options.connect_timeout, timeout);
     options.user_agent = "usage-agent/" USAGE_AGENT_VERSION;
     usage::HttpClient client(options);
     try {

@@ -1,29 +1,27 @@
 // usage-agent: count what AI coding assistants cost, per machine.
 // Exit status: 0 ok, 2 usage error, 1 runtime error (one line on stderr).
+#include <SQLiteCpp/Exception.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
+#include "cli_checks.hpp"
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "usage/config.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants"};
+    CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants", "usage-agent"};
     app.set_version_flag("--version", "usage-agent " USAGE_AGENT_VERSION);
     app.require_subcommand(1);
-    app.footer(
-        "Examples:\n"
-        "  usage-agent sync --once                      scan new transcript bytes into the store\n"
-        "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
-        "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
-        "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
-        "  usage-agent status                           store, machine, and push to the endpoint\n"
-        "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
-        "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
     app.fallthrough();
     agent::GlobalOptions globals;
     app.add_option("--state-dir", globals.state_dir,
-                   "Where the store lives (default: $USAGE_AGENT_STATE_DIR or $XDG_STATE_HOME/usage-agent)");
-    app.add_option("--config", globals.config_path, "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)");
+                   "Where the store lives (default: $USAGE_AGENT_STATE_DIR or $XDG_STATE_HOME/usage-agent)")
+        ->check(agent::non_empty());
+    app.add_option("--config", globals.config_path, "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)")
+        ->check(agent::non_empty());
 
     agent::SyncCommand sync;
     agent::ReportCommand report;
@@ -39,25 +37,43 @@ int main(int argc, char** argv) {
     status.setup(app);
     config.setup(app);
     serve.setup(app);
+    // After the subcommands, which would inherit it: each has its own examples.
+    app.footer(
+        "Examples:\n"
+        "  usage-agent sync --once                      scan new transcript bytes into the store\n"
+        "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
+        "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
+        "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
+        "  usage-agent status                           store, machine, and push to the endpoint\n"
+        "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
+        "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --version
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
+        std::cerr << agent::usage_error_line(app, e) << "\n";
+        return 2;
     }
+    std::unique_ptr<agent::AppContext> ctx;
     try {
         if (config.cmd->parsed()) return config.run(globals);
-        agent::AppContext ctx(globals);
-        if (sync.cmd->parsed()) return sync.run(ctx);
-        if (report.cmd->parsed()) return report.run(ctx);
-        if (prices.cmd->parsed()) return prices.run(ctx);
-        if (import.cmd->parsed()) return import.run(ctx);
-        if (status.cmd->parsed()) return status.run(ctx);
-        if (serve.cmd->parsed()) return serve.run(ctx);
+        ctx = std::make_unique<agent::AppContext>(globals);
+        if (sync.cmd->parsed()) return sync.run(*ctx);
+        if (report.cmd->parsed()) return report.run(*ctx);
+        if (prices.cmd->parsed()) return prices.run(*ctx);
+        if (import.cmd->parsed()) return import.run(*ctx);
+        if (status.cmd->parsed()) return status.run(*ctx);
+        if (serve.cmd->parsed()) return serve.run(*ctx);
     } catch (const CLI::Error& e) {
-        std::cerr << "usage-agent: " << e.what() << "\n";
+        std::cerr << agent::usage_error_line(app, e) << "\n";
         return 2;
+    } catch (const SQLite::Exception& e) {
+        // SQLite's own messages ("database disk image is malformed") do not say which file.
+        std::cerr << "usage-agent: " << (ctx && ctx->store_open() ? ctx->store_path().string() + ": " : "") << e.what()
+                  << "\n";
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "usage-agent: " << e.what() << "\n";
         return 1;

@@ -5,7 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -26,10 +28,32 @@ public:
         throw ConfigError(msg.str());
     }
 
+    /// A mapping key as text; YAML allows lists and maps as keys, we do not.
+    std::string key_text(const YAML::Node& key) const {
+        if (!key.IsScalar()) fail(key, "a key must be plain text, not a list or mapping");
+        return key.Scalar();
+    }
+
+    /// yaml-cpp keeps both entries of a repeated key and lookups see only the
+    /// first, so a second `batch_size:` would be silently ignored.
+    void unique_keys(const YAML::Node& node, const std::string& where) const {
+        if (node.IsSequence())
+            for (const auto& item : node) unique_keys(item, where);
+        if (!node.IsMap()) return;
+        std::map<std::string, int> first_line;
+        for (const auto& kv : node) {
+            const std::string key = qualified(where, key_text(kv.first));
+            const int line = kv.first.Mark().line + 1;
+            if (auto [it, fresh] = first_line.emplace(key, line); !fresh)
+                fail(kv.first, "duplicate key '" + key + "' (first on line " + std::to_string(it->second) + ")");
+            unique_keys(kv.second, key);
+        }
+    }
+
     void only_keys(const YAML::Node& map, const std::string& where, const std::set<std::string>& allowed) const {
         if (!map.IsMap()) fail(map, "'" + where + "' must be a mapping");
         for (const auto& kv : map) {
-            auto key = kv.first.as<std::string>();
+            auto key = key_text(kv.first);
             if (!allowed.contains(key)) {
                 std::string known;
                 for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
@@ -86,6 +110,24 @@ ModelPrice parse_override(const Validator& v, const std::string& model, const YA
     return p;
 }
 
+// `http(s)://host[:port][/path]`: what the push can reach. libcurl would
+// otherwise guess a scheme for `usage.example.com` or speak FTP.
+bool is_http_url(const std::string& url) {
+    std::string lower = url;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string_view rest = lower;
+    if (rest.starts_with("https://"))
+        rest.remove_prefix(8);
+    else if (rest.starts_with("http://"))
+        rest.remove_prefix(7);
+    else
+        return false;
+    const auto host_end = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, host_end);
+    if (authority.empty() || authority.front() == ':') return false;
+    return std::none_of(lower.begin(), lower.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
+}
+
 std::string hostname() {
     char buf[256] = {};
     if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
@@ -115,6 +157,10 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
     c.path = origin;
     c.loaded = true;
     if (root.IsNull()) return c;
+    if (!root.IsMap())
+        v.fail(root, std::string("the file must be a mapping of settings (`key: value` lines), not ") +
+                         (root.IsSequence() ? "a list" : "a single value"));
+    v.unique_keys(root, "");
     v.only_keys(root, "", {"machine_name", "user", "sources", "pricing", "sync", "wsl"});
     if (root["machine_name"]) c.machine_name = v.scalar<std::string>(root["machine_name"], "machine_name", "a string");
     if (root["user"]) c.user = v.scalar<std::string>(root["user"], "user", "a string");
@@ -148,7 +194,12 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         v.only_keys(
             sync, "sync",
             {"endpoint", "token_file", "batch_size", "interval", "max_attempts", "ca_file", "insecure_skip_verify"});
-        if (sync["endpoint"]) c.sync.endpoint = v.scalar<std::string>(sync["endpoint"], "sync.endpoint", "a URL");
+        if (sync["endpoint"]) {
+            c.sync.endpoint = v.scalar<std::string>(sync["endpoint"], "sync.endpoint", "a URL");
+            if (!c.sync.endpoint.empty() && !is_http_url(c.sync.endpoint))
+                v.fail(sync["endpoint"],
+                       "'sync.endpoint' must be an http:// or https:// URL, got '" + c.sync.endpoint + "'");
+        }
         if (sync["token_file"])
             c.sync.token_file = v.scalar<std::string>(sync["token_file"], "sync.token_file", "a path");
         if (sync["batch_size"]) {
@@ -193,6 +244,10 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
 
 Config load_config(const std::filesystem::path& path, const Environment& env) {
     Config c;
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ConfigError(path.string() + ": is a directory; the config is a file (e.g. " +
+                          (path / "config.yaml").string() + ")");
     std::ifstream in(path);
     if (in) {
         std::ostringstream text;

@@ -27,6 +27,10 @@ std::optional<std::string> Environment::get(const std::string& name) const {
     return it->second;
 }
 
+bool Environment::is_set(const std::string& name) const {
+    return vars_.contains(name);
+}
+
 void Environment::set(const std::string& name, std::string value) {
     vars_[name] = std::move(value);
 }

@@ -126,8 +126,19 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     }
     CURLcode rc = curl_easy_perform(c);
-    if (sink.too_big)
-        throw HttpError(url + ": response larger than " + std::to_string(options_.max_response_bytes) + " bytes");
+    if (sink.too_big) {
+        const std::size_t max = options_.max_response_bytes;
+        throw HttpError(url + ": response larger than " +
+                        (max % (1u << 20) == 0 ? std::to_string(max >> 20) + " MiB" : std::to_string(max) + " bytes"));
+    }
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        // curl's text carries the elapsed milliseconds; say which limit it was.
+        curl_off_t connected_us = 0;
+        curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected_us);
+        throw HttpError(url + (connected_us == 0
+                                   ? ": no connection within " + std::to_string(options_.connect_timeout.count()) + " s"
+                                   : ": no complete answer within " + std::to_string(options_.timeout.count()) + " s"));
+    }
     if (rc != CURLE_OK) throw HttpError(url + ": " + (error[0] ? std::string(error) : curl_easy_strerror(rc)));
     HttpResponse r;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);

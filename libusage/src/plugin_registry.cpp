@@ -27,4 +27,14 @@ const SourcePlugin* find_source_plugin(std::string_view name) {
     return nullptr;
 }
 
+std::vector<SourceModelMapping> model_name_mappings(std::string_view model) {
+    std::vector<SourceModelMapping> out;
+    for (const auto& p : source_plugins()) {
+        auto mapped = p->map_model_name(model);
+        if (mapped && !mapped->pricing_model.empty() && mapped->pricing_model != model)
+            out.push_back({std::string(p->name()), std::move(*mapped)});
+    }
+    return out;
+}
+
 }  // namespace usage

@@ -53,6 +53,10 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::in
 
 std::filesystem::path default_state_dir(const Environment& env) {
     if (auto dir = env.get("USAGE_AGENT_STATE_DIR")) return *dir;
+    // Set but empty is a mistake (a script's unset variable), not a request
+    // for the default store: writing there would split the user's history.
+    if (env.is_set("USAGE_AGENT_STATE_DIR"))
+        throw std::invalid_argument("USAGE_AGENT_STATE_DIR is set but empty: set it to a folder or unset it");
     return env.xdg_home("STATE") / "usage-agent";
 }
 

@@ -5,6 +5,7 @@
 
 #include "cursor_csv_import.hpp"
 #include "cursor_discovery.hpp"
+#include "cursor_models.hpp"
 #include "cursor_vscdb.hpp"
 #include "usage/source.hpp"
 
@@ -30,6 +31,11 @@ public:
     }
     ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
         return cursor::scan_state_db(file, start);
+    }
+    std::optional<ModelNameMapping> map_model_name(std::string_view model) const override {
+        auto mapped = cursor::map_cursor_model(model);
+        if (mapped.pricing_model.empty()) return std::nullopt;
+        return ModelNameMapping{std::move(mapped.pricing_model), "Cursor model name"};
     }
     std::vector<std::string> importers() const override { return {std::string(kCsvImporter)}; }
     ScanResult import_file(std::string_view importer, const std::filesystem::path& file) const override {

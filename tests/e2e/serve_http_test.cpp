@@ -115,6 +115,33 @@ TEST_CASE("serve http: oversize and unauthorised uploads are refused from the he
     CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
 
+TEST_CASE("serve http: a request header over 16 KiB is answered 431, one under it is served") {
+    testing::AgentHome home;
+    testing::ServeProcess server(home);
+    // Beast applies the limit to the fields after the request line, so the
+    // sizes stay a KiB away from the edge.
+    auto request = [](std::size_t header_bytes) {
+        const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+        return head + std::string(header_bytes - head.size() - 4, 'a') + "\r\n\r\n";
+    };
+    REQUIRE(request(100).size() == 100);
+
+    Raw fits(server.port());
+    fits.send(request(15u << 10));
+    CHECK(fits.response().rfind("HTTP/1.1 200 ", 0) == 0);
+
+    Raw big(server.port());
+    big.send(request(17u << 10));
+    const auto r = big.response();
+    CHECK(r.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+    CHECK(has_header(r, "Connection: close"));
+    CHECK(nlohmann::json::parse(r.substr(r.find("\r\n\r\n") + 4)) ==
+          nlohmann::json{{"error", "the request header is larger than 16384 bytes"}});
+    CHECK(big.closed_by_server());
+    CHECK(healthy(server));
+    CHECK(server.stop() == 0);
+}
+
 TEST_CASE("serve http: 100-continue, and several requests on one keep-alive connection") {
     testing::AgentHome home;
     const std::string token = add_token(home, "alice", "member");

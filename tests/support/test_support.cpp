@@ -272,6 +272,7 @@ LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std:
 LoopbackHttpServer::~LoopbackHttpServer() {
     stop_ = true;
     thread_.join();
+    for (int fd : held_) ::close(fd);
     ::close(listen_fd_);
 }
 
@@ -335,6 +336,10 @@ void LoopbackHttpServer::serve() {
             if (!script_.empty()) reply = script_[std::min(next_reply_++, script_.size() - 1)];
         }
         ++requests_;
+        if (reply.status == kNeverAnswer) {
+            held_.push_back(fd);
+            continue;
+        }
         std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n";
         for (const auto& h : reply.headers) response += h + "\r\n";
         response +=

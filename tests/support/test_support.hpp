@@ -105,6 +105,10 @@ public:
         std::string body;
         std::vector<std::string> headers;  ///< extra "Name: value" lines
     };
+    /// A Reply status: read the request and never answer; the connection
+    /// stays open until the server is destroyed (a peer that hangs, not one
+    /// that refuses).
+    static constexpr int kNeverAnswer = 0;
     struct Request {
         std::string head;  ///< request line and headers
         std::string body;  ///< as received (still gzip-compressed if it was)
@@ -128,6 +132,7 @@ private:
     std::vector<Reply> script_;
     std::size_t next_reply_ = 0;
     std::vector<Request> received_;
+    std::vector<int> held_;  ///< connections left unanswered (server thread only)
     std::atomic<int> requests_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;

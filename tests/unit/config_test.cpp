@@ -62,3 +62,54 @@ TEST_CASE("config: a missing file gives defaults, the default text is itself val
     CHECK_NOTHROW(usage::parse_config(usage::default_config_text(), "default"));
     CHECK(usage::default_config_path(env) == dir.path() / ".config" / "usage-agent" / "config.yaml");
 }
+
+TEST_CASE("config: a repeated key is an error naming both lines") {
+    CHECK_THROWS_WITH_AS(usage::parse_config("sync:\n  batch_size: 3\n  batch_size: 4\n", "c.yaml"),
+                         "c.yaml:3: duplicate key 'sync.batch_size' (first on line 2)", usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("user: a\nmachine_name: m\nuser: b\n", "c.yaml"),
+                         "c.yaml:3: duplicate key 'user' (first on line 1)", usage::ConfigError);
+    CHECK_THROWS_WITH_AS(
+        usage::parse_config("pricing:\n  overrides:\n    m: {input: 1, output: 2}\n    m: {input: 3, output: 4}\n",
+                            "c.yaml"),
+        "c.yaml:4: duplicate key 'pricing.overrides.m' (first on line 3)", usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sources:\n  cursor: {enabled: true, enabled: false}\n", "c.yaml"),
+                         "c.yaml:2: duplicate key 'sources.cursor.enabled' (first on line 2)", usage::ConfigError);
+}
+
+TEST_CASE("config: a top level that is not a mapping, or a key that is not text, is said in words") {
+    CHECK_THROWS_WITH_AS(usage::parse_config("- user: a\n- user: b\n", "c.yaml"),
+                         "c.yaml:1: the file must be a mapping of settings (`key: value` lines), not a list",
+                         usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("just some words\n", "c.yaml"),
+                         "c.yaml:1: the file must be a mapping of settings (`key: value` lines), not a single value",
+                         usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("user: a\n[x, y]: 1\n", "c.yaml"),
+                         "c.yaml:2: a key must be plain text, not a list or mapping", usage::ConfigError);
+}
+
+TEST_CASE("config: sync.endpoint must be an http or https URL") {
+    for (const char* ok : {"https://usage.example.com", "http://127.0.0.1:8787", "HTTPS://usage.example.com/base/",
+                           "http://[::1]:8787/"}) {
+        INFO(ok);
+        CHECK(usage::parse_config(std::string("sync:\n  endpoint: '") + ok + "'\n", "c.yaml").sync.endpoint == ok);
+    }
+    CHECK(usage::parse_config("sync:\n  endpoint: ''\n", "c.yaml").sync.endpoint.empty());  // no push
+    for (const char* bad : {"ftp://usage.example.com", "usage.example.com", "https://", "http:///v1", "https://:8787",
+                            "https://usage example.com", "file:///etc/passwd"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH_AS(
+            usage::parse_config(std::string("user: a\nsync:\n  endpoint: '") + bad + "'\n", "c.yaml"),
+            ("c.yaml:3: 'sync.endpoint' must be an http:// or https:// URL, got '" + std::string(bad) + "'").c_str(),
+            usage::ConfigError);
+    }
+}
+
+TEST_CASE("config: a directory given as the config file is an error") {
+    testing::TempDir dir;
+    usage::Environment env({{"HOME", dir.path().string()}});
+    CHECK_THROWS_WITH_AS(usage::load_config(dir.path(), env),
+                         (dir.path().string() + ": is a directory; the config is a file (e.g. " +
+                          (dir.path() / "config.yaml").string() + ")")
+                             .c_str(),
+                         usage::ConfigError);
+}

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "../cli_checks.hpp"
 #include "../commands.hpp"
 #include "http_server.hpp"
 #include "listen_address.hpp"
@@ -27,16 +28,29 @@ void ServeCommand::setup(CLI::App& app) {
     token_add->add_option("--user", token_user, "The user every event sent with this token belongs to")->required();
     token_add->add_option("--role", token_role, "member: reads own usage; manager, admin: read everyone's")
         ->required()
-        ->check(CLI::IsMember({"member", "manager", "admin"}));
+        ->check(one_of("role", {"member", "manager", "admin"}));
+    token_add->footer("Examples:\n  usage-agent serve token add --user alice --role member");
     token_list = token->add_subcommand("list", "List tokens (id, prefix, user, role, created, revoked)");
     token_list->add_flag("--json", token_json, "Machine-readable JSON");
+    token_list->footer("Examples:\n  usage-agent serve token list\n  usage-agent serve token list --json");
     token_revoke = token->add_subcommand("revoke", "Revoke a token: it is refused with 403 from now on");
     token_revoke->add_option("id", token_id, "Token id (see `serve token list`)")->required();
-    // After the subcommands: they would inherit it.
+    token_revoke->footer("Examples:\n  usage-agent serve token revoke 3");
+    // After the subcommands: they would inherit them.
+    token->footer(
+        "Tokens live in the store of --state-dir; only their SHA-256 is kept.\n"
+        "Examples:\n"
+        "  usage-agent serve token add --user alice --role member\n"
+        "  usage-agent serve token list\n"
+        "  usage-agent serve token revoke 3");
     cmd->footer(
         "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
         "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
-        "Routes and JSON: docs/sync-protocol.md.");
+        "Routes and JSON: docs/sync-protocol.md.\n"
+        "Examples:\n"
+        "  usage-agent serve                                     this machine's usage on 127.0.0.1:8787\n"
+        "  usage-agent serve --ingest --listen 0.0.0.0:8787      a team endpoint (behind a TLS proxy)\n"
+        "  usage-agent serve token add --user alice --role member");
 }
 
 int ServeCommand::run(AppContext& ctx) const {

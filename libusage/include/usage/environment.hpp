@@ -21,6 +21,8 @@ public:
 
     /// The variable's value, or nullopt when unset or empty.
     [[nodiscard]] std::optional<std::string> get(const std::string& name) const;
+    /// Whether the variable is set, even to the empty string.
+    [[nodiscard]] bool is_set(const std::string& name) const;
     void set(const std::string& name, std::string value);
 
     [[nodiscard]] std::filesystem::path home() const;

@@ -81,6 +81,14 @@ struct ScanResult {
     std::optional<Coverage> covers;
 };
 
+/// A plugin's rename of a model for pricing: the tool writes names of its own
+/// (`claude-4.5-sonnet`) that no price list uses, so the plugin stores the
+/// provider's id in `UsageEvent::pricing_model` and the name stays in `model`.
+struct ModelNameMapping {
+    std::string pricing_model;  ///< the id the events are priced with
+    std::string rule;           ///< what the mapping is, for people: "Cursor model name"
+};
+
 /// A source of usage events. Implementations must be safe to call from
 /// several threads at once for different files (no mutable members).
 class SourcePlugin {
@@ -111,6 +119,13 @@ public:
         return {};
     }
 
+    /// The mapping this plugin applies when its events name `model`, exactly
+    /// as it fills `UsageEvent::pricing_model`; nullopt when it prices the
+    /// name as written. `prices MODEL` shows it, so it must agree with scan().
+    [[nodiscard]] virtual std::optional<ModelNameMapping> map_model_name(std::string_view /*model*/) const {
+        return std::nullopt;
+    }
+
     /// Names of files a user exports by hand that this plugin can import
     /// (`usage-agent import NAME FILE`), e.g. "cursor-csv".
     [[nodiscard]] virtual std::vector<std::string> importers() const { return {}; }
@@ -124,5 +139,14 @@ public:
 const std::vector<std::unique_ptr<SourcePlugin>>& source_plugins();
 /// The plugin called `name`, or nullptr.
 const SourcePlugin* find_source_plugin(std::string_view name);
+
+/// A mapping of one plugin that prices a model under another id.
+struct SourceModelMapping {
+    std::string source;  ///< the plugin's name
+    ModelNameMapping mapping;
+};
+/// Every plugin's mapping of `model` to an id other than `model` itself, in
+/// registry order: how a report prices that name for each source.
+std::vector<SourceModelMapping> model_name_mappings(std::string_view model);
 
 }  // namespace usage

@@ -24,6 +24,7 @@ class Database;
 namespace usage {
 
 /// Default state dir: $USAGE_AGENT_STATE_DIR, else $XDG_STATE_HOME/usage-agent.
+/// Throws std::invalid_argument when USAGE_AGENT_STATE_DIR is set but empty.
 std::filesystem::path default_state_dir(const class Environment& env);
 
 /// The events and cursor produced by reading one file.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "usage/pricing.hpp"
+#include "usage/source.hpp"
 
 using usage::plugins::cursor::map_cursor_model;
 
@@ -79,4 +80,27 @@ TEST_CASE("cursor models: every id the mapping can produce has a built-in price"
         INFO(id);
         CHECK(std::any_of(table.begin(), table.end(), [&](const usage::ModelPrice& p) { return p.model == id; }));
     }
+}
+
+TEST_CASE("cursor models: the plugin exposes the same mapping through the registry") {
+    // `prices MODEL` shows what a report uses: the registry's mapping must be
+    // the one scan and import store in `pricing_model`.
+    const auto mapped = usage::model_name_mappings("claude-4.5-sonnet-thinking");
+    REQUIRE(mapped.size() == 1);
+    CHECK(mapped[0].source == "cursor");
+    CHECK(mapped[0].mapping.pricing_model == "claude-sonnet-4-5");
+    CHECK(mapped[0].mapping.rule == "Cursor model name");
+    for (std::string_view name : {"claude-4.5-opus-high", "gpt-5-codex-high", "o4-mini-high", "gemini-3-pro"}) {
+        INFO(name);
+        const auto m = usage::model_name_mappings(name);
+        REQUIRE(m.size() == 1);
+        CHECK(m[0].mapping.pricing_model == priced(name));
+    }
+    // A provider id maps to itself, and unknown or Cursor's own names to nothing: no mapping to show.
+    CHECK(usage::model_name_mappings("claude-sonnet-4-5").empty());
+    CHECK(usage::model_name_mappings("gpt-5-fast").empty());
+    CHECK(usage::model_name_mappings("auto").empty());
+    const usage::SourcePlugin* claude = usage::find_source_plugin("claude-code");
+    REQUIRE(claude != nullptr);
+    CHECK_FALSE(claude->map_model_name("claude-4.5-sonnet").has_value());
 }

@@ -1,0 +1,16 @@
+// Usage errors as one line: CLI11's parse errors (and the CLI::Errors that
+// commands throw) reworded to name the word that was wrong, prefixed
+// `usage-agent:` and ending with the --help page that explains it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace agent {
+
+/// The line (without newline) for a usage error raised while parsing or
+/// running `app`'s command line, e.g.
+/// `usage-agent: unknown option '--frob' (see 'usage-agent report --help')`.
+std::string usage_error_line(const CLI::App& app, const CLI::Error& error);
+
+}  // namespace agent
