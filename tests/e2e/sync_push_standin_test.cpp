@@ -38,7 +38,12 @@ TEST_CASE("push: a 413 halves the batch until it fits, a single event too large 
     CHECK(h.sync_json()["push"] == push_json("delivered", 5, 5, 0, 3, 0, 4, 0, 0, 0, nlohmann::json::array(), 0,
                                              "pushed 5 events in 3 batches to " + server.url("")));
     // 4 refused, then halves of it, and the halved size holds for the rest of the run.
-    CHECK(batch_sizes(server.received()) == std::vector<std::size_t>{4, 2, 2, 1});
+    CHECK(batch_sizes(server.received()) == std::vector<std::size_t>{4, 2, 2, 1});  // gzip bodies, or this throws
+    const std::string head = server.received().at(0).head + "\r\n";                 // every header line ends in CRLF
+    CHECK(head.starts_with("POST /v1/ingest HTTP/1.1\r\n"));
+    CHECK(head.find("\r\nAuthorization: Bearer secret-token\r\n") != std::string::npos);
+    CHECK(head.find("\r\nContent-Encoding: gzip\r\n") != std::string::npos);
+    CHECK(head.find("\r\nContent-Type: application/json\r\n") != std::string::npos);
     CHECK(h.status()["push"]["rows_waiting"] == 0);
 
     testing::LoopbackHttpServer strict(413, too_large);
