@@ -35,6 +35,7 @@ int ImportCommand::run(AppContext& ctx) const {
                                     {"events_new", s.events_new},
                                     {"events_updated", s.events_updated},
                                     {"events_unchanged", s.events_unchanged},
+                                    {"events_superseded", s.events_superseded},
                                     {"malformed_lines", s.malformed_lines}}
                          .dump(2)
                   << "\n";
@@ -45,7 +46,10 @@ int ImportCommand::run(AppContext& ctx) const {
     std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.events_read)) << " rows, "
               << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
               << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
-              << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged\n";
+              << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged";
+    if (s.events_superseded > 0)
+        std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded";
+    std::cout << "\n";
     return 0;
 }
 

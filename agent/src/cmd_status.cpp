@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.hpp"
 #include "terminal.hpp"
@@ -14,8 +15,15 @@
 namespace agent {
 namespace {
 
+// The newest refusals `status` shows (the count covers them all).
+constexpr std::size_t kLastSetAside = 5;
+
 std::string when(std::int64_t ms) {
     return ms == 0 ? std::string("never") : usage::format_utc_ms(ms);
+}
+
+nlohmann::json time_or_null(std::int64_t ms) {
+    return ms == 0 ? nlohmann::json(nullptr) : nlohmann::json(usage::format_utc_ms(ms));
 }
 
 }  // namespace
@@ -23,7 +31,8 @@ std::string when(std::int64_t ms) {
 void StatusCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("status", "Show the store, this machine, and the push to the sync endpoint");
     cmd->footer(
-        "Events waiting = stored events not yet acknowledged by sync.endpoint (new or changed since).\n"
+        "Waiting = rows sync.endpoint has not acknowledged yet (new or changed since); set aside = rows it\n"
+        "refused by name, sent again once they change. A row is an event or a superseded copy of one.\n"
         "Examples:\n"
         "  usage-agent status          store, machine, push\n"
         "  usage-agent status --json   the same as JSON");
@@ -38,20 +47,30 @@ int StatusCommand::run(AppContext& ctx) const {
                          "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source ORDER BY source");
     while (st.executeStep()) by_source[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
 
-    nlohmann::json push = nullptr;
     const auto& endpoint = ctx.config().sync.endpoint;
-    if (!endpoint.empty()) {
-        usage::sync::Outbox outbox(store, endpoint);
-        auto state = outbox.state();
-        push = {{"endpoint", endpoint},
-                {"events_waiting", outbox.pending()},
-                {"last_attempt", state.last_attempt_ms ? nlohmann::json(usage::format_utc_ms(state.last_attempt_ms))
-                                                       : nlohmann::json(nullptr)},
-                {"last_success", state.last_success_ms ? nlohmann::json(usage::format_utc_ms(state.last_success_ms))
-                                                       : nlohmann::json(nullptr)},
-                {"last_result", state.last_result}};
-    }
+    std::optional<usage::sync::Outbox> outbox;
+    if (!endpoint.empty()) outbox.emplace(store, endpoint);
+    const usage::sync::PushState state = outbox ? outbox->state() : usage::sync::PushState{};
+    const usage::sync::OutboxCount waiting = outbox ? outbox->pending() : usage::sync::OutboxCount{};
+    const std::uint64_t set_aside = outbox ? outbox->set_aside_count() : 0;
+    const auto last_set_aside = outbox ? outbox->set_aside_last(kLastSetAside) : std::vector<usage::sync::SetAside>{};
+
     if (json) {
+        nlohmann::json push = nullptr;
+        if (outbox) {
+            nlohmann::json last = nlohmann::json::array();
+            for (const auto& a : last_set_aside)
+                last.push_back({{"id", a.event_id}, {"reason", a.reason}, {"at", usage::format_utc_ms(a.at_ms)}});
+            push = {{"endpoint", endpoint},
+                    {"rows_waiting", waiting.rows},
+                    {"events_waiting", waiting.events()},
+                    {"superseded_waiting", waiting.superseded},
+                    {"set_aside", set_aside},
+                    {"set_aside_last", std::move(last)},
+                    {"last_attempt", time_or_null(state.last_attempt_ms)},
+                    {"last_success", time_or_null(state.last_success_ms)},
+                    {"last_result", state.last_result}};
+        }
         std::cout << nlohmann::json{{"store", store.path().string()},
                                     {"machine_id", store.machine_id()},
                                     {"machine_name", ctx.config().machine_name},
@@ -75,17 +94,22 @@ int StatusCommand::run(AppContext& ctx) const {
         sep = ", ";
     }
     std::cout << (sep == ", " ? ")" : "") << "\n";
-    if (push.is_null()) {
+    if (!outbox) {
         std::cout << "push:      off (no sync.endpoint configured)\n";
         return 0;
     }
-    usage::sync::Outbox outbox(store, endpoint);
-    auto state = outbox.state();
+    auto number = [](std::uint64_t n) { return with_commas(static_cast<std::int64_t>(n)); };
     std::cout << "endpoint:  " << escape_terminal_text(endpoint) << "\n"
               << "last push: " << when(state.last_attempt_ms)
               << (state.last_result.empty() ? "" : " - " + escape_terminal_text(state.last_result)) << "\n"
               << "last ok:   " << when(state.last_success_ms) << "\n"
-              << "waiting:   " << with_commas(push["events_waiting"].get<std::int64_t>()) << " events\n";
+              << "waiting:   " << usage::sync::describe_rows(waiting, number) << "\n"
+              << "set aside: " << number(set_aside) << (set_aside == 1 ? " row" : " rows");
+    if (set_aside > 0) std::cout << " the endpoint refused; each is sent again once it changes";
+    std::cout << "\n";
+    for (const auto& a : last_set_aside)
+        std::cout << "  " << usage::format_utc_ms(a.at_ms) << " " << escape_terminal_text(a.event_id) << ": "
+                  << escape_terminal_text(a.reason) << "\n";
     return 0;
 }
 

@@ -65,6 +65,10 @@ int SyncCommand::run(AppContext& ctx) const {
     if (!no_push) push = run_push(ctx);
     const bool push_failed = push && push->outcome != usage::sync::PushOutcome::delivered &&
                              push->outcome != usage::sync::PushOutcome::nothing_to_send;
+    if (push)
+        for (const auto& s : push->set_aside)
+            std::cerr << "warning: push: the endpoint refused " << s.event_id
+                      << "; set aside until it changes: " << s.reason << "\n";
     if (json) {
         nlohmann::json per_source = nlohmann::json::array();
         for (const auto& s : stats)
@@ -74,6 +78,7 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"events_read", s.events_read},
                                   {"events_new", s.events_new},
                                   {"events_updated", s.events_updated},
+                                  {"events_superseded", s.events_superseded},
                                   {"bytes_read", s.bytes_read},
                                   {"malformed_lines", s.malformed_lines},
                                   {"errors", s.errors},
@@ -95,8 +100,10 @@ int SyncCommand::run(AppContext& ctx) const {
             std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
                       << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
                       << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
-                      << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
-                      << human_bytes(s.bytes_read) << " in " << secs << "\n";
+                      << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, ";
+            if (s.events_superseded > 0)
+                std::cout << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded, ";
+            std::cout << human_bytes(s.bytes_read) << " in " << secs << "\n";
         }
     if (push_failed) {
         std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";

@@ -4,6 +4,7 @@
 
 #include "progress_bar.hpp"
 #include "sync_settings.hpp"
+#include "usage/outbox.hpp"
 
 namespace agent {
 
@@ -15,6 +16,7 @@ std::string_view to_string(usage::sync::PushOutcome outcome) {
         case PushOutcome::auth_refused: return "auth_refused";
         case PushOutcome::refused: return "refused";
         case PushOutcome::unreachable: return "unreachable";
+        case PushOutcome::not_started: return "not_started";
     }
     return "unknown";
 }
@@ -22,10 +24,20 @@ std::string_view to_string(usage::sync::PushOutcome outcome) {
 std::optional<usage::sync::PushReport> run_push(AppContext& ctx) {
     const auto& endpoint = ctx.config().sync.endpoint;
     if (endpoint.empty()) return std::nullopt;
-    auto token = load_sync_token(ctx);
-    if (!token)
-        throw std::runtime_error("sync.endpoint is " + endpoint +
-                                 " but no token is configured: set sync.token_file or USAGE_AGENT_TOKEN");
+    std::optional<std::string> token;
+    try {
+        token = load_sync_token(ctx);
+        if (!token)
+            throw std::runtime_error("sync.endpoint is " + endpoint +
+                                     " but no token is configured: set sync.token_file or USAGE_AGENT_TOKEN");
+    } catch (const std::runtime_error& e) {
+        // The scan is done and stored: report it, then why nothing was sent.
+        usage::sync::PushReport report;
+        report.outcome = usage::sync::PushOutcome::not_started;
+        report.pending_before = report.still_queued = usage::sync::Outbox(ctx.store(), endpoint).pending();
+        report.message = e.what();
+        return report;
+    }
     auto options = push_options(ctx, std::move(*token));
     ProgressBar bar("pushing");
     options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -35,15 +47,20 @@ std::optional<usage::sync::PushReport> run_push(AppContext& ctx) {
 }
 
 nlohmann::json push_report_json(const usage::sync::PushReport& r) {
+    nlohmann::json set_aside = nlohmann::json::array();
+    for (const auto& s : r.set_aside) set_aside.push_back({{"id", s.event_id}, {"reason", s.reason}});
     return {{"outcome", std::string(to_string(r.outcome))},
-            {"pending_before", r.pending_before},
-            {"sent", r.sent},
+            {"pending_before", r.pending_before.rows},
+            {"sent", r.sent.rows},
+            {"sent_superseded", r.sent.superseded},
             {"batches", r.batches},
             {"retries", r.retries},
+            {"connections", r.connections},
             {"endpoint_new", r.endpoint.new_events},
             {"endpoint_updated", r.endpoint.updated},
             {"endpoint_unchanged", r.endpoint.unchanged},
-            {"still_queued", r.still_queued},
+            {"set_aside", std::move(set_aside)},
+            {"still_queued", r.still_queued.rows},
             {"message", r.message}};
 }
 

@@ -11,8 +11,8 @@
 
 namespace agent {
 
-/// Push the outbox to sync.endpoint. nullopt when no endpoint is configured.
-/// Throws when an endpoint is configured but no usable token is.
+/// Push the outbox to sync.endpoint. nullopt when no endpoint is configured;
+/// outcome not_started (the reason in `message`) when no usable token is.
 std::optional<usage::sync::PushReport> run_push(AppContext& ctx);
 
 /// JSON of a push report (for `sync --json` and `status --json`).

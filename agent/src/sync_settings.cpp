@@ -53,6 +53,7 @@ usage::sync::PushOptions push_options(AppContext& ctx, std::string token) {
     o.http.ca_file = s.ca_file;
     o.http.insecure_skip_verify = s.insecure_skip_verify;
     o.http.user_agent = "usage-agent/" USAGE_AGENT_VERSION;
+    o.http.timeout = std::chrono::seconds(s.timeout_seconds);
     o.batch_events = static_cast<std::size_t>(s.batch_size);
     o.max_attempts = s.max_attempts;
     o.machine.id = ctx.store().machine_id();

@@ -191,9 +191,9 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
         }
     }
     if (auto sync = root["sync"]) {
-        v.only_keys(
-            sync, "sync",
-            {"endpoint", "token_file", "batch_size", "interval", "max_attempts", "ca_file", "insecure_skip_verify"});
+        v.only_keys(sync, "sync",
+                    {"endpoint", "token_file", "batch_size", "interval", "max_attempts", "timeout", "ca_file",
+                     "insecure_skip_verify"});
         if (sync["endpoint"]) {
             c.sync.endpoint = v.scalar<std::string>(sync["endpoint"], "sync.endpoint", "a URL");
             if (!c.sync.endpoint.empty() && !is_http_url(c.sync.endpoint))
@@ -215,6 +215,11 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
             c.sync.max_attempts = v.scalar<int>(sync["max_attempts"], "sync.max_attempts", "an integer");
             if (c.sync.max_attempts < 1 || c.sync.max_attempts > 100)
                 v.fail(sync["max_attempts"], "'sync.max_attempts' must be between 1 and 100");
+        }
+        if (sync["timeout"]) {
+            c.sync.timeout_seconds = v.scalar<int>(sync["timeout"], "sync.timeout", "an integer (seconds)");
+            if (c.sync.timeout_seconds < 1 || c.sync.timeout_seconds > 3600)
+                v.fail(sync["timeout"], "'sync.timeout' must be between 1 and 3600 seconds");
         }
         if (sync["ca_file"]) c.sync.ca_file = v.scalar<std::string>(sync["ca_file"], "sync.ca_file", "a path");
         if (sync["insecure_skip_verify"])
@@ -301,6 +306,7 @@ std::string default_config_text() {
 #   batch_size: 500
 #   interval: 300                # seconds
 #   max_attempts: 6              # tries per batch and run (backoff 0.5 s doubling, max 60 s)
+#   timeout: 120                 # seconds to wait for the answer to one batch
 #   ca_file: /etc/ssl/certs/my-ca.pem
 #   insecure_skip_verify: false
 )";
@@ -341,6 +347,7 @@ std::string render_config(const Config& c) {
     out << YAML::Key << "batch_size" << YAML::Value << c.sync.batch_size;
     out << YAML::Key << "interval" << YAML::Value << c.sync.interval_seconds;
     out << YAML::Key << "max_attempts" << YAML::Value << c.sync.max_attempts;
+    out << YAML::Key << "timeout" << YAML::Value << c.sync.timeout_seconds;
     out << YAML::Key << "ca_file" << YAML::Value << c.sync.ca_file.string();
     out << YAML::Key << "insecure_skip_verify" << YAML::Value << c.sync.insecure_skip_verify;
     out << YAML::EndMap;

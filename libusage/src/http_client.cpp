@@ -142,6 +142,7 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     if (rc != CURLE_OK) throw HttpError(url + ": " + (error[0] ? std::string(error) : curl_easy_strerror(rc)));
     HttpResponse r;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &r.new_connections);
     r.body = std::move(sink.body);
     r.retry_after = sink.retry_after;
     return r;

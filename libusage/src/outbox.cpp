@@ -14,10 +14,29 @@ std::int64_t now_ms() {
 }
 
 // `change_seq >= ?` lets SQLite range-scan events_change; the OR then skips
-// the rows of the mark's own sequence already acknowledged.
-constexpr const char* kAfterMark = " WHERE e.change_seq >= ?1 AND (e.change_seq > ?1 OR e.rowid > ?2) ";
+// the rows of the mark's own sequence already acknowledged, the NOT EXISTS
+// the rows refused in their current content (?4 is the endpoint).
+constexpr const char* kAfterMark =
+    " WHERE e.change_seq >= ?1 AND (e.change_seq > ?1 OR e.rowid > ?2) AND NOT EXISTS (SELECT 1 FROM "
+    "push_set_aside s WHERE s.endpoint = ?4 AND s.event_id = e.id AND s.change_seq = e.change_seq) ";
+
+// Set-aside rows whose row still has the content that was refused.
+constexpr const char* kCurrentSetAside =
+    " FROM push_set_aside s JOIN events e ON e.id = s.event_id AND e.change_seq = s.change_seq "
+    "WHERE s.endpoint = ?1 ";
+
+std::string plural(std::uint64_t n, const std::string& number, const char* one, const char* many) {
+    return number + " " + (n == 1 ? one : many);
+}
 
 }  // namespace
+
+std::string describe_rows(const OutboxCount& count, const std::function<std::string(std::uint64_t)>& number) {
+    const std::string events = plural(count.events(), number(count.events()), "event", "events");
+    if (count.superseded == 0) return events;
+    return plural(count.rows, number(count.rows), "row", "rows") + " (" + events + ", " +
+           plural(count.superseded, number(count.superseded), "superseded copy", "superseded copies") + ")";
+}
 
 Outbox::Outbox(Store& store, std::string endpoint) : store_(store), endpoint_(std::move(endpoint)) {
     SQLite::Statement st(store_.db(), "INSERT INTO push_state (endpoint) VALUES (?) ON CONFLICT DO NOTHING");
@@ -41,13 +60,16 @@ PushState Outbox::state() const {
     return s;
 }
 
-std::uint64_t Outbox::pending() const {
+OutboxCount Outbox::pending() const {
     const OutboxMark m = state().acknowledged;
-    SQLite::Statement st(store_.db(), std::string("SELECT count(*) FROM events e") + kAfterMark);
+    SQLite::Statement st(store_.db(),
+                         std::string("SELECT count(*), coalesce(sum(e.superseded), 0) FROM events e") + kAfterMark);
     st.bind(1, m.seq);
     st.bind(2, m.row);
+    st.bind(4, endpoint_);
     st.executeStep();
-    return static_cast<std::uint64_t>(st.getColumn(0).getInt64());
+    return {static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
+            static_cast<std::uint64_t>(st.getColumn(1).getInt64())};
 }
 
 std::vector<Outbox::Item> Outbox::next(const OutboxMark& after, std::size_t max_events, std::size_t max_bytes) const {
@@ -62,6 +84,7 @@ FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
     st.bind(1, after.seq);
     st.bind(2, after.row);
     st.bind(3, static_cast<std::int64_t>(max_events));
+    st.bind(4, endpoint_);
     std::vector<Item> out;
     std::size_t bytes = 0;
     while (st.executeStep()) {
@@ -124,6 +147,45 @@ void Outbox::record_result(bool ok, const std::string& line) {
     st.bind(1, now_ms());
     st.bind(2, line);
     st.bind(3, endpoint_);
+    st.exec();
+}
+
+void Outbox::set_aside(const Item& item, const std::string& reason) {
+    SQLite::Statement st(store_.db(), R"sql(
+INSERT INTO push_set_aside (endpoint, event_id, change_seq, reason, set_aside_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (endpoint, event_id) DO UPDATE SET change_seq = excluded.change_seq, reason = excluded.reason,
+  set_aside_ms = excluded.set_aside_ms)sql");
+    st.bind(1, endpoint_);
+    st.bind(2, item.event.event.id);
+    st.bind(3, item.mark.seq);
+    st.bind(4, reason);
+    st.bind(5, now_ms());
+    st.exec();
+}
+
+std::uint64_t Outbox::set_aside_count() const {
+    SQLite::Statement st(store_.db(), std::string("SELECT count(*)") + kCurrentSetAside);
+    st.bind(1, endpoint_);
+    st.executeStep();
+    return static_cast<std::uint64_t>(st.getColumn(0).getInt64());
+}
+
+std::vector<SetAside> Outbox::set_aside_last(std::size_t limit) const {
+    SQLite::Statement st(store_.db(), std::string("SELECT s.event_id, s.reason, s.set_aside_ms") + kCurrentSetAside +
+                                          "ORDER BY s.set_aside_ms DESC, s.rowid DESC LIMIT ?2");
+    st.bind(1, endpoint_);
+    st.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<SetAside> out;
+    while (st.executeStep())
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getInt64()});
+    return out;
+}
+
+void Outbox::forget_changed_set_asides() {
+    SQLite::Statement st(store_.db(), R"sql(
+DELETE FROM push_set_aside WHERE endpoint = ?1 AND NOT EXISTS (
+  SELECT 1 FROM events e WHERE e.id = push_set_aside.event_id AND e.change_seq = push_set_aside.change_seq))sql");
+    st.bind(1, endpoint_);
     st.exec();
 }
 

@@ -90,6 +90,19 @@ ALTER TABLE machines ADD COLUMN os TEXT NOT NULL DEFAULT '';
 ALTER TABLE machines ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
 ALTER TABLE machines ADD COLUMN agent_version TEXT NOT NULL DEFAULT '';
 )sql",
+        // 3: rows an endpoint refused by name (a 400 whose reason is about
+        // 'events[i]'), per endpoint. One bad row must not hold back the rows
+        // after it: it is skipped until its content changes (a new change_seq).
+        R"sql(
+CREATE TABLE push_set_aside (
+  endpoint TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  change_seq INTEGER NOT NULL,       -- the row's change_seq when it was refused
+  reason TEXT NOT NULL,              -- the endpoint's reason, as it gave it
+  set_aside_ms INTEGER NOT NULL,
+  PRIMARY KEY (endpoint, event_id)
+);
+)sql",
     };
     return migrations;
 }

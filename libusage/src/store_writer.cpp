@@ -50,7 +50,7 @@ UPDATE events SET
 WHERE id = ?1 AND ({new_prompt_wins} OR ?15 > output OR ?16 > reasoning OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
    OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
-RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros
+RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, superseded
 )sql";
 
 // The new copy's prompt figures replace the stored ones as a whole, never
@@ -147,14 +147,16 @@ struct StoreWriter::Statements {
                        "AND replay = 0)"),
           supersede_self(db,
                          "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?2 "
-                         "WHERE id = ?1 AND superseded = 0"),
+                         "WHERE id = ?1 AND superseded = 0 RETURNING rowid"),
           supersede_replays(db,
                             "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
-                            "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0"),
+                            "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0 "
+                            "RETURNING rowid"),
           add_coverage(db, "INSERT INTO coverage (source, from_ms, to_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
           supersede_covered(db,
                             "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
-                            "WHERE ts_ms BETWEEN ?2 AND ?3 AND source = ?1 AND replay = 1 AND superseded = 0"),
+                            "WHERE ts_ms BETWEEN ?2 AND ?3 AND source = ?1 AND replay = 1 AND superseded = 0 "
+                            "RETURNING rowid"),
           save_cursor(db, R"sql(
 INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
 VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -177,6 +179,9 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
     // Imported complete-record spans per source (few: one per import).
     std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> coverage;
     std::int64_t next_seq = 1;
+    // Rows are never deleted, so a rowid above this one was inserted by
+    // this writer: how a superseded row is told from an event counted before.
+    std::int64_t last_rowid_before = 0;
     SQLite::Statement machine_add, machine_get, insert, merge, reprice, replay_check, supersede_self, supersede_replays,
         add_coverage, supersede_covered, save_cursor;
 
@@ -195,6 +200,7 @@ StoreWriter::StoreWriter(Store& store) : store_(store) {
     st_->replays_before = store_.has_replays_;
     st_->empty_before = store_.db_->execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
     st_->next_seq = store_.db_->execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
+    st_->last_rowid_before = store_.db_->execAndGet("SELECT coalesce(max(rowid), 0) FROM events").getInt64();
     SQLite::Statement spans(*store_.db_, "SELECT source, from_ms, to_ms FROM coverage");
     while (spans.executeStep())
         st_->coverage[spans.getColumn(0).getString()].emplace_back(spans.getColumn(1).getInt64(),
@@ -213,8 +219,7 @@ void StoreWriter::add_coverage(const std::string& source, std::int64_t from_ms, 
     s.supersede_covered.bind(2, from_ms);
     s.supersede_covered.bind(3, to_ms);
     s.supersede_covered.bind(4, s.next_seq++);
-    s.supersede_covered.exec();
-    s.supersede_covered.reset();
+    count_superseded(s.supersede_covered);
 }
 
 StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
@@ -251,8 +256,17 @@ void StoreWriter::supersede(const std::string& id) {
     auto& s = *st_;
     s.supersede_self.bindNoCopy(1, id);
     s.supersede_self.bind(2, s.next_seq++);
-    s.supersede_self.exec();
-    s.supersede_self.reset();
+    count_superseded(s.supersede_self);
+}
+
+void StoreWriter::count_superseded(SQLite::Statement& st) {
+    while (st.executeStep()) {
+        if (st.getColumn(0).getInt64() > st_->last_rowid_before)
+            ++stats_.inserted_superseded;
+        else
+            ++stats_.superseded;
+    }
+    st.reset();
 }
 
 void StoreWriter::add(const FileBatch& batch) {
@@ -275,6 +289,7 @@ void StoreWriter::add(const FileBatch& batch) {
                 ++s.next_seq;
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;
+                if (s.merge.getColumn(8).getInt() != 0) ++stats_.updated_superseded;
                 const PricedCost merged = prices.evaluate(detail::pricing_inputs_from_row(s.merge, 0));
                 s.merge.reset();
                 bind_optional(s.reprice, 1, merged.micros);
@@ -318,8 +333,7 @@ void StoreWriter::add(const FileBatch& batch) {
             s.supersede_replays.bindNoCopy(2, group_end);
             s.supersede_replays.bindNoCopy(3, e.id);
             s.supersede_replays.bind(4, s.next_seq++);
-            s.supersede_replays.exec();
-            s.supersede_replays.reset();
+            count_superseded(s.supersede_replays);
         }
     }
     if (batch.cursor) {

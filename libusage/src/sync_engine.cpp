@@ -344,8 +344,13 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         done_bytes += d.bytes;
         const ApplyStats before = writer.stats();
         writer.add(d.batch);
-        stats.events_new += writer.stats().inserted - before.inserted;
-        stats.events_updated += writer.stats().updated - before.updated;
+        const ApplyStats& after = writer.stats();
+        // A file may supersede a row another file of its source added in this
+        // scan: the sums stay exact per source, never below zero.
+        stats.events_new += after.inserted - before.inserted;
+        stats.events_new -= after.inserted_superseded - before.inserted_superseded;
+        stats.events_updated += after.events_updated() - before.events_updated();
+        stats.events_superseded += after.superseded - before.superseded;
         results.give_back(std::move(d.batch.events));
         if (auto now = std::chrono::steady_clock::now(); now - last_commit >= kCommitEvery) {
             writer.commit();
@@ -391,9 +396,10 @@ ImportStats import_exported_file(Store& store, const Config& config, const std::
     writer.add(FileBatch{stats.source, file, std::move(r.events), std::nullopt});
     if (r.covers) writer.add_coverage(stats.source, r.covers->from_ms, r.covers->to_ms);
     writer.commit();
-    stats.events_new = writer.stats().inserted;
-    stats.events_updated = writer.stats().updated;
+    stats.events_new = writer.stats().events_new();
+    stats.events_updated = writer.stats().events_updated();
     stats.events_unchanged = writer.stats().unchanged;
+    stats.events_superseded = writer.stats().superseded;
     return stats;
 }
 

@@ -226,6 +226,30 @@ IngestBatch decode_batch(std::string_view text) {
     return b;
 }
 
+std::string error_reason(std::string_view body) {
+    json doc = json::parse(body.begin(), body.end(), nullptr, false);
+    if (doc.is_object()) {
+        auto it = doc.find("error");
+        if (it != doc.end() && it->is_string()) return it->get<std::string>();
+    }
+    std::string s(body.substr(0, 200));
+    for (char& ch : s)
+        if (ch == '\n' || ch == '\r') ch = ' ';
+    return s;
+}
+
+std::optional<std::size_t> refused_event_index(std::string_view reason) {
+    constexpr std::string_view prefix = "'events[";
+    if (!reason.starts_with(prefix)) return std::nullopt;
+    reason.remove_prefix(prefix.size());
+    std::size_t index = 0;
+    std::size_t digits = 0;
+    for (; digits < reason.size() && digits < 9 && reason[digits] >= '0' && reason[digits] <= '9'; ++digits)
+        index = index * 10 + static_cast<std::size_t>(reason[digits] - '0');
+    if (digits == 0 || digits >= reason.size() || reason[digits] != ']') return std::nullopt;
+    return index;
+}
+
 std::string encode_result(const IngestResult& r) {
     return json{{"protocol", kProtocolVersion},
                 {"received", r.received},

@@ -52,19 +52,27 @@ std::string endpoint_url(const std::string& base) {
     return url + "/v1/ingest";
 }
 
-std::string short_body(const std::string& body) {
-    std::string s = body.substr(0, 200);
-    std::replace(s.begin(), s.end(), '\n', ' ');
-    return s;
+std::string count_of(std::uint64_t n) {
+    return std::to_string(n);
+}
+
+std::string batches_of(std::uint64_t n) {
+    return std::to_string(n) + (n == 1 ? " batch" : " batches");
+}
+
+void add(OutboxCount& total, const std::vector<Outbox::Item>& items) {
+    total.rows += items.size();
+    for (const auto& it : items) total.superseded += it.event.superseded ? 1 : 0;
 }
 
 }  // namespace
 
 PushReport push_outbox(Store& store, const PushOptions& options) {
     Outbox outbox(store, options.endpoint);
+    outbox.forget_changed_set_asides();
     PushReport report;
     report.pending_before = outbox.pending();
-    if (report.pending_before == 0) {
+    if (report.pending_before.rows == 0) {
         report.message = "nothing to push";
         return report;
     }
@@ -90,14 +98,19 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     };
 
     for (;;) {
-        auto items = outbox.next(mark, batch_events, options.batch_bytes);
+        const auto items = outbox.next(mark, batch_events, options.batch_bytes);
         if (items.empty()) break;
-        const std::string body = gzip_compress(body_of(head, items));
-        for (int attempt = 0;; ++attempt) {
+        // What is still to deliver of this batch: rows the endpoint refuses
+        // by name leave it, and the rest is sent again at once.
+        std::vector<Outbox::Item> sending = items;
+        std::string body = gzip_compress(body_of(head, sending));
+        bool split = false;
+        for (int attempt = 0; !sending.empty();) {
             HttpResponse r;
             std::string failure;
             try {
                 r = client.post(url, body, headers);
+                report.connections += static_cast<std::uint64_t>(std::max(0L, r.new_connections));
             } catch (const HttpError& e) {
                 failure = e.what();
             }
@@ -106,29 +119,37 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                 try {
                     got = decode_result(r.body);
                 } catch (const ProtocolError&) {
-                    got.received = items.size();  // a 2xx is the acknowledgement; the counts are informative
+                    got.received = sending.size();  // a 2xx is the acknowledgement; the counts are informative
                 }
-                mark = items.back().mark;
-                outbox.acknowledge(mark);
-                report.sent += items.size();
+                add(report.sent, sending);
                 ++report.batches;
                 report.endpoint.new_events += got.new_events;
                 report.endpoint.updated += got.updated;
                 report.endpoint.unchanged += got.unchanged;
-                if (options.on_progress) options.on_progress(report.sent, report.pending_before);
                 break;
             }
             if (failure.empty() && (r.status == 401 || r.status == 403))
                 return finish(PushOutcome::auth_refused, options.endpoint + " refused the token (HTTP " +
                                                              std::to_string(r.status) +
                                                              "): check sync.token_file or USAGE_AGENT_TOKEN");
-            if (failure.empty() && r.status == 413 && items.size() > 1) {
-                batch_events = std::max<std::size_t>(1, items.size() / 2);  // split and resend
+            if (failure.empty() && r.status == 413 && sending.size() > 1) {
+                batch_events = std::max<std::size_t>(1, sending.size() / 2);  // split and resend
+                split = true;
                 break;
+            }
+            if (failure.empty() && r.status == 400) {
+                const std::string reason = error_reason(r.body);
+                if (auto i = refused_event_index(reason); i && *i < sending.size()) {
+                    outbox.set_aside(sending[*i], reason);
+                    report.set_aside.push_back({sending[*i].event.event.id, reason, 0});
+                    sending.erase(sending.begin() + static_cast<std::ptrdiff_t>(*i));
+                    if (!sending.empty()) body = gzip_compress(body_of(head, sending));
+                    continue;  // not a failure of the endpoint: no backoff, no attempt used
+                }
             }
             if (failure.empty() && r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429)
                 return finish(PushOutcome::refused, options.endpoint + " refused a batch (HTTP " +
-                                                        std::to_string(r.status) + "): " + short_body(r.body));
+                                                        std::to_string(r.status) + "): " + error_reason(r.body));
             if (failure.empty()) failure = "HTTP " + std::to_string(r.status);
             if (attempt + 1 >= options.max_attempts)
                 return finish(PushOutcome::unreachable, options.endpoint + ": " + failure + " after " +
@@ -136,10 +157,21 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                                                             " attempts; events stay queued for the next run");
             ++report.retries;
             sleep(backoff.next(attempt, failure.starts_with("HTTP") ? r.retry_after : std::nullopt));
+            ++attempt;
         }
+        if (split) continue;
+        // Delivered, or every row of it set aside: the mark passes the whole batch.
+        mark = items.back().mark;
+        outbox.acknowledge(mark);
+        if (options.on_progress) options.on_progress(report.sent.rows, report.pending_before.rows);
     }
-    return finish(PushOutcome::delivered, "pushed " + std::to_string(report.sent) + " events in " +
-                                              std::to_string(report.batches) + " batches to " + options.endpoint);
+    std::string message = "pushed " + describe_rows(report.sent, count_of) + " in " + batches_of(report.batches) +
+                          " to " + options.endpoint;
+    if (!report.set_aside.empty())
+        message += "; set aside " + std::to_string(report.set_aside.size()) +
+                   (report.set_aside.size() == 1 ? " row" : " rows") +
+                   " the endpoint refused (see `usage-agent status`)";
+    return finish(PushOutcome::delivered, message);
 }
 
 }  // namespace usage::sync

@@ -137,7 +137,7 @@ TEST_CASE("prices update --from URL: a redirect is followed, an oversize body an
     CHECK(r.err == "usage-agent: " + huge.url("/huge.json") + ": response larger than 64 MiB\n");
 
     // A server that accepts, reads the request and never answers.
-    testing::LoopbackHttpServer silent(std::vector<Reply>{{testing::LoopbackHttpServer::kNeverAnswer, "", {}}});
+    testing::LoopbackHttpServer silent(testing::LoopbackHttpServer::Mode::hold);
     const auto start = std::chrono::steady_clock::now();
     r = h.run({"prices", "update", "--from", silent.url("/slow.json"), "--timeout", "1"});
     const auto waited = std::chrono::steady_clock::now() - start;

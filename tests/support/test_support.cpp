@@ -254,6 +254,11 @@ nlohmann::json AgentHome::report(const std::string& view, std::vector<std::strin
 LoopbackHttpServer::LoopbackHttpServer(int status, std::string body)
     : LoopbackHttpServer(std::vector<Reply>{{status, std::move(body), {}}}) {}
 
+LoopbackHttpServer::LoopbackHttpServer(Mode mode) : LoopbackHttpServer(std::vector<Reply>{}) {
+    std::lock_guard lock(mu_);
+    mode_ = mode;
+}
+
 LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std::move(script)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
@@ -330,14 +335,22 @@ void LoopbackHttpServer::serve() {
             }
         }
         Reply reply;
+        Mode mode = Mode::reply;
         {
             std::lock_guard lock(mu_);
             received_.push_back(req);
+            mode = mode_;
             if (!script_.empty()) reply = script_[std::min(next_reply_++, script_.size() - 1)];
         }
         ++requests_;
-        if (reply.status == kNeverAnswer) {
+        if (mode == Mode::hold) {
             held_.push_back(fd);
+            continue;
+        }
+        if (mode == Mode::reset) {
+            const linger abort{1, 0};  // close() then sends RST, not FIN
+            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+            ::close(fd);
             continue;
         }
         std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n";

@@ -95,20 +95,23 @@ private:
     int exit_code_ = -1;
 };
 
-/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port), one request per
-/// connection. It answers with its script of replies in order, repeating the
-/// last one, and records every request it received.
+/// A minimal HTTP/1.1 server on 127.0.0.1 (port 0: the kernel picks it, no
+/// race), one request per connection, for what the real `serve` never does:
+/// answer as scripted (413 to a batch it could hold, a price file), or not
+/// at all. It records every request it read.
 class LoopbackHttpServer {
 public:
+    /// What it does with a request once read.
+    enum class Mode {
+        reply,  ///< the next reply of the script, then close the connection
+        hold,   ///< nothing: the connection stays open, unanswered, until the server goes
+        reset,  ///< close with a TCP reset (RST) instead of an answer
+    };
     struct Reply {
         int status = 200;
         std::string body;
         std::vector<std::string> headers;  ///< extra "Name: value" lines
     };
-    /// A Reply status: read the request and never answer; the connection
-    /// stays open until the server is destroyed (a peer that hangs, not one
-    /// that refuses).
-    static constexpr int kNeverAnswer = 0;
     struct Request {
         std::string head;  ///< request line and headers
         std::string body;  ///< as received (still gzip-compressed if it was)
@@ -116,6 +119,7 @@ public:
     };
     LoopbackHttpServer(int status, std::string body);
     explicit LoopbackHttpServer(std::vector<Reply> script);
+    explicit LoopbackHttpServer(Mode mode);
     ~LoopbackHttpServer();
     LoopbackHttpServer(const LoopbackHttpServer&) = delete;
     LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
@@ -126,8 +130,10 @@ public:
     void set_script(std::vector<Reply> script);
 
 private:
+    Mode mode_ = Mode::reply;
     int listen_fd_ = -1;
     int port_ = 0;
+    std::vector<int> held_;  ///< Mode::hold connections (serve thread only)
     mutable std::mutex mu_;
     std::vector<Reply> script_;
     std::size_t next_reply_ = 0;

@@ -113,3 +113,12 @@ TEST_CASE("config: a directory given as the config file is an error") {
                              .c_str(),
                          usage::ConfigError);
 }
+
+TEST_CASE("config: sync.timeout is 1 to 3600 seconds, 120 by default") {
+    CHECK(usage::parse_config("sync:\n  endpoint: https://x.example\n", "c.yaml").sync.timeout_seconds == 120);
+    CHECK(usage::parse_config("sync:\n  timeout: 5\n", "c.yaml").sync.timeout_seconds == 5);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sync:\n  timeout: 0\n", "c.yaml"),
+                         "c.yaml:2: 'sync.timeout' must be between 1 and 3600 seconds", usage::ConfigError);
+    CHECK_THROWS_WITH_AS(usage::parse_config("sync:\n  timeout: soon\n", "c.yaml"),
+                         "c.yaml:2: 'sync.timeout' must be an integer (seconds), got 'soon'", usage::ConfigError);
+}

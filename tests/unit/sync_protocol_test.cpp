@@ -147,3 +147,34 @@ TEST_CASE("gzip: a bomb is refused at the limit, never inflated past it") {
     CHECK_THROWS_AS((void)usage::gzip_decompress("not gzip at all", 1u << 20), usage::GzipError);
     CHECK_THROWS_AS((void)usage::gzip_decompress(bomb.substr(0, bomb.size() / 2), 64u << 20), usage::GzipError);
 }
+
+TEST_CASE("sync protocol: a 400 reason names the event it refuses as 'events[i]', or none") {
+    using usage::sync::refused_event_index;
+    CHECK(refused_event_index("'events[0].tokens.input' must be at least 0") == std::optional<std::size_t>(0));
+    CHECK(refused_event_index("'events[12]' must be an object") == std::optional<std::size_t>(12));
+    CHECK(refused_event_index("'events' must be an array") == std::nullopt);
+    CHECK(refused_event_index("'machine.id' must not be empty") == std::nullopt);
+    CHECK(refused_event_index("'events[]' x") == std::nullopt);
+    CHECK(refused_event_index("'events[3' x") == std::nullopt);
+    CHECK(refused_event_index("'events[1234567890123]' x") == std::nullopt);  // not an index of any batch
+    CHECK(refused_event_index("body is not valid JSON") == std::nullopt);
+    // The decoder's own reasons are in that form.
+    auto b = sample_batch();
+    b.events.push_back(b.events[0]);
+    b.events[1].event.tokens.output = -1;
+    try {
+        (void)usage::sync::decode_batch(usage::sync::encode_batch(b));
+        FAIL("accepted a negative count");
+    } catch (const usage::sync::ProtocolError& e) {
+        CHECK(refused_event_index(e.what()) == std::optional<std::size_t>(1));
+    }
+}
+
+TEST_CASE("sync protocol: the reason of an error answer, or the start of a foreign body on one line") {
+    using usage::sync::error_reason;
+    CHECK(error_reason(R"({"error":"'events[2].tokens.input' must be at least 0"})") ==
+          "'events[2].tokens.input' must be at least 0");
+    CHECK(error_reason("<html>\r\n<b>Bad</b>\n</html>") == "<html>  <b>Bad</b> </html>");
+    CHECK(error_reason(std::string(300, 'x')) == std::string(200, 'x'));
+    CHECK(error_reason(R"({"error":42})") == R"({"error":42})");
+}

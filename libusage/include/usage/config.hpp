@@ -33,7 +33,8 @@ struct SyncConfig {
     std::filesystem::path token_file;
     int batch_size = 500;
     int interval_seconds = 300;
-    int max_attempts = 6;  ///< per batch and run, before the push gives up until the next run
+    int max_attempts = 6;       ///< per batch and run, before the push gives up until the next run
+    int timeout_seconds = 120;  ///< for the endpoint's answer to one batch (transfer included)
     std::filesystem::path ca_file;
     bool insecure_skip_verify = false;
 };

@@ -26,6 +26,8 @@ struct HttpResponse {
     std::string body;
     /// `Retry-After` in seconds (delta-seconds or an HTTP date), if sent.
     std::optional<std::chrono::seconds> retry_after;
+    /// Connections this request had to open (0: it reused a kept-alive one).
+    long new_connections = 0;
 };
 
 /// A transport failure (DNS, connect, TLS, timeout): nothing was answered.

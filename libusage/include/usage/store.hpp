@@ -19,7 +19,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace usage {
 
@@ -35,10 +36,19 @@ struct FileBatch {
     std::optional<FileCursor> cursor;  ///< nullopt: do not touch the cursor
 };
 
+/// What a writer did, in rows (an endpoint answers in these). A row is an
+/// event or a superseded copy of one (kept, counted nowhere); the `_superseded`
+/// fields let a scan speak of events, as reports count them.
 struct ApplyStats {
     std::uint64_t inserted = 0;
     std::uint64_t updated = 0;
     std::uint64_t unchanged = 0;
+    std::uint64_t inserted_superseded = 0;  ///< of `inserted`, rows superseded by now
+    std::uint64_t updated_superseded = 0;   ///< of `updated`, rows that were superseded copies
+    std::uint64_t superseded = 0;           ///< rows stored before this writer that it superseded
+    /// Events added: new rows that count.
+    [[nodiscard]] std::uint64_t events_new() const { return inserted - inserted_superseded; }
+    [[nodiscard]] std::uint64_t events_updated() const { return updated - updated_superseded; }
 };
 
 class StoreWriter;
@@ -51,7 +61,7 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] int schema_version() const;
@@ -126,6 +136,7 @@ private:
     struct Statements;
     std::int64_t machine_key(const std::string& machine_id);
     void supersede(const std::string& id);
+    void count_superseded(SQLite::Statement& st);
     Store& store_;
     std::unique_ptr<Statements> st_;
     ApplyStats stats_;

@@ -26,8 +26,11 @@ struct SourceScanStats {
     std::uint64_t files_seen = 0;
     std::uint64_t files_read = 0;
     std::uint64_t events_read = 0;  ///< events in the lines read (after in-file dedup)
-    std::uint64_t events_new = 0;   ///< inserted into the store
+    std::uint64_t events_new = 0;   ///< events added to the store (new rows that are not superseded copies)
     std::uint64_t events_updated = 0;
+    /// Events stored before this scan that it found to be copies of another
+    /// (superseded: they stop counting). Reports' events grow by new - superseded.
+    std::uint64_t events_superseded = 0;
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;
     /// Discovery plus the time parser threads spent reading this source's
@@ -51,6 +54,7 @@ struct ImportStats {
     std::uint64_t events_new = 0;
     std::uint64_t events_updated = 0;
     std::uint64_t events_unchanged = 0;
+    std::uint64_t events_superseded = 0;  ///< as in SourceScanStats
     std::uint64_t malformed_lines = 0;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +61,14 @@ std::string encode_event(const WireEvent& event);
 /// Parse and validate a batch; throws ProtocolError naming the field (and
 /// the event index) that is wrong, or the unsupported protocol version.
 IngestBatch decode_batch(std::string_view json);
+
+/// The reason in an error answer (`{"error": "<reason>"}`); otherwise the
+/// start of the body on one line (an endpoint that is not ours).
+std::string error_reason(std::string_view body);
+/// Which event of the batch a 400 reason is about: `i` when the reason
+/// starts with the quoted field path `'events[i]` (how decode_batch names a
+/// wrong event field), else nullopt (the batch as a whole was refused).
+std::optional<std::size_t> refused_event_index(std::string_view reason);
 
 std::string encode_result(const IngestResult& result);
 /// Throws ProtocolError when the text is not a v1 result.

@@ -4,14 +4,19 @@
 // a batch leaves the outbox only when the endpoint answered 2xx. Transient
 // failures (no answer, 5xx, 429) are retried with exponential backoff and
 // jitter, honouring Retry-After; a refused token (401/403) or a refused
-// batch (400) stops the push with one line saying so, and everything stays
-// queued for the next run.
+// batch (400 about the batch as a whole) stops the push with one line saying
+// so, and everything stays queued for the next run. A 400 about one event
+// ('events[i]...') sets that row aside (see outbox.hpp) and the rest of the
+// batch is sent again without it: one bad row never blocks the push.
+//
+// Every count here is of rows (events and superseded copies, see outbox.hpp).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "usage/http_client.hpp"
 #include "usage/outbox.hpp"
@@ -37,20 +42,23 @@ struct PushOptions {
 
 enum class PushOutcome {
     nothing_to_send,
-    delivered,     ///< the outbox is empty
+    delivered,     ///< the outbox is empty (rows the endpoint refused are set aside)
     auth_refused,  ///< 401/403: fix the token
     refused,       ///< 400/413 that cannot be split: a bug or an incompatible endpoint
     unreachable,   ///< retries exhausted on transport errors, 5xx or 429
+    not_started,   ///< no usable token: set by the caller, never by push_outbox
 };
 
 struct PushReport {
     PushOutcome outcome = PushOutcome::nothing_to_send;
-    std::uint64_t pending_before = 0;
-    std::uint64_t sent = 0;  ///< events acknowledged by the endpoint
+    OutboxCount pending_before;
+    OutboxCount sent;  ///< rows acknowledged by the endpoint
     std::uint64_t batches = 0;
     std::uint64_t retries = 0;
-    IngestResult endpoint;  ///< the endpoint's new/updated/unchanged, summed
-    std::uint64_t still_queued = 0;
+    std::uint64_t connections = 0;    ///< connections opened (keep-alive: 1 for the whole push)
+    IngestResult endpoint;            ///< the endpoint's new/updated/unchanged rows, summed
+    std::vector<SetAside> set_aside;  ///< rows refused by name in this run
+    OutboxCount still_queued;
     std::string message;  ///< one line for the user (never contains the token)
 };
 
