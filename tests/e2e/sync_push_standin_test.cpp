@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "push_helpers.hpp"
 #include "usage/gzip.hpp"
@@ -65,21 +64,19 @@ TEST_CASE("push: an endpoint that never answers is given up after sync.max_attem
     auto sync = h.run({"sync", "--once"});
     const auto took = std::chrono::steady_clock::now() - start;
     CHECK(sync.exit_code == 1);
-    // libcurl's words, with the milliseconds it measured (1000 or a little more).
-    const std::regex message(silent.url("") + ": " + silent.url("/v1/ingest") +
-                             R"(: Operation timed out after 10\d\d milliseconds with 0 bytes received after 2 )"
-                             "attempts; events stay queued for the next run");
+    const std::string message = silent.url("") + ": " + silent.url("/v1/ingest") +
+                                ": no complete answer within 1 s after 2 attempts; events stay queued for the next run";
     const std::string prefix = "usage-agent: push: ";
     REQUIRE(sync.err.starts_with(prefix));
     REQUIRE(sync.err.ends_with("\n"));
     CHECK(std::count(sync.err.begin(), sync.err.end(), '\n') == 1);  // one line
-    CHECK(std::regex_match(sync.err.substr(prefix.size(), sync.err.size() - prefix.size() - 1), message));
+    CHECK(sync.err.substr(prefix.size(), sync.err.size() - prefix.size() - 1) == message);
     CHECK(silent.requests() == 2);  // each read whole, neither answered
     CHECK(took >= std::chrono::seconds(2));
     CHECK(took < std::chrono::seconds(30));
     auto status = h.status()["push"];
     CHECK(status["rows_waiting"] == 3);
-    CHECK(std::regex_match(status["last_result"].get<std::string>(), message));
+    CHECK(status["last_result"] == message);
     CHECK(status["last_success"].is_null());
 }
 

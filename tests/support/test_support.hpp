@@ -138,7 +138,6 @@ private:
     std::vector<Reply> script_;
     std::size_t next_reply_ = 0;
     std::vector<Request> received_;
-    std::vector<int> held_;  ///< connections left unanswered (server thread only)
     std::atomic<int> requests_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;
