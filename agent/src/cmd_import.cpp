@@ -22,6 +22,7 @@ void ImportCommand::setup(CLI::App& app) {
 
 int ImportCommand::run(AppContext& ctx) const {
     auto s = usage::import_exported_file(ctx.store(), ctx.config(), format, file);
+    if (!s.warning.empty()) std::cerr << "warning: " << s.warning << "\n";
     if (json) {
         std::cout << nlohmann::json{{"source", s.source},
                                     {"file", file},
@@ -29,7 +30,10 @@ int ImportCommand::run(AppContext& ctx) const {
                                     {"events_new", s.events_new},
                                     {"events_updated", s.events_updated},
                                     {"events_unchanged", s.events_unchanged},
-                                    {"malformed_lines", s.malformed_lines}}
+                                    {"malformed_lines", s.malformed_lines},
+                                    {"events_invalid", s.events_invalid},
+                                    {"warning",
+                                     s.warning.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.warning)}}
                          .dump(2)
                   << "\n";
         return 0;
@@ -39,7 +43,10 @@ int ImportCommand::run(AppContext& ctx) const {
     std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.events_read)) << " rows, "
               << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
               << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
-              << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged\n";
+              << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged"
+              << (s.events_invalid > 0 ? ", " + with_commas(static_cast<std::int64_t>(s.events_invalid)) + " invalid"
+                                       : "")
+              << "\n";
     return 0;
 }
 

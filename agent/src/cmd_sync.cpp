@@ -33,6 +33,7 @@ std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanO
     bar.finish();
     for (const auto& s : stats) {
         for (const auto& err : s.errors) std::cerr << "warning: " << s.source << ": " << err << "\n";
+        for (const auto& w : s.warnings) std::cerr << "warning: " << w << "\n";
         if (s.malformed_lines > 0)
             std::cerr << "warning: " << s.source << ": skipped " << s.malformed_lines
                       << " malformed line(s) that looked like usage\n";
@@ -65,7 +66,9 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"events_updated", s.events_updated},
                                   {"bytes_read", s.bytes_read},
                                   {"malformed_lines", s.malformed_lines},
+                                  {"events_invalid", s.events_invalid},
                                   {"errors", s.errors},
+                                  {"warnings", s.warnings},
                                   {"seconds", s.seconds}});
         nlohmann::json out{{"sources", std::move(per_source)},
                            {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
@@ -80,6 +83,8 @@ int SyncCommand::run(AppContext& ctx) const {
                   << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
                   << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
                   << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, "
+                  << (s.events_invalid > 0 ? with_commas(static_cast<std::int64_t>(s.events_invalid)) + " invalid, "
+                                           : "")
                   << human_bytes(s.bytes_read) << " in " << secs << "\n";
     }
     if (push_failed) {
