@@ -91,7 +91,9 @@ void PricesCommand::setup(CLI::App& app) {
 
 int PricesCommand::run(AppContext& ctx) const {
     if (update->parsed()) {
-        auto models = usage::parse_litellm_prices(read_source(update_from));
+        std::vector<std::string> skipped;
+        auto models = usage::parse_litellm_prices(read_source(update_from), &skipped);
+        for (const auto& why : skipped) std::cerr << "warning: " << update_from << ": skipped " << why << "\n";
         StoredPrices stored;
         stored.origin = update_from;
         stored.updated = usage::format_utc_ms(

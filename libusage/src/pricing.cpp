@@ -16,6 +16,24 @@ std::string_view to_string(PriceSource source) {
     return "built-in table";
 }
 
+bool find_implausible_rate(const ModelPrice& price, std::string& field, double& value) {
+    auto bad = [&](const Rates& r, const std::string& prefix) {
+        const std::pair<const char*, double> rates[] = {{"input", r.input},
+                                                        {"output", r.output},
+                                                        {"cache_read", r.cache_read},
+                                                        {"cache_write_5m", r.cache_write_5m},
+                                                        {"cache_write_1h", r.cache_write_1h.value_or(0)}};
+        for (const auto& [name, rate] : rates)
+            if (!is_plausible_price(rate)) {
+                field = prefix + name;
+                value = rate;
+                return true;
+            }
+        return false;
+    };
+    return bad(price.base, "") || (price.tier_threshold > 0 && bad(price.tier, "tier."));
+}
+
 namespace {
 
 // A tier rate of 0 means "not given": fall back to the base rate.
