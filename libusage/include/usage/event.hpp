@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "usage/saturating.hpp"
+
 namespace usage {
 
 /// Disjoint token classes of one call. `reasoning` is an informational subset
@@ -22,10 +24,17 @@ struct TokenCounts {
     std::int64_t cache_write_5m = 0;  ///< cache writes with the 5-minute TTL
     std::int64_t cache_write_1h = 0;  ///< cache writes with the 1-hour TTL
 
-    [[nodiscard]] std::int64_t cache_write() const { return cache_write_5m + cache_write_1h; }
-    [[nodiscard]] std::int64_t total() const { return input + output + cache_read + cache_write_5m + cache_write_1h; }
+    // Sums saturate: counts read by a plugin or the endpoint are bounded
+    // (usage/token_limits.hpp), but a store written before that rule can
+    // hold any value, and re-pricing reads those too.
+    [[nodiscard]] std::int64_t cache_write() const { return saturating_add(cache_write_5m, cache_write_1h); }
+    [[nodiscard]] std::int64_t total() const {
+        return saturating_add(saturating_add(saturating_add(input, output), cache_read), cache_write());
+    }
     /// The prompt size used for long-context tier decisions.
-    [[nodiscard]] std::int64_t prompt() const { return input + cache_read + cache_write(); }
+    [[nodiscard]] std::int64_t prompt() const {
+        return saturating_add(saturating_add(input, cache_read), cache_write());
+    }
     /// Keep the per-field maximum: streaming copies of one response only grow.
     void merge_max(const TokenCounts& other);
     bool operator==(const TokenCounts&) const = default;
