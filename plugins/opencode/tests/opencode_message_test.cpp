@@ -66,8 +66,13 @@ TEST_CASE("opencode message: a count or cost that is not one makes the message i
           {R"({"role":"assistant","cost":-0.5,"tokens":{"input":1}})", "cost", "-0.5"},
           {R"({"role":"assistant","cost":1e10,"tokens":{"input":1}})", "cost", "1e10"}}) {
         INFO(json);
+        // `bad` points into the parsed buffer: keep it alive for the checks.
+        std::string buf = json;
+        buf.resize(buf.size() + kJsonPadding);
+        simdjson::ondemand::parser parser;
         MessageUsage m;
-        CHECK(parse(json, m) == MessageOutcome::invalid);
+        CHECK(parse_message(parser, buf.data(), std::string_view(json).size(), buf.size(), m) ==
+              MessageOutcome::invalid);
         CHECK(m.bad.field == field);
         CHECK(m.bad.value == value);
     }
