@@ -61,6 +61,9 @@ std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text, std::ve
         doc = nlohmann::json::parse(json_text);
     } catch (const nlohmann::json::parse_error& e) {
         throw std::runtime_error(std::string("price file is not valid JSON: ") + e.what());
+    } catch (const nlohmann::json::out_of_range& e) {
+        // `1e400`: valid JSON, but no number to check, so no model to skip.
+        throw std::runtime_error(std::string("price file holds a number out of range: ") + e.what());
     }
     if (!doc.is_object()) throw std::runtime_error("price file: top level is not a JSON object");
     std::vector<ModelPrice> out;

@@ -217,6 +217,10 @@ TEST_CASE("LiteLLM loader: a model whose rate is not a price is skipped and name
                          "model 'negative': input_cost_per_token is -1e-06, not a price (0..0.01 USD per token)",
                          "model 'per-million-by-mistake': input_cost_per_token is 3, not a price (0..0.01 USD per "
                          "token)"});
+    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices(R"({"m": {"input_cost_per_token": 1e400}})"),
+                         "price file holds a number out of range: [json.exception.out_of_range.406] number overflow "
+                         "parsing '1e400'",
+                         std::runtime_error);
     CHECK_THROWS_WITH_AS(usage::parse_litellm_prices(R"({"negative": {"input_cost_per_token": -1,
                                                         "output_cost_per_token": 1}})"),
                          "price file holds no priced models", std::runtime_error);

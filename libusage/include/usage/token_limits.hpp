@@ -1,15 +1,15 @@
 // usage/token_limits.hpp — the one rule for the numbers of one call, shared
-// by every source plugin and the endpoint's decoder (docs/cli.md, "Token
-// counts").
+// by every source plugin and the endpoint's decoder (docs/cli.md,
+// "Numbers").
 //
 // A token count is a non-negative JSON integer no larger than
 // kMaxTokensPerCall. Anything else (negative, fractional or written with a
 // decimal point or exponent, a string, too large for 64 bits, above the cap)
 // makes the event that carries it invalid: it is skipped and reported, never
 // stored. Absent or `null` means "not reported" and reads as 0. With every
-// stored count and cost bounded, costs fit in 64 bits and sums of up to
-// millions of calls at the caps cannot overflow; sums that still would are
-// saturated and flagged (usage/analytics.hpp).
+// stored count and cost bounded, a call's cost fits easily in 64 bits, and so
+// do token sums over a billion calls and cost sums over 9,000 at the caps;
+// sums that still would not fit saturate and are flagged (usage/analytics.hpp).
 #pragma once
 
 #include <cstdint>
