@@ -96,9 +96,11 @@ TEST_CASE("protocol: token counts and costs obey the rule every plugin applies")
         INFO(raw);
         CHECK(refusal(second_event_with(std::string("\"output\":") + raw)) == "'events[1].tokens.output'" + rule);
     }
-    for (const char* field : {"input", "output", "reasoning", "cache_read", "cache_write_5m", "cache_write_1h"})
-        CHECK(refusal(second_event_with("\"" + std::string(field) + "\":-1")) ==
-              "'events[1].tokens." + std::string(field) + "'" + rule);
+    for (const std::string field : {"input", "output", "reasoning", "cache_read", "cache_write_5m", "cache_write_1h"}) {
+        std::string want = "'events[1].tokens.";
+        want.append(field).append("'").append(rule);
+        CHECK(refusal(second_event_with(std::string("\"").append(field).append("\":-1"))) == want);
+    }
     CHECK(refusal(second_event_with("\"input\":1e400")) == "body holds a number out of range: '1e400'");
     CHECK(refusal(second_event_with("", "\"reported_micros\":-1")) ==
           "'events[1].cost.reported_micros' must be an integer from 0 to 1000000000000000");
