@@ -1,5 +1,7 @@
 #include "app_context.hpp"
 
+#include <iostream>
+
 #include "price_file_store.hpp"
 
 namespace agent {
@@ -11,7 +13,14 @@ AppContext::AppContext(const GlobalOptions& options) : env_(usage::Environment::
     if (!options.config_path.empty() && !std::filesystem::exists(config_path_))
         throw usage::ConfigError(config_path_.string() + ": no such config file");
     config_ = usage::load_config(config_path_, env_);
-    if (auto stored = load_price_file(state_dir_)) prices_.set_price_file(std::move(stored->models));
+    // A price file only refines prices: one that cannot be used must not
+    // stop a command (least of all `prices update`, which replaces it).
+    try {
+        if (auto stored = load_price_file(state_dir_)) prices_.set_price_file(std::move(stored->models));
+    } catch (const std::runtime_error& e) {
+        std::cerr << "warning: " << e.what()
+                  << ": ignored, using the built-in prices (`usage-agent prices update` replaces it)\n";
+    }
     prices_.set_overrides(config_.price_overrides);
 }
 

@@ -28,6 +28,7 @@ void ImportCommand::setup(CLI::App& app) {
 
 int ImportCommand::run(AppContext& ctx) const {
     auto s = usage::import_exported_file(ctx.store(), ctx.config(), format, file);
+    if (!s.warning.empty()) std::cerr << "warning: " << s.warning << "\n";
     if (json) {
         std::cout << nlohmann::json{{"source", s.source},
                                     {"file", file},
@@ -36,7 +37,10 @@ int ImportCommand::run(AppContext& ctx) const {
                                     {"events_updated", s.events_updated},
                                     {"events_unchanged", s.events_unchanged},
                                     {"events_superseded", s.events_superseded},
-                                    {"malformed_lines", s.malformed_lines}}
+                                    {"malformed_lines", s.malformed_lines},
+                                    {"events_invalid", s.events_invalid},
+                                    {"warning",
+                                     s.warning.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.warning)}}
                          .dump(2)
                   << "\n";
         return 0;
@@ -49,6 +53,7 @@ int ImportCommand::run(AppContext& ctx) const {
               << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged";
     if (s.events_superseded > 0)
         std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded";
+    if (s.events_invalid > 0) std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid";
     std::cout << "\n";
     return 0;
 }

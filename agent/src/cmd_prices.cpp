@@ -171,13 +171,17 @@ void PricesCommand::setup(CLI::App& app) {
 int PricesCommand::run(AppContext& ctx) const {
     if (update->parsed()) {
         std::vector<usage::ModelPrice> models;
+        std::vector<std::string> skipped;
         try {
-            models = usage::parse_litellm_prices(read_source(update_from, std::chrono::seconds(timeout_seconds)));
+            models = usage::parse_litellm_prices(read_source(update_from, std::chrono::seconds(timeout_seconds)),
+                                                 &skipped);
         } catch (const std::runtime_error& e) {
             // The parser knows the text, not where it came from.
             const std::string reason = e.what();
             throw std::runtime_error(reason.starts_with(update_from) ? reason : update_from + ": " + reason);
         }
+        for (const auto& why : skipped)
+            std::cerr << "warning: " << update_from << ": skipped " << escape_terminal_text(why) << "\n";
         StoredPrices stored;
         stored.origin = update_from;
         stored.updated = usage::format_utc_ms(

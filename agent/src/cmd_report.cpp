@@ -79,6 +79,11 @@ int ReportCommand::run(AppContext& ctx) const {
 
     if (!no_scan) run_scan(ctx, {});
     usage::Report report = usage::run_query(ctx.store(), q, full);
+    bool overflow = report.totals.overflow;
+    for (const auto& r : report.rows) overflow = overflow || r.totals.overflow;
+    if (overflow)
+        std::cerr << "warning: the store holds impossible numbers: a sum does not fit in 64 bits and shows the "
+                     "largest value instead (marked \"overflow\": true in --json)\n";
     if (json)
         std::cout << report_json(report, full).dump(2) << "\n";
     else if (csv)

@@ -42,6 +42,7 @@ std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanO
     for (const auto& s : stats) {
         for (const auto& err : s.errors)
             std::cerr << "warning: " << s.source << ": " << escape_terminal_text(err) << "\n";
+        for (const auto& w : s.warnings) std::cerr << "warning: " << escape_terminal_text(w) << "\n";
         if (s.malformed_lines > 0)
             std::cerr << "warning: " << s.source << ": skipped "
                       << with_commas(static_cast<std::int64_t>(s.malformed_lines))
@@ -81,7 +82,9 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"events_superseded", s.events_superseded},
                                   {"bytes_read", s.bytes_read},
                                   {"malformed_lines", s.malformed_lines},
+                                  {"events_invalid", s.events_invalid},
                                   {"errors", s.errors},
+                                  {"warnings", s.warnings},
                                   {"seconds", s.seconds}});
         nlohmann::json out{{"sources", std::move(per_source)},
                            {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
@@ -103,6 +106,8 @@ int SyncCommand::run(AppContext& ctx) const {
                       << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, ";
             if (s.events_superseded > 0)
                 std::cout << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded, ";
+            if (s.events_invalid > 0)
+                std::cout << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid, ";
             std::cout << human_bytes(s.bytes_read) << " in " << secs << "\n";
         }
     if (push_failed) {

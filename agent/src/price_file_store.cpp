@@ -1,6 +1,10 @@
 #include "price_file_store.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -33,10 +37,14 @@ std::filesystem::path price_file_path(const std::filesystem::path& state_dir) {
 
 std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_dir) {
     auto path = price_file_path(state_dir);
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) && !ec) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    std::string text;
+    if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) throw std::runtime_error(path.string() + ": cannot read: " + std::strerror(errno));
     try {
-        nlohmann::json doc = nlohmann::json::parse(in);
+        nlohmann::json doc = nlohmann::json::parse(text);
         StoredPrices p;
         p.origin = doc.value("origin", "");
         p.updated = doc.value("updated", "");
@@ -47,12 +55,21 @@ std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_d
             mp.base = rates_from(m.at("base"));
             mp.tier_threshold = m.value("tier_threshold", 0);
             if (mp.tier_threshold > 0) mp.tier = rates_from(m.at("tier"));
+            std::string field;
+            double value = 0;
+            if (usage::find_implausible_rate(mp, field, value)) {
+                char shown[32];
+                std::snprintf(shown, sizeof shown, "%g", value);
+                throw std::runtime_error("model '" + mp.model + "': " + field + " is " + shown + ", " +
+                                         std::string(usage::kPriceRule));
+            }
             p.models.push_back(std::move(mp));
         }
         return p;
     } catch (const std::exception& e) {
-        throw std::runtime_error(path.string() + ": damaged price file (" + e.what() +
-                                 "); run `usage-agent prices update` again or delete it");
+        std::string why = e.what();
+        if (why.starts_with("[json.exception.")) why.erase(0, why.find("] ") + 2);  // nlohmann's tag
+        throw std::runtime_error(path.string() + ": not a usable price file: " + why);
     }
 }
 

@@ -19,6 +19,10 @@ struct StoredPrices {
 };
 
 std::filesystem::path price_file_path(const std::filesystem::path& state_dir);
+/// The stored prices; nullopt when there is no price file. Throws
+/// std::runtime_error naming the path and the reason when it cannot be read
+/// or is not a price file this version wrote (damaged, edited, a rate that is
+/// not a price).
 std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_dir);
 /// Write atomically (temp file + rename).
 void save_price_file(const std::filesystem::path& state_dir, const StoredPrices& prices);

@@ -45,7 +45,8 @@ nlohmann::json totals_json(const usage::Totals& t) {
             {"machines", t.machines},
             {"avg_tokens_per_session", t.avg_tokens_per_session()},
             {"avg_cost_usd_per_session", usd(t.avg_cost_micros_per_session())},
-            {"avg_session_seconds", static_cast<double>(t.avg_session_duration_ms()) / 1000.0}};
+            {"avg_session_seconds", static_cast<double>(t.avg_session_duration_ms()) / 1000.0},
+            {"overflow", t.overflow}};
 }
 
 nlohmann::json report_json(const usage::Report& report, bool full) {

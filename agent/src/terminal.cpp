@@ -16,10 +16,17 @@ bool stderr_is_tty() {
     return ::isatty(STDERR_FILENO);
 }
 
+namespace {
+
+// |n| without overflow: a saturated sum can be INT64_MIN.
+unsigned long long magnitude(std::int64_t n) {
+    return n < 0 ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+}
+
+}  // namespace
+
 std::string with_commas(std::int64_t n) {
-    // The magnitude as unsigned: -INT64_MIN does not fit an int64.
-    std::string digits =
-        std::to_string(n < 0 ? static_cast<std::uint64_t>(-(n + 1)) + 1 : static_cast<std::uint64_t>(n));
+    std::string digits = std::to_string(magnitude(n));
     std::string out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
         if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
@@ -54,9 +61,8 @@ std::string dollars(std::int64_t micros) {
 
 std::string decimal_usd(std::int64_t micros) {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%s%lld.%06lld", micros < 0 ? "-" : "",
-                  static_cast<long long>((micros < 0 ? -micros : micros) / 1000000),
-                  static_cast<long long>((micros < 0 ? -micros : micros) % 1000000));
+    std::snprintf(buf, sizeof buf, "%s%llu.%06llu", micros < 0 ? "-" : "", magnitude(micros) / 1000000,
+                  magnitude(micros) % 1000000);
     return buf;
 }
 

@@ -146,22 +146,20 @@ void add_event(Acc& acc, const SQLite::Statement& st, const std::string& session
         acc.last_machine = machine;
         acc.machines.insert(machine);
     }
-    t.input_tokens += st.getColumn(4).getInt64();
-    t.output_tokens += st.getColumn(5).getInt64();
-    t.reasoning_tokens += st.getColumn(6).getInt64();
-    t.cache_read_tokens += st.getColumn(7).getInt64();
-    t.cache_write_5m_tokens += st.getColumn(8).getInt64();
-    t.cache_write_1h_tokens += st.getColumn(9).getInt64();
+    auto add = [&t](std::int64_t& sum, std::int64_t value) { sum = saturating_add(sum, value, t.overflow); };
+    add(t.input_tokens, st.getColumn(4).getInt64());
+    add(t.output_tokens, st.getColumn(5).getInt64());
+    add(t.reasoning_tokens, st.getColumn(6).getInt64());
+    add(t.cache_read_tokens, st.getColumn(7).getInt64());
+    add(t.cache_write_5m_tokens, st.getColumn(8).getInt64());
+    add(t.cache_write_1h_tokens, st.getColumn(9).getInt64());
     const auto origin = static_cast<CostOrigin>(st.getColumn(10).getInt());
     const std::int64_t cost = st.getColumn(11).isNull() ? 0 : st.getColumn(11).getInt64();
     if (origin == CostOrigin::unpriced) {
         ++t.unpriced_events;
     } else {
-        t.cost_micros += cost;
-        if (origin == CostOrigin::reported)
-            t.reported_cost_micros += cost;
-        else
-            t.estimated_cost_micros += cost;
+        add(t.cost_micros, cost);
+        add(origin == CostOrigin::reported ? t.reported_cost_micros : t.estimated_cost_micros, cost);
     }
     acc.first_ms = std::min(acc.first_ms, ts);
     acc.last_ms = std::max(acc.last_ms, ts);
@@ -226,7 +224,18 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
         t.sessions = static_cast<std::int64_t>(acc.sessions.size());
         t.users = static_cast<std::int64_t>(acc.users.size());
         t.machines = static_cast<std::int64_t>(acc.machines.size());
-        for (const auto& [key, span] : acc.sessions) t.session_duration_ms += span.last_ms - span.first_ms;
+        for (const auto& [key, span] : acc.sessions) {
+            std::int64_t length = 0;
+            if (__builtin_sub_overflow(span.last_ms, span.first_ms, &length)) {
+                length = std::numeric_limits<std::int64_t>::max();
+                t.overflow = true;
+            }
+            t.session_duration_ms = saturating_add(t.session_duration_ms, length, t.overflow);
+        }
+        // total_tokens() saturates on its own: flag it here, in its order.
+        const std::int64_t writes = saturating_add(t.cache_write_5m_tokens, t.cache_write_1h_tokens, t.overflow);
+        const std::int64_t in_out = saturating_add(t.input_tokens, t.output_tokens, t.overflow);
+        saturating_add(saturating_add(in_out, t.cache_read_tokens, t.overflow), writes, t.overflow);
         return t;
     };
     Report report;

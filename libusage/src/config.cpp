@@ -96,7 +96,9 @@ ModelPrice parse_override(const Validator& v, const std::string& model, const YA
     auto rate = [&](const char* key) -> std::optional<double> {
         if (!node[key]) return std::nullopt;
         double value = v.scalar<double>(node[key], where + "." + key, "a number (USD per million tokens)");
-        if (value < 0) v.fail(node[key], "'" + where + "." + key + "' must not be negative");
+        // NaN and infinities (`.nan`, `.inf`) are numbers to YAML, not prices.
+        if (!is_plausible_price(value))
+            v.fail(node[key], "'" + where + "." + key + "' is " + node[key].Scalar() + ", " + std::string(kPriceRule));
         return value;
     };
     auto input = rate("input");

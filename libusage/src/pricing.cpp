@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "usage/token_limits.hpp"
+
 namespace usage {
 
 std::string_view to_string(PriceSource source) {
@@ -14,6 +16,24 @@ std::string_view to_string(PriceSource source) {
         case PriceSource::builtin: return "built-in table";
     }
     return "built-in table";
+}
+
+bool find_implausible_rate(const ModelPrice& price, std::string& field, double& value) {
+    auto bad = [&](const Rates& r, const std::string& prefix) {
+        const std::pair<const char*, double> rates[] = {{"input", r.input},
+                                                        {"output", r.output},
+                                                        {"cache_read", r.cache_read},
+                                                        {"cache_write_5m", r.cache_write_5m},
+                                                        {"cache_write_1h", r.cache_write_1h.value_or(0)}};
+        for (const auto& [name, rate] : rates)
+            if (!is_plausible_price(rate)) {
+                field = prefix + name;
+                value = rate;
+                return true;
+            }
+        return false;
+    };
+    return bad(price.base, "") || (price.tier_threshold > 0 && bad(price.tier, "tier."));
 }
 
 namespace {
@@ -42,6 +62,13 @@ std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& t) {
                           static_cast<double>(t.cache_read) * r.cache_read +
                           static_cast<double>(t.cache_write_5m) * r.cache_write_5m +
                           static_cast<double>(t.cache_write_1h) * write_1h;
+    // Counts within the rule of usage/token_limits.hpp at prices within
+    // kMaxPricePerMillion cost at most about 6e13 micro-dollars, exact in a
+    // double and far inside 64 bits. Anything else (counts or prices that bypassed
+    // the checks) is held to the per-call bounds instead of converting an
+    // out-of-range double, which C++ leaves undefined.
+    if (!(micros > 0)) return 0;  // NaN included
+    if (micros >= static_cast<double>(kMaxCostMicrosPerCall)) return kMaxCostMicrosPerCall;
     return std::llround(micros);
 }
 

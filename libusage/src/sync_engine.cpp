@@ -42,6 +42,8 @@ struct Done {
     FileBatch batch;
     std::uint64_t bytes = 0;
     std::uint64_t malformed = 0;
+    std::uint64_t invalid = 0;
+    std::string warning;  ///< about the invalid events, when there are some
     std::string error;
 };
 
@@ -314,6 +316,11 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
                 }
                 d.bytes = r.bytes_read;
                 d.malformed = r.malformed_lines;
+                if (r.invalid.count > 0) {
+                    r.invalid.resolve_line(w.file.path);  // here, off the writer's thread
+                    d.invalid = r.invalid.count;
+                    d.warning = r.invalid.warning(w.file.path);
+                }
                 d.batch.events = std::move(r.events);
                 d.batch.cursor = make_cursor(w.file.path, w.stat, r.offset, std::move(r.state));
             } catch (const std::exception& e) {
@@ -340,6 +347,8 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         ++stats.files_read;
         stats.bytes_read += d.bytes;
         stats.malformed_lines += d.malformed;
+        stats.events_invalid += d.invalid;
+        if (!d.warning.empty()) stats.warnings.push_back(std::move(d.warning));
         stats.events_read += d.batch.events.size();
         done_bytes += d.bytes;
         const ApplyStats before = writer.stats();
@@ -392,6 +401,11 @@ ImportStats import_exported_file(Store& store, const Config& config, const std::
     stats.source = std::string(owner->name());
     stats.events_read = r.events.size();
     stats.malformed_lines = r.malformed_lines;
+    stats.events_invalid = r.invalid.count;
+    if (r.invalid.count > 0) {
+        r.invalid.resolve_line(file);
+        stats.warning = r.invalid.warning(file);
+    }
     StoreWriter writer(store);
     writer.add(FileBatch{stats.source, file, std::move(r.events), std::nullopt});
     if (r.covers) writer.add_coverage(stats.source, r.covers->from_ms, r.covers->to_ms);

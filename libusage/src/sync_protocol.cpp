@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "usage/analytics.hpp"
+#include "usage/token_limits.hpp"
 
 namespace usage::sync {
 namespace {
@@ -94,6 +95,24 @@ public:
         if (!find(key)) return std::nullopt;
         return integer(key, false, std::numeric_limits<std::int64_t>::min());
     }
+    /// An integer in min..max. The JSON text decides, not its conversion: a
+    /// number written with a fraction or exponent is not an integer, and one
+    /// beyond 64 bits is not in range.
+    [[nodiscard]] std::int64_t bounded(const std::string& key, std::int64_t min, std::int64_t max) const {
+        const json* v = find(key);
+        if (!v) return 0;
+        const std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+        if (!v->is_number_integer()) fail(key, "must be an integer " + range);
+        if (v->is_number_unsigned() ? v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)
+                                    : v->get<std::int64_t>() < min || v->get<std::int64_t>() > max)
+            fail(key, "must be an integer " + range);
+        return v->get<std::int64_t>();
+    }
+    [[nodiscard]] std::optional<std::int64_t> optional_bounded(const std::string& key, std::int64_t min,
+                                                               std::int64_t max) const {
+        if (!find(key)) return std::nullopt;
+        return bounded(key, min, max);
+    }
     [[nodiscard]] bool boolean(const std::string& key) const {
         const json* v = find(key);
         if (!v) return false;
@@ -150,18 +169,19 @@ WireEvent read_event(const Reader& r) {
     e.surface = r.str("surface");
     e.machine_id = r.str("machine_id");
     e.timestamp_ms = r.integer("timestamp_ms", true);
+    // The rule of usage/token_limits.hpp, as every plugin applies it.
     Reader t = r.object("tokens");
-    e.tokens.input = t.integer("input");
-    e.tokens.output = t.integer("output");
-    e.tokens.reasoning = t.integer("reasoning");
-    e.tokens.cache_read = t.integer("cache_read");
-    e.tokens.cache_write_5m = t.integer("cache_write_5m");
-    e.tokens.cache_write_1h = t.integer("cache_write_1h");
+    e.tokens.input = t.bounded("input", 0, kMaxTokensPerCall);
+    e.tokens.output = t.bounded("output", 0, kMaxTokensPerCall);
+    e.tokens.reasoning = t.bounded("reasoning", 0, kMaxTokensPerCall);
+    e.tokens.cache_read = t.bounded("cache_read", 0, kMaxTokensPerCall);
+    e.tokens.cache_write_5m = t.bounded("cache_write_5m", 0, kMaxTokensPerCall);
+    e.tokens.cache_write_1h = t.bounded("cache_write_1h", 0, kMaxTokensPerCall);
     if (r.find("cost")) {
         Reader c = r.object("cost");
-        e.cost_micros = c.optional_integer("micros");
+        e.cost_micros = c.optional_bounded("micros", 0, kMaxCostMicrosPerCall);
         e.cost_origin = read_origin(c);
-        e.reported_cost_micros = c.optional_integer("reported_micros");
+        e.reported_cost_micros = c.optional_bounded("reported_micros", 0, kMaxCostMicrosPerCall);
     }
     e.dedup_group = r.str("dedup_group");
     if (!e.id.starts_with(e.dedup_group)) r.fail("dedup_group", "must be a prefix of 'id'");
@@ -169,6 +189,20 @@ WireEvent read_event(const Reader& r) {
     w.superseded = r.boolean("superseded");
     w.revision = r.find("revision") ? r.integer("revision", false, 1) : 1;
     return w;
+}
+
+// Valid JSON can still fail to parse here: a number beyond a double's range
+// (`1e400`) has no value to check. Say so rather than "not JSON".
+std::string why_not_json(std::string_view text) {
+    try {
+        const json doc = json::parse(text.begin(), text.end());
+    } catch (const json::out_of_range& e) {
+        std::string what = e.what();
+        if (auto at = what.find("number overflow parsing "); at != std::string::npos)
+            return "body holds a number out of range: " + what.substr(at + 24);
+    } catch (const json::exception&) {
+    }
+    return "body is not valid JSON";
 }
 
 }  // namespace
@@ -191,7 +225,7 @@ std::string encode_batch(const IngestBatch& batch) {
 
 IngestBatch decode_batch(std::string_view text) {
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) throw ProtocolError("body is not valid JSON");
+    if (doc.is_discarded()) throw ProtocolError(why_not_json(text));
     Reader r(doc, "");
     IngestBatch b;
     if (!r.find("protocol")) r.fail("protocol", "is required");

@@ -25,10 +25,11 @@ struct Raw {
     std::int64_t cache_creation_total = 0;
     std::int64_t split_5m = 0, split_1h = 0;
     bool has_split = false;
+    detail::BadNumber bad;  ///< the first count (or cost) that broke the rule
 };
 
-constexpr auto int_of = detail::ondemand_int;
 constexpr auto str_of = detail::ondemand_str;
+constexpr auto count_of = detail::ondemand_token_count;
 
 simdjson::error_code read_usage(od::object usage, Raw& r) {
     r.has_usage = true;
@@ -36,13 +37,13 @@ simdjson::error_code read_usage(od::object usage, Raw& r) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
         if (key == "input_tokens")
-            r.tokens.input = int_of(field.value());
+            count_of(field.value(), r.tokens.input, "message.usage.input_tokens", r.bad);
         else if (key == "output_tokens")
-            r.tokens.output = int_of(field.value());
+            count_of(field.value(), r.tokens.output, "message.usage.output_tokens", r.bad);
         else if (key == "cache_read_input_tokens")
-            r.tokens.cache_read = int_of(field.value());
+            count_of(field.value(), r.tokens.cache_read, "message.usage.cache_read_input_tokens", r.bad);
         else if (key == "cache_creation_input_tokens")
-            r.cache_creation_total = int_of(field.value());
+            count_of(field.value(), r.cache_creation_total, "message.usage.cache_creation_input_tokens", r.bad);
         else if (key == "cache_creation") {
             od::object split;
             if (field.value().get_object().get(split) != simdjson::SUCCESS) continue;
@@ -50,9 +51,11 @@ simdjson::error_code read_usage(od::object usage, Raw& r) {
                 std::string_view k;
                 if (auto err = f.unescaped_key().get(k)) return err;
                 if (k == "ephemeral_5m_input_tokens")
-                    r.split_5m = int_of(f.value()), r.has_split = true;
+                    count_of(f.value(), r.split_5m, "message.usage.cache_creation.ephemeral_5m_input_tokens", r.bad),
+                        r.has_split = true;
                 else if (k == "ephemeral_1h_input_tokens")
-                    r.split_1h = int_of(f.value()), r.has_split = true;
+                    count_of(f.value(), r.split_1h, "message.usage.cache_creation.ephemeral_1h_input_tokens", r.bad),
+                        r.has_split = true;
             }
         }
     }
@@ -102,8 +105,7 @@ simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size,
             bool b = false;
             if (field.value().get_bool().get(b) == simdjson::SUCCESS) r.sidechain = b;
         } else if (key == "costUSD") {
-            double d = 0;
-            if (field.value().get_double().get(d) == simdjson::SUCCESS) r.cost_usd = d;
+            detail::ondemand_cost_usd(field.value(), r.cost_usd, "costUSD", r.bad);
         } else if (key == "message") {
             od::object message;
             if (field.value().get_object().get(message) == simdjson::SUCCESS)
@@ -131,7 +133,8 @@ void ClaudeCall::append_id(std::string& out) const {
     out.append("claude-code:").append(msg_id).append(":").append(request_id);
 }
 
-LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, ClaudeCall& out) {
+LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, std::size_t capacity, ClaudeCall& out,
+                              detail::BadNumber& bad) {
     Raw r;
     auto err = read_line(parser, line, size, capacity, r);
     if (err == simdjson::UTF8_ERROR && detail::repair_utf8(line, size) > 0) {
@@ -141,6 +144,10 @@ LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, 
     if (err) return LineOutcome::malformed;
     if (r.type != "assistant" || !r.has_usage || r.msg_id.empty()) return LineOutcome::skipped;
     if (r.model == "<synthetic>") return LineOutcome::skipped;  // local error/abort, no API call
+    if (r.bad.found()) {
+        bad = r.bad;
+        return LineOutcome::invalid;
+    }
 
     TokenCounts t = r.tokens;
     if (r.has_split && r.split_5m + r.split_1h > 0) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "ondemand_values.hpp"
 #include "usage/event.hpp"
 #include "usage/source.hpp"
 
@@ -30,12 +31,13 @@ enum class LineOutcome {
     event,      ///< `out` holds a usage call
     skipped,    ///< valid line without a billable call (user line, <synthetic>, zero usage)
     malformed,  ///< not valid JSON (counted and reported, never fatal)
+    invalid,    ///< a call whose count or cost breaks the rule of usage/token_limits.hpp: `bad` says which
 };
 
 /// Parse `line` (writable, followed by simdjson padding). Lines with invalid
 /// UTF-8 are repaired in place and parsed again.
 LineOutcome parse_claude_line(simdjson::ondemand::parser& parser, char* line, std::size_t size, std::size_t capacity,
-                              ClaudeCall& out);
+                              ClaudeCall& out, detail::BadNumber& bad);
 
 /// The normalised event of a call found in `file`.
 UsageEvent make_claude_event(const ClaudeCall& call, const SourceFile& file);

@@ -34,14 +34,20 @@ public:
         simdjson::ondemand::parser parser;
         std::unordered_map<std::string, std::size_t> index;
         claude::ClaudeCall call;
+        detail::BadNumber bad;
         std::string id;  // reused: most lines are copies of a call already seen
         // Only assistant lines carry `"usage"` as a key; everything else
         // (multi-MB tool results, snapshots) is rejected by the reader's
         // byte-level search before any JSON parsing.
-        auto read =
-            read_jsonl_matches(file.path, start.offset, "\"usage\"", [&](char* line, std::size_t size, std::uint64_t) {
-                switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, call)) {
+        auto read = read_jsonl_matches(
+            file.path, start.offset, "\"usage\"", [&](char* line, std::size_t size, std::uint64_t at) {
+                switch (claude::parse_claude_line(parser, line, size, size + kJsonlPadding, call, bad)) {
                     case claude::LineOutcome::malformed: ++result.malformed_lines; return;
+                    case claude::LineOutcome::invalid:
+                        // Only this copy is skipped: other copies of the call still count.
+                        result.invalid.add(RecordPlace::at_offset(at), bad.field, bad.value, bad.rule);
+                        bad = {};
+                        return;
                     case claude::LineOutcome::skipped: return;
                     case claude::LineOutcome::event: break;
                 }

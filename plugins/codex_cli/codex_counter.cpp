@@ -55,6 +55,21 @@ std::optional<LineKind> kind_of_line(simdjson::ondemand::parser& parser, char* l
     return classify_line(parser, line, size, capacity);
 }
 
+// A per-call figure derived from running totals (their growth, or the first
+// total of a file) obeys the per-call cap like any count; the first field
+// above it, with its value.
+std::optional<std::pair<std::string_view, std::int64_t>> above_call_cap(const Usage& call) {
+    const std::pair<std::string_view, std::int64_t> fields[] = {
+        {"payload.info.total_token_usage.input_tokens (growth of the total)", call.input},
+        {"payload.info.total_token_usage.cached_input_tokens (growth of the total)", call.cached},
+        {"payload.info.total_token_usage.output_tokens (growth of the total)", call.output},
+        {"payload.info.total_token_usage.reasoning_output_tokens (growth of the total)", call.reasoning},
+        {"payload.info.total_token_usage.cache_write_input_tokens (growth of the total)", call.cache_write}};
+    for (const auto& f : fields)
+        if (f.second > kMaxTokensPerCall) return f;
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool may_matter(std::string_view head, bool leading) {
@@ -105,7 +120,7 @@ void RolloutCounter::end_leading() {
     ancestors_.clear();
 }
 
-void RolloutCounter::line(char* line, std::size_t size, std::size_t capacity) {
+void RolloutCounter::line(char* line, std::size_t size, std::size_t capacity, const RecordPlace& place) {
     if (state_.thread_id.empty()) state_.thread_id = file_.session_hint;  // no session_meta: the file name's id
     if (state_.session_id.empty()) state_.session_id = state_.thread_id;
     auto kind = kind_of_line(parser_, line, size, capacity);
@@ -123,7 +138,7 @@ void RolloutCounter::line(char* line, std::size_t size, std::size_t capacity) {
         return;
     }
     if (*kind == LineKind::token_count)
-        on_token_count(parsed);
+        on_token_count(parsed, place);
     else
         on_turn(parsed);
 }
@@ -164,8 +179,14 @@ void RolloutCounter::remember_replayed(const Usage& total) {
     state_.replayed.push_back(h);
 }
 
-void RolloutCounter::on_token_count(const TurnLine& tc) {
+void RolloutCounter::on_token_count(const TurnLine& tc, const RecordPlace& place) {
     if (!tc.has_info || (!tc.has_total && !tc.has_last)) return;
+    if (tc.bad.found()) {
+        // Not a call: the line moves nothing, so the next total's delta
+        // (only used without last_token_usage) spans it.
+        out_.invalid.add(place, tc.bad.field, tc.bad.value, tc.bad.rule);
+        return;
+    }
     const Usage total = tc.has_total ? tc.total : state_.has_prev ? state_.prev.plus(tc.last) : tc.last;
     if (state_.has_prev && total == state_.prev) return;  // re-emitted snapshot
     if (state_.in_replay) {
@@ -189,6 +210,12 @@ void RolloutCounter::on_token_count(const TurnLine& tc) {
     state_.prev = total;
     state_.has_prev = true;
     if (!call) return;  // reset without a per-call figure: a new baseline only
+    if (!tc.has_last)
+        if (auto over = above_call_cap(*call)) {
+            const std::string value = std::to_string(over->second);
+            out_.invalid.add(place, over->first, value);
+            return;
+        }
     const TokenCounts tokens = tokens_of(*call);
     if (tokens.total() == 0) return;
 

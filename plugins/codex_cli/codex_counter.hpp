@@ -41,12 +41,13 @@ public:
     bool leading_line(char* line, std::size_t size, std::size_t capacity);
     /// The leading metas are over: apply them (or the file-name defaults).
     void end_leading();
-    /// Any later line (the reader's needle or may_matter() selected it).
-    void line(char* line, std::size_t size, std::size_t capacity);
+    /// Any later line (the reader's needle or may_matter() selected it);
+    /// `place` says where it is, should it hold an invalid count.
+    void line(char* line, std::size_t size, std::size_t capacity, const RecordPlace& place);
 
 private:
     void on_turn(const TurnLine& turn);
-    void on_token_count(const TurnLine& tc);
+    void on_token_count(const TurnLine& tc, const RecordPlace& place);
     [[nodiscard]] bool own_turn(std::string_view turn_id, std::int64_t started_at) const;
     void remember_replayed(const Usage& total);
     void fill_model();

@@ -68,7 +68,8 @@ public:
                 std::size_t size = end - pos;
                 strip_cr(size, data + pos);
                 if (size > 0 && wanted_(std::string_view(data + pos, std::min(size, kHead))))
-                    sink_(data + pos, size, n + kJsonlPadding - pos);
+                    sink_(data + pos, size, n + kJsonlPadding - pos, number_);
+                ++number_;
             } else {
                 if (!skipping_) append(data + pos, end - pos);
                 if (nl) finish_line();
@@ -96,8 +97,9 @@ private:
             std::size_t size = len_;
             strip_cr(size, buf_.data());
             if (size > 0 && (decided_ || wanted_(std::string_view(buf_.data(), std::min(size, kHead)))))
-                sink_(buf_.data(), size, buf_.size());
+                sink_(buf_.data(), size, buf_.size(), number_);
         }
+        ++number_;
         len_ = 0;
         skipping_ = false;
         decided_ = false;
@@ -107,6 +109,7 @@ private:
     const LineSink& sink_;
     std::vector<char> buf_;
     std::size_t len_ = 0;
+    std::uint64_t number_ = 1;  ///< of the line being read
     bool skipping_ = false;
     bool decided_ = false;
 };
@@ -121,6 +124,7 @@ std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_
     std::size_t len = 0;
     std::uint64_t base = 0;      // file offset of buf[0]
     std::uint64_t accepted = 0;  // offset after the last accepted line
+    std::uint64_t number = 1;
     for (;;) {
         if (len + kJsonlPadding == buf.size()) {
             if (base + len >= max_bytes) return accepted;
@@ -135,7 +139,7 @@ std::uint64_t read_leading_lines(const std::filesystem::path& path, std::uint64_
             std::size_t size = end - pos;
             strip_cr(size, buf.data() + pos);
             if (!wanted(std::string_view(buf.data() + pos, std::min(size, kHead)))) return accepted;
-            if (!sink(buf.data() + pos, size, buf.size() - pos)) return accepted;
+            if (!sink(buf.data() + pos, size, buf.size() - pos, number++)) return accepted;
             accepted = base + end + 1;
             pos = end + 1;
         }

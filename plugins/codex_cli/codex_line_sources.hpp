@@ -13,8 +13,9 @@ namespace usage::plugins::codex {
 
 /// Called with a complete line (no newline) followed by at least
 /// usage::kJsonlPadding readable bytes; the line may be modified in place.
-/// `capacity` is the line size plus those bytes.
-using LineSink = std::function<bool(char* line, std::size_t size, std::size_t capacity)>;
+/// `capacity` is the line size plus those bytes; `number` is its 1-based
+/// line number in the (decompressed) text.
+using LineSink = std::function<bool(char* line, std::size_t size, std::size_t capacity, std::uint64_t number)>;
 
 /// Feed the lines of `path` from its start to `sink` while it returns true.
 /// Returns the offset after the last line the sink accepted. Stops at the

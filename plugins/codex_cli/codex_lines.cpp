@@ -21,25 +21,48 @@ bool is_null(od::value v) {
     return v.type().get(type) == simdjson::SUCCESS && type == od::json_type::null;
 }
 
-simdjson::error_code read_usage(od::object usage, Usage& out) {
+// Field paths for messages, for the running total and the per-call usage.
+struct UsageFields {
+    std::string_view input, cached, cache_read, output, reasoning, total, cache_write;
+};
+constexpr UsageFields kTotalFields{"payload.info.total_token_usage.input_tokens",
+                                   "payload.info.total_token_usage.cached_input_tokens",
+                                   "payload.info.total_token_usage.cache_read_input_tokens",
+                                   "payload.info.total_token_usage.output_tokens",
+                                   "payload.info.total_token_usage.reasoning_output_tokens",
+                                   "payload.info.total_token_usage.total_tokens",
+                                   "payload.info.total_token_usage.cache_write_input_tokens"};
+constexpr UsageFields kLastFields{"payload.info.last_token_usage.input_tokens",
+                                  "payload.info.last_token_usage.cached_input_tokens",
+                                  "payload.info.last_token_usage.cache_read_input_tokens",
+                                  "payload.info.last_token_usage.output_tokens",
+                                  "payload.info.last_token_usage.reasoning_output_tokens",
+                                  "payload.info.last_token_usage.total_tokens",
+                                  "payload.info.last_token_usage.cache_write_input_tokens"};
+
+// `running`: a cumulative total, whose fields may grow up to kMaxRunningTokens.
+simdjson::error_code read_usage(od::object usage, Usage& out, bool running, detail::BadNumber& bad) {
+    const UsageFields& f = running ? kTotalFields : kLastFields;
+    const auto read = running ? detail::ondemand_running_total : detail::ondemand_token_count;
+    auto count = [&](od::value v, std::int64_t& into, std::string_view field) { read(v, into, field, bad); };
     bool has_cached = false;
     for (auto field : usage) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
         if (key == "input_tokens")
-            out.input = int_of(field.value());
+            count(field.value(), out.input, f.input);
         else if (key == "cached_input_tokens")
-            out.cached = int_of(field.value()), has_cached = true;
+            count(field.value(), out.cached, f.cached), has_cached = true;
         else if (key == "cache_read_input_tokens" && !has_cached)
-            out.cached = int_of(field.value());  // spelling of some forks of Codex
+            count(field.value(), out.cached, f.cache_read);  // spelling of some forks of Codex
         else if (key == "output_tokens")
-            out.output = int_of(field.value());
+            count(field.value(), out.output, f.output);
         else if (key == "reasoning_output_tokens")
-            out.reasoning = int_of(field.value());
+            count(field.value(), out.reasoning, f.reasoning);
         else if (key == "total_tokens")
-            out.total = int_of(field.value());
+            count(field.value(), out.total, f.total);
         else if (key == "cache_write_input_tokens")
-            out.cache_write = int_of(field.value());
+            count(field.value(), out.cache_write, f.cache_write);
     }
     return simdjson::SUCCESS;
 }
@@ -58,7 +81,7 @@ simdjson::error_code read_info(od::value value, TurnLine& out) {
         if (is_null(v)) continue;
         od::object usage;
         if (auto err = v.get_object().get(usage)) return err;
-        if (auto err = read_usage(usage, total ? out.total : out.last)) return err;
+        if (auto err = read_usage(usage, total ? out.total : out.last, total, out.bad)) return err;
         (total ? out.has_total : out.has_last) = true;
     }
     return simdjson::SUCCESS;

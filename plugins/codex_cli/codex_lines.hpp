@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "ondemand_values.hpp"
+
 namespace usage::plugins::codex {
 
 /// One token usage object as Codex writes it. `cached` and `cache_write` are
@@ -50,6 +52,9 @@ struct TurnLine {
     bool has_info = false;  ///< false for `"info": null` (a rate-limit refresh)
     bool has_total = false, has_last = false;
     Usage total, last;
+    /// The first count that broke the rule of usage/token_limits.hpp: the
+    /// line is then not a call (RolloutCounter skips it and reports it).
+    detail::BadNumber bad;
 };
 
 enum class ParseOutcome { ok, malformed };

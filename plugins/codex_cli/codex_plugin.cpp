@@ -27,7 +27,7 @@ ScanResult scan_plain(const SourceFile& file, const ScanStart& start) {
             return !kind || *kind == codex::LineKind::session_meta;
         };
         leading_end = codex::read_leading_lines(file.path, kMaxLeadingBytes, maybe_meta,
-                                                [&](char* line, std::size_t size, std::size_t capacity) {
+                                                [&](char* line, std::size_t size, std::size_t capacity, std::uint64_t) {
                                                     return counter.leading_line(line, size, capacity);
                                                 });
         counter.end_leading();
@@ -36,7 +36,7 @@ ScanResult scan_plain(const SourceFile& file, const ScanStart& start) {
     auto on_line = [&](char* line, std::size_t size, std::uint64_t offset) {
         ++hits;
         if (offset < leading_end) return;  // already seen as a leading line
-        counter.line(line, size, size + kJsonlPadding);
+        counter.line(line, size, size + kJsonlPadding, RecordPlace::at_offset(offset));
     };
     auto read = read_jsonl_matches(file.path, start.offset, codex::kLineNeedle, on_line);
     // No compact `"type":"t...` anywhere in the new bytes: either nothing
@@ -60,13 +60,13 @@ ScanResult scan_zst(const SourceFile& file) {
     bool leading = true;
     auto read = codex::read_zstd_lines(
         file.path, [&](std::string_view head) { return codex::may_matter(head, leading); },
-        [&](char* line, std::size_t size, std::size_t capacity) {
+        [&](char* line, std::size_t size, std::size_t capacity, std::uint64_t number) {
             if (leading) {
                 if (counter.leading_line(line, size, capacity)) return true;
                 leading = false;
                 counter.end_leading();
             }
-            counter.line(line, size, capacity);
+            counter.line(line, size, capacity, RecordPlace::at_line(number));
             return true;
         });
     if (leading) counter.end_leading();

@@ -10,10 +10,12 @@
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+#include <variant>
 
 #include "csv_reader.hpp"
 #include "cursor_models.hpp"
 #include "iso_time.hpp"
+#include "usage/token_limits.hpp"
 
 namespace usage::plugins::cursor {
 namespace {
@@ -61,16 +63,18 @@ struct Columns {
     }
 };
 
-// A token count: digits with optional thousands separators; empty = 0.
-std::optional<std::int64_t> parse_count(std::string_view s) {
+// A token count (usage/token_limits.hpp): digits with optional thousands
+// separators, at most `max`; empty = 0. Anything else (a sign, a decimal
+// point, an exponent, text) is nullopt.
+std::optional<std::int64_t> parse_count(std::string_view s, std::int64_t max = kMaxTokensPerCall) {
     s = trim(s);
     std::int64_t v = 0;
     bool digit = false;
     for (char c : s) {
         if (c == ',') continue;
         if (c < '0' || c > '9') return std::nullopt;
-        if (v > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
         v = v * 10 + (c - '0');
+        if (v > max) return std::nullopt;
         digit = true;
     }
     if (!digit && !s.empty()) return std::nullopt;
@@ -140,28 +144,41 @@ bool not_charged(std::string_view kind) {
     return lower.find("not charged") != std::string::npos;
 }
 
-std::optional<Row> parse_row(const CsvRecord& rec, const Columns& cols) {
-    if (!rec.well_formed || rec.fields.size() != cols.count) return std::nullopt;
+// A row that is not one usable event: malformed (its shape or time), or
+// invalid (a count or the cost breaks the rule of usage/token_limits.hpp).
+struct BadRow {
+    bool invalid = false;
+    std::string field, value;
+    std::string_view rule;
+};
+
+std::variant<Row, BadRow> parse_row(const CsvRecord& rec, const Columns& cols) {
+    if (!rec.well_formed || rec.fields.size() != cols.count) return BadRow{};
     const auto& f = rec.fields;
     Row row;
     auto time = parse_row_time(f[cols.required[0]]);
-    if (!time) return std::nullopt;
+    if (!time) return BadRow{};
     row.time = *time;
     row.model = std::string(trim(f[cols.required[1]]));
-    auto write = parse_count(f[cols.required[2]]);
-    auto input = parse_count(f[cols.required[3]]);
-    auto read = parse_count(f[cols.required[4]]);
-    auto output = parse_count(f[cols.required[5]]);
-    if (!write || !input || !read || !output) return std::nullopt;
-    row.tokens.cache_write_5m = *write;
-    row.tokens.input = *input;
-    row.tokens.cache_read = *read;
-    row.tokens.output = *output;
-    if (cols.total && !trim(f[*cols.total]).empty()) {
-        auto total = parse_count(f[*cols.total]);
-        if (!total || *total != row.tokens.total()) return std::nullopt;
+    std::int64_t* into[] = {
+        nullptr, nullptr, &row.tokens.cache_write_5m, &row.tokens.input, &row.tokens.cache_read, &row.tokens.output};
+    for (std::size_t i = 2; i < Columns::kRequired.size(); ++i) {
+        const std::string& cell = f[cols.required[i]];
+        auto n = parse_count(cell);
+        if (!n) return BadRow{true, "column '" + std::string(Columns::kRequired[i]) + "'", cell, kTokenCountRule};
+        *into[i] = *n;
     }
-    if (cols.cost) row.cost_micros = parse_cost_micros(f[*cols.cost]);
+    if (cols.total && !trim(f[*cols.total]).empty()) {
+        const std::string& cell = f[*cols.total];
+        auto total = parse_count(cell, 4 * kMaxTokensPerCall);
+        if (!total) return BadRow{true, "column 'Total Tokens'", cell, kTokenCountRule};
+        if (*total != row.tokens.total()) return BadRow{};
+    }
+    if (cols.cost) {
+        row.cost_micros = parse_cost_micros(f[*cols.cost]);
+        if (row.cost_micros && *row.cost_micros > kMaxCostMicrosPerCall)
+            return BadRow{true, "column 'Cost'", f[*cols.cost], kCallCostRule};
+    }
     if (!row.cost_micros && cols.kind && not_charged(f[*cols.kind])) row.cost_micros = 0;
     return row;
 }
@@ -202,11 +219,15 @@ ScanResult import_cursor_csv(const std::filesystem::path& file) {
     result.bytes_read = text.size();
     std::vector<Row> rows;
     while (reader.next(rec)) {
-        auto row = parse_row(rec, cols);
-        if (!row) {
-            ++result.malformed_lines;
+        auto parsed = parse_row(rec, cols);
+        if (auto* bad = std::get_if<BadRow>(&parsed)) {
+            if (bad->invalid)
+                result.invalid.add(RecordPlace::at_line(rec.line), bad->field, bad->value, bad->rule);
+            else
+                ++result.malformed_lines;
             continue;
         }
+        auto* row = &std::get<Row>(parsed);
         if (!result.covers) result.covers = ScanResult::Coverage{row->time.from, row->time.to};
         result.covers->from_ms = std::min(result.covers->from_ms, row->time.from);
         result.covers->to_ms = std::max(result.covers->to_ms, row->time.to);

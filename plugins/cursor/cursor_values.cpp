@@ -10,15 +10,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// A token count written as an integer or (by some versions) a double.
-std::int64_t count(od::value v) {
-    std::int64_t i = 0;
-    if (v.get_int64().get(i) == simdjson::SUCCESS) return i > 0 ? i : 0;
-    double d = 0;
-    if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d > 0 && d < 9e18) return std::llround(d);
-    return 0;
-}
-
 std::string string_of(od::value v) {
     std::string_view s;
     if (v.get_string().get(s) != simdjson::SUCCESS) return {};
@@ -95,9 +86,9 @@ std::optional<Bubble> parse_bubble(ValueParser& parser, std::string_view value) 
         } else if (key == "tokenCount") {
             if (!for_each_field(v, [&](std::string_view k, od::value x) {
                     if (k == "inputTokens")
-                        b.input_tokens = count(x);
+                        detail::ondemand_token_count(x, b.input_tokens, "tokenCount.inputTokens", b.bad);
                     else if (k == "outputTokens")
-                        b.output_tokens = count(x);
+                        detail::ondemand_token_count(x, b.output_tokens, "tokenCount.outputTokens", b.bad);
                     return true;
                 }))
                 return std::nullopt;

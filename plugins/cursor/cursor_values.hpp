@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "ondemand_values.hpp"
+
 namespace usage::plugins::cursor {
 
 /// Reuses one parser and one padded buffer for many values.
@@ -31,6 +33,9 @@ struct Bubble {
     std::string model;  ///< modelInfo.modelName
     std::int64_t input_tokens = 0, output_tokens = 0;
     std::string workspace_uri;  ///< first of workspaceUris (user bubbles)
+    /// The first count that broke the rule of usage/token_limits.hpp (views
+    /// into the parser's buffer: valid until its next parse).
+    detail::BadNumber bad;
 };
 
 /// `composerData:<composerId>`.

@@ -199,7 +199,12 @@ private:
             ++result_.malformed_lines;
             return std::nullopt;
         }
-        if (bubble->type != 2 || bubble->input_tokens + bubble->output_tokens == 0) return std::nullopt;
+        if (bubble->type != 2) return std::nullopt;
+        if (bubble->bad.found()) {
+            result_.invalid.add(RecordPlace::at_row(key), bubble->bad.field, bubble->bad.value, bubble->bad.rule);
+            return std::nullopt;
+        }
+        if (bubble->input_tokens + bubble->output_tokens == 0) return std::nullopt;
         return Found{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1)), std::move(*bubble)};
     }
 };

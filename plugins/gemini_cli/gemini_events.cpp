@@ -17,7 +17,7 @@ EventCollector::EventCollector(const SourceFile& file, std::string last_model)
     : file_(&file), previous_model_(std::move(last_model)), last_model_(previous_model_) {}
 
 void EventCollector::add(const GeminiMessage& m) {
-    if (m.type != "gemini" || !m.has_tokens) return;  // user / info / error / warning: no call
+    if (!m.is_call() || m.bad.found()) return;  // user / info / error / warning: no call
     const TokenCounts tokens = normalised_tokens(m);
     if (tokens.total() == 0) return;
     if (!m.model.empty()) last_model_.assign(m.model);

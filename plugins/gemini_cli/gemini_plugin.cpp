@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "gemini_discovery.hpp"
 #include "gemini_events.hpp"
@@ -60,6 +61,23 @@ std::string read_head_line(const std::filesystem::path& path) {
     return {};
 }
 
+// Model calls whose counts break the rule, counted once per message id: a
+// message is repeated when it changes (JSONL), by `$set.messages`, and by the
+// salvage of a broken document.
+class InvalidMessages {
+public:
+    explicit InvalidMessages(ScanResult& result) : result_(result) {}
+    /// `offset`: of the message's line (JSONL) or of its bad value (a document).
+    void check(const gemini::GeminiMessage& m, std::uint64_t offset) {
+        if (!m.is_call() || !m.bad.found() || !seen_.emplace(m.id).second) return;
+        result_.invalid.add(RecordPlace::at_offset(offset), m.bad.field, m.bad.value, m.bad.rule);
+    }
+
+private:
+    ScanResult& result_;
+    std::unordered_set<std::string> seen_;
+};
+
 class GeminiCliPlugin final : public SourcePlugin {
 public:
     std::string_view name() const override { return "gemini-cli"; }
@@ -91,7 +109,11 @@ private:
         od::parser parser;
         gemini::GeminiMeta meta;
         gemini::EventCollector events(file, "");
-        const auto sink = [&](const gemini::GeminiMessage& m) { events.add(m); };
+        InvalidMessages invalid(result);
+        const auto sink = [&](const gemini::GeminiMessage& m) {
+            invalid.check(m, m.bad.found() ? static_cast<std::uint64_t>(m.bad.at - text.data()) : 0);
+            events.add(m);
+        };
         const std::size_t capacity = text.size() + simdjson::SIMDJSON_PADDING;
         // An empty file is one being (re)written: nothing to read yet.
         if (text.size() > 0 && gemini::visit_gemini_document(parser, text.data(), text.size(), capacity, meta, sink)) {
@@ -145,12 +167,16 @@ private:
         }
         gemini::GeminiMeta line_meta;  // later `$set` records: nothing they change matters here
         gemini::EventCollector events(file, start.state);
+        InvalidMessages invalid(result);
         // Only message records with usage carry a `"tokens"` key; the needle
         // skips user turns and tool output without parsing them.
-        auto read =
-            read_jsonl_matches(file.path, start.offset, "\"tokens\"", [&](char* line, std::size_t size, std::uint64_t) {
-                if (gemini::visit_gemini_document(parser, line, size, size + kJsonlPadding, line_meta,
-                                                  [&](const gemini::GeminiMessage& m) { events.add(m); }))
+        auto read = read_jsonl_matches(
+            file.path, start.offset, "\"tokens\"", [&](char* line, std::size_t size, std::uint64_t at) {
+                const auto sink = [&](const gemini::GeminiMessage& m) {
+                    invalid.check(m, at);
+                    events.add(m);
+                };
+                if (gemini::visit_gemini_document(parser, line, size, size + kJsonlPadding, line_meta, sink))
                     ++result.malformed_lines;
             });
         result.events = events.finish(meta);

@@ -13,8 +13,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr auto int_of = detail::ondemand_int;
 constexpr auto str_of = detail::ondemand_str;
+constexpr auto count_of = detail::ondemand_token_count;
 
 simdjson::error_code read_tokens(od::value v, GeminiMessage& m) {
     od::object tokens;
@@ -24,17 +24,17 @@ simdjson::error_code read_tokens(od::value v, GeminiMessage& m) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
         if (key == "input")
-            m.input = int_of(field.value());
+            count_of(field.value(), m.input, "tokens.input", m.bad);
         else if (key == "output")
-            m.output = int_of(field.value());
+            count_of(field.value(), m.output, "tokens.output", m.bad);
         else if (key == "cached")
-            m.cached = int_of(field.value());
+            count_of(field.value(), m.cached, "tokens.cached", m.bad);
         else if (key == "thoughts")
-            m.thoughts = int_of(field.value());
+            count_of(field.value(), m.thoughts, "tokens.thoughts", m.bad);
         else if (key == "tool")
-            m.tool = int_of(field.value());
+            count_of(field.value(), m.tool, "tokens.tool", m.bad);
         else if (key == "total")
-            m.total = int_of(field.value());
+            count_of(field.value(), m.total, "tokens.total", m.bad);
     }
     return simdjson::SUCCESS;
 }

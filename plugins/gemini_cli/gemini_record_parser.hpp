@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "ondemand_values.hpp"
 #include "usage/event.hpp"
 
 namespace usage::plugins::gemini {
@@ -32,6 +33,12 @@ struct GeminiMessage {
     std::int64_t thoughts = 0;  ///< thoughtsTokenCount
     std::int64_t tool = 0;      ///< toolUsePromptTokenCount: NOT part of `input`
     std::int64_t total = 0;     ///< totalTokenCount = input + output + thoughts + tool
+    /// The first count that broke the rule of usage/token_limits.hpp; the
+    /// message is then not a call (a billable one is reported as invalid).
+    detail::BadNumber bad;
+
+    /// A model call: type `gemini` with a `tokens` object.
+    [[nodiscard]] bool is_call() const { return type == "gemini" && has_tokens; }
 };
 
 /// Session-level fields of a document (copied: they outlive the parse).

@@ -126,6 +126,9 @@ DbScan scan_database(const fs::path& path, const std::string& state, std::int64_
             std::memcpy(buf.data(), data.getText(), size);
             switch (parse_message(parser, buf.data(), size, buf.size(), m)) {
                 case MessageOutcome::malformed: ++out.result.malformed_lines; continue;
+                case MessageOutcome::invalid:
+                    out.result.invalid.add(RecordPlace::at_row("message " + id), m.bad.field, m.bad.value, m.bad.rule);
+                    continue;
                 case MessageOutcome::skipped: continue;
                 case MessageOutcome::usage: break;
             }

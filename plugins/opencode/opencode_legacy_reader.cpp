@@ -56,6 +56,10 @@ ScanResult scan_legacy_message(const SourceFile& file) {
     MessageUsage m;
     switch (parse_message(parser, text.data(), size, text.size(), m)) {
         case MessageOutcome::malformed: result.malformed_lines = 1; return result;
+        case MessageOutcome::invalid:
+            result.invalid.add(RecordPlace::at_offset(static_cast<std::uint64_t>(m.bad.at - text.data())), m.bad.field,
+                               m.bad.value, m.bad.rule);
+            return result;
         case MessageOutcome::skipped: return result;
         case MessageOutcome::usage: break;
     }

@@ -12,37 +12,15 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// A JSON number as an integer. JavaScript writes NaN and Infinity as null,
-// which here means "not known" (0). Anything else is a type error.
-bool read_count(od::value v, std::int64_t& out) {
-    bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-        out = 0;
-        return true;
-    }
-    std::int64_t n = 0;
-    if (v.get_int64().get(n) == simdjson::SUCCESS) {
-        out = n;
-        return n >= 0;
-    }
-    double d = 0;
-    if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d >= 0) {
-        out = std::llround(d);
-        return true;
-    }
-    return false;
-}
+constexpr auto count_of = detail::ondemand_token_count;
 
-bool read_cost(od::value v, double& out) {
-    bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-        out = 0;
-        return true;
-    }
+// A time as a JSON number (milliseconds); null or anything else is 0.
+std::int64_t read_time_ms(od::value v) {
+    std::int64_t n = 0;
+    if (v.get_int64().get(n) == simdjson::SUCCESS) return n > 0 ? n : 0;
     double d = 0;
-    if (v.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d)) return false;
-    out = d;
-    return true;
+    if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d > 0 && d < 9e18) return std::llround(d);
+    return 0;
 }
 
 void read_string(od::value v, std::string& out) {
@@ -52,31 +30,32 @@ void read_string(od::value v, std::string& out) {
 
 // `tokens`: {input, output, reasoning, cache: {read, write}} (plus `total` in
 // newer versions, which is their sum and is ignored).
-bool read_tokens(od::value v, TokenCounts& t) {
+// Counts follow the rule of usage/token_limits.hpp (JavaScript writes NaN
+// as null, which reads as 0); a count that breaks it is noted in `bad`.
+// False when `tokens` is not an object of that shape.
+bool read_tokens(od::value v, TokenCounts& t, detail::BadNumber& bad) {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return false;
     std::int64_t output = 0;
     for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
-        bool ok = true;
         if (key == "input") {
-            ok = read_count(field.value(), t.input);
+            count_of(field.value(), t.input, "tokens.input", bad);
         } else if (key == "output") {
-            ok = read_count(field.value(), output);
+            count_of(field.value(), output, "tokens.output", bad);
         } else if (key == "reasoning") {
-            ok = read_count(field.value(), t.reasoning);
+            count_of(field.value(), t.reasoning, "tokens.reasoning", bad);
         } else if (key == "cache") {
             od::object cache;
             if (field.value().get_object().get(cache) != simdjson::SUCCESS) return false;
             for (auto c : cache) {
                 std::string_view k;
                 if (c.unescaped_key().get(k) != simdjson::SUCCESS) return false;
-                if (k == "read" && !read_count(c.value(), t.cache_read)) return false;
-                if (k == "write" && !read_count(c.value(), t.cache_write_5m)) return false;
+                if (k == "read") count_of(c.value(), t.cache_read, "tokens.cache.read", bad);
+                if (k == "write") count_of(c.value(), t.cache_write_5m, "tokens.cache.write", bad);
             }
         }
-        if (!ok) return false;
     }
     // OpenCode keeps reasoning apart from output; the normalised output
     // holds everything generated, with reasoning as its subset.
@@ -103,7 +82,7 @@ void read_time(od::value v, MessageUsage& m) {
     for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key) != simdjson::SUCCESS) return;
-        if (key == "created" && !read_count(field.value(), m.created_ms)) m.created_ms = 0;
+        if (key == "created") m.created_ms = read_time_ms(field.value());
     }
 }
 
@@ -118,7 +97,7 @@ MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t s
     if (doc.get_object().get(obj) != simdjson::SUCCESS) return MessageOutcome::malformed;
     bool assistant = false;
     bool has_tokens = false;
-    bool bad = false;
+    bool bad_shape = false;
     for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key) != simdjson::SUCCESS) return MessageOutcome::malformed;
@@ -129,9 +108,9 @@ MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t s
             assistant = value.get_string().get(role) == simdjson::SUCCESS && role == "assistant";
         } else if (key == "tokens") {
             has_tokens = true;
-            bad = bad || !read_tokens(value, out.tokens);
+            bad_shape = bad_shape || !read_tokens(value, out.tokens, out.bad);
         } else if (key == "cost") {
-            bad = bad || !read_cost(value, out.cost);
+            detail::ondemand_cost_usd(value, out.cost, "cost", out.bad);
         } else if (key == "modelID") {
             read_string(value, out.model);
         } else if (key == "providerID") {
@@ -147,7 +126,8 @@ MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t s
         }
     }
     if (!assistant) return MessageOutcome::skipped;
-    if (bad || !has_tokens) return MessageOutcome::malformed;
+    if (bad_shape || !has_tokens) return MessageOutcome::malformed;
+    if (out.bad.found()) return MessageOutcome::invalid;
     // A call still streaming (or aborted before any usage) carries zeros;
     // OpenCode rewrites the message when the step finishes.
     if (out.tokens.total() == 0 && !(out.cost > 0)) return MessageOutcome::skipped;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "ondemand_values.hpp"
 #include "usage/event.hpp"
 
 namespace usage::plugins::opencode {
@@ -28,12 +29,16 @@ struct MessageUsage {
     std::int64_t created_ms = 0;
     double cost = 0;  ///< USD computed by OpenCode; 0 = unknown or free
     TokenCounts tokens;
+    /// The first count or cost that broke the rule of usage/token_limits.hpp
+    /// (views into the parsed document).
+    detail::BadNumber bad;
 };
 
 enum class MessageOutcome {
     usage,      ///< an assistant message with tokens or a cost
     skipped,    ///< valid but not billable: a user message, or a call not finished yet (all zero)
     malformed,  ///< not JSON, or an assistant message without a usable `tokens` object
+    invalid,    ///< an assistant message whose count or cost breaks the rule: `bad` says which
 };
 
 /// Parse one message document. `json` must be followed by kJsonPadding

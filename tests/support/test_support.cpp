@@ -229,6 +229,10 @@ RunResult AgentHome::run(std::vector<std::string> args) const {
 }
 
 nlohmann::json AgentHome::sync_stats(const std::string& source, std::vector<std::string> extra) const {
+    return sync_run(source, std::move(extra)).stats;
+}
+
+AgentHome::SyncRun AgentHome::sync_run(const std::string& source, std::vector<std::string> extra) const {
     std::vector<std::string> args{"sync", "--once", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run(args);
@@ -236,7 +240,7 @@ nlohmann::json AgentHome::sync_stats(const std::string& source, std::vector<std:
     REQUIRE(r.exit_code == 0);
     const nlohmann::json out = nlohmann::json::parse(r.out);
     for (const auto& s : out.at("sources"))
-        if (s.at("source") == source) return s;
+        if (s.at("source") == source) return {s, r.err};
     FAIL("no " << source << " entry in sync output: " << r.out);
     return {};
 }

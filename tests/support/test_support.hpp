@@ -58,6 +58,12 @@ struct AgentHome {
     RunResult run(std::vector<std::string> args) const;
     /// `sync --once --json` (+ extra args), which must succeed: the stats entry of `source`.
     [[nodiscard]] nlohmann::json sync_stats(const std::string& source, std::vector<std::string> extra = {}) const;
+    struct SyncRun {
+        nlohmann::json stats;  ///< the stats entry of the source
+        std::string err;       ///< everything on stderr (the warnings)
+    };
+    /// sync_stats() with what the sync wrote to stderr.
+    [[nodiscard]] SyncRun sync_run(const std::string& source, std::vector<std::string> extra = {}) const;
     /// `report VIEW --json` parsed (adds --no-scan unless scan is true).
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };

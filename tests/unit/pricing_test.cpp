@@ -4,8 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -163,8 +168,15 @@ TEST_CASE("LiteLLM loader: skips non-models, converts per token, sanity-checks 1
 TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent)") {
     auto shared = testing::shared_dir("the LiteLLM snapshot");
     if (!shared) return;
-    auto prices = usage::parse_litellm_prices(testing::read_file(*shared / "data" / "litellm_prices.json"));
-    CHECK(prices.size() > 1000);
+    std::vector<std::string> skipped;
+    auto prices = usage::parse_litellm_prices(testing::read_file(*shared / "data" / "litellm_prices.json"), &skipped);
+    CHECK(prices.size() == 2486);
+    // The snapshot's data errors: W&B entries priced per million in the per-token fields.
+    CHECK(skipped.size() == 11);
+    for (const auto& s : skipped) CHECK(s.starts_with("model 'wandb/"));
+    CHECK(std::find(skipped.begin(), skipped.end(),
+                    "model 'wandb/deepseek-ai/DeepSeek-R1-0528': input_cost_per_token is 0.135, not a price (0..0.01 "
+                    "USD per token)") != skipped.end());
     usage::PriceBook book;
     book.set_price_file(prices);
     auto r = book.resolve("claude-sonnet-4-5-20250929");
@@ -177,4 +189,57 @@ TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent
     REQUIRE(gpt);
     CHECK(gpt->price.base.input == 1.25);
     CHECK(gpt->price.base.cache_read == 0.125);
+}
+
+TEST_CASE("LiteLLM loader: a model whose rate is not a price is skipped and named, the rest is kept") {
+    const std::string doc = R"({
+      "good": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05},
+      "at-cap": {"input_cost_per_token": 0.01, "output_cost_per_token": 0.01},
+      "negative": {"input_cost_per_token": -1e-06, "output_cost_per_token": 1.5e-05},
+      "per-million-by-mistake": {"input_cost_per_token": 3, "output_cost_per_token": 15},
+      "bad-cache": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
+                    "cache_read_input_token_cost": 0.5},
+      "bad-tier": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
+                   "input_cost_per_token_above_200k_tokens": 1e300}
+    })";
+    std::vector<std::string> skipped;
+    auto prices = usage::parse_litellm_prices(doc, &skipped);
+    REQUIRE(prices.size() == 2);
+    CHECK(prices[0].model == "at-cap");
+    CHECK(prices[0].base.input == 10000.0);
+    CHECK(prices[1].model == "good");
+    CHECK(skipped == std::vector<std::string>{
+                         "model 'bad-cache': cache_read_input_token_cost is 0.5, not a price (0..0.01 USD per token)",
+                         "model 'bad-tier': input_cost_per_token_above_200k_tokens is 1e+300, not a price (0..0.01 "
+                         "USD per token)",
+                         "model 'negative': input_cost_per_token is -1e-06, not a price (0..0.01 USD per token)",
+                         "model 'per-million-by-mistake': input_cost_per_token is 3, not a price (0..0.01 USD per "
+                         "token)"});
+    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices(R"({"m": {"input_cost_per_token": 1e400}})"),
+                         "price file holds a number out of range: [json.exception.out_of_range.406] number overflow "
+                         "parsing '1e400'",
+                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(usage::parse_litellm_prices(R"({"negative": {"input_cost_per_token": -1,
+                                                        "output_cost_per_token": 1}})"),
+                         "price file holds no priced models", std::runtime_error);
+}
+
+TEST_CASE("prices: a rate is plausible from 0 to 10000 USD per million tokens, finite") {
+    CHECK(usage::is_plausible_price(0));
+    CHECK(usage::is_plausible_price(10000));
+    CHECK_FALSE(usage::is_plausible_price(10000.001));
+    CHECK_FALSE(usage::is_plausible_price(-0.001));
+    CHECK_FALSE(usage::is_plausible_price(std::nan("")));
+    CHECK_FALSE(usage::is_plausible_price(std::numeric_limits<double>::infinity()));
+    usage::ModelPrice p;
+    p.base = {3, 15, 0.3, 3.75, std::nullopt};
+    p.tier_threshold = 200000;
+    p.tier = {6, 22.5, 0.6, 7.5, 20000.0};
+    std::string field;
+    double value = 0;
+    CHECK(usage::find_implausible_rate(p, field, value));
+    CHECK(field == "tier.cache_write_1h");
+    CHECK(value == 20000.0);
+    p.tier.cache_write_1h = 12.0;
+    CHECK_FALSE(usage::find_implausible_rate(p, field, value));
 }

@@ -126,9 +126,9 @@ TEST_CASE("protocol: malformed batches are refused with the field that is wrong"
     CHECK(refusal(R"({"protocol":1,"events":[]})") == "'machine' is required");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"}})") == "'events' must be an array");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
-        "tokens":{"input":"12"}}]})") == "'events[0].tokens.input' must be an integer");
+        "tokens":{"input":"12"}}]})") == "'events[0].tokens.input' must be an integer from 0 to 1000000000");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
-        "tokens":{"input":-1}}]})") == "'events[0].tokens.input' must be at least 0");
+        "tokens":{"input":-1}}]})") == "'events[0].tokens.input' must be an integer from 0 to 1000000000");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"source":"s","timestamp_ms":1,"tokens":{}}]})") ==
           "'events[0].id' is required");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
@@ -136,6 +136,45 @@ TEST_CASE("protocol: malformed batches are refused with the field that is wrong"
           "'events[0].machine_id' must be the machine's id or one of its variants");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a:1","source":"s","timestamp_ms":1,
         "tokens":{},"dedup_group":"b:"}]})") == "'events[0].dedup_group' must be a prefix of 'id'");
+}
+
+namespace {
+
+// A batch whose second event has these `tokens` and `cost` members.
+std::string second_event_with(const std::string& tokens, const std::string& cost = "") {
+    return R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,"tokens":{}},
+        {"id":"b","source":"s","timestamp_ms":1,"tokens":{)" +
+           tokens + R"(},"cost":{)" + cost + "}}]}";
+}
+
+}  // namespace
+
+TEST_CASE("protocol: token counts and costs obey the rule every plugin applies") {
+    const std::string rule = " must be an integer from 0 to 1000000000";
+    for (const char* raw : {"-5", "12.5", "12.0", "1e3", "\"12\"", "1000000001", "9223372036854775807",
+                            "99999999999999999999", "-9223372036854775808", "true"}) {
+        INFO(raw);
+        CHECK(refusal(second_event_with(std::string("\"output\":") + raw)) == "'events[1].tokens.output'" + rule);
+    }
+    for (const std::string field : {"input", "output", "reasoning", "cache_read", "cache_write_5m", "cache_write_1h"}) {
+        std::string want = "'events[1].tokens.";
+        want.append(field).append("'").append(rule);
+        CHECK(refusal(second_event_with(std::string("\"").append(field).append("\":-1"))) == want);
+    }
+    CHECK(refusal(second_event_with("\"input\":1e400")) == "body holds a number out of range: '1e400'");
+    CHECK(refusal(second_event_with("", "\"reported_micros\":-1")) ==
+          "'events[1].cost.reported_micros' must be an integer from 0 to 1000000000000000");
+    CHECK(refusal(second_event_with("", "\"micros\":1000000000000001")) ==
+          "'events[1].cost.micros' must be an integer from 0 to 1000000000000000");
+
+    // At the caps, and null (absent), everything is accepted.
+    auto b = usage::sync::decode_batch(second_event_with(
+        R"("input":1000000000,"output":1000000000,"reasoning":1000000000,"cache_read":1000000000,
+        "cache_write_5m":1000000000,"cache_write_1h":null)"));
+    CHECK(b.events[1].event.tokens ==
+          usage::TokenCounts{1000000000, 1000000000, 1000000000, 1000000000, 1000000000, 0});
+    auto c = usage::sync::decode_batch(second_event_with("", R"("reported_micros":1000000000000000)"));
+    CHECK(c.events[1].event.reported_cost_micros == 1000000000000000);
 }
 
 TEST_CASE("gzip: a bomb is refused at the limit, never inflated past it") {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "usage/saturating.hpp"
 #include "usage/store.hpp"
 
 namespace usage {
@@ -81,20 +82,27 @@ struct Totals {
     std::int64_t reported_cost_micros = 0;   ///< reported by the tool
     std::int64_t estimated_cost_micros = 0;  ///< estimated (incl. user overrides)
     std::int64_t unpriced_events = 0;
+    /// A sum (or total_tokens()) did not fit in 64 bits, which only a store
+    /// holding impossible numbers can cause: the sums that overflowed show
+    /// the int64 limit instead of a wrapped value (usage/saturating.hpp).
+    bool overflow = false;
 
-    [[nodiscard]] std::int64_t cache_write_tokens() const { return cache_write_5m_tokens + cache_write_1h_tokens; }
+    // Derived sums saturate too; run_query sets `overflow` when they do.
+    [[nodiscard]] std::int64_t cache_write_tokens() const {
+        return saturating_add(cache_write_5m_tokens, cache_write_1h_tokens);
+    }
     [[nodiscard]] std::int64_t total_tokens() const {
-        return input_tokens + output_tokens + cache_read_tokens + cache_write_tokens();
+        return saturating_add(saturating_add(saturating_add(input_tokens, output_tokens), cache_read_tokens),
+                              cache_write_tokens());
     }
     // Per-session averages, rounded to the nearest integer (0 without sessions).
-    [[nodiscard]] std::int64_t avg_tokens_per_session() const {
-        return sessions ? (total_tokens() + sessions / 2) / sessions : 0;
-    }
-    [[nodiscard]] std::int64_t avg_cost_micros_per_session() const {
-        return sessions ? (cost_micros + sessions / 2) / sessions : 0;
-    }
-    [[nodiscard]] std::int64_t avg_session_duration_ms() const {
-        return sessions ? (session_duration_ms + sessions / 2) / sessions : 0;
+    [[nodiscard]] std::int64_t avg_tokens_per_session() const { return per_session(total_tokens()); }
+    [[nodiscard]] std::int64_t avg_cost_micros_per_session() const { return per_session(cost_micros); }
+    [[nodiscard]] std::int64_t avg_session_duration_ms() const { return per_session(session_duration_ms); }
+
+private:
+    [[nodiscard]] std::int64_t per_session(std::int64_t sum) const {
+        return sessions > 0 ? saturating_add(sum, sessions / 2) / sessions : 0;
     }
 };
 

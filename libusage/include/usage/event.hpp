@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "usage/saturating.hpp"
+
 namespace usage {
 
 /// Disjoint token classes of one call. `reasoning` is an informational subset
@@ -22,15 +24,22 @@ struct TokenCounts {
     std::int64_t cache_write_5m = 0;  ///< cache writes with the 5-minute TTL
     std::int64_t cache_write_1h = 0;  ///< cache writes with the 1-hour TTL
 
-    [[nodiscard]] std::int64_t cache_write() const { return cache_write_5m + cache_write_1h; }
-    [[nodiscard]] std::int64_t total() const { return input + output + cache_read + cache_write_5m + cache_write_1h; }
+    // Sums saturate: counts read by a plugin or the endpoint are bounded
+    // (usage/token_limits.hpp), but a store written before that rule can
+    // hold any value, and re-pricing reads those too.
+    [[nodiscard]] std::int64_t cache_write() const { return saturating_add(cache_write_5m, cache_write_1h); }
+    [[nodiscard]] std::int64_t total() const {
+        return saturating_add(saturating_add(saturating_add(input, output), cache_read), cache_write());
+    }
     /// The prompt size used for long-context tier decisions.
-    [[nodiscard]] std::int64_t prompt() const { return input + cache_read + cache_write(); }
+    [[nodiscard]] std::int64_t prompt() const {
+        return saturating_add(saturating_add(input, cache_read), cache_write());
+    }
     /// Merge another copy of the same call. Streaming copies grow their
     /// output, so output and reasoning keep the maximum. The prompt figures
     /// (input, cache read, cache writes) describe one prompt and are never
     /// mixed across copies: they are taken whole from the copy whose prompt
-    /// ranks higher (see prompt_rank). Commutative and idempotent, so the
+    /// ranks higher (see prompt_outranks). Commutative and idempotent, so the
     /// result does not depend on the order copies are read in.
     void merge_copy(const TokenCounts& other);
     /// The order in which copies' prompt figures win: the larger prompt, then

@@ -22,6 +22,26 @@
 
 namespace usage {
 
+struct ModelPrice;
+
+/// The highest rate accepted for one token class: USD 10,000 per million
+/// tokens ($0.01 per token), 16 times the dearest real price (o1-pro output,
+/// $600 per million). A rate above it is a unit mistake (a per-million price
+/// written per token) or a data error, never a price: LiteLLM's file carries
+/// a few such entries (e.g. $0.54 per token). Every rate is a finite number
+/// from 0 to this; config overrides and `prices update` refuse anything else.
+inline constexpr double kMaxPricePerMillion = 10'000;
+inline constexpr std::string_view kPriceRule = "not a price (0..10000 USD per million tokens)";
+
+/// Whether `per_million` is an acceptable rate: finite, 0..kMaxPricePerMillion.
+constexpr bool is_plausible_price(double per_million) {
+    return per_million >= 0 && per_million <= kMaxPricePerMillion;  // false for NaN
+}
+
+/// The first rate of `price` that is not plausible, as `field`/`value`
+/// (`input`, `tier.output`, ...); false when every rate is.
+bool find_implausible_rate(const ModelPrice& price, std::string& field, double& value);
+
 /// Per-million-token rates of one class of request.
 struct Rates {
     double input = 0;
@@ -58,8 +78,12 @@ const std::vector<ModelPrice>& builtin_prices();
 
 /// Parse a LiteLLM `model_prices_and_context_window.json` document. Entries
 /// without input and output prices are skipped; implausible 1-hour write
-/// ratios are replaced by 2x input. Throws std::runtime_error on bad JSON.
-std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text);
+/// ratios are replaced by 2x input. A model with a rate that is not a price
+/// (negative, above kMaxPricePerMillion, not a number) is left out and, when
+/// `skipped` is given, named there with its field and value: one bad entry
+/// among thousands must not cost the user the rest. Throws
+/// std::runtime_error on bad JSON or when no model is left.
+std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text, std::vector<std::string>* skipped = nullptr);
 
 /// Candidate ids for `model`, most specific first (exact id first).
 std::vector<std::string> normalised_model_ids(std::string_view model);

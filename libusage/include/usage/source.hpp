@@ -17,6 +17,7 @@
 #include "usage/environment.hpp"
 #include "usage/event.hpp"
 #include "usage/file_cursor.hpp"
+#include "usage/token_limits.hpp"
 
 namespace usage {
 
@@ -68,6 +69,10 @@ struct ScanResult {
     std::string state;         ///< new plugin state to persist
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;  ///< lines that looked relevant but did not parse
+    /// Events skipped because a count broke the rule of usage/token_limits.hpp
+    /// (never in `events`). A plugin may leave the first one's line as a byte
+    /// offset: the engine turns it into a line number for the warning.
+    InvalidEvents invalid;
 
     /// Set by an importer whose file is the complete record of the source over
     /// a time span (e.g. Cursor's dashboard export). Every `replay` event of

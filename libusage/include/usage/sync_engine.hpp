@@ -33,11 +33,15 @@ struct SourceScanStats {
     std::uint64_t events_superseded = 0;
     std::uint64_t bytes_read = 0;
     std::uint64_t malformed_lines = 0;
+    std::uint64_t events_invalid = 0;  ///< skipped: a count broke the rule of usage/token_limits.hpp
     /// Discovery plus the time parser threads spent reading this source's
     /// files. Sources are read together, so these add up to more than the
     /// scan's wall time.
     double seconds = 0;
     std::vector<std::string> errors;  ///< one line per file that could not be read
+    /// One line per file with invalid events, naming the file, the line (or
+    /// row) and the field of the first one (InvalidEvents::warning).
+    std::vector<std::string> warnings;
 };
 
 struct ScanOptions {
@@ -56,6 +60,8 @@ struct ImportStats {
     std::uint64_t events_unchanged = 0;
     std::uint64_t events_superseded = 0;  ///< as in SourceScanStats
     std::uint64_t malformed_lines = 0;
+    std::uint64_t events_invalid = 0;  ///< rows skipped: a count broke the rule of usage/token_limits.hpp
+    std::string warning;               ///< about the invalid rows; empty when there are none
 };
 
 /// Names of every importer any plugin offers (for --help and errors).

@@ -196,7 +196,7 @@ TEST_CASE("csv reader: bad quoting is one malformed record, never the rest of th
     CHECK(recs[5] == std::vector<std::string>{"last", "5"});
 }
 
-TEST_CASE("cursor csv: malformed rows are counted and nothing else is lost") {
+TEST_CASE("cursor csv: malformed rows and invalid counts are counted and nothing else is lost") {
     auto r = import_text(kHeader +
                          "2026-01-12T09:00:00Z,Included,gpt-5,No,0,10,0,1,11,-\n"
                          "\"2026-01-12T09:01:00Z,Included,gpt-5,No,0,10,0,1,11,-\n"  // unterminated quote
@@ -204,7 +204,11 @@ TEST_CASE("cursor csv: malformed rows are counted and nothing else is lost") {
                          "2026-01-12T09:03:00Z,Included,gpt-5,No,0,ten,0,1,11,-\n"   // not a number
                          "2026-01-12T09:04:00Z,Included,gpt-5,No,0,10,0,1,11,-,extra\n"
                          "2026-01-12T09:05:00Z,Included,gpt-5,No,0,10,0,1,11,-\n");
-    CHECK(r.malformed_lines == 4);
+    CHECK(r.malformed_lines == 2);
+    CHECK(r.invalid.count == 2);
+    CHECK(r.invalid.warning("e.csv") ==
+          "e.csv:4: column 'Input (w/o Cache Write)' is -5, not a token count (0..1000000000): event skipped (2 "
+          "invalid events in this file)");
     REQUIRE(r.events.size() == 2);
     CHECK(r.events[0].timestamp_ms == 1768208400000);
     CHECK(r.events[1].timestamp_ms == 1768208700000);

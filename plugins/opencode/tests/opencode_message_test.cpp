@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 
 using namespace usage::plugins::opencode;
 
@@ -41,14 +42,40 @@ TEST_CASE("opencode message: output = output + reasoning, input excludes cache, 
     CHECK(m.cost == 0);
 }
 
-TEST_CASE("opencode message: JavaScript numbers (NaN written as null, integral doubles)") {
+TEST_CASE("opencode message: null (JavaScript's NaN) reads as 0") {
     MessageUsage m;
-    REQUIRE(parse(R"({"role":"assistant","cost":null,"tokens":{"input":12.0,"output":null,"reasoning":0,)"
+    REQUIRE(parse(R"({"role":"assistant","cost":null,"tokens":{"input":12,"output":null,"reasoning":0,)"
                   R"("cache":{"read":0,"write":0}}})",
                   m) == MessageOutcome::usage);
     CHECK(m.tokens.input == 12);
     CHECK(m.tokens.output == 0);
     CHECK(m.cost == 0);
+}
+
+// JSON.stringify writes an integral number without a fraction, so a count
+// with one (or an exponent, a sign, quotes) is not a number OpenCode wrote.
+TEST_CASE("opencode message: a count or cost that is not one makes the message invalid, naming the field") {
+    for (auto [json, field, value] :
+         {std::tuple{R"({"role":"assistant","tokens":{"input":12.0}})", "tokens.input", "12.0"},
+          {R"({"role":"assistant","tokens":{"input":"12"}})", "tokens.input", "\"12\""},
+          {R"({"role":"assistant","tokens":{"input":1,"output":-3}})", "tokens.output", "-3"},
+          {R"({"role":"assistant","tokens":{"reasoning":1e3}})", "tokens.reasoning", "1e3"},
+          {R"({"role":"assistant","tokens":{"cache":{"read":1000000001}}})", "tokens.cache.read", "1000000001"},
+          {R"({"role":"assistant","tokens":{"cache":{"write":99999999999999999999}}})", "tokens.cache.write",
+           "99999999999999999999"},
+          {R"({"role":"assistant","cost":-0.5,"tokens":{"input":1}})", "cost", "-0.5"},
+          {R"({"role":"assistant","cost":1e10,"tokens":{"input":1}})", "cost", "1e10"}}) {
+        INFO(json);
+        // `bad` points into the parsed buffer: keep it alive for the checks.
+        std::string buf = json;
+        buf.resize(buf.size() + kJsonPadding);
+        simdjson::ondemand::parser parser;
+        MessageUsage m;
+        CHECK(parse_message(parser, buf.data(), std::string_view(json).size(), buf.size(), m) ==
+              MessageOutcome::invalid);
+        CHECK(m.bad.field == field);
+        CHECK(m.bad.value == value);
+    }
 }
 
 TEST_CASE("opencode message: skipped and malformed") {
@@ -64,8 +91,7 @@ TEST_CASE("opencode message: skipped and malformed") {
                 R"("cache":{"read":0,"write":0}}})",
                 m) == MessageOutcome::usage);
     CHECK(parse(R"({"role":"assistant","cost":0})", m) == MessageOutcome::malformed);
-    CHECK(parse(R"({"role":"assistant","tokens":{"input":"12"}})", m) == MessageOutcome::malformed);
-    CHECK(parse(R"({"role":"assistant","tokens":{"input":-3}})", m) == MessageOutcome::malformed);
+    CHECK(parse(R"({"role":"assistant","tokens":[1]})", m) == MessageOutcome::malformed);
     CHECK(parse(R"({"role":"assistant","tokens":{"input":1,"output")", m) == MessageOutcome::malformed);
     CHECK(parse(R"([1,2])", m) == MessageOutcome::malformed);
     CHECK(parse("", m) == MessageOutcome::malformed);
