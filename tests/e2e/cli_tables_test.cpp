@@ -209,37 +209,38 @@ TEST_CASE("tables: every view names its key column") {
 }
 
 TEST_CASE("tables: numbers carry thousands separators in tables, the summary and costs") {
-    // 1,002 calls; a price override makes one input token cost $1, one output
-    // token $0.01 and cache reads nothing, so the cost is exactly $4,284.06.
+    // 1,002 calls; a price override at the cap (10,000 USD per million tokens:
+    // one cent a token) for input and output, nothing for cache reads:
+    // 428,400 + 6 tokens cost exactly $4,284.06.
     testing::AgentHome h;
     auto root = h.dir / "claude";
     h.env["CLAUDE_CONFIG_DIR"] = root.string();
     std::string lines;
     for (int i = 0; i < 1002; ++i)
-        lines += Assistant("msg_" + std::to_string(i), "req_" + std::to_string(i), i == 0 ? 4284 : 0, 0, i == 0 ? 0 : 1,
-                           i == 0 ? 6 : 0)
+        lines += Assistant("msg_" + std::to_string(i), "req_" + std::to_string(i), i == 0 ? 428400 : 0, 0,
+                           i == 0 ? 0 : 1, i == 0 ? 6 : 0)
                      .model("acme-coder")
                      .session("s")
                      .cwd("/w/p")
                      .line();
     testing::write_file(root / "projects" / "-w-p" / "s.jsonl", lines);
     testing::write_file(h.dir / "c.yaml",
-                        "pricing:\n  overrides:\n    acme-coder: {input: 1000000, output: 10000, cache_read: 0}\n");
+                        "pricing:\n  overrides:\n    acme-coder: {input: 10000, output: 10000, cache_read: 0}\n");
     const std::string config = (h.dir / "c.yaml").string();
     REQUIRE(h.run({"--config", config, "sync", "--once"}).exit_code == 0);
 
     auto table = h.run({"--config", config, "report", "models", "--no-scan"});
     REQUIRE(table.exit_code == 0);
     CHECK(lines_of(table.out).at(2) ==
-          "acme-coder            1,002   4,284       6   1,001       0   5,291    $4,284.06");
+          "acme-coder            1,002  428.4K       6   1,001       0  429.4K    $4,284.06");
     CHECK(lines_of(table.out).at(3) ==
-          "TOTAL                 1,002   4,284       6   1,001       0   5,291    $4,284.06");
+          "TOTAL                 1,002  428.4K       6   1,001       0  429.4K    $4,284.06");
 
     auto summary = h.run({"--config", config, "report", "--no-scan"});
     REQUIRE(summary.exit_code == 0);
     const auto s = lines_of(summary.out);
     CHECK(s.at(1) == "  events                1,002");
-    CHECK(s.at(7) == "  total tokens          5,291");
+    CHECK(s.at(7) == "  total tokens          429,407");
     CHECK(s.at(8) == "  cost                  $4,284.06");
 
     auto status = h.run({"--config", config, "status"});
