@@ -53,7 +53,8 @@ int ImportCommand::run(AppContext& ctx) const {
               << with_commas(static_cast<std::int64_t>(s.events_unchanged)) << " unchanged";
     if (s.events_superseded > 0)
         std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded";
-    if (s.events_invalid > 0) std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid";
+    if (s.events_invalid > 0)
+        std::cout << ", " << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid";
     std::cout << "\n";
     return 0;
 }

@@ -99,8 +99,9 @@ nlohmann::json price_json(const usage::ResolvedPrice& resolved) {
 
 void print_price(const usage::ResolvedPrice& resolved) {
     const auto& p = resolved.price;
-    std::cout << "  matched   " << escape_terminal_text(resolved.matched_id) << " (" << usage::to_string(resolved.source)
-              << ")\n  provider  " << escape_terminal_text(p.provider) << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
+    std::cout << "  matched   " << escape_terminal_text(resolved.matched_id) << " ("
+              << usage::to_string(resolved.source) << ")\n  provider  " << escape_terminal_text(p.provider)
+              << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
     if (p.tier_threshold > 0)
         std::cout << "  above " << with_commas(p.tier_threshold) << " prompt tokens: " << rates_text(p.tier) << "\n";
 }
@@ -173,8 +174,8 @@ int PricesCommand::run(AppContext& ctx) const {
         std::vector<usage::ModelPrice> models;
         std::vector<std::string> skipped;
         try {
-            models = usage::parse_litellm_prices(read_source(update_from, std::chrono::seconds(timeout_seconds)),
-                                                 &skipped);
+            models =
+                usage::parse_litellm_prices(read_source(update_from, std::chrono::seconds(timeout_seconds)), &skipped);
         } catch (const std::runtime_error& e) {
             // The parser knows the text, not where it came from.
             const std::string reason = e.what();
@@ -212,10 +213,10 @@ int PricesCommand::run(AppContext& ctx) const {
              {"mapping", mapping_json(reading.via)}});
         models.push_back(row.key);
         events.push_back(with_commas(row.totals.events));
-        matches.push_back(r ? escape_terminal_text(r->matched_id) + " (" + std::string(usage::to_string(r->source)) +
-                                  (reading.via ? ", " + escape_terminal_text(reading.via->mapping.rule) : std::string()) +
-                                  ")"
-                            : "UNPRICED");
+        matches.push_back(
+            r ? escape_terminal_text(r->matched_id) + " (" + std::string(usage::to_string(r->source)) +
+                    (reading.via ? ", " + escape_terminal_text(reading.via->mapping.rule) : std::string()) + ")"
+              : "UNPRICED");
     }
     if (json) {
         std::cout << list.dump(2) << "\n";
