@@ -73,18 +73,8 @@ std::string text_of(const std::vector<std::string>& lines) {
 const std::string kE = "\xe2\x80\xa6";  // the ellipsis of a cut
 
 // Run the binary with stdout and stderr on a pseudo-terminal (no CR added).
-testing::RunResult run_on_tty(const std::vector<std::string>& args, std::map<std::string, std::string> env) {
-    std::vector<std::string> env_strings;
-    if (!env.contains("PATH")) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_strings{USAGE_AGENT_BIN};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
+testing::RunResult run_on_tty(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    testing::AgentExec exec(args, env);
 
     termios raw{};
     cfmakeraw(&raw);
@@ -93,7 +83,7 @@ testing::RunResult run_on_tty(const std::vector<std::string>& args, std::map<std
     const pid_t pid = ::forkpty(&master, nullptr, &raw, &size);
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        ::execve(argv[0], argv.data(), envp.data());
+        ::execve(exec.path(), exec.argv(), exec.envp());
         ::_exit(127);
     }
     testing::RunResult r;

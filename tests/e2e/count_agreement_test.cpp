@@ -5,8 +5,6 @@
 // its queue count rows, shown as events plus superseded copies.
 #include <doctest/doctest.h>
 
-#include <regex>
-
 #include "push_helpers.hpp"
 
 using push_test::Endpoint;
@@ -26,9 +24,14 @@ void copy_in(const PushHome& h, const std::string& file) {
 
 // The per-source line of `sync` without its byte count and time.
 std::string scan_line(const std::string& out) {
-    std::smatch m;
-    REQUIRE(std::regex_search(out, m, std::regex(R"(claude-code: [^\n]*?, (?=[0-9.]+ [KMG]?B in))")));
-    return m.str();
+    const auto start = out.find("claude-code: ");
+    REQUIRE(start != std::string::npos);
+    const std::string line = out.substr(start, out.find('\n', start) - start);
+    const auto bytes = line.find("B in ");
+    REQUIRE(bytes != std::string::npos);
+    const auto cut = line.rfind(", ", bytes);
+    REQUIRE(cut != std::string::npos);
+    return line.substr(0, cut + 2);
 }
 
 }  // namespace

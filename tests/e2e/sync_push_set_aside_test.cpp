@@ -4,8 +4,6 @@
 // Also `status`: its text and every field of its JSON.
 #include <doctest/doctest.h>
 
-#include <regex>
-
 #include "push_helpers.hpp"
 #include "usage/sync_protocol.hpp"
 
@@ -48,8 +46,7 @@ std::string reason_for_negative_input(std::size_t index) {
 }
 
 bool is_utc_time(const nlohmann::json& v) {
-    return v.is_string() &&
-           std::regex_match(v.get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"));
+    return v.is_string() && testing::has_shape(v.get<std::string>(), "dddd-dd-ddTdd:dd:dd.dddZ");
 }
 
 }  // namespace
@@ -149,8 +146,8 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
 
     auto s = h.status();
     const std::string machine_id = s["machine_id"].get<std::string>();
-    CHECK(std::regex_match(machine_id,
-                           std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+    CHECK(testing::has_shape(machine_id, "hhhhhhhh-hhhh-4hhh-hhhh-hhhhhhhhhhhh"));
+    CHECK(std::string_view("89ab").find(machine_id.at(19)) != std::string_view::npos);  // RFC 4122 variant
     const nlohmann::json last = s["push"]["set_aside_last"];
     REQUIRE(last.size() == 1);
     const nlohmann::json attempt = s["push"]["last_attempt"];

@@ -77,6 +77,28 @@ std::optional<fs::path> shared_dir(const std::string& what) {
     return std::nullopt;
 }
 
+bool has_shape(std::string_view s, std::string_view shape) {
+    if (s.size() != shape.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const bool digit = c >= '0' && c <= '9';
+        const bool ok = shape[i] == 'd' ? digit : shape[i] == 'h' ? digit || (c >= 'a' && c <= 'f') : c == shape[i];
+        if (!ok) return false;
+    }
+    return true;
+}
+
+AgentExec::AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) env_strings_.push_back(k + "=" + v);
+    if (!env.contains("PATH")) env_strings_.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
+    for (auto& e : env_strings_) envp_.push_back(e.data());
+    envp_.push_back(nullptr);
+    argv_strings_.push_back(USAGE_AGENT_BIN);
+    argv_strings_.insert(argv_strings_.end(), args.begin(), args.end());
+    for (auto& a : argv_strings_) argv_.push_back(a.data());
+    argv_.push_back(nullptr);
+}
+
 namespace {
 
 std::string drain(int fd) {
@@ -95,17 +117,7 @@ std::string drain(int fd) {
 // stdin is /dev/null, stdout/stderr go to the given descriptors.
 pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, int out_fd,
                   int err_fd, const std::vector<int>& close_in_child) {
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    if (!env.contains("PATH")) env_strings.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_strings{USAGE_AGENT_BIN};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
+    AgentExec exec(args, env);
 
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -115,7 +127,7 @@ pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::stri
         for (int fd : close_in_child) ::close(fd);
         int devnull = ::open("/dev/null", O_RDONLY);
         ::dup2(devnull, 0);
-        ::execve(argv[0], argv.data(), envp.data());
+        ::execve(exec.path(), exec.argv(), exec.envp());
         ::_exit(127);
     }
     return pid;

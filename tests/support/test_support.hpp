@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,10 +42,32 @@ std::filesystem::path source_dir();
 /// what goes unchecked.
 std::optional<std::filesystem::path> shared_dir(const std::string& what);
 
+/// Whether `s` has the shape `shape`, character by character: 'd' is any
+/// digit, 'h' a lowercase hex digit, anything else itself. (std::regex trips
+/// GCC 12's -Wmaybe-uninitialized in the sanitizer build.)
+bool has_shape(std::string_view s, std::string_view shape);
+
 struct RunResult {
     int exit_code = -1;
     std::string out;
     std::string err;
+};
+
+/// What execve needs to start usage-agent with `args` and exactly `env`
+/// (plus a default PATH): the strings and the null-terminated pointer arrays
+/// into them. Not movable, so the pointers stay valid; build it before fork.
+class AgentExec {
+public:
+    AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+    AgentExec(const AgentExec&) = delete;
+    AgentExec& operator=(const AgentExec&) = delete;
+    [[nodiscard]] const char* path() const { return argv_strings_.front().c_str(); }
+    [[nodiscard]] char* const* argv() { return argv_.data(); }
+    [[nodiscard]] char* const* envp() { return envp_.data(); }
+
+private:
+    std::vector<std::string> argv_strings_, env_strings_;
+    std::vector<char*> argv_, envp_;
 };
 
 /// Run usage-agent with exactly `env` as its environment (plus PATH).
