@@ -5,6 +5,7 @@
 
 #include "cli_checks.hpp"
 #include "commands.hpp"
+#include "json_text.hpp"
 #include "terminal.hpp"
 
 namespace agent {
@@ -30,18 +31,17 @@ int ImportCommand::run(AppContext& ctx) const {
     auto s = usage::import_exported_file(ctx.store(), ctx.config(), format, file);
     if (!s.warning.empty()) std::cerr << "warning: " << s.warning << "\n";
     if (json) {
-        std::cout << nlohmann::json{{"source", s.source},
-                                    {"file", file},
-                                    {"events_read", s.events_read},
-                                    {"events_new", s.events_new},
-                                    {"events_updated", s.events_updated},
-                                    {"events_unchanged", s.events_unchanged},
-                                    {"events_superseded", s.events_superseded},
-                                    {"malformed_lines", s.malformed_lines},
-                                    {"events_invalid", s.events_invalid},
-                                    {"warning",
-                                     s.warning.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.warning)}}
-                         .dump(2)
+        std::cout << json_text(nlohmann::json{
+                         {"source", s.source},
+                         {"file", file},
+                         {"events_read", s.events_read},
+                         {"events_new", s.events_new},
+                         {"events_updated", s.events_updated},
+                         {"events_unchanged", s.events_unchanged},
+                         {"events_superseded", s.events_superseded},
+                         {"malformed_lines", s.malformed_lines},
+                         {"events_invalid", s.events_invalid},
+                         {"warning", s.warning.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.warning)}})
                   << "\n";
         return 0;
     }

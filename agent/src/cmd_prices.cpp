@@ -10,6 +10,7 @@
 #include "cli_checks.hpp"
 #include "commands.hpp"
 #include "http_download.hpp"
+#include "json_text.hpp"
 #include "price_file_store.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
@@ -125,7 +126,7 @@ int show_model(const AppContext& ctx, const std::string& model, bool json) {
         j["mapping"] = mapping_json(first.via);
         if (readings.size() > 1 && !readings.back().via && readings.back().price)
             j["as_written"] = price_json(*readings.back().price);
-        std::cout << j.dump(2) << "\n";
+        std::cout << json_text(j) << "\n";
         return 0;
     }
     std::cout << escape_terminal_text(model) << "\n";
@@ -219,7 +220,7 @@ int PricesCommand::run(AppContext& ctx) const {
               : "UNPRICED");
     }
     if (json) {
-        std::cout << list.dump(2) << "\n";
+        std::cout << json_text(list) << "\n";
         return 0;
     }
     if (report.rows.empty()) {

@@ -5,6 +5,7 @@
 #include "cli_checks.hpp"
 #include "commands.hpp"
 #include "empty_home.hpp"
+#include "json_text.hpp"
 #include "report_render.hpp"
 #include "terminal.hpp"
 
@@ -85,7 +86,7 @@ int ReportCommand::run(AppContext& ctx) const {
         std::cerr << "warning: the store holds impossible numbers: a sum does not fit in 64 bits and shows the "
                      "largest value instead (marked \"overflow\": true in --json)\n";
     if (json)
-        std::cout << report_json(report, full).dump(2) << "\n";
+        std::cout << json_text(report_json(report, full)) << "\n";
     else if (csv)
         std::cout << report_csv(report);
     else if (report.totals.events == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.events == 0)

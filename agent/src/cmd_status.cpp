@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "json_text.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
 #include "usage/analytics.hpp"
@@ -71,14 +72,13 @@ int StatusCommand::run(AppContext& ctx) const {
                     {"last_success", time_or_null(state.last_success_ms)},
                     {"last_result", state.last_result}};
         }
-        std::cout << nlohmann::json{{"store", store.path().string()},
-                                    {"machine_id", store.machine_id()},
-                                    {"machine_name", ctx.config().machine_name},
-                                    {"user", ctx.config().user},
-                                    {"events", events},
-                                    {"events_by_source", by_source},
-                                    {"push", push}}
-                         .dump(2)
+        std::cout << json_text(nlohmann::json{{"store", store.path().string()},
+                                              {"machine_id", store.machine_id()},
+                                              {"machine_name", ctx.config().machine_name},
+                                              {"user", ctx.config().user},
+                                              {"events", events},
+                                              {"events_by_source", by_source},
+                                              {"push", push}})
                   << "\n";
         return 0;
     }

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "empty_home.hpp"
+#include "json_text.hpp"
 #include "progress_bar.hpp"
 #include "push_runner.hpp"
 #include "terminal.hpp"
@@ -88,7 +89,7 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"seconds", s.seconds}});
         nlohmann::json out{{"sources", std::move(per_source)},
                            {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
-        std::cout << out.dump(2) << "\n";
+        std::cout << json_text(out) << "\n";
         if (push_failed) std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
         return push_failed ? 1 : 0;
     }
@@ -102,7 +103,8 @@ int SyncCommand::run(AppContext& ctx) const {
             std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
             std::cout << s.source << ": " << with_commas(static_cast<std::int64_t>(s.files_read)) << " of "
                       << with_commas(static_cast<std::int64_t>(s.files_seen)) << " files read, "
-                      << with_commas(static_cast<std::int64_t>(s.events_new)) << " new events, "
+                      << with_commas(static_cast<std::int64_t>(s.events_new))
+                      << (s.events_new == 1 ? " new event, " : " new events, ")
                       << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, ";
             if (s.events_superseded > 0)
                 std::cout << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded, ";

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "usage/source.hpp"
+#include "utf8_repair.hpp"
 
 namespace usage {
 namespace {
@@ -226,6 +227,19 @@ std::vector<Discovered> discover_all(const std::vector<const SourcePlugin*>& plu
     return found;
 }
 
+// What the engine adds to every event a plugin read. Names can come from the
+// file system (a Claude project folder) or a database, not only from JSON a
+// parser validated: one byte that is not UTF-8 would make every JSON output
+// and the push of that event fail, so such bytes become '?' here, once.
+void stamp_event(UsageEvent& e, const std::string& machine_id, const std::string& user) {
+    e.machine_id = machine_id;
+    e.user = user;
+    for (std::string* s :
+         {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model, &e.provider,
+          &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id, &e.user, &e.dedup_group})
+        detail::repair_utf8(s->data(), s->size());
+}
+
 void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t source,
                 const std::unordered_map<std::string, FileCursor>& saved, std::vector<WorkItem>& work) {
     for (auto& f : files) {
@@ -310,10 +324,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
             d.batch.path = w.file.path;
             try {
                 ScanResult r = plugins[w.source]->scan(w.file, w.start);
-                for (auto& e : r.events) {
-                    e.machine_id = w.windows_side ? windows_machine_id : machine_id;
-                    e.user = config.user;
-                }
+                for (auto& e : r.events) stamp_event(e, w.windows_side ? windows_machine_id : machine_id, config.user);
                 d.bytes = r.bytes_read;
                 d.malformed = r.malformed_lines;
                 if (r.invalid.count > 0) {
@@ -393,10 +404,7 @@ ImportStats import_exported_file(Store& store, const Config& config, const std::
     ScanResult r = owner->import_file(importer, file);
     const std::string machine_id = store.machine_id();
     store.record_machine(machine_id, config.machine_name);
-    for (auto& e : r.events) {
-        e.machine_id = machine_id;
-        e.user = config.user;
-    }
+    for (auto& e : r.events) stamp_event(e, machine_id, config.user);
     ImportStats stats;
     stats.source = std::string(owner->name());
     stats.events_read = r.events.size();

@@ -205,10 +205,16 @@ std::string why_not_json(std::string_view text) {
     return "body is not valid JSON";
 }
 
+// A stored name that is not UTF-8 (written before the scan repaired them)
+// goes out with U+FFFD instead of making its batch impossible to send.
+std::string wire_text(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::string encode_event(const WireEvent& event) {
-    return event_json(event).dump();
+    return wire_text(event_json(event));
 }
 
 std::string encode_batch(const IngestBatch& batch) {
@@ -216,11 +222,10 @@ std::string encode_batch(const IngestBatch& batch) {
     for (const auto& w : batch.events) events.push_back(event_json(w));
     json variants = json::array();
     for (const auto& m : batch.machine_variants) variants.push_back(machine_json(m));
-    return json{{"protocol", batch.protocol},
-                {"machine", machine_json(batch.machine)},
-                {"machine_variants", std::move(variants)},
-                {"events", std::move(events)}}
-        .dump();
+    return wire_text(json{{"protocol", batch.protocol},
+                          {"machine", machine_json(batch.machine)},
+                          {"machine_variants", std::move(variants)},
+                          {"events", std::move(events)}});
 }
 
 IngestBatch decode_batch(std::string_view text) {

@@ -62,7 +62,7 @@ TEST_CASE("counts: a replay stored first and superseded by a later scan is count
     auto alone = h.run({"sync", "--once", "--no-push"});
     REQUIRE(alone.exit_code == 0);
     // Alone, a sidechain call is a real call.
-    CHECK(scan_line(alone.out) == "claude-code: 1 of 1 files read, 1 new events, 0 updated, ");
+    CHECK(scan_line(alone.out) == "claude-code: 1 of 1 files read, 1 new event, 0 updated, ");
     CHECK(h.report("summary")["totals"]["events"] == 1);
     CHECK(h.run({"status"}).out.find("\nevents:    1 (claude-code 1)\n") != std::string::npos);
     CHECK(h.run({"status"}).out.find("\nwaiting:   1 event\n") != std::string::npos);

@@ -199,3 +199,20 @@ TEST_CASE("sync: a push that cannot start still prints the scan, then why, and e
     CHECK(team.totals()["events"] == 0);  // nothing ever reached the endpoint
     CHECK(h.status()["push"]["rows_waiting"] == 4);
 }
+
+TEST_CASE("push: a project folder whose name is not UTF-8 is stored with '?', reported and pushed like any other") {
+    Endpoint team;
+    PushHome h(team.url(), team.token);
+    // No cwd in the line: the project is the folder's name, Latin-1 bytes.
+    testing::write_file(h.dir / "home" / ".claude" / "projects" / "-w-caf\xe9" / "s2.jsonl",
+                        claude_test::Assistant("msg_9", "req_msg_9", 5, 0, 0, 7)
+                            .session("s2")
+                            .cwd(std::nullopt)
+                            .at("2026-01-10T11:00:00.000Z")
+                            .line());
+    CHECK(h.sync_json()["push"]["sent"] == 1);
+    CHECK(h.report("projects")["rows"][0]["key"] == "-w-caf?");
+    CHECK(h.status()["push"]["rows_waiting"] == 0);
+    auto projects = serve_test::get_json(team.server, "/api/v1/by-project", team.reader);
+    CHECK(serve_test::row(projects, "-w-caf?")["output_tokens"] == 7);
+}

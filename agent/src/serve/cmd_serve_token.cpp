@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../commands.hpp"
+#include "../json_text.hpp"
 #include "../terminal_text.hpp"
 #include "tokens.hpp"
 #include "usage/analytics.hpp"
@@ -63,7 +64,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         if (token_json) {
             nlohmann::json rows = nlohmann::json::array();
             for (const auto& t : tokens) rows.push_back(token_json_row(t));
-            std::cout << rows.dump(2) << "\n";
+            std::cout << json_text(rows) << "\n";
         } else {
             print_table(tokens);
         }

@@ -1,5 +1,7 @@
 #include "http_message.hpp"
 
+#include "../json_text.hpp"
+
 namespace agent::serve {
 
 Response json_response(const Request& req, http::status status, const nlohmann::json& body) {
@@ -7,8 +9,7 @@ Response json_response(const Request& req, http::status status, const nlohmann::
     res.set(http::field::server, "usage-agent");
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
-    // Replace invalid UTF-8 (a key taken from a transcript) instead of throwing mid-answer.
-    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    res.body() = json_text(body, -1) + "\n";
     return res;
 }
 

@@ -100,5 +100,5 @@ TEST_CASE("claude numbers: the text summary counts the invalid events") {
     auto r = home.run({"sync", "--once"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("claude-code: 1 of 1 files read, 1 new events, 0 updated, 1 invalid, ") != std::string::npos);
+    CHECK(r.out.find("claude-code: 1 of 1 files read, 1 new event, 0 updated, 1 invalid, ") != std::string::npos);
 }
