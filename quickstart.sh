@@ -34,7 +34,9 @@ install_missing() {
 build() {
   local dir="$1"; shift
   if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSAGE_WERROR=ON "$@" >/dev/null
+  else
+    cmake -S . -B "$dir" -DUSAGE_WERROR=ON "$@" >/dev/null
   fi
   cmake --build "$dir" -j "$(nproc)"
 }
