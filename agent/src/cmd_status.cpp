@@ -7,11 +7,13 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "daemon/run_status.hpp"
 #include "json_text.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
 #include "usage/analytics.hpp"
 #include "usage/outbox.hpp"
+#include "usage/source.hpp"
 
 namespace agent {
 namespace {
@@ -34,6 +36,7 @@ void StatusCommand::setup(CLI::App& app) {
     cmd->footer(
         "Waiting = rows sync.endpoint has not acknowledged yet (new or changed since); set aside = rows it\n"
         "refused by name, sent again once they change. A row is an event or a superseded copy of one.\n"
+        "Agent: whether `usage-agent run` holds this state dir (pid, uptime); last scan: by `run` or `sync`.\n"
         "Examples:\n"
         "  usage-agent status          store, machine, push\n"
         "  usage-agent status --json   the same as JSON");
@@ -47,6 +50,12 @@ int StatusCommand::run(AppContext& ctx) const {
     SQLite::Statement st(store.db(),
                          "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source ORDER BY source");
     while (st.executeStep()) by_source[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+    // Files a scan has read (each has its cursor), per enabled source.
+    nlohmann::json files_by_source = nlohmann::json::object();
+    for (const auto& plugin : usage::source_plugins()) {
+        const std::string name(plugin->name());
+        if (ctx.config().source(name).enabled) files_by_source[name] = store.cursors(name).size();
+    }
 
     const auto& endpoint = ctx.config().sync.endpoint;
     std::optional<usage::sync::Outbox> outbox;
@@ -72,14 +81,16 @@ int StatusCommand::run(AppContext& ctx) const {
                     {"last_success", time_or_null(state.last_success_ms)},
                     {"last_result", state.last_result}};
         }
-        std::cout << json_text(nlohmann::json{{"store", store.path().string()},
-                                              {"machine_id", store.machine_id()},
-                                              {"machine_name", ctx.config().machine_name},
-                                              {"user", ctx.config().user},
-                                              {"events", events},
-                                              {"events_by_source", by_source},
-                                              {"push", push}})
-                  << "\n";
+        nlohmann::json out{{"store", store.path().string()},
+                           {"machine_id", store.machine_id()},
+                           {"machine_name", ctx.config().machine_name},
+                           {"user", ctx.config().user},
+                           {"events", events},
+                           {"events_by_source", by_source},
+                           {"files_by_source", files_by_source},
+                           {"push", push}};
+        out.update(run_status_json(ctx.state_dir()));
+        std::cout << json_text(out) << "\n";
         return 0;
     }
     // Names, paths and the endpoint's last answer come from outside: escaped.
@@ -93,7 +104,7 @@ int StatusCommand::run(AppContext& ctx) const {
         std::cout << sep << source << " " << with_commas(n.get<std::int64_t>());
         sep = ", ";
     }
-    std::cout << (sep == ", " ? ")" : "") << "\n";
+    std::cout << (sep == ", " ? ")" : "") << "\n" << run_status_text(ctx.state_dir());
     if (!outbox) {
         std::cout << "push:      off (no sync.endpoint configured)\n";
         return 0;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "daemon/run_state_file.hpp"
 #include "empty_home.hpp"
 #include "json_text.hpp"
 #include "progress_bar.hpp"
@@ -63,6 +64,7 @@ int SyncCommand::run(AppContext& ctx) const {
     options.only_sources = sources;
     options.full_rescan = full_rescan;
     auto stats = run_scan(ctx, options);
+    save_last_scan(ctx.state_dir(), summarize_scan(stats));
     std::optional<usage::sync::PushReport> push;
     if (!no_push) push = run_push(ctx);
     const bool push_failed = push && push->outcome != usage::sync::PushOutcome::delivered &&

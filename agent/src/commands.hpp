@@ -93,6 +93,14 @@ struct ServeCommand {
     int run_token(AppContext& ctx) const;
 };
 
+/// `run [--log-level LEVEL]`: the background agent (agent/src/daemon/).
+struct RunCommand {
+    std::string log_level = "info";
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx, const GlobalOptions& globals) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     CLI::App* cmd = nullptr;

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     agent::ImportCommand import;
     agent::StatusCommand status;
     agent::ServeCommand serve;
+    agent::RunCommand run;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     status.setup(app);
     config.setup(app);
     serve.setup(app);
+    run.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Examples:\n"
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
         "  usage-agent status                           store, machine, and push to the endpoint\n"
         "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
+        "  usage-agent run                              the agent: scan on every change and push\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
 
     try {
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
         if (import.cmd->parsed()) return import.run(*ctx);
         if (status.cmd->parsed()) return status.run(*ctx);
         if (serve.cmd->parsed()) return serve.run(*ctx);
+        if (run.cmd->parsed()) return run.run(*ctx, globals);
     } catch (const CLI::Error& e) {
         std::cerr << agent::usage_error_line(app, e) << "\n";
         return 2;

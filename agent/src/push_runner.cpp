@@ -21,7 +21,7 @@ std::string_view to_string(usage::sync::PushOutcome outcome) {
     return "unknown";
 }
 
-std::optional<usage::sync::PushReport> run_push(AppContext& ctx) {
+std::optional<usage::sync::PushReport> run_push(AppContext& ctx, std::function<void(std::chrono::milliseconds)> sleep) {
     const auto& endpoint = ctx.config().sync.endpoint;
     if (endpoint.empty()) return std::nullopt;
     std::optional<std::string> token;
@@ -39,6 +39,7 @@ std::optional<usage::sync::PushReport> run_push(AppContext& ctx) {
         return report;
     }
     auto options = push_options(ctx, std::move(*token));
+    if (sleep) options.sleep = std::move(sleep);
     ProgressBar bar("pushing");
     options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
     auto report = usage::sync::push_outbox(ctx.store(), options);

@@ -2,6 +2,8 @@
 // progress bar, and one line of outcome.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -13,7 +15,10 @@ namespace agent {
 
 /// Push the outbox to sync.endpoint. nullopt when no endpoint is configured;
 /// outcome not_started (the reason in `message`) when no usable token is.
-std::optional<usage::sync::PushReport> run_push(AppContext& ctx);
+/// `sleep` replaces the wait between retries (`run` makes it end at once on
+/// SIGTERM); empty = sleep the thread.
+std::optional<usage::sync::PushReport> run_push(AppContext& ctx,
+                                                std::function<void(std::chrono::milliseconds)> sleep = {});
 
 /// JSON of a push report (for `sync --json` and `status --json`).
 nlohmann::json push_report_json(const usage::sync::PushReport& r);

@@ -176,11 +176,16 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
                 v.fail(kv.first, "unknown source 'sources." + name + "' (known: " + known + ")");
             }
             const std::string where = "sources." + name;
-            v.only_keys(kv.second, where, {"enabled", "paths"});
+            v.only_keys(kv.second, where, {"enabled", "paths", "min_interval"});
             SourceConfig sc;
             if (kv.second["enabled"])
                 sc.enabled = v.scalar<bool>(kv.second["enabled"], where + ".enabled", "true or false");
             if (kv.second["paths"]) sc.paths = path_list(v, kv.second["paths"], where + ".paths");
+            if (const auto mi = kv.second["min_interval"]) {
+                sc.min_interval_seconds = v.scalar<int>(mi, where + ".min_interval", "an integer (seconds)");
+                if (*sc.min_interval_seconds < 0 || *sc.min_interval_seconds > 86400)
+                    v.fail(mi, "'" + where + ".min_interval' must be from 0 to 86400 seconds");
+            }
             c.sources[name] = sc;
         }
     }
@@ -288,6 +293,8 @@ std::string default_config_text() {
 #   claude-code:
 #     enabled: true
 #     paths: [/mnt/c/Users/alice/.claude/projects]   # extra roots
+#   cursor:
+#     min_interval: 10           # `run`: seconds at least between scans of a busy database
 #
 # pricing:
 #   overrides:                   # USD per million tokens; wins over everything
@@ -326,7 +333,10 @@ std::string render_config(const Config& c) {
         out << YAML::Key << "enabled" << YAML::Value << sc.enabled;
         out << YAML::Key << "paths" << YAML::Value << YAML::Flow << YAML::BeginSeq;
         for (const auto& path : sc.paths) out << path.string();
-        out << YAML::EndSeq << YAML::EndMap;
+        out << YAML::EndSeq;
+        out << YAML::Key << "min_interval" << YAML::Value
+            << sc.min_interval_seconds.value_or(p->default_min_interval_seconds());
+        out << YAML::EndMap;
     }
     out << YAML::EndMap;
     if (!c.price_overrides.empty()) {

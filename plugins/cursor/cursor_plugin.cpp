@@ -17,6 +17,7 @@ constexpr std::string_view kCsvImporter = "cursor-csv";
 class CursorPlugin final : public SourcePlugin {
 public:
     std::string_view name() const override { return "cursor"; }
+    int default_min_interval_seconds() const override { return 10; }
     std::string_view description() const override {
         return "Cursor IDE (Cursor/User/globalStorage/state.vscdb; dashboard CSV via `import cursor-csv`)";
     }

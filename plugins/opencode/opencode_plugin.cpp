@@ -14,6 +14,7 @@ namespace {
 class OpenCodePlugin final : public SourcePlugin {
 public:
     std::string_view name() const override { return "opencode"; }
+    int default_min_interval_seconds() const override { return 10; }
     std::string_view description() const override {
         return "OpenCode sessions (opencode*.db and legacy storage/ under $OPENCODE_DATA_DIR or "
                "~/.local/share/opencode)";

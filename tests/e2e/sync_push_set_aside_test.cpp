@@ -149,6 +149,8 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
     CHECK(testing::has_shape(machine_id, "hhhhhhhh-hhhh-4hhh-hhhh-hhhhhhhhhhhh"));
     CHECK(std::string_view("89ab").find(machine_id.at(19)) != std::string_view::npos);  // RFC 4122 variant
     const nlohmann::json last = s["push"]["set_aside_last"];
+    const nlohmann::json scanned = s["last_scan"]["at"];
+    CHECK(is_utc_time(scanned));
     REQUIRE(last.size() == 1);
     const nlohmann::json attempt = s["push"]["last_attempt"];
     CHECK(is_utc_time(attempt));
@@ -162,6 +164,11 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
                    {"user", "tester"},
                    {"events", 5},
                    {"events_by_source", {{"claude-code", 5}}},
+                   {"files_by_source",
+                    {{"claude-code", 1}, {"codex-cli", 0}, {"cursor", 0}, {"gemini-cli", 0}, {"opencode", 0}}},
+                   {"agent", {{"running", false}, {"pid", nullptr}, {"started", nullptr}, {"uptime_seconds", nullptr}}},
+                   {"last_scan",  // the `sync --once --no-push` above
+                    {{"at", scanned}, {"files_read", 1}, {"events_new", 2}, {"events_updated", 0}}},
                    {"push",
                     {{"endpoint", team.url()},
                      {"rows_waiting", 2},
@@ -176,13 +183,17 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
 
     auto text = h.run({"status"});
     CHECK(text.exit_code == 0);
-    CHECK(text.out ==
-          "store:     " + h.store_file().string() + "\nmachine:   box-1 (" + machine_id +
-              ")\nuser:      tester\nevents:    5 (claude-code 5)\nendpoint:  " + team.url() + "\nlast push: " +
-              attempt.get<std::string>() + " - " + result + "\nlast ok:   " + attempt.get<std::string>() +
-              "\nwaiting:   2 events\nset aside: 1 row the endpoint refused; each is sent again once it "
-              "changes\n  " +
-              last[0]["at"].get<std::string>() + " " + PushHome::id_of(2) + ": " + reason_for_negative_input(0) + "\n");
+    CHECK(text.out == "store:     " + h.store_file().string() + "\nmachine:   box-1 (" + machine_id +
+                          ")\nuser:      tester\nevents:    5 (claude-code 5)\nagent:     not running (`usage-agent "
+                          "run`, or `usage-agent "
+                          "service install`)\nlast scan: " +
+                          scanned.get<std::string>() + " - 1 file read, 2 new, 0 updated\nendpoint:  " + team.url() +
+                          "\nlast push: " + attempt.get<std::string>() + " - " + result +
+                          "\nlast ok:   " + attempt.get<std::string>() +
+                          "\nwaiting:   2 events\nset aside: 1 row the endpoint refused; each is sent again once it "
+                          "changes\n  " +
+                          last[0]["at"].get<std::string>() + " " + PushHome::id_of(2) + ": " +
+                          reason_for_negative_input(0) + "\n");
 
     // Without an endpoint: no push section.
     testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml", "machine_name: box-1\n");
@@ -190,5 +201,5 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
     CHECK(off["push"].is_null());
     CHECK(off["events"] == 5);
     CHECK(h.run({"status"})
-              .out.ends_with("\nevents:    5 (claude-code 5)\npush:      off (no sync.endpoint configured)\n"));
+              .out.ends_with(" - 1 file read, 2 new, 0 updated\npush:      off (no sync.endpoint configured)\n"));
 }

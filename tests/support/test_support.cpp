@@ -155,56 +155,49 @@ RunResult run_agent(const std::vector<std::string>& args, const std::map<std::st
     return r;
 }
 
-ServeProcess::ServeProcess(const AgentHome& home, const std::vector<std::string>& args, const std::string& listen) {
-    std::vector<std::string> argv{"serve", "--listen", listen};
-    argv.insert(argv.end(), args.begin(), args.end());
-    int out_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    // stderr to a file: nobody drains it while the test runs.
+AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                           bool pipe_stdout) {
+    int out_pipe[2] = {-1, -1};
+    if (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     const int err_fd = ::open((logs_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_ = spawn_agent(argv, home.env, out_pipe[1], err_fd, {out_pipe[0], out_pipe[1], err_fd});
-    ::close(out_pipe[1]);
+    const int null_fd = pipe_stdout ? -1 : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    std::vector<int> close_in_child{err_fd};
+    if (pipe_stdout)
+        close_in_child.insert(close_in_child.end(), {out_pipe[0], out_pipe[1]});
+    else
+        close_in_child.push_back(null_fd);
+    pid_ = spawn_agent(args, env, pipe_stdout ? out_pipe[1] : null_fd, err_fd, close_in_child);
     ::close(err_fd);
-    stdout_fd_ = out_pipe[0];
-
-    std::string line;
-    while (line.find('\n') == std::string::npos) {
-        pollfd p{stdout_fd_, POLLIN, 0};
-        if (::poll(&p, 1, 60'000) <= 0) break;  // a sanitizer build starts slowly; a minute is plenty
-        char buf[256];
-        ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
-        if (n <= 0) break;
-        line.append(buf, static_cast<std::size_t>(n));
+    if (pipe_stdout) {
+        ::close(out_pipe[1]);
+        stdout_fd_ = out_pipe[0];
+    } else {
+        ::close(null_fd);
     }
-    const std::string prefix = "listening on http://127.0.0.1:";
-    if (line.rfind(prefix, 0) != 0 || line.find('\n') == std::string::npos) {
-        const int code = stop();
-        throw std::runtime_error("serve did not start (exit " + std::to_string(code) + "): stdout '" + line +
-                                 "', stderr '" + err() + "'");
-    }
-    port_ = std::stoi(line.substr(prefix.size()));
 }
 
-ServeProcess::~ServeProcess() {
+AgentProcess::~AgentProcess() {
     stop();
 }
 
-std::string ServeProcess::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+void AgentProcess::signal(int sig) const {
+    if (pid_ > 0) ::kill(pid_, sig);
 }
 
-int ServeProcess::stop() {
+int AgentProcess::stop() {
     signal(SIGTERM);
     return wait();
 }
 
-int ServeProcess::wait() {
+int AgentProcess::wait(std::chrono::milliseconds limit) {
     if (pid_ > 0) {
         int status = 0;
         bool exited = false;
-        for (int i = 0; i < 1000 && !exited; ++i) {  // 10 s
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!exited) {
             exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
-            if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (exited || std::chrono::steady_clock::now() >= deadline) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         if (!exited) {
             ::kill(pid_, SIGKILL);
@@ -220,12 +213,69 @@ int ServeProcess::wait() {
     return exit_code_;
 }
 
+std::string AgentProcess::err() const {
+    return read_file(logs_ / "stderr");
+}
+
+bool AgentProcess::wait_for_err(const std::string& needle, std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        if (err().find(needle) != std::string::npos) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+namespace {
+
+std::vector<std::string> serve_args(const std::vector<std::string>& args, const std::string& listen) {
+    std::vector<std::string> argv{"serve", "--listen", listen};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+}  // namespace
+
+ServeProcess::ServeProcess(const AgentHome& home, const std::vector<std::string>& args, const std::string& listen)
+    : proc_(serve_args(args, listen), home.env, true) {
+    std::string line;
+    while (line.find('\n') == std::string::npos) {
+        pollfd p{proc_.stdout_fd(), POLLIN, 0};
+        if (::poll(&p, 1, 60'000) <= 0) break;  // a sanitizer build starts slowly; a minute is plenty
+        char buf[256];
+        ssize_t n = ::read(proc_.stdout_fd(), buf, sizeof buf);
+        if (n <= 0) break;
+        line.append(buf, static_cast<std::size_t>(n));
+    }
+    const std::string prefix = "listening on http://127.0.0.1:";
+    if (line.rfind(prefix, 0) != 0 || line.find('\n') == std::string::npos) {
+        const int code = stop();
+        throw std::runtime_error("serve did not start (exit " + std::to_string(code) + "): stdout '" + line +
+                                 "', stderr '" + err() + "'");
+    }
+    port_ = std::stoi(line.substr(prefix.size()));
+}
+
+ServeProcess::~ServeProcess() = default;
+
+std::string ServeProcess::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+int ServeProcess::stop() {
+    return proc_.stop();
+}
+
+int ServeProcess::wait() {
+    return proc_.wait();
+}
+
 void ServeProcess::signal(int sig) const {
-    if (pid_ > 0) ::kill(pid_, sig);
+    proc_.signal(sig);
 }
 
 std::string ServeProcess::err() const {
-    return read_file(logs_ / "stderr");
+    return proc_.err();
 }
 
 AgentHome::AgentHome() {

@@ -91,6 +91,39 @@ struct AgentHome {
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };
 
+/// usage-agent ARGS running in the background with exactly `env`, its stderr
+/// in a file (nobody has to drain it); optionally its stdout in a pipe. The
+/// destructor stops it (SIGTERM, then SIGKILL after 10 s).
+class AgentProcess {
+public:
+    AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                 bool pipe_stdout = false);
+    ~AgentProcess();
+    AgentProcess(const AgentProcess&) = delete;
+    AgentProcess& operator=(const AgentProcess&) = delete;
+
+    [[nodiscard]] int pid() const { return pid_; }
+    /// The read end of its stdout (pipe_stdout), else -1.
+    [[nodiscard]] int stdout_fd() const { return stdout_fd_; }
+    void signal(int sig) const;
+    /// Wait for it to exit (SIGKILL after `limit`); its exit code, 128 +
+    /// signal when a signal ended it. Later calls return the same code.
+    int wait(std::chrono::milliseconds limit = std::chrono::seconds(10));
+    /// SIGTERM, then wait().
+    int stop();
+    [[nodiscard]] bool running() const { return pid_ > 0; }
+    /// Everything it wrote to stderr so far.
+    [[nodiscard]] std::string err() const;
+    /// Wait until its stderr holds `needle` (true) or `limit` passes (false).
+    bool wait_for_err(const std::string& needle, std::chrono::milliseconds limit = std::chrono::seconds(30)) const;
+
+private:
+    TempDir logs_;
+    int pid_ = -1;
+    int stdout_fd_ = -1;
+    int exit_code_ = -1;
+};
+
 /// `usage-agent serve --listen 127.0.0.1:0 ARGS...` running for one test
 /// with a home's environment. The port comes from its first stdout line
 /// ("listening on http://127.0.0.1:PORT"); the destructor stops it (SIGTERM,
@@ -117,11 +150,8 @@ public:
     [[nodiscard]] std::string err() const;
 
 private:
-    TempDir logs_;
-    int pid_ = -1;
-    int stdout_fd_ = -1;
+    AgentProcess proc_;
     int port_ = 0;
-    int exit_code_ = -1;
 };
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 (port 0: the kernel picks it, no

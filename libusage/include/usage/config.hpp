@@ -26,6 +26,9 @@ public:
 struct SourceConfig {
     bool enabled = true;
     std::vector<std::filesystem::path> paths;  ///< extra roots
+    /// `usage-agent run`: seconds at least between two scans of a source that
+    /// keeps changing; unset = the plugin's default_min_interval_seconds().
+    std::optional<int> min_interval_seconds;
 };
 
 struct SyncConfig {

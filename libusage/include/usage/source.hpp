@@ -131,6 +131,13 @@ public:
         return std::nullopt;
     }
 
+    /// How long `usage-agent run` waits at least between two scans of this
+    /// source while its files keep changing (`sources.<name>.min_interval`
+    /// overrides it). 0 for transcripts that only grow; a few seconds for a
+    /// source whose data is one database an editor writes all the time, where
+    /// each scan reads the whole file.
+    [[nodiscard]] virtual int default_min_interval_seconds() const { return 0; }
+
     /// Names of files a user exports by hand that this plugin can import
     /// (`usage-agent import NAME FILE`), e.g. "cursor-csv".
     [[nodiscard]] virtual std::vector<std::string> importers() const { return {}; }
