@@ -49,6 +49,7 @@ for f in Maintainer Section Description Architecture; do
 done
 depends=$(field Depends)
 echo "Depends: $depends"
+[ -n "$depends" ] || fail "Depends is empty: CPack fills it with dpkg-shlibdeps (apt-get install dpkg-dev)"
 # The libraries the binary links: a Depends without them installs a binary
 # that cannot start.
 for lib in libc6 libstdc++6 libsqlite3-0 libcurl4 libssl3 libyaml-cpp libsimdjson libdate-tz libzstd1 zlib1g; do
