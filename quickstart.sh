@@ -15,7 +15,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ca-certificates tzdata
   libcurl4-openssl-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
   libboost-dev doctest-dev libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
-  libhowardhinnant-date-dev libssl-dev
+  libhowardhinnant-date-dev libssl-dev help2man
 )
 
 install_missing() {

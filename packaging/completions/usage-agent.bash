@@ -1,0 +1,83 @@
+# bash completion for usage-agent.
+# Static on purpose: completing must not open the store or read the config,
+# and a list kept next to docs/cli.md is reviewed with every new option
+# (tests/package_deb.sh checks that every command in --help appears here).
+# `service` and `run` are the background-service commands; their own options
+# are added here when they exist.
+
+_usage_agent() {
+    local cur prev
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+
+    local commands="sync report status prices import config serve service run"
+    local global_opts="--state-dir --config --help --version"
+    local sources="claude-code codex-cli gemini-cli opencode cursor"
+    local views="summary daily weekly monthly hourly sessions models sources projects machines users"
+
+    # The command path so far (e.g. "serve token add"), skipping options and
+    # the values of the options that take one.
+    local path="" i w operands=0
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        case $w in
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role)
+                ((i++)); continue ;;
+            -*) continue ;;
+        esac
+        case "$path:$w" in
+            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|prices:update|config:init|config:show|config:check|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+                path="${path:+$path }$w" ;;
+            *) ((operands++)) ;;
+        esac
+    done
+
+    # Values of options.
+    case $prev in
+        --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --config|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --source) COMPREPLY=($(compgen -W "$sources" -- "$cur")); return ;;
+        --range) COMPREPLY=($(compgen -W "today 24h 7d 30d month year all" -- "$cur")); return ;;
+        --role) COMPREPLY=($(compgen -W "member manager admin" -- "$cur")); return ;;
+        --tz)
+            if [[ -d /usr/share/zoneinfo ]]; then
+                COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
+            fi
+            return ;;
+        --since|--until|--model|--project|--machine|--user|--limit|--timeout|--listen) return ;;
+    esac
+
+    local words=""
+    case $path in
+        "") words="$commands $global_opts" ;;
+        sync) words="--once --no-push --source --full-rescan --json --help" ;;
+        report)
+            # One view at most.
+            ((operands == 0)) || views=""
+            words="$views --json --csv --range --since --until --source --model --project --machine --user --tz --limit --full --no-scan --help" ;;
+        status) words="--json --help" ;;
+        prices) words="update --json --help" ;;
+        "prices update") words="--from --timeout --help" ;;
+        import)
+            # import FORMAT FILE: a file name once the format is there.
+            if ((operands == 0)); then
+                words="cursor-csv --json --help"
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+                return
+            fi
+            ;;
+        config) words="init show check --help" ;;
+        "config init") words="--force --help" ;;
+        "config show"|"config check") words="--help" ;;
+        serve) words="token --listen --ingest --help" ;;
+        "serve token") words="add list revoke --help" ;;
+        "serve token add") words="--user --role --help" ;;
+        "serve token list") words="--json --help" ;;
+        "serve token revoke") words="--help" ;;
+        *) words="--help" ;;
+    esac
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+
+complete -F _usage_agent usage-agent
