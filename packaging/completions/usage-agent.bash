@@ -2,8 +2,6 @@
 # Static on purpose: completing must not open the store or read the config,
 # and a list kept next to docs/cli.md is reviewed with every new option
 # (tests/package_deb.sh checks that every command in --help appears here).
-# `service` and `run` are the background-service commands; their own options
-# are added here when they exist.
 
 _usage_agent() {
     local cur prev
@@ -21,7 +19,7 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role|--log-level)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
@@ -39,6 +37,7 @@ _usage_agent() {
         --source) COMPREPLY=($(compgen -W "$sources" -- "$cur")); return ;;
         --range) COMPREPLY=($(compgen -W "today 24h 7d 30d month year all" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "member manager admin" -- "$cur")); return ;;
+        --log-level) COMPREPLY=($(compgen -W "error warn info debug" -- "$cur")); return ;;
         --tz)
             if [[ -d /usr/share/zoneinfo ]]; then
                 COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
@@ -56,6 +55,7 @@ _usage_agent() {
             ((operands == 0)) || views=""
             words="$views --json --csv --range --since --until --source --model --project --machine --user --tz --limit --full --no-scan --help" ;;
         status) words="--json --help" ;;
+        run) words="--log-level --help" ;;
         prices) words="update --json --help" ;;
         "prices update") words="--from --timeout --help" ;;
         import)
