@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     agent::ImportCommand import;
     agent::StatusCommand status;
     agent::ServeCommand serve;
+    agent::ServiceCommand service;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     status.setup(app);
     config.setup(app);
     serve.setup(app);
+    service.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Examples:\n"
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
         "  usage-agent status                           store, machine, and push to the endpoint\n"
         "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
+        "  usage-agent service install                  run the agent in the background (systemd/launchd)\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
 
     try {
@@ -59,6 +62,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<agent::AppContext> ctx;
     try {
         if (config.cmd->parsed()) return config.run(globals);
+        // No store or config is opened: installing must work before either exists.
+        if (service.cmd->parsed()) return service.run(globals);
         ctx = std::make_unique<agent::AppContext>(globals);
         if (sync.cmd->parsed()) return sync.run(*ctx);
         if (report.cmd->parsed()) return report.run(*ctx);
