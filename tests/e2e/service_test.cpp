@@ -345,10 +345,17 @@ TEST_CASE("service install without systemctl writes the unit and prints the comm
                        "systemctl is not on PATH: cannot tell whether the service runs\n" +
                        linger_note());
 
-    // Installing again replaces the file; a running service must restart to use it.
+    // Installing the same unit again restarts nothing; a changed one must
+    // restart a running service, or the old command line stays in use.
     r = h.run({"service", "install", "--platform", "systemd"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("  systemctl --user try-restart usage-agent.service\n") != std::string::npos);
+    CHECK(r.out.find("try-restart") == std::string::npos);
+    const fs::path state = h.home.dir / "other-state";
+    r = h.run({"--state-dir", state.string(), "service", "install", "--platform", "systemd"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("  systemctl --user enable --now usage-agent.service\n"
+                     "  systemctl --user try-restart usage-agent.service\n") != std::string::npos);
+    CHECK(testing::read_file(unit) == unit_text(agent_path() + " run --state-dir " + state.string()));
 
     // What `systemctl enable` would have made: uninstall removes it too.
     const fs::path wants = unit.parent_path() / "default.target.wants/usage-agent.service";

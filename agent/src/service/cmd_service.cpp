@@ -100,7 +100,7 @@ void ServiceCommand::setup(CLI::App& app) {
         "Writes the unit (or plist) naming this binary, then runs `systemctl --user daemon-reload` and\n"
         "`systemctl --user enable --now usage-agent.service` (macOS: `launchctl bootstrap gui/UID PLIST`).\n"
         "Without systemctl/launchctl on PATH the file is still written and the commands are printed.\n"
-        "Installing again replaces the file and restarts the service.\n"
+        "Installing again replaces the file, and restarts the service when the file changed.\n"
         "Examples:\n"
         "  usage-agent service install --dry-run\n"
         "  usage-agent service install\n"

@@ -1,6 +1,8 @@
 // `service install|uninstall|status` for systemd: a user unit in
 // $XDG_CONFIG_HOME/systemd/user, because the agent reads one user's home.
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "external_command.hpp"
 #include "service_platform.hpp"
@@ -28,6 +30,14 @@ std::string linger_note(const ServiceSetup& setup) {
            setup.user;
 }
 
+// An unreadable file reads as empty: it differs, so it is replaced.
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 }  // namespace
 
 std::filesystem::path systemd_unit_path(const ServiceSetup& setup) {
@@ -38,14 +48,15 @@ Plan systemd_install_plan(const ServiceSetup& setup) {
     Plan plan;
     plan.tool = "systemctl";
     const auto path = systemd_unit_path(setup);
+    std::string text = systemd_unit_text(setup.command);
     std::error_code ec;
-    const bool replacing = std::filesystem::exists(path, ec);
-    plan.steps.push_back(file_step(Step::Kind::write_file, path, systemd_unit_text(setup.command)));
+    const bool changing = std::filesystem::exists(path, ec) && read_text(path) != text;
+    plan.steps.push_back(file_step(Step::Kind::write_file, path, std::move(text)));
     plan.steps.push_back(command_step(systemctl({"daemon-reload"})));
     plan.steps.push_back(command_step(systemctl({"enable", "--now", kSystemdUnitName})));
-    // enable --now leaves a running agent alone: restart it so the new
+    // enable --now leaves a running agent alone: restart it so a changed
     // ExecStart (another binary, another --state-dir) takes effect.
-    if (replacing) plan.steps.push_back(command_step(systemctl({"try-restart", kSystemdUnitName})));
+    if (changing) plan.steps.push_back(command_step(systemctl({"try-restart", kSystemdUnitName})));
     if (!lingering(setup)) plan.notes.push_back(linger_note(setup));
     plan.done = std::string("usage-agent runs as the systemd user service ") + kSystemdUnitName +
                 " (logs: journalctl --user -u usage-agent)";
