@@ -101,6 +101,18 @@ struct RunCommand {
     int run(AppContext& ctx, const GlobalOptions& globals) const;
 };
 
+/// `service install|uninstall|status [--dry-run]` (agent/src/service/).
+struct ServiceCommand {
+    bool dry_run = false;
+    std::string platform;  ///< hidden --platform systemd|launchd; empty: this system's
+    CLI::App* cmd = nullptr;
+    CLI::App* install = nullptr;
+    CLI::App* uninstall = nullptr;
+    CLI::App* status = nullptr;
+    void setup(CLI::App& app);
+    int run(const GlobalOptions& globals) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     CLI::App* cmd = nullptr;

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     agent::StatusCommand status;
     agent::ServeCommand serve;
     agent::RunCommand run;
+    agent::ServiceCommand service;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     config.setup(app);
     serve.setup(app);
     run.setup(app);
+    service.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Examples:\n"
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
         "  usage-agent status                           store, machine, and push to the endpoint\n"
         "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
         "  usage-agent run                              the agent: scan on every change and push\n"
+        "  usage-agent service install                  run the agent in the background (systemd/launchd)\n"
         "Reference: docs/cli.md. Exit status: 0 ok, 1 runtime error, 2 usage error.");
 
     try {
@@ -62,6 +65,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<agent::AppContext> ctx;
     try {
         if (config.cmd->parsed()) return config.run(globals);
+        // No store or config is opened: installing must work before either exists.
+        if (service.cmd->parsed()) return service.run(globals);
         ctx = std::make_unique<agent::AppContext>(globals);
         if (sync.cmd->parsed()) return sync.run(*ctx);
         if (report.cmd->parsed()) return report.run(*ctx);

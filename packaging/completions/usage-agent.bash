@@ -24,7 +24,7 @@ _usage_agent() {
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|prices:update|config:init|config:show|config:check|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -56,6 +56,8 @@ _usage_agent() {
             words="$views --json --csv --range --since --until --source --model --project --machine --user --tz --limit --full --no-scan --help" ;;
         status) words="--json --help" ;;
         run) words="--log-level --help" ;;
+        service) words="install uninstall status --help" ;;
+        "service install"|"service uninstall"|"service status") words="--dry-run --help" ;;
         prices) words="update --json --help" ;;
         "prices update") words="--from --timeout --help" ;;
         import)

@@ -30,8 +30,8 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
     fails(h.run({"serve", "token", "frob"}), 2,
           "usage-agent: unknown command 'frob' (see 'usage-agent serve token --help')\n");
     fails(h.run({}), 2,
-          "usage-agent: missing command: one of sync, report, prices, import, status, config, serve, run (see "
-          "'usage-agent --help')\n");
+          "usage-agent: missing command: one of sync, report, prices, import, status, config, serve, run, "
+          "service (see 'usage-agent --help')\n");
     fails(h.run({"config"}), 2,
           "usage-agent: missing command: one of init, show, check (see 'usage-agent config --help')\n");
     fails(h.run({"report", "weather"}), 2,
