@@ -1,6 +1,8 @@
 #include "folder_watcher.hpp"
 
+#ifdef __linux__
 #include <sys/inotify.h>
+#endif
 #include <unistd.h>
 
 #include <boost/asio/buffer.hpp>
@@ -8,28 +10,38 @@
 #include <cstring>
 #include <system_error>
 
+// inotify is Linux's: elsewhere (macOS for now) the watcher is never
+// available() and the agent polls.
 namespace agent {
 namespace {
 
+#ifdef __linux__
 // Writes (a transcript line appended), a file written and closed, a file
 // renamed into place (editors, atomic writers), creations and deletions.
 constexpr std::uint32_t kMask =
     IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR;
+#endif
 
 }  // namespace
 
 FolderWatcher::FolderWatcher(boost::asio::io_context& io, std::function<void(std::size_t)> on_change,
                              std::function<void()> on_overflow)
     : fd_(io), on_change_(std::move(on_change)), on_overflow_(std::move(on_overflow)) {
+#ifdef __linux__
     const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return;
     fd_.assign(fd);  // owned (and closed) by the descriptor from here on
     available_ = true;
     read_next();
+#endif
 }
 
 std::optional<int> FolderWatcher::add_one(const std::filesystem::path& dir, std::size_t tag) {
     if (auto it = by_path_.find(dir); it != by_path_.end()) return it->second;
+#ifndef __linux__
+    (void)tag;
+    return std::nullopt;
+#else
     const int wd = ::inotify_add_watch(fd_.native_handle(), dir.c_str(), kMask);
     if (wd < 0) {
         if (errno == ENOSPC) {
@@ -41,6 +53,7 @@ std::optional<int> FolderWatcher::add_one(const std::filesystem::path& dir, std:
     by_wd_[wd] = {dir, tag};
     by_path_[dir] = wd;
     return wd;
+#endif
 }
 
 FolderWatcher::Added FolderWatcher::watch_tree(const std::filesystem::path& root, std::size_t tag) {
@@ -63,7 +76,9 @@ bool FolderWatcher::watching(const std::filesystem::path& root) const {
 }
 
 void FolderWatcher::clear() {
+#ifdef __linux__
     for (const auto& [wd, w] : by_wd_) ::inotify_rm_watch(fd_.native_handle(), wd);
+#endif
     by_wd_.clear();
     by_path_.clear();
     exhausted_ = false;
@@ -78,6 +93,7 @@ void FolderWatcher::read_next() {
 }
 
 void FolderWatcher::handle(const char* data, std::size_t size) {
+#ifdef __linux__
     std::set<std::size_t> changed;
     for (std::size_t at = 0; at + sizeof(inotify_event) <= size;) {
         inotify_event ev;
@@ -101,6 +117,10 @@ void FolderWatcher::handle(const char* data, std::size_t size) {
         changed.insert(w.tag);
     }
     for (const std::size_t tag : changed) on_change_(tag);
+#else
+    (void)data;
+    (void)size;
+#endif
 }
 
 }  // namespace agent
