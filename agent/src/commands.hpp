@@ -96,6 +96,7 @@ struct ServeCommand {
 /// `run [--log-level LEVEL]`: the background agent (agent/src/daemon/).
 struct RunCommand {
     std::string log_level = "info";
+    std::int64_t poll_seconds = 0;  ///< --poll N: no inotify, scan every N s
     CLI::App* cmd = nullptr;
     void setup(CLI::App& app);
     int run(AppContext& ctx, const GlobalOptions& globals) const;

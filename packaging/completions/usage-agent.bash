@@ -19,7 +19,7 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role|--log-level)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
@@ -43,7 +43,7 @@ _usage_agent() {
                 COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
             fi
             return ;;
-        --since|--until|--model|--project|--machine|--user|--limit|--timeout|--listen) return ;;
+        --since|--until|--model|--project|--machine|--user|--limit|--timeout|--listen|--poll) return ;;
     esac
 
     local words=""
@@ -55,7 +55,7 @@ _usage_agent() {
             ((operands == 0)) || views=""
             words="$views --json --csv --range --since --until --source --model --project --machine --user --tz --limit --full --no-scan --help" ;;
         status) words="--json --help" ;;
-        run) words="--log-level --help" ;;
+        run) words="--log-level --poll --help" ;;
         service) words="install uninstall status --help" ;;
         "service install"|"service uninstall"|"service status") words="--dry-run --help" ;;
         prices) words="update --json --help" ;;

@@ -218,3 +218,21 @@ TEST_CASE("run: the endpoint down while calls are appended, everything arrives o
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));  // the first retries are seconds apart
     CHECK(agent->stop() == 0);
 }
+
+TEST_CASE("run --poll: no folder is watched, an appended line arrives at the next poll") {
+    Endpoint team;
+    PushHome h(team.url(), team.token);
+    testing::AgentProcess agent({"run", "--poll", "1", "--log-level", "debug"}, h.env);
+    REQUIRE(agent.wait_for_err(" scan: "));
+    CHECK(agent.err().find("info: --poll: every source is scanned every 1 s (no inotify)\n") != std::string::npos);
+    CHECK(agent.err().find("0 folders watched; safety rescan every 300 s\n") != std::string::npos);
+    h.add_calls(1, 2);
+    auto t = arrival(team, 2);
+    REQUIRE(t);
+    CHECK(t->count() < 3000);  // the next poll, at most a second away, then the scan and push
+    CHECK(agent.stop() == 0);
+
+    auto bad = h.run({"run", "--poll", "0"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.starts_with("usage-agent: --poll: "));
+}

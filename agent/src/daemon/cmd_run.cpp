@@ -21,7 +21,12 @@ void RunCommand::setup(CLI::App& app) {
         "Examples:\n"
         "  usage-agent run                       the agent, logging at info\n"
         "  usage-agent run --log-level debug     also every scan and watched folder\n"
+        "  usage-agent run --poll 30             scan every 30 s instead of watching (NFS homes)\n"
         "  kill -HUP $(pgrep -f 'usage-agent run')   reload the config");
+    cmd->add_option("--poll", poll_seconds,
+                    "Scan every N seconds instead of watching folders (for network file systems, where inotify "
+                    "sees nothing)")
+        ->check(CLI::Range(1, 86400));
     cmd->add_option("--log-level", log_level, "error, warn, info (default) or debug")->check([](const std::string& v) {
         try {
             (void)parse_log_level(v);
@@ -35,7 +40,9 @@ void RunCommand::setup(CLI::App& app) {
 int RunCommand::run(AppContext& ctx, const GlobalOptions& globals) const {
     const InstanceLock lock(ctx.state_dir());  // throws naming the holder's pid
     const RunLog log(parse_log_level(log_level));
-    RunLoop loop(globals, log);
+    RunOptions options;
+    options.poll_seconds = static_cast<int>(poll_seconds);
+    RunLoop loop(globals, log, options);
     return loop.run();
 }
 

@@ -24,15 +24,18 @@ constexpr std::uint32_t kMask =
 
 }  // namespace
 
-FolderWatcher::FolderWatcher(boost::asio::io_context& io, std::function<void(std::size_t)> on_change,
+FolderWatcher::FolderWatcher(boost::asio::io_context& io, bool use_inotify, std::function<void(std::size_t)> on_change,
                              std::function<void()> on_overflow)
     : fd_(io), on_change_(std::move(on_change)), on_overflow_(std::move(on_overflow)) {
 #ifdef __linux__
+    if (!use_inotify) return;
     const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return;
     fd_.assign(fd);  // owned (and closed) by the descriptor from here on
     available_ = true;
     read_next();
+#else
+    (void)use_inotify;
 #endif
 }
 

@@ -23,7 +23,8 @@ class FolderWatcher {
 public:
     /// `on_change(tag)`: something changed below a tree added with that tag.
     /// `on_overflow()`: the kernel dropped events; everything must be rescanned.
-    FolderWatcher(boost::asio::io_context& io, std::function<void(std::size_t)> on_change,
+    /// `use_inotify` false: never available() (the agent polls).
+    FolderWatcher(boost::asio::io_context& io, bool use_inotify, std::function<void(std::size_t)> on_change,
                   std::function<void()> on_overflow);
     FolderWatcher(const FolderWatcher&) = delete;
     FolderWatcher& operator=(const FolderWatcher&) = delete;

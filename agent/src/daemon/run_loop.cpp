@@ -49,7 +49,7 @@ using std::chrono::seconds;
 // burst, soon enough that a line reaches the endpoint well within a second.
 constexpr milliseconds kDebounce{150};
 // Folders that cannot be watched (no inotify, its limit reached) are looked
-// at this often instead.
+// at this often instead, unless --poll says otherwise.
 constexpr seconds kPollEvery{10};
 // SIGTERM: what is in flight gets this long before the process exits anyway.
 constexpr milliseconds kStopGrace{1500};
@@ -124,7 +124,14 @@ struct RunLoop::State {
     SerialWorker push_worker;
     SerialWorker scan_worker;
 
-    State(const GlobalOptions& g, const RunLog& l) : globals(g), log(l) {}
+    const seconds poll_every;
+    const bool force_poll;
+
+    State(const GlobalOptions& g, const RunLog& l, const RunOptions& o)
+        : globals(g),
+          log(l),
+          poll_every(o.poll_seconds > 0 ? seconds(o.poll_seconds) : kPollEvery),
+          force_poll(o.poll_seconds > 0) {}
 
     void start();
     void load_sources();
@@ -189,12 +196,15 @@ void RunLoop::State::watch_roots() {
     if (exhausted && !told_polling) {
         told_polling = true;
         log.warn("the inotify watch limit is reached (" + std::to_string(watcher->watch_count()) +
-                 " folders watched): the other folders are polled every " + std::to_string(kPollEvery.count()) +
+                 " folders watched): the other folders are polled every " + std::to_string(poll_every.count()) +
                  " s; raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d/ to "
                  "keep it)");
+    } else if (force_poll && !told_polling) {
+        told_polling = true;
+        log.info("--poll: every source is scanned every " + std::to_string(poll_every.count()) + " s (no inotify)");
     } else if (!watcher->available() && !told_polling) {
         told_polling = true;
-        log.warn("inotify is not available: every source is polled every " + std::to_string(kPollEvery.count()) + " s");
+        log.warn("inotify is not available: every source is polled every " + std::to_string(poll_every.count()) + " s");
     }
     log.debug(std::to_string(watched_roots) + " roots and " + std::to_string(watcher->watch_count()) +
               " folders watched");
@@ -207,7 +217,7 @@ void RunLoop::State::start() {
     push_ctx = std::make_shared<AppContext>(globals);
     load_sources();
     watcher = std::make_unique<FolderWatcher>(
-        io, [this](std::size_t i) { on_change(i); },
+        io, !force_poll, [this](std::size_t i) { on_change(i); },
         [this] {
             log.warn("inotify dropped events (queue overflow): rescanning every source");
             mark_all_dirty();
@@ -255,7 +265,7 @@ void RunLoop::State::arm_poll() {
         std::any_of(sources.begin(), sources.end(), [](const Source& s) { return s.polled; }) || !watcher->available();
     poll_timer.cancel();
     if (!any) return;
-    poll_timer.expires_after(kPollEvery);
+    poll_timer.expires_after(poll_every);
     poll_timer.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         for (std::size_t i = 0; i < sources.size(); ++i)
@@ -465,7 +475,8 @@ void RunLoop::State::stop(int sig) {
     io.stop();
 }
 
-RunLoop::RunLoop(const GlobalOptions& globals, const RunLog& log) : s_(std::make_unique<State>(globals, log)) {}
+RunLoop::RunLoop(const GlobalOptions& globals, const RunLog& log, const RunOptions& options)
+    : s_(std::make_unique<State>(globals, log, options)) {}
 
 RunLoop::~RunLoop() = default;
 

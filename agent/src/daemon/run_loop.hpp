@@ -14,9 +14,15 @@
 
 namespace agent {
 
+struct RunOptions {
+    /// > 0: no inotify; scan every source this often (network file systems,
+    /// where inotify sees nothing).
+    int poll_seconds = 0;
+};
+
 class RunLoop {
 public:
-    RunLoop(const GlobalOptions& globals, const RunLog& log);
+    RunLoop(const GlobalOptions& globals, const RunLog& log, const RunOptions& options);
     ~RunLoop();
     RunLoop(const RunLoop&) = delete;
     RunLoop& operator=(const RunLoop&) = delete;
