@@ -60,13 +60,8 @@ awk -v n="$events" -v dir="$project" 'BEGIN {
 }'
 
 # --- the endpoint ----------------------------------------------------------------
-server_state=$work/server
-token=$("$agent" --state-dir "$server_state" serve token add --user bench --role member 2>/dev/null | head -n 1)
-"$agent" --state-dir "$server_state" serve --listen 127.0.0.1:0 --ingest >"$work/serve.out" 2>"$work/serve.err" &
-serve_pid=$!
-for _ in $(seq 1 200); do grep -q '^listening on' "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/serve.out")
-[[ -n $url ]] || { echo "bench_daemon.sh: serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
+source "$(dirname "$0")/local_endpoint.sh"
+start_local_endpoint
 remote_events() {
     curl -s -H "Authorization: Bearer $token" "$url/api/v1/summary" | grep -o '"events":[0-9]*' | head -1 | grep -o '[0-9]*$'
 }

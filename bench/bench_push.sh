@@ -44,13 +44,8 @@ awk -v n="$events" -v dir="$home/.claude/projects/-w-bench" 'BEGIN {
 }'
 
 # --- the endpoint ----------------------------------------------------------
-server_state=$work/server
-token=$("$agent" --state-dir "$server_state" serve token add --user bench --role member 2>/dev/null | head -n 1)
-"$agent" --state-dir "$server_state" serve --listen 127.0.0.1:0 --ingest >"$work/serve.out" 2>"$work/serve.err" &
-serve_pid=$!
-for _ in $(seq 1 200); do grep -q '^listening on' "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/serve.out")
-[[ -n $url ]] || { echo "bench_push.sh: serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
+source "$(dirname "$0")/local_endpoint.sh"
+start_local_endpoint
 
 # --- the machine -----------------------------------------------------------
 printf '%s\n' "$token" >"$home/.config/usage-agent/token"
