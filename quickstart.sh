@@ -11,11 +11,13 @@ mode="${1:-run}"
 sanitize=0
 [ "${2:-}" = "--sanitize" ] && sanitize=1
 
+# help2man makes the man page; file is what CPack's .deb generator needs to
+# find the binaries whose libraries become Depends (the package test).
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates tzdata
   libcurl4-openssl-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
   libboost-dev doctest-dev libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
-  libhowardhinnant-date-dev libssl-dev help2man
+  libhowardhinnant-date-dev libssl-dev help2man file
 )
 
 install_missing() {
