@@ -92,8 +92,10 @@ struct RunLoop::State {
     asio::steady_timer rescan_timer{io};
     asio::steady_timer poll_timer{io};
     asio::steady_timer push_timer{io};
-    // The main thread reads its config; each worker uses its own context
-    // (and so its own store connection) on its own thread.
+    // Each worker uses its own context (and so its own store connection) on
+    // its own thread. The loop reads the config, env and paths of the scan
+    // context (`ctx`): those never change after construction, and only the
+    // worker opens its store.
     std::shared_ptr<AppContext> ctx, scan_ctx, push_ctx;
 
     struct Source {
@@ -212,9 +214,9 @@ void RunLoop::State::watch_roots() {
 }
 
 void RunLoop::State::start() {
-    ctx = std::make_shared<AppContext>(globals);
     scan_ctx = std::make_shared<AppContext>(globals);
     push_ctx = std::make_shared<AppContext>(globals);
+    ctx = scan_ctx;
     load_sources();
     watcher = std::make_unique<FolderWatcher>(
         io, !force_poll, [this](std::size_t i) { on_change(i); },
@@ -442,18 +444,17 @@ void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& rep
 }
 
 void RunLoop::State::reload() {
-    std::shared_ptr<AppContext> fresh, fresh_scan, fresh_push;
+    std::shared_ptr<AppContext> fresh_scan, fresh_push;
     try {
-        fresh = std::make_shared<AppContext>(globals);
         fresh_scan = std::make_shared<AppContext>(globals);
         fresh_push = std::make_shared<AppContext>(globals);
     } catch (const std::exception& e) {
         log.error("SIGHUP: the config was not reloaded, the previous one stays in use: " + std::string(e.what()));
         return;
     }
-    ctx = fresh;
     scan_ctx = fresh_scan;  // jobs already posted keep the context they were given
     push_ctx = fresh_push;
+    ctx = scan_ctx;
     for (auto& s : sources) s.timer->cancel();
     watcher->clear();
     told_polling = false;
