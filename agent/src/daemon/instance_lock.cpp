@@ -5,11 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include "../wall_clock.hpp"
 
 namespace agent {
 namespace {
@@ -43,10 +44,7 @@ InstanceLock::InstanceLock(const std::filesystem::path& state_dir) {
                                      ") already runs on " + state_dir.string() + " (lock " + path.string() + ")");
         throw std::runtime_error(path.string() + ": cannot lock: " + std::strerror(err));
     }
-    const auto now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    const std::string text = std::to_string(::getpid()) + " " + std::to_string(now) + "\n";
+    const std::string text = std::to_string(::getpid()) + " " + std::to_string(unix_now_ms()) + "\n";
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
         const int err = errno;
         ::close(fd_);

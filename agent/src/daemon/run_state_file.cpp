@@ -1,10 +1,11 @@
 #include "run_state_file.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <system_error>
+
+#include "../wall_clock.hpp"
 
 namespace agent {
 namespace {
@@ -17,9 +18,7 @@ std::filesystem::path file_of(const std::filesystem::path& state_dir) {
 
 LastScan summarize_scan(const std::vector<usage::SourceScanStats>& stats) {
     LastScan last;
-    last.at_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    last.at_ms = unix_now_ms();
     for (const auto& s : stats) {
         last.files_read += s.files_read;
         last.events_new += s.events_new;

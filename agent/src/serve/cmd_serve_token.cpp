@@ -1,23 +1,18 @@
 // `usage-agent serve token add|list|revoke`: the endpoint's tokens, kept in
 // the same store the endpoint serves (only hashes).
-#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "../commands.hpp"
 #include "../json_text.hpp"
 #include "../terminal_text.hpp"
+#include "../wall_clock.hpp"
 #include "tokens.hpp"
 #include "usage/analytics.hpp"
 #include "usage/token_store.hpp"
 
 namespace agent {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 nlohmann::json token_json_row(const usage::TokenRecord& t) {
     return {{"id", t.id},
@@ -53,7 +48,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");
         const std::string secret = serve::new_token();
         const std::int64_t id = usage::add_token(store, serve::token_hash(secret), serve::token_prefix(secret),
-                                                 token_user, token_role, now_ms());
+                                                 token_user, token_role, unix_now_ms());
         std::cout << secret << std::endl;
         std::cerr << "token " << id << " for " << escape_terminal_text(token_user) << " (" << token_role
                   << "); it is not stored and will not be shown again\n";
@@ -70,7 +65,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         }
         return 0;
     }
-    if (!usage::revoke_token(store, token_id, now_ms()))
+    if (!usage::revoke_token(store, token_id, unix_now_ms()))
         throw std::runtime_error("no token with id " + std::to_string(token_id));
     std::cout << "token " << token_id << " revoked\n";
     return 0;
