@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <thread>
 
@@ -235,4 +236,32 @@ TEST_CASE("run --poll: no folder is watched, an appended line arrives at the nex
     auto bad = h.run({"run", "--poll", "0"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.starts_with("usage-agent: --poll: "));
+}
+
+// The watch limit is per user namespace (Linux 5.11+): the agent runs in one
+// of its own whose limit is a single watch, so nothing else on the machine
+// notices, and its project folder cannot be watched.
+TEST_CASE("run: out of inotify watches, it says so once and polls the folders it could not watch") {
+    if (std::system("unshare -U -r sh -c 'echo 1 > /proc/sys/user/max_inotify_watches' 2>/dev/null") != 0) {
+        MESSAGE("skipped: this machine does not let a test start a user namespace (unshare -U -r)");
+        return;
+    }
+    Endpoint team;
+    PushHome h(team.url(), team.token);
+    const std::vector<std::string> one_watch{
+        "/usr/bin/unshare", "-U", "-r", "/bin/sh", "-c",
+        "echo 1 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""};
+    testing::AgentProcess agent({"run", "--log-level", "debug"}, h.env, false, one_watch);
+    REQUIRE(agent.wait_for_err(" scan: "));
+    INFO("stderr: " << agent.err());
+    CHECK(agent.err().find("warn: the inotify watch limit is reached (1 folder watched): the other folders are polled "
+                           "every 10 s; raise it with `sudo sysctl fs.inotify.max_user_watches=524288`") !=
+          std::string::npos);
+    h.add_calls(1, 2);  // in the project folder, which is not watched
+    auto t = arrival(team, 2);
+    REQUIRE(t);
+    CHECK(t->count() < 12000);  // the next poll, at most 10 s away
+    CHECK(agent.stop() == 0);
+    const std::string err = agent.err();
+    CHECK(err.find("watch limit") == err.rfind("watch limit"));  // said once
 }

@@ -88,11 +88,13 @@ bool has_shape(std::string_view s, std::string_view shape) {
     return true;
 }
 
-AgentExec::AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+AgentExec::AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                     const std::vector<std::string>& wrapper) {
     for (const auto& [k, v] : env) env_strings_.push_back(k + "=" + v);
     if (!env.contains("PATH")) env_strings_.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
     for (auto& e : env_strings_) envp_.push_back(e.data());
     envp_.push_back(nullptr);
+    argv_strings_ = wrapper;
     argv_strings_.push_back(USAGE_AGENT_BIN);
     argv_strings_.insert(argv_strings_.end(), args.begin(), args.end());
     for (auto& a : argv_strings_) argv_.push_back(a.data());
@@ -116,8 +118,8 @@ std::string drain(int fd) {
 // Exec usage-agent ARGS with exactly `env` (plus PATH) in a forked child;
 // stdin is /dev/null, stdout/stderr go to the given descriptors.
 pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, int out_fd,
-                  int err_fd, const std::vector<int>& close_in_child) {
-    AgentExec exec(args, env);
+                  int err_fd, const std::vector<int>& close_in_child, const std::vector<std::string>& wrapper = {}) {
+    AgentExec exec(args, env, wrapper);
 
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -156,7 +158,7 @@ RunResult run_agent(const std::vector<std::string>& args, const std::map<std::st
 }
 
 AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                           bool pipe_stdout) {
+                           bool pipe_stdout, const std::vector<std::string>& wrapper) {
     int out_pipe[2] = {-1, -1};
     if (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     const int err_fd = ::open((logs_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -166,7 +168,7 @@ AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<
         close_in_child.insert(close_in_child.end(), {out_pipe[0], out_pipe[1]});
     else
         close_in_child.push_back(null_fd);
-    pid_ = spawn_agent(args, env, pipe_stdout ? out_pipe[1] : null_fd, err_fd, close_in_child);
+    pid_ = spawn_agent(args, env, pipe_stdout ? out_pipe[1] : null_fd, err_fd, close_in_child, wrapper);
     ::close(err_fd);
     if (pipe_stdout) {
         ::close(out_pipe[1]);

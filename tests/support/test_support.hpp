@@ -58,7 +58,11 @@ struct RunResult {
 /// into them. Not movable, so the pointers stay valid; build it before fork.
 class AgentExec {
 public:
-    AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+    /// `wrapper`, when given, is a command (absolute path first) that execs
+    /// the agent it gets as its next argument, e.g. to start it in a user
+    /// namespace with lower limits.
+    AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+              const std::vector<std::string>& wrapper = {});
     AgentExec(const AgentExec&) = delete;
     AgentExec& operator=(const AgentExec&) = delete;
     [[nodiscard]] const char* path() const { return argv_strings_.front().c_str(); }
@@ -97,7 +101,7 @@ struct AgentHome {
 class AgentProcess {
 public:
     AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                 bool pipe_stdout = false);
+                 bool pipe_stdout = false, const std::vector<std::string>& wrapper = {});
     ~AgentProcess();
     AgentProcess(const AgentProcess&) = delete;
     AgentProcess& operator=(const AgentProcess&) = delete;

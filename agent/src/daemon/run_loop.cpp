@@ -197,8 +197,9 @@ void RunLoop::State::watch_roots() {
     }
     if (exhausted && !told_polling) {
         told_polling = true;
-        log.warn("the inotify watch limit is reached (" + std::to_string(watcher->watch_count()) +
-                 " folders watched): the other folders are polled every " + std::to_string(poll_every.count()) +
+        const auto n = watcher->watch_count();
+        log.warn("the inotify watch limit is reached (" + std::to_string(n) + (n == 1 ? " folder" : " folders") +
+                 " watched): the other folders are polled every " + std::to_string(poll_every.count()) +
                  " s; raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d/ to "
                  "keep it)");
     } else if (force_poll && !told_polling) {
