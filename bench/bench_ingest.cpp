@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "usage/gzip.hpp"
-#include "usage/http_client.hpp"
-#include "usage/sync_protocol.hpp"
+#include "usage/net/gzip.hpp"
+#include "usage/net/http_client.hpp"
+#include "usage/sync/protocol.hpp"
 
 namespace {
 

@@ -34,7 +34,7 @@ function(usage_finish_plugins)
 #include <memory>
 #include <vector>
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage {
 namespace plugins {

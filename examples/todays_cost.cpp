@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
-#include <usage/analytics.hpp>
-#include <usage/config.hpp>
-#include <usage/store.hpp>
-#include <usage/sync_engine.hpp>
+#include <usage/analytics/analytics.hpp>
+#include <usage/config/config.hpp>
+#include <usage/scan/scan_engine.hpp>
+#include <usage/store/store.hpp>
 
 int main() try {
     auto env = usage::Environment::from_process();

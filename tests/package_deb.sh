@@ -70,7 +70,7 @@ for path in \
     "usr/$libdir/cmake/usage/usageConfig.cmake" \
     "usr/$libdir/cmake/usage/usageConfigVersion.cmake" \
     "usr/$libdir/cmake/usage/usageTargets.cmake" \
-    usr/include/usage/store.hpp; do
+    usr/include/usage/store/store.hpp; do
     [ -f "$root/$path" ] || fail "/$path is not in the package"
 done
 [ -x "$root/usr/bin/usage-agent" ] || fail "/usr/bin/usage-agent is not executable"
@@ -118,7 +118,7 @@ fi
 if command -v pkg-config >/dev/null; then
     cflags=$(PKG_CONFIG_PATH="$root/usr/$libdir/pkgconfig" pkg-config --cflags usage)
     inc=$(sed -n 's/.*-I\([^ ]*\).*/\1/p' <<<"$cflags")
-    [ -f "$inc/usage/store.hpp" ] || fail "usage.pc's include dir '$inc' does not hold usage/store.hpp"
+    [ -f "$inc/usage/store/store.hpp" ] || fail "usage.pc's include dir '$inc' does not hold usage/store/store.hpp"
 fi
 
 echo "ok: $(basename "$deb") with $(dpkg-deb -c "$deb" | grep -vc '/$') files, Installed-Size $(field Installed-Size) KiB"

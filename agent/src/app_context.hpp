@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "usage/config.hpp"
-#include "usage/environment.hpp"
-#include "usage/pricing.hpp"
-#include "usage/store.hpp"
+#include "usage/config/config.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent {
 

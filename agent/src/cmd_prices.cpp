@@ -14,8 +14,9 @@
 #include "price_file_store.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
-#include "usage/analytics.hpp"
-#include "usage/source.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/os/wall_clock.hpp"
+#include "usage/scan/source.hpp"
 
 namespace agent {
 namespace {
@@ -186,9 +187,7 @@ int PricesCommand::run(AppContext& ctx) const {
             std::cerr << "warning: " << update_from << ": skipped " << escape_terminal_text(why) << "\n";
         StoredPrices stored;
         stored.origin = update_from;
-        stored.updated = usage::format_utc_ms(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count());
+        stored.updated = usage::format_utc_ms(usage::unix_now_ms());
         stored.models = std::move(models);
         save_price_file(ctx.state_dir(), stored);
         std::cout << "stored " << with_commas(static_cast<std::int64_t>(stored.models.size())) << " model prices from "

@@ -8,6 +8,7 @@
 #include "json_text.hpp"
 #include "report_render.hpp"
 #include "terminal.hpp"
+#include "usage/os/wall_clock.hpp"
 
 namespace agent {
 namespace {
@@ -23,11 +24,6 @@ constexpr ViewSpec kViews[] = {
     {"models", usage::GroupBy::model},     {"sources", usage::GroupBy::source}, {"projects", usage::GroupBy::project},
     {"machines", usage::GroupBy::machine}, {"users", usage::GroupBy::user},
 };
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 }  // namespace
 
@@ -69,7 +65,7 @@ int ReportCommand::run(AppContext& ctx) const {
     usage::Query q;
     q.tz = tz.empty() ? usage::local_time_zone() : tz;
     try {
-        q.range = usage::resolve_range(range.empty() ? "all" : range, since, until, q.tz, now_ms());
+        q.range = usage::resolve_range(range.empty() ? "all" : range, since, until, q.tz, usage::unix_now_ms());
     } catch (const std::invalid_argument& e) {
         throw CLI::ValidationError(e.what());
     }

@@ -11,9 +11,9 @@
 #include "json_text.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
-#include "usage/analytics.hpp"
-#include "usage/outbox.hpp"
-#include "usage/source.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/scan/source.hpp"
+#include "usage/sync/outbox.hpp"
 
 namespace agent {
 namespace {

@@ -12,7 +12,7 @@
 #include "push_runner.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace agent {
 

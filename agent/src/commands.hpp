@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app_context.hpp"
-#include "usage/sync_engine.hpp"
+#include "usage/scan/scan_engine.hpp"
 
 namespace agent {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "terminal_text.hpp"
-#include "usage/source.hpp"
-#include "usage/sync_engine.hpp"
+#include "usage/scan/scan_engine.hpp"
+#include "usage/scan/source.hpp"
 
 namespace agent {
 namespace {

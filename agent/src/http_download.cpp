@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "usage/http_client.hpp"
+#include "usage/net/http_client.hpp"
 
 namespace agent {
 

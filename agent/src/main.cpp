@@ -9,7 +9,7 @@
 #include "cli_checks.hpp"
 #include "cli_errors.hpp"
 #include "commands.hpp"
-#include "usage/config.hpp"
+#include "usage/config/config.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants", "usage-agent"};

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "usage/pricing.hpp"
+#include "usage/pricing/pricing.hpp"
 
 namespace agent {
 

@@ -4,7 +4,7 @@
 
 #include "progress_bar.hpp"
 #include "sync_settings.hpp"
-#include "usage/outbox.hpp"
+#include "usage/sync/outbox.hpp"
 
 namespace agent {
 

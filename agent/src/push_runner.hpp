@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "app_context.hpp"
-#include "usage/sync_push.hpp"
+#include "usage/sync/push.hpp"
 
 namespace agent {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
 
 namespace agent {
 

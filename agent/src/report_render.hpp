@@ -5,7 +5,7 @@
 #include <string>
 
 #include "report_json.hpp"
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
 
 namespace agent {
 

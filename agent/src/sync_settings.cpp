@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
 
 namespace agent {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "app_context.hpp"
-#include "usage/sync_push.hpp"
+#include "usage/sync/push.hpp"
 
 namespace agent {
 

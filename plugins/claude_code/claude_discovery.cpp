@@ -1,9 +1,8 @@
 #include "claude_discovery.hpp"
 
 #include <set>
-#include <sstream>
 
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace usage::plugins::claude {
 namespace fs = std::filesystem;
@@ -21,14 +20,8 @@ fs::path projects_dir(const fs::path& entry) {
 
 std::vector<fs::path> claude_roots(const DiscoveryContext& ctx) {
     std::vector<fs::path> roots;
-    if (auto dirs = ctx.env->get("CLAUDE_CONFIG_DIR")) {
-        std::stringstream list(*dirs);
-        std::string entry;
-        while (std::getline(list, entry, ',')) {
-            auto first = entry.find_first_not_of(" \t");
-            auto last = entry.find_last_not_of(" \t");
-            if (first != std::string::npos) roots.push_back(projects_dir(entry.substr(first, last - first + 1)));
-        }
+    if (auto dirs = ctx.env->list("CLAUDE_CONFIG_DIR")) {
+        for (const auto& dir : *dirs) roots.push_back(projects_dir(dir));
     } else {
         const fs::path home = ctx.env->home();
         roots.push_back(ctx.env->xdg_home("CONFIG") / "claude" / "projects");

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "iso_time.hpp"
-#include "ondemand_values.hpp"
-#include "utf8_repair.hpp"
+#include "usage/scan/iso_time.hpp"
+#include "usage/scan/ondemand_values.hpp"
+#include "usage/scan/utf8_repair.hpp"
 
 namespace usage::plugins::claude {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "ondemand_values.hpp"
-#include "usage/event.hpp"
-#include "usage/source.hpp"
+#include "usage/model/event.hpp"
+#include "usage/scan/ondemand_values.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::claude {
 
@@ -31,7 +31,7 @@ enum class LineOutcome {
     event,      ///< `out` holds a usage call
     skipped,    ///< valid line without a billable call (user line, <synthetic>, zero usage)
     malformed,  ///< not valid JSON (counted and reported, never fatal)
-    invalid,    ///< a call whose count or cost breaks the rule of usage/token_limits.hpp: `bad` says which
+    invalid,    ///< a call whose count or cost breaks the rule of usage/model/token_limits.hpp: `bad` says which
 };
 
 /// Parse `line` (writable, followed by simdjson padding). Lines with invalid

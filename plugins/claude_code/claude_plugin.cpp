@@ -7,8 +7,8 @@
 
 #include "claude_discovery.hpp"
 #include "claude_line_parser.hpp"
-#include "usage/jsonl_reader.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/jsonl_reader.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins {
 namespace {

@@ -28,7 +28,7 @@
 #include <cstring>
 
 #include "codex_identity.hpp"
-#include "iso_time.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::codex {
 namespace {

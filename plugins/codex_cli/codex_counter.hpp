@@ -12,7 +12,7 @@
 
 #include "codex_lines.hpp"
 #include "codex_state.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::codex {
 

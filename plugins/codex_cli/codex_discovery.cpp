@@ -2,10 +2,9 @@
 
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace usage::plugins::codex {
 namespace fs = std::filesystem;
@@ -70,14 +69,8 @@ void collect(const fs::path& dir, int archived, std::size_t root_index,
 
 std::vector<fs::path> codex_roots(const DiscoveryContext& ctx) {
     std::vector<fs::path> roots;
-    if (auto dirs = ctx.env->get("CODEX_HOME")) {
-        std::stringstream list(*dirs);
-        std::string entry;
-        while (std::getline(list, entry, ',')) {
-            auto first = entry.find_first_not_of(" \t");
-            auto last = entry.find_last_not_of(" \t");
-            if (first != std::string::npos) roots.emplace_back(entry.substr(first, last - first + 1));
-        }
+    if (auto dirs = ctx.env->list("CODEX_HOME")) {
+        for (const auto& dir : *dirs) roots.emplace_back(dir);
     } else {
         roots.push_back(ctx.env->home() / ".codex");
     }

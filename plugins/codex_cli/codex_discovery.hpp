@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::codex {
 

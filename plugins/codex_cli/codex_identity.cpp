@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "iso_time.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::codex {
 namespace fs = std::filesystem;

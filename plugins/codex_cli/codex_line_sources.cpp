@@ -12,24 +12,19 @@
 #include <string>
 #include <vector>
 
-#include "usage/jsonl_reader.hpp"
+#include "usage/os/unique_fd.hpp"
+#include "usage/scan/jsonl_reader.hpp"
 
 namespace usage::plugins::codex {
 namespace {
 
 class FileHandle {
 public:
-    explicit FileHandle(const std::filesystem::path& path)
-        : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-        if (fd_ < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
-    }
-    ~FileHandle() { ::close(fd_); }
-    FileHandle(const FileHandle&) = delete;
-    FileHandle& operator=(const FileHandle&) = delete;
+    explicit FileHandle(const std::filesystem::path& path) : path_(path), fd_(open_read_only(path)) {}
 
     std::size_t read_some(char* dst, std::size_t n) const {
         for (;;) {
-            ssize_t got = ::read(fd_, dst, n);
+            ssize_t got = ::read(fd_.get(), dst, n);
             if (got >= 0) return static_cast<std::size_t>(got);
             if (errno != EINTR) throw std::runtime_error(path_.string() + ": read failed: " + std::strerror(errno));
         }
@@ -37,7 +32,7 @@ public:
 
 private:
     const std::filesystem::path& path_;
-    int fd_;
+    UniqueFd fd_;
 };
 
 struct DctxDeleter {

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "ondemand_values.hpp"
+#include "usage/scan/ondemand_values.hpp"
 
 namespace usage::plugins::codex {
 
@@ -52,7 +52,7 @@ struct TurnLine {
     bool has_info = false;  ///< false for `"info": null` (a rate-limit refresh)
     bool has_total = false, has_last = false;
     Usage total, last;
-    /// The first count that broke the rule of usage/token_limits.hpp: the
+    /// The first count that broke the rule of usage/model/token_limits.hpp: the
     /// line is then not a call (RolloutCounter skips it and reports it).
     detail::BadNumber bad;
 };

@@ -5,8 +5,8 @@
 #include "codex_discovery.hpp"
 #include "codex_line_sources.hpp"
 #include "codex_state.hpp"
-#include "usage/jsonl_reader.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/jsonl_reader.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "csv_reader.hpp"
 #include "cursor_models.hpp"
-#include "iso_time.hpp"
-#include "usage/token_limits.hpp"
+#include "usage/model/token_limits.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::cursor {
 namespace {
@@ -63,7 +63,7 @@ struct Columns {
     }
 };
 
-// A token count (usage/token_limits.hpp): digits with optional thousands
+// A token count (usage/model/token_limits.hpp): digits with optional thousands
 // separators, at most `max`; empty = 0. Anything else (a sign, a decimal
 // point, an exponent, text) is nullopt.
 std::optional<std::int64_t> parse_count(std::string_view s, std::int64_t max = kMaxTokensPerCall) {
@@ -145,7 +145,7 @@ bool not_charged(std::string_view kind) {
 }
 
 // A row that is not one usable event: malformed (its shape or time), or
-// invalid (a count or the cost breaks the rule of usage/token_limits.hpp).
+// invalid (a count or the cost breaks the rule of usage/model/token_limits.hpp).
 struct BadRow {
     bool invalid = false;
     std::string field, value;

@@ -10,7 +10,7 @@
 
 #include <filesystem>
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::cursor {
 

@@ -3,7 +3,7 @@
 #include <set>
 #include <utility>
 
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace usage::plugins::cursor {
 namespace fs = std::filesystem;

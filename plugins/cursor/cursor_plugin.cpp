@@ -7,7 +7,7 @@
 #include "cursor_discovery.hpp"
 #include "cursor_models.hpp"
 #include "cursor_vscdb.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins {
 namespace {

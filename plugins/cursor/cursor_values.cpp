@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "iso_time.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::cursor {
 namespace {

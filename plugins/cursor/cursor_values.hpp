@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "ondemand_values.hpp"
+#include "usage/scan/ondemand_values.hpp"
 
 namespace usage::plugins::cursor {
 
@@ -33,7 +33,7 @@ struct Bubble {
     std::string model;  ///< modelInfo.modelName
     std::int64_t input_tokens = 0, output_tokens = 0;
     std::string workspace_uri;  ///< first of workspaceUris (user bubbles)
-    /// The first count that broke the rule of usage/token_limits.hpp (views
+    /// The first count that broke the rule of usage/model/token_limits.hpp (views
     /// into the parser's buffer: valid until its next parse).
     detail::BadNumber bad;
 };

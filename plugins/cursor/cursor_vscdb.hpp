@@ -7,7 +7,7 @@
 // the .cpp for why that is safe and where it is not).
 #pragma once
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::cursor {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace usage::plugins::gemini {
 namespace fs = std::filesystem;
@@ -101,13 +101,8 @@ void scan_project(const fs::path& project_dir, Collector& files) {
 
 std::vector<fs::path> gemini_roots(const DiscoveryContext& ctx) {
     std::vector<fs::path> roots;
-    if (auto dirs = ctx.env->get("GEMINI_DATA_DIR")) {
-        std::stringstream list(*dirs);
-        std::string entry;
-        while (std::getline(list, entry, ',')) {
-            entry = trimmed(entry);
-            if (!entry.empty()) roots.push_back(tmp_dir(entry));
-        }
+    if (auto dirs = ctx.env->list("GEMINI_DATA_DIR")) {
+        for (const auto& dir : *dirs) roots.push_back(tmp_dir(dir));
     } else {
         const auto cli_home = ctx.env->get("GEMINI_CLI_HOME");
         const fs::path home = cli_home ? fs::path(*cli_home) : ctx.env->home();

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::gemini {
 

@@ -1,6 +1,6 @@
 #include "gemini_events.hpp"
 
-#include "iso_time.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::gemini {
 namespace {

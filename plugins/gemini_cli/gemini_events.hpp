@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "gemini_record_parser.hpp"
-#include "usage/event.hpp"
-#include "usage/source.hpp"
+#include "usage/model/event.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::gemini {
 

@@ -17,8 +17,9 @@
 #include "gemini_events.hpp"
 #include "gemini_record_parser.hpp"
 #include "gemini_salvage.hpp"
-#include "usage/jsonl_reader.hpp"
-#include "usage/source.hpp"
+#include "usage/os/unique_fd.hpp"
+#include "usage/scan/jsonl_reader.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins {
 namespace {
@@ -29,23 +30,9 @@ namespace od = simdjson::ondemand;
 // line past this size is not one.
 constexpr std::size_t kMaxHeadLine = std::size_t{1} << 20;
 
-class Fd {
-public:
-    explicit Fd(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-        if (fd_ < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
-    }
-    ~Fd() { ::close(fd_); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 // The first complete line of `path` (without its newline), or empty.
 std::string read_head_line(const std::filesystem::path& path) {
-    Fd fd(path);
+    const UniqueFd fd = open_read_only(path);
     std::string head;
     char buf[8192];
     while (head.size() < kMaxHeadLine) {

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "ondemand_values.hpp"
-#include "utf8_repair.hpp"
+#include "usage/scan/ondemand_values.hpp"
+#include "usage/scan/utf8_repair.hpp"
 
 namespace usage::plugins::gemini {
 namespace {

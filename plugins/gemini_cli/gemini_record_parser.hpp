@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "ondemand_values.hpp"
-#include "usage/event.hpp"
+#include "usage/model/event.hpp"
+#include "usage/scan/ondemand_values.hpp"
 
 namespace usage::plugins::gemini {
 
@@ -33,7 +33,7 @@ struct GeminiMessage {
     std::int64_t thoughts = 0;  ///< thoughtsTokenCount
     std::int64_t tool = 0;      ///< toolUsePromptTokenCount: NOT part of `input`
     std::int64_t total = 0;     ///< totalTokenCount = input + output + thoughts + tool
-    /// The first count that broke the rule of usage/token_limits.hpp; the
+    /// The first count that broke the rule of usage/model/token_limits.hpp; the
     /// message is then not a call (a billable one is reported as invalid).
     detail::BadNumber bad;
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::opencode {
 

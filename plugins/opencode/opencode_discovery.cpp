@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace usage::plugins::opencode {
 namespace fs = std::filesystem;

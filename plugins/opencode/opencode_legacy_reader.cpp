@@ -10,32 +10,22 @@
 
 #include "opencode_message.hpp"
 #include "opencode_sessions.hpp"
+#include "usage/os/unique_fd.hpp"
 
 namespace usage::plugins::opencode {
 namespace fs = std::filesystem;
 
 namespace {
 
-struct FileDescriptor {
-    int fd;
-    explicit FileDescriptor(int f) : fd(f) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
 // The whole file, followed by simdjson's padding. Message files are small
 // (a few hundred bytes to a few KB): one read, no mapping.
 std::string read_padded(const fs::path& path, std::size_t& size) {
-    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.fd < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
+    const UniqueFd file = open_read_only(path);
     std::string buf(4096, '\0');
     size = 0;
     for (;;) {
         if (buf.size() - size < kJsonPadding + 1) buf.resize(buf.size() * 2);
-        ssize_t n = ::read(file.fd, buf.data() + size, buf.size() - size - kJsonPadding);
+        ssize_t n = ::read(file.get(), buf.data() + size, buf.size() - size - kJsonPadding);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw std::runtime_error(path.string() + ": cannot read: " + std::strerror(errno));
         if (n == 0) break;

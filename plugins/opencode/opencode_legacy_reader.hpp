@@ -3,7 +3,7 @@
 // message, rewritten in place while the call streams.
 #pragma once
 
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins::opencode {
 

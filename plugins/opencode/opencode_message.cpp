@@ -30,7 +30,7 @@ void read_string(od::value v, std::string& out) {
 
 // `tokens`: {input, output, reasoning, cache: {read, write}} (plus `total` in
 // newer versions, which is their sum and is ignored).
-// Counts follow the rule of usage/token_limits.hpp (JavaScript writes NaN
+// Counts follow the rule of usage/model/token_limits.hpp (JavaScript writes NaN
 // as null, which reads as 0); a count that breaks it is noted in `bad`.
 // False when `tokens` is not an object of that shape.
 bool read_tokens(od::value v, TokenCounts& t, detail::BadNumber& bad) {

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "ondemand_values.hpp"
-#include "usage/event.hpp"
+#include "usage/model/event.hpp"
+#include "usage/scan/ondemand_values.hpp"
 
 namespace usage::plugins::opencode {
 
@@ -29,7 +29,7 @@ struct MessageUsage {
     std::int64_t created_ms = 0;
     double cost = 0;  ///< USD computed by OpenCode; 0 = unknown or free
     TokenCounts tokens;
-    /// The first count or cost that broke the rule of usage/token_limits.hpp
+    /// The first count or cost that broke the rule of usage/model/token_limits.hpp
     /// (views into the parsed document).
     detail::BadNumber bad;
 };

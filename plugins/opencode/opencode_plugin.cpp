@@ -6,7 +6,8 @@
 #include "opencode_db_reader.hpp"
 #include "opencode_discovery.hpp"
 #include "opencode_legacy_reader.hpp"
-#include "usage/source.hpp"
+#include "usage/os/wall_clock.hpp"
+#include "usage/scan/source.hpp"
 
 namespace usage::plugins {
 namespace {
@@ -33,10 +34,7 @@ public:
     }
     ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
         if (file.kind == opencode::kKindLegacyMessage) return opencode::scan_legacy_message(file);
-        const auto now =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count();
-        return opencode::scan_database(file.path, start.state, now).result;
+        return opencode::scan_database(file.path, start.state, unix_now_ms()).result;
     }
 };
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <ctime>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 using claude_test::Assistant;
 

@@ -9,8 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 using claude_test::Assistant;
 

@@ -2,8 +2,8 @@
 // reads it (docs/cli.md, Environment), and --tz over it.
 #include <doctest/doctest.h>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 TEST_CASE("report: without --tz the zone comes from TZ, with or without the leading colon") {
     testing::AgentHome h;

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "../../plugins/cursor/tests/cursor_db.hpp"
-#include "../../plugins/opencode/tests/opencode_fixture.hpp"
 #include "test_support.hpp"
+#include "transcripts/cursor_db.hpp"
+#include "transcripts/opencode_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -83,7 +83,7 @@ constexpr Totals kGemini{.events = 4 + 4 + 5,
                          .cache_read = 6144 + 21096 + 3000,
                          .total = 15680 + 26415 + 7889};
 
-// opencode: opencode_test::write_sample (plugins/opencode/tests/opencode_fixture.hpp
+// opencode: opencode_test::write_sample (tests/support/transcripts/opencode_fixture.hpp
 // documents each message). a2's 0.0042 USD is reported; a1 and l1 are
 // estimated as claude-sonnet-4-5: 17250 + 180 micro-USD.
 constexpr Totals kOpenCode{.events = 3,
@@ -97,7 +97,7 @@ constexpr Totals kOpenCode{.events = 3,
                            .reported_micros = 4200,
                            .estimated_micros = 17250 + 180};
 
-// cursor: cursor_test::write_e2e_sample (plugins/cursor/tests/cursor_db.hpp).
+// cursor: cursor_test::write_e2e_sample (tests/support/transcripts/cursor_db.hpp).
 // Priced by the provider ids, USD per million: claude-sonnet-4-5
 // 1000 x 3 + 200 x 15, gpt-5 300 x 1.25 + 30 x 10.
 constexpr Totals kCursor{.events = 2,

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <string>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "serve_helpers.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 namespace push_test {
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "serve_helpers.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 using namespace serve_test;
 

@@ -11,9 +11,9 @@
 #include <optional>
 #include <thread>
 
-#include "../../plugins/codex_cli/tests/codex_rollout.hpp"
-#include "../../plugins/opencode/tests/opencode_fixture.hpp"
 #include "push_helpers.hpp"
+#include "transcripts/codex_rollout.hpp"
+#include "transcripts/opencode_fixture.hpp"
 
 using push_test::Endpoint;
 using push_test::PushHome;
@@ -249,8 +249,8 @@ TEST_CASE("run: out of inotify watches, it says so once and polls the folders it
     Endpoint team;
     PushHome h(team.url(), team.token);
     const std::vector<std::string> one_watch{
-        "/usr/bin/unshare", "-U", "-r", "/bin/sh", "-c",
-        "echo 1 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""};
+        "/usr/bin/unshare", "-U", "-r",
+        "/bin/sh",          "-c", "echo 1 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""};
     testing::AgentProcess agent({"run", "--log-level", "debug"}, h.env, false, one_watch);
     REQUIRE(agent.wait_for_err(" scan: "));
     INFO("stderr: " << agent.err());

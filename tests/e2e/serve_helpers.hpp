@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "usage/gzip.hpp"
-#include "usage/http_client.hpp"
-#include "usage/sync_protocol.hpp"
+#include "usage/net/gzip.hpp"
+#include "usage/net/http_client.hpp"
+#include "usage/sync/protocol.hpp"
 
 namespace serve_test {
 

@@ -1,8 +1,8 @@
 // `usage-agent serve` without --ingest: this machine's store over HTTP on
 // loopback, no tokens, the same JSON as `report --json`. Plus the process
 // contract (listening line, port taken, SIGTERM) and `serve token` on the CLI.
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "serve_helpers.hpp"
+#include "transcripts/claude_lines.hpp"
 
 using claude_test::Assistant;
 using namespace serve_test;

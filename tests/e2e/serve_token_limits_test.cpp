@@ -1,5 +1,5 @@
 // The endpoint applies the plugins' rule for token counts and costs
-// (usage/token_limits.hpp): the real `serve --ingest` answers 400 naming
+// (usage/model/token_limits.hpp): the real `serve --ingest` answers 400 naming
 // `events[i].tokens.<field>`, stores nothing of that batch, and takes counts
 // at the caps with exact sums.
 #include <cmath>

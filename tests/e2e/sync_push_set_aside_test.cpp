@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "push_helpers.hpp"
-#include "usage/sync_protocol.hpp"
+#include "usage/sync/protocol.hpp"
 
 using push_test::Endpoint;
 using push_test::push_json;

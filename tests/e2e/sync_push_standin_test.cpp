@@ -7,8 +7,8 @@
 #include <algorithm>
 
 #include "push_helpers.hpp"
-#include "usage/gzip.hpp"
-#include "usage/sync_protocol.hpp"
+#include "usage/net/gzip.hpp"
+#include "usage/sync/protocol.hpp"
 
 using push_test::push_json;
 using push_test::PushHome;

@@ -5,9 +5,9 @@
 #include <csignal>
 #include <thread>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "serve_helpers.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 using claude_test::Assistant;
 using serve_test::get_json;

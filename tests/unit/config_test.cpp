@@ -1,5 +1,5 @@
 // Config: defaults, every key, and errors that name file, line and key.
-#include "usage/config.hpp"
+#include "usage/config/config.hpp"
 
 #include <doctest/doctest.h>
 

@@ -8,11 +8,11 @@
 #include <limits>
 
 #include "test_support.hpp"
-#include "usage/analytics.hpp"
-#include "usage/pricing.hpp"
-#include "usage/saturating.hpp"
-#include "usage/store.hpp"
-#include "usage/token_limits.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/model/saturating.hpp"
+#include "usage/model/token_limits.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/store/store.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // UsageEvent::merge: how two copies of one call combine (plugins whose
 // copies are whole events use it; the store applies the same rules in SQL).
-#include "usage/event.hpp"
+#include "usage/model/event.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Cursor verdicts: unchanged files are skipped by stat alone; appends
 // continue; truncation, rewrites and replaced files restart from 0.
-#include "usage/file_cursor.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>

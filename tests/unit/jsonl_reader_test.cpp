@@ -1,7 +1,7 @@
 // The needle-first line reader: only hit lines reach the callback, offsets
 // are exact, an incomplete last line is never reported, and lines longer
 // than the buffer are handled whether or not they hold the needle.
-#include "usage/jsonl_reader.hpp"
+#include "usage/scan/jsonl_reader.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // The outbox: every row after the acknowledged (change_seq, rowid) mark,
 // bounded batches, and rows that change after they were sent come back.
-#include "usage/outbox.hpp"
+#include "usage/sync/outbox.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Pricing: cost arithmetic, long-context tiers, 1-hour writes, precedence,
 // unpriced models, id normalisation and the LiteLLM loader.
-#include "usage/pricing.hpp"
+#include "usage/pricing/pricing.hpp"
 
 #include <doctest/doctest.h>
 

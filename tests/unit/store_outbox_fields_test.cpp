@@ -4,10 +4,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
-#include "store_schema.hpp"
+#include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
-#include "usage/analytics.hpp"
-#include "usage/store.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/store/store.hpp"
 
 namespace {
 

@@ -1,12 +1,12 @@
 // Store: upsert by id merging copies (TokenCounts::merge_copy), replay superseding, cursors in the
 // same transaction, machine id, re-pricing, and nothing ever deleted.
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include "test_support.hpp"
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
 
 namespace {
 

@@ -1,17 +1,16 @@
 // The scan engine with a store that fails mid-scan: the parsers, blocked on
 // the full result queue, must be stopped (not left hanging), the error must
 // reach the caller, and a later scan must complete the work exactly.
-#include "usage/sync_engine.hpp"
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "../../plugins/claude_code/tests/claude_lines.hpp"
 #include "test_support.hpp"
-#include "usage/analytics.hpp"
-#include "usage/pricing.hpp"
+#include "transcripts/claude_lines.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/scan/scan_engine.hpp"
 
 namespace {
 

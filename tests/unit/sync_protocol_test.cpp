@@ -1,10 +1,9 @@
 // Protocol v1 codec and gzip bodies: round trips, and refusals that name
 // the field (what an endpoint answers with 400) or the size (413).
-#include "usage/sync_protocol.hpp"
-
 #include <doctest/doctest.h>
 
-#include "usage/gzip.hpp"
+#include "usage/net/gzip.hpp"
+#include "usage/sync/protocol.hpp"
 
 namespace {
 

@@ -1,9 +1,9 @@
 // Time ranges and buckets in IANA zones, including DST and ISO weeks.
 #include <doctest/doctest.h>
 
-#include "iso_time.hpp"
-#include "time_zone.hpp"
-#include "usage/analytics.hpp"
+#include "analytics/time_zone.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/scan/iso_time.hpp"
 
 namespace {
 // 2026-03-29T12:00:00Z: the day Europe/Berlin switches to summer time.

@@ -1,13 +1,13 @@
-// The one rule for token counts (usage/token_limits.hpp) as the plugins read
+// The one rule for token counts (usage/model/token_limits.hpp) as the plugins read
 // it (ondemand_token_count) and the warning it produces.
-#include "usage/token_limits.hpp"
+#include "usage/model/token_limits.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "ondemand_values.hpp"
 #include "test_support.hpp"
+#include "usage/scan/ondemand_values.hpp"
 
 namespace {
 

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "usage/os/unique_fd.hpp"
+
 namespace agent {
 
 class InstanceLock {
@@ -30,7 +32,7 @@ public:
     static std::filesystem::path file(const std::filesystem::path& state_dir) { return state_dir / "run.lock"; }
 
 private:
-    int fd_ = -1;
+    usage::UniqueFd fd_;
 };
 
 }  // namespace agent

@@ -26,8 +26,8 @@
 #include "folder_watcher.hpp"
 #include "run_state_file.hpp"
 #include "serial_worker.hpp"
-#include "usage/source.hpp"
-#include "usage/sync_engine.hpp"
+#include "usage/scan/scan_engine.hpp"
+#include "usage/scan/source.hpp"
 
 namespace agent {
 namespace {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "../wall_clock.hpp"
+#include "usage/os/wall_clock.hpp"
 
 namespace agent {
 namespace {
@@ -18,7 +18,7 @@ std::filesystem::path file_of(const std::filesystem::path& state_dir) {
 
 LastScan summarize_scan(const std::vector<usage::SourceScanStats>& stats) {
     LastScan last;
-    last.at_ms = unix_now_ms();
+    last.at_ms = usage::unix_now_ms();
     for (const auto& s : stats) {
         last.files_read += s.files_read;
         last.events_new += s.events_new;

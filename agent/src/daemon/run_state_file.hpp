@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "usage/sync_engine.hpp"
+#include "usage/scan/scan_engine.hpp"
 
 namespace agent {
 

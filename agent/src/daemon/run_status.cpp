@@ -1,10 +1,10 @@
 #include "run_status.hpp"
 
 #include "../terminal.hpp"
-#include "../wall_clock.hpp"
 #include "instance_lock.hpp"
 #include "run_state_file.hpp"
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/os/wall_clock.hpp"
 
 namespace agent {
 namespace {
@@ -25,7 +25,7 @@ nlohmann::json run_status_json(const std::filesystem::path& state_dir) {
         agent["pid"] = h->pid;
         if (h->started_ms > 0) {
             agent["started"] = usage::format_utc_ms(h->started_ms);
-            agent["uptime_seconds"] = std::max<std::int64_t>(0, (unix_now_ms() - h->started_ms) / 1000);
+            agent["uptime_seconds"] = std::max<std::int64_t>(0, (usage::unix_now_ms() - h->started_ms) / 1000);
         }
     }
     nlohmann::json scan = nullptr;
@@ -43,7 +43,7 @@ std::string run_status_text(const std::filesystem::path& state_dir) {
         out += "running (pid " + std::to_string(h->pid);
         if (h->started_ms > 0)
             out += ", since " + usage::format_utc_ms(h->started_ms) + ", up " +
-                   duration_text(std::max<std::int64_t>(0, (unix_now_ms() - h->started_ms) / 1000));
+                   duration_text(std::max<std::int64_t>(0, (usage::unix_now_ms() - h->started_ms) / 1000));
         out += ")\n";
     } else {
         out += "not running (`usage-agent run`, or `usage-agent service install`)\n";

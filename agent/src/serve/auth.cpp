@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "tokens.hpp"
-#include "usage/token_store.hpp"
+#include "usage/store/token_store.hpp"
 
 namespace agent::serve {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "http_message.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent::serve {
 

@@ -12,7 +12,7 @@
 #include "http_server.hpp"
 #include "listen_address.hpp"
 #include "router.hpp"
-#include "usage/token_store.hpp"
+#include "usage/store/token_store.hpp"
 
 namespace agent {
 

@@ -6,10 +6,10 @@
 #include "../commands.hpp"
 #include "../json_text.hpp"
 #include "../terminal_text.hpp"
-#include "../wall_clock.hpp"
 #include "tokens.hpp"
-#include "usage/analytics.hpp"
-#include "usage/token_store.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/os/wall_clock.hpp"
+#include "usage/store/token_store.hpp"
 
 namespace agent {
 namespace {
@@ -48,7 +48,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");
         const std::string secret = serve::new_token();
         const std::int64_t id = usage::add_token(store, serve::token_hash(secret), serve::token_prefix(secret),
-                                                 token_user, token_role, unix_now_ms());
+                                                 token_user, token_role, usage::unix_now_ms());
         std::cout << secret << std::endl;
         std::cerr << "token " << id << " for " << escape_terminal_text(token_user) << " (" << token_role
                   << "); it is not stored and will not be shown again\n";
@@ -65,7 +65,7 @@ int ServeCommand::run_token(AppContext& ctx) const {
         }
         return 0;
     }
-    if (!usage::revoke_token(store, token_id, unix_now_ms()))
+    if (!usage::revoke_token(store, token_id, usage::unix_now_ms()))
         throw std::runtime_error("no token with id " + std::to_string(token_id));
     std::cout << "token " << token_id << " revoked\n";
     return 0;

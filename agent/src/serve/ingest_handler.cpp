@@ -4,9 +4,9 @@
 #include <cctype>
 
 #include "limits.hpp"
-#include "usage/gzip.hpp"
-#include "usage/sync_ingest.hpp"
-#include "usage/sync_protocol.hpp"
+#include "usage/net/gzip.hpp"
+#include "usage/sync/ingest.hpp"
+#include "usage/sync/protocol.hpp"
 
 namespace agent::serve {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "http_message.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent::serve {
 

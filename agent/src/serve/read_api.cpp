@@ -9,7 +9,8 @@
 
 #include "../report_json.hpp"
 #include "limits.hpp"
-#include "usage/analytics.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/os/wall_clock.hpp"
 
 namespace agent::serve {
 namespace {
@@ -97,11 +98,6 @@ GroupBy bucket(const std::map<std::string, std::string>& params) {
     throw BadParameter("'bucket' must be hour, day, week or month, got '" + b + "'");
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The range resolver speaks in CLI option names (`--since`); here they are parameters.
 std::string parameter_wording(std::string reason) {
     for (std::string::size_type at; (at = reason.find("--")) != std::string::npos;) reason.erase(at, 2);
@@ -128,7 +124,7 @@ ParsedQuery build_query(const Endpoint& endpoint, const Target& target,
         throw BadParameter("use either 'range' or 'since'/'until'");
     try {
         usage::validate_time_zone(q.tz);
-        q.range = usage::resolve_range(range.empty() ? "all" : range, since, until, q.tz, now_ms());
+        q.range = usage::resolve_range(range.empty() ? "all" : range, since, until, q.tz, usage::unix_now_ms());
     } catch (const std::invalid_argument& e) {
         throw BadParameter(parameter_wording(e.what()));
     }

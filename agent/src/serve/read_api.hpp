@@ -9,7 +9,7 @@
 
 #include "http_message.hpp"
 #include "query_string.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent::serve {
 

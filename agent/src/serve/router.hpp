@@ -14,7 +14,7 @@
 #include "auth.hpp"
 #include "http_message.hpp"
 #include "query_string.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent::serve {
 

@@ -13,7 +13,7 @@
 #include "../cli_checks.hpp"
 #include "../commands.hpp"
 #include "service_platform.hpp"
-#include "usage/store.hpp"
+#include "usage/store/store.hpp"
 
 namespace agent {
 namespace {

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "unique_fd.hpp"
+#include "usage/os/unique_fd.hpp"
 
 extern char** environ;
 
@@ -75,8 +75,8 @@ CommandResult run_command(const std::filesystem::path& program, const std::vecto
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw std::runtime_error(line + ": cannot create a pipe: " + std::strerror(errno));
-    UniqueFd read_end(fds[0]);
-    UniqueFd write_end(fds[1]);
+    usage::UniqueFd read_end(fds[0]);
+    usage::UniqueFd write_end(fds[1]);
 
     FileActions actions;
     ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);

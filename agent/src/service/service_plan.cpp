@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "external_command.hpp"
-#include "unique_fd.hpp"
+#include "usage/os/unique_fd.hpp"
 
 namespace agent::service {
 namespace {
@@ -57,7 +57,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     make_dir(path.parent_path());
     const std::filesystem::path tmp = path.string() + ".tmp";
     {
-        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        usage::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (!fd.valid()) throw file_error(tmp, "cannot write", errno);
         // 0644 whatever the umask: the service manager reads the file as this user anyway.
         ::fchmod(fd.get(), 0644);

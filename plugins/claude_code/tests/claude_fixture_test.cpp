@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "claude_lines.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 namespace fs = std::filesystem;
 using claude_test::Assistant;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "claude_lines.hpp"
 #include "test_support.hpp"
-#include "usage/environment.hpp"
-#include "usage/source.hpp"
+#include "transcripts/claude_lines.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/scan/source.hpp"
 
 namespace fs = std::filesystem;
 using claude_test::Assistant;

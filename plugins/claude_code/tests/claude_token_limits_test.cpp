@@ -1,5 +1,5 @@
 // Corrupt numbers in Claude Code transcripts, through the REAL binary: each
-// line whose count breaks the rule of usage/token_limits.hpp is skipped and
+// line whose count breaks the rule of usage/model/token_limits.hpp is skipped and
 // counted (`events_invalid`), one warning names the file, the first bad line
 // and its field, and every other line of the file still counts.
 #include <doctest/doctest.h>
@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include "claude_lines.hpp"
 #include "test_support.hpp"
+#include "transcripts/claude_lines.hpp"
 
 namespace fs = std::filesystem;
 using claude_test::Assistant;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "codex_rollout.hpp"
 #include "test_support.hpp"
+#include "transcripts/codex_rollout.hpp"
 
 namespace fs = std::filesystem;
 using codex_test::kT0;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "codex_rollout.hpp"
 #include "test_support.hpp"
-#include "usage/environment.hpp"
-#include "usage/source.hpp"
+#include "transcripts/codex_rollout.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/scan/source.hpp"
 
 namespace codex_test {
 

@@ -1,14 +1,14 @@
 // Corrupt numbers in Codex rollouts (plain and .zst), through the REAL
 // binary: a token_count line with a count that breaks the rule of
-// usage/token_limits.hpp is not a call; the others of the rollout still
+// usage/model/token_limits.hpp is not a call; the others of the rollout still
 // count, and one warning names the file, the line and the field.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 
-#include "codex_rollout.hpp"
 #include "test_support.hpp"
+#include "transcripts/codex_rollout.hpp"
 
 namespace fs = std::filesystem;
 using codex_test::kT0;

@@ -11,7 +11,7 @@
 
 #include "../csv_reader.hpp"
 #include "test_support.hpp"
-#include "usage/source.hpp"
+#include "usage/scan/source.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

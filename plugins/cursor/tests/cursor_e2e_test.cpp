@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "cursor_db.hpp"
 #include "test_support.hpp"
+#include "transcripts/cursor_db.hpp"
 
 namespace fs = std::filesystem;
 using cursor_test::Bubble;

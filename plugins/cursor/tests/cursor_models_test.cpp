@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <string>
 
-#include "usage/pricing.hpp"
-#include "usage/source.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/scan/source.hpp"
 
 using usage::plugins::cursor::map_cursor_model;
 

@@ -1,14 +1,14 @@
 // Corrupt numbers in Cursor's state.vscdb and in its dashboard CSV, through
 // the REAL binary: a bubble or row whose count breaks the rule of
-// usage/token_limits.hpp is skipped, counted, and named (the database by its
+// usage/model/token_limits.hpp is skipped, counted, and named (the database by its
 // key, the CSV by its line and column), and every other one counts.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 
-#include "cursor_db.hpp"
 #include "test_support.hpp"
+#include "transcripts/cursor_db.hpp"
 
 namespace fs = std::filesystem;
 using cursor_test::Bubble;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "cursor_db.hpp"
 #include "test_support.hpp"
-#include "usage/environment.hpp"
-#include "usage/source.hpp"
+#include "transcripts/cursor_db.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/scan/source.hpp"
 
 namespace fs = std::filesystem;
 using cursor_test::Bubble;

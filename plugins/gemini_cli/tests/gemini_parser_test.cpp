@@ -12,8 +12,8 @@
 
 #include "gemini_records.hpp"
 #include "test_support.hpp"
-#include "usage/environment.hpp"
-#include "usage/source.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/scan/source.hpp"
 
 namespace fs = std::filesystem;
 namespace g = gemini_test;

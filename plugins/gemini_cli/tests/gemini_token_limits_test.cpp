@@ -1,6 +1,6 @@
 // Corrupt numbers in Gemini CLI sessions (JSONL and legacy JSON), through
 // the REAL binary: a model call whose count breaks the rule of
-// usage/token_limits.hpp is skipped and counted once per message id, with one
+// usage/model/token_limits.hpp is skipped and counted once per message id, with one
 // warning naming the file, the line and the field.
 #include <doctest/doctest.h>
 

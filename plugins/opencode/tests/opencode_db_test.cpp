@@ -11,8 +11,8 @@
 
 #include "../opencode_db_reader.hpp"
 #include "../opencode_discovery.hpp"
-#include "opencode_fixture.hpp"
-#include "usage/file_cursor.hpp"
+#include "transcripts/opencode_fixture.hpp"
+#include "usage/scan/file_cursor.hpp"
 
 namespace fs = std::filesystem;
 using namespace usage::plugins::opencode;

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "opencode_fixture.hpp"
+#include "transcripts/opencode_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

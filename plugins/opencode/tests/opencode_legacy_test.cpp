@@ -7,10 +7,10 @@
 
 #include "../opencode_db_reader.hpp"
 #include "../opencode_discovery.hpp"
-#include "opencode_fixture.hpp"
-#include "usage/analytics.hpp"
-#include "usage/environment.hpp"
-#include "usage/store.hpp"
+#include "transcripts/opencode_fixture.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/config/environment.hpp"
+#include "usage/store/store.hpp"
 
 namespace fs = std::filesystem;
 using namespace usage::plugins::opencode;

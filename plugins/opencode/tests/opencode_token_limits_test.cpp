@@ -1,12 +1,12 @@
 // Corrupt numbers in OpenCode's database and legacy files, through the REAL
 // binary: a message whose count or cost breaks the rule of
-// usage/token_limits.hpp is skipped, counted, and named (the database by its
+// usage/model/token_limits.hpp is skipped, counted, and named (the database by its
 // message row, a legacy file by its line), and every other message counts.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "opencode_fixture.hpp"
+#include "transcripts/opencode_fixture.hpp"
 
 namespace fs = std::filesystem;
 using opencode_test::assistant;

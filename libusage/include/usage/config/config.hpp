@@ -1,0 +1,81 @@
+// usage/config/config.hpp — the user's configuration (YAML).
+//
+// Loaded from $XDG_CONFIG_HOME/usage-agent/config.yaml unless a path is
+// given. Every key is validated: an unknown key or a wrong type throws
+// ConfigError naming the file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "usage/config/environment.hpp"
+#include "usage/pricing/pricing.hpp"
+
+namespace usage {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct SourceConfig {
+    bool enabled = true;
+    std::vector<std::filesystem::path> paths;  ///< extra roots
+    /// `usage-agent run`: seconds at least between two scans of a source that
+    /// keeps changing; unset = the plugin's default_min_interval_seconds().
+    std::optional<int> min_interval_seconds;
+};
+
+struct SyncConfig {
+    std::string endpoint;
+    std::filesystem::path token_file;
+    int batch_size = 500;
+    int interval_seconds = 300;
+    int max_attempts = 6;       ///< per batch and run, before the push gives up until the next run
+    int timeout_seconds = 120;  ///< for the endpoint's answer to one batch (transfer included)
+    std::filesystem::path ca_file;
+    bool insecure_skip_verify = false;
+};
+
+/// Windows-side data seen from WSL.
+struct WslConfig {
+    /// `auto`: look under /mnt/c when /proc/version mentions Microsoft;
+    /// `on`: always look under `windows_drive`; `off`: never.
+    enum class Mode { automatic, on, off } mode = Mode::automatic;
+    std::filesystem::path windows_drive = "/mnt/c";  ///< holds Users/<name>/
+};
+
+struct Config {
+    std::filesystem::path path;  ///< where it was loaded from (may not exist)
+    bool loaded = false;         ///< false when no file existed
+    std::string machine_name;    ///< default: hostname
+    std::string user;            ///< default: $USER
+    std::map<std::string, SourceConfig> sources;
+    std::vector<ModelPrice> price_overrides;
+    SyncConfig sync;
+    WslConfig wsl;
+
+    [[nodiscard]] SourceConfig source(const std::string& name) const;
+};
+
+/// Default location: $XDG_CONFIG_HOME/usage-agent/config.yaml.
+std::filesystem::path default_config_path(const Environment& env);
+
+/// Parse YAML text; `origin` names the file in error messages.
+Config parse_config(const std::string& yaml_text, const std::filesystem::path& origin);
+
+/// Load `path`; a missing file gives the defaults (loaded = false).
+Config load_config(const std::filesystem::path& path, const Environment& env);
+
+/// A commented starting config for `config init`.
+std::string default_config_text();
+
+/// Render the effective config back as YAML for `config show`.
+std::string render_config(const Config& config);
+
+}  // namespace usage

@@ -1,0 +1,145 @@
+// usage/store/store.hpp — the local SQLite store of events and file cursors.
+//
+// Events are upserted by id merging copies (TokenCounts::merge_copy), so a re-read file
+// or a second copy of a message never double counts. A file's events and its
+// new cursor are written in one transaction. Nothing is deleted when a
+// transcript disappears: the store is the lasting history.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "usage/model/event.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/scan/file_cursor.hpp"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace usage {
+
+/// Default state dir: $USAGE_AGENT_STATE_DIR, else $XDG_STATE_HOME/usage-agent.
+/// Throws std::invalid_argument when USAGE_AGENT_STATE_DIR is set but empty.
+std::filesystem::path default_state_dir(const class Environment& env);
+
+/// The events and cursor produced by reading one file.
+struct FileBatch {
+    std::string source;
+    std::filesystem::path path;
+    std::vector<UsageEvent> events;
+    std::optional<FileCursor> cursor;  ///< nullopt: do not touch the cursor
+};
+
+/// What a writer did, in rows (an endpoint answers in these). A row is an
+/// event or a superseded copy of one (kept, counted nowhere); the `_superseded`
+/// fields let a scan speak of events, as reports count them.
+struct ApplyStats {
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
+    std::uint64_t unchanged = 0;
+    std::uint64_t inserted_superseded = 0;  ///< of `inserted`, rows superseded by now
+    std::uint64_t updated_superseded = 0;   ///< of `updated`, rows that were superseded copies
+    std::uint64_t superseded = 0;           ///< rows stored before this writer that it superseded
+    /// Events added: new rows that count.
+    [[nodiscard]] std::uint64_t events_new() const { return inserted - inserted_superseded; }
+    [[nodiscard]] std::uint64_t events_updated() const { return updated - updated_superseded; }
+};
+
+class StoreWriter;
+
+class Store {
+public:
+    /// Open (creating and migrating) `dir/usage.db`. Throws std::runtime_error.
+    explicit Store(const std::filesystem::path& dir);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static constexpr int kSchemaVersion = 3;
+
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] int schema_version() const;
+
+    /// The random machine id (UUID v4) created on first open.
+    [[nodiscard]] std::string machine_id() const;
+
+    /// Remember the display name of a machine id (for reports).
+    void record_machine(const std::string& id, const std::string& name);
+
+    /// Prices used for new and merged events. Must outlive the store's use.
+    /// Re-prices every stored event when the book's fingerprint changed.
+    void use_prices(const PriceBook& prices);
+
+    /// The saved cursor of a file.
+    [[nodiscard]] std::optional<FileCursor> cursor(const std::string& source, const std::filesystem::path& path) const;
+    /// Every saved cursor of a source (path -> cursor).
+    [[nodiscard]] std::vector<std::pair<std::string, FileCursor>> cursors(const std::string& source) const;
+
+    /// Apply several file batches in ONE transaction (events + cursors).
+    ApplyStats apply(const std::vector<FileBatch>& batches);
+
+    /// The prices in use (set by use_prices).
+    [[nodiscard]] const PriceBook& prices() const;
+
+    /// Drop every cursor of a source (for --full-rescan). Events stay.
+    void forget_cursors(const std::string& source);
+
+    /// Models of unpriced events, with their event counts.
+    [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const;
+
+    [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
+    void set_meta(const std::string& key, const std::string& value);
+
+    /// Direct access for the analytics layer (same library).
+    [[nodiscard]] SQLite::Database& db() const { return *db_; }
+
+private:
+    std::filesystem::path path_;
+    std::unique_ptr<SQLite::Database> db_;
+    const PriceBook* prices_ = nullptr;
+    void migrate();
+    void register_functions();
+    void reprice_all();
+    bool has_replays_ = false;
+    friend class StoreWriter;
+};
+
+/// A long write transaction for a scan: files are added one at a time as
+/// they are parsed (nothing is held in memory), and commit() makes
+/// everything added so far durable and starts a new transaction. A file's
+/// events and its cursor always land in the same transaction; destroying the
+/// writer without commit() rolls back what was added since the last commit.
+class StoreWriter {
+public:
+    explicit StoreWriter(Store& store);
+    ~StoreWriter();
+    StoreWriter(const StoreWriter&) = delete;
+    StoreWriter& operator=(const StoreWriter&) = delete;
+
+    void add(const FileBatch& batch);
+    /// Record that an imported file is the complete record of `source` over
+    /// [from_ms, to_ms]: its replay events there, stored or to come, are
+    /// superseded (see ScanResult::covers).
+    void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms);
+    /// Mark an event superseded (it stays stored, out of every total).
+    void mark_superseded(const std::string& id) { supersede(id); }
+    void commit();
+    [[nodiscard]] const ApplyStats& stats() const { return stats_; }
+
+private:
+    struct Statements;
+    std::int64_t machine_key(const std::string& machine_id);
+    void supersede(const std::string& id);
+    void count_superseded(SQLite::Statement& st);
+    Store& store_;
+    std::unique_ptr<Statements> st_;
+    ApplyStats stats_;
+};
+
+}  // namespace usage

@@ -1,0 +1,120 @@
+#include "store/sqlite/store_schema.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace usage::detail {
+
+const std::vector<std::string_view>& store_migrations() {
+    static const std::vector<std::string_view> migrations = {
+        // 1: events, cursors, machines, meta.
+        R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL DEFAULT '',
+  parent_session_id TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  provider TEXT NOT NULL DEFAULT '',
+  project_name TEXT NOT NULL DEFAULT '',
+  project_path TEXT NOT NULL DEFAULT '',
+  git_branch TEXT NOT NULL DEFAULT '',
+  surface TEXT NOT NULL DEFAULT '',
+  machine INTEGER NOT NULL DEFAULT 0,  -- machines.key; 0 = none (36 bytes less per row than the UUID)
+  user TEXT NOT NULL DEFAULT '',
+  ts_ms INTEGER NOT NULL,
+  input INTEGER NOT NULL DEFAULT 0,
+  output INTEGER NOT NULL DEFAULT 0,
+  reasoning INTEGER NOT NULL DEFAULT 0,
+  cache_read INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h INTEGER NOT NULL DEFAULT 0,
+  reported_cost_micros INTEGER,
+  cost_micros INTEGER,
+  cost_origin INTEGER NOT NULL DEFAULT 0,  -- usage::CostOrigin: 0 unpriced, 1 estimated, 2 reported, 3 override
+  dedup_len INTEGER NOT NULL DEFAULT 0,  -- the group is substr(id, 1, dedup_len): see event.hpp
+  replay INTEGER NOT NULL DEFAULT 0,
+  superseded INTEGER NOT NULL DEFAULT 0,
+  revision INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX events_ts ON events (ts_ms);
+-- Every sync warns about unpriced models: keep that a lookup, not a table scan.
+CREATE INDEX events_unpriced ON events (model) WHERE cost_origin = 0;
+CREATE TABLE cursors (
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  head_hash INTEGER NOT NULL,
+  tail_hash INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (source, path)
+);
+CREATE TABLE machines (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+                       updated_ms INTEGER NOT NULL);
+)sql",
+        // 2: pricing model + guessed flag, the push outbox (change_seq), import
+        // coverage, push state, endpoint tokens, machine details.
+        R"sql(
+ALTER TABLE events ADD COLUMN pricing_model TEXT NOT NULL DEFAULT '';  -- '' = price `model`
+ALTER TABLE events ADD COLUMN model_guessed INTEGER NOT NULL DEFAULT 0;
+-- Bumped on every insert or change of a row: the outbox is every row after
+-- the pushed (change_seq, rowid) mark. Existing rows start unsent (0).
+ALTER TABLE events ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_change ON events (change_seq);
+-- Spans over which an imported file is the complete record of a source: its
+-- `replay` events (partial local copies) inside them are superseded.
+CREATE TABLE coverage (source TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,
+                       PRIMARY KEY (source, from_ms, to_ms));
+CREATE TABLE push_state (
+  endpoint TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL DEFAULT -1,   -- last (change_seq, rowid) acknowledged by the endpoint
+  row INTEGER NOT NULL DEFAULT -1,
+  last_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_success_ms INTEGER NOT NULL DEFAULT 0,
+  last_result TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,         -- SHA-256 of the token; the token itself is never stored
+  prefix TEXT NOT NULL,              -- first characters, to recognise it in `token list`
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,                -- member | manager | admin
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER
+);
+ALTER TABLE machines ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE machines ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE machines ADD COLUMN agent_version TEXT NOT NULL DEFAULT '';
+)sql",
+        // 3: rows an endpoint refused by name (a 400 whose reason is about
+        // 'events[i]'), per endpoint. One bad row must not hold back the rows
+        // after it: it is skipped until its content changes (a new change_seq).
+        R"sql(
+CREATE TABLE push_set_aside (
+  endpoint TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  change_seq INTEGER NOT NULL,       -- the row's change_seq when it was refused
+  reason TEXT NOT NULL,              -- the endpoint's reason, as it gave it
+  set_aside_ms INTEGER NOT NULL,
+  PRIMARY KEY (endpoint, event_id)
+);
+)sql",
+    };
+    return migrations;
+}
+
+UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first) {
+    UsageEvent e;
+    e.model = st.getColumn(first).getString();
+    e.tokens = {st.getColumn(first + 1).getInt64(), st.getColumn(first + 2).getInt64(),
+                st.getColumn(first + 3).getInt64(), st.getColumn(first + 4).getInt64(),
+                st.getColumn(first + 5).getInt64(), st.getColumn(first + 6).getInt64()};
+    if (!st.getColumn(first + 7).isNull()) e.reported_cost_micros = st.getColumn(first + 7).getInt64();
+    return e;
+}
+
+}  // namespace usage::detail

@@ -1,0 +1,23 @@
+// The store's schema as an ordered list of migrations (PRAGMA user_version
+// counts how many have been applied). Append, never edit, a migration.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "usage/model/event.hpp"
+
+namespace SQLite {
+class Statement;
+}
+
+namespace usage::detail {
+
+const std::vector<std::string_view>& store_migrations();
+
+/// What pricing needs of a stored event, read from columns [first, first + 8)
+/// of a row selected as: model, input, output, reasoning, cache_read,
+/// cache_write_5m, cache_write_1h, reported_cost_micros.
+UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first);
+
+}  // namespace usage::detail

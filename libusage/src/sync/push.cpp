@@ -1,0 +1,177 @@
+// The push loop: read a batch after the acknowledged mark, gzip it, POST it,
+// move the mark only on 2xx.
+#include "usage/sync/push.hpp"
+
+#include <algorithm>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "usage/net/gzip.hpp"
+
+namespace usage::sync {
+namespace {
+
+std::string body_of(const IngestBatch& head, const std::vector<Outbox::Item>& items) {
+    // The envelope is encoded once with no events; the events, encoded while
+    // sizing the batch, are spliced in. Keys are written sorted, so the
+    // envelope starts with the empty events array.
+    const std::string envelope = encode_batch(head);
+    constexpr std::string_view empty_events = R"({"events":[])";
+    if (!envelope.starts_with(empty_events)) throw std::logic_error("sync: unexpected batch envelope");
+    std::string body = "{\"events\":[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) body += ',';
+        body += items[i].json;
+    }
+    body += ']';
+    body.append(envelope, empty_events.size());
+    return body;
+}
+
+class Backoff {
+public:
+    explicit Backoff(const PushOptions& o) : options_(o), rng_(std::random_device{}()) {}
+    // Full jitter: a random wait in [delay/2, delay], delay doubling per try.
+    std::chrono::milliseconds next(int attempt, std::optional<std::chrono::seconds> retry_after) {
+        if (retry_after) return std::min<std::chrono::milliseconds>(*retry_after, std::chrono::minutes(10));
+        auto delay = options_.first_backoff * (1LL << std::min(attempt, 16));
+        delay = std::min<std::chrono::milliseconds>(delay, options_.max_backoff);
+        std::uniform_int_distribution<std::int64_t> d(delay.count() / 2, delay.count());
+        return std::chrono::milliseconds(d(rng_));
+    }
+
+private:
+    const PushOptions& options_;
+    std::mt19937_64 rng_;
+};
+
+std::string endpoint_url(const std::string& base) {
+    std::string url = base;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url + "/v1/ingest";
+}
+
+std::string count_of(std::uint64_t n) {
+    return std::to_string(n);
+}
+
+std::string batches_of(std::uint64_t n) {
+    return std::to_string(n) + (n == 1 ? " batch" : " batches");
+}
+
+void add(OutboxCount& total, const std::vector<Outbox::Item>& items) {
+    total.rows += items.size();
+    for (const auto& it : items) total.superseded += it.event.superseded ? 1 : 0;
+}
+
+}  // namespace
+
+PushReport push_outbox(Store& store, const PushOptions& options) {
+    Outbox outbox(store, options.endpoint);
+    outbox.forget_changed_set_asides();
+    PushReport report;
+    report.pending_before = outbox.pending();
+    if (report.pending_before.rows == 0) {
+        report.message = "nothing to push";
+        return report;
+    }
+    const std::string url = endpoint_url(options.endpoint);
+    const std::vector<std::string> headers = {"Content-Type: application/json", "Content-Encoding: gzip",
+                                              "Authorization: Bearer " + options.token};
+    HttpClient client(options.http);
+    Backoff backoff(options);
+    auto sleep = options.sleep ? options.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+
+    IngestBatch head;
+    head.machine = options.machine;
+    head.machine_variants = outbox.machine_variants(options.machine.id);
+    OutboxMark mark = outbox.state().acknowledged;
+    std::size_t batch_events = std::max<std::size_t>(1, options.batch_events);
+
+    auto finish = [&](PushOutcome outcome, std::string message) {
+        report.outcome = outcome;
+        report.message = std::move(message);
+        report.still_queued = outbox.pending();
+        outbox.record_result(outcome == PushOutcome::delivered, report.message);
+        return report;
+    };
+
+    for (;;) {
+        const auto items = outbox.next(mark, batch_events, options.batch_bytes);
+        if (items.empty()) break;
+        // What is still to deliver of this batch: rows the endpoint refuses
+        // by name leave it, and the rest is sent again at once.
+        std::vector<Outbox::Item> sending = items;
+        std::string body = gzip_compress(body_of(head, sending));
+        bool split = false;
+        for (int attempt = 0; !sending.empty();) {
+            HttpResponse r;
+            std::string failure;
+            try {
+                r = client.post(url, body, headers);
+                report.connections += static_cast<std::uint64_t>(std::max(0L, r.new_connections));
+            } catch (const HttpError& e) {
+                failure = e.what();
+            }
+            if (failure.empty() && r.status >= 200 && r.status < 300) {
+                IngestResult got;
+                try {
+                    got = decode_result(r.body);
+                } catch (const ProtocolError&) {
+                    got.received = sending.size();  // a 2xx is the acknowledgement; the counts are informative
+                }
+                add(report.sent, sending);
+                ++report.batches;
+                report.endpoint.new_events += got.new_events;
+                report.endpoint.updated += got.updated;
+                report.endpoint.unchanged += got.unchanged;
+                break;
+            }
+            if (failure.empty() && (r.status == 401 || r.status == 403))
+                return finish(PushOutcome::auth_refused, options.endpoint + " refused the token (HTTP " +
+                                                             std::to_string(r.status) +
+                                                             "): check sync.token_file or USAGE_AGENT_TOKEN");
+            if (failure.empty() && r.status == 413 && sending.size() > 1) {
+                batch_events = std::max<std::size_t>(1, sending.size() / 2);  // split and resend
+                split = true;
+                break;
+            }
+            if (failure.empty() && r.status == 400) {
+                const std::string reason = error_reason(r.body);
+                if (auto i = refused_event_index(reason); i && *i < sending.size()) {
+                    outbox.set_aside(sending[*i], reason);
+                    report.set_aside.push_back({sending[*i].event.event.id, reason, 0});
+                    sending.erase(sending.begin() + static_cast<std::ptrdiff_t>(*i));
+                    if (!sending.empty()) body = gzip_compress(body_of(head, sending));
+                    continue;  // not a failure of the endpoint: no backoff, no attempt used
+                }
+            }
+            if (failure.empty() && r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429)
+                return finish(PushOutcome::refused, options.endpoint + " refused a batch (HTTP " +
+                                                        std::to_string(r.status) + "): " + error_reason(r.body));
+            if (failure.empty()) failure = "HTTP " + std::to_string(r.status);
+            if (attempt + 1 >= options.max_attempts)
+                return finish(PushOutcome::unreachable, options.endpoint + ": " + failure + " after " +
+                                                            std::to_string(attempt + 1) +
+                                                            " attempts; events stay queued for the next run");
+            ++report.retries;
+            sleep(backoff.next(attempt, failure.starts_with("HTTP") ? r.retry_after : std::nullopt));
+            ++attempt;
+        }
+        if (split) continue;
+        // Delivered, or every row of it set aside: the mark passes the whole batch.
+        mark = items.back().mark;
+        outbox.acknowledge(mark);
+        if (options.on_progress) options.on_progress(report.sent.rows, report.pending_before.rows);
+    }
+    std::string message = "pushed " + describe_rows(report.sent, count_of) + " in " + batches_of(report.batches) +
+                          " to " + options.endpoint;
+    if (!report.set_aside.empty())
+        message += "; set aside " + std::to_string(report.set_aside.size()) +
+                   (report.set_aside.size() == 1 ? " row" : " rows") +
+                   " the endpoint refused (see `usage-agent status`)";
+    return finish(PushOutcome::delivered, message);
+}
+
+}  // namespace usage::sync
