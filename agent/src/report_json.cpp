@@ -53,6 +53,10 @@ nlohmann::json report_json(const usage::Report& report, bool full) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : report.rows) {
         nlohmann::json row = {{"key", r.key}};
+        if (report.group == usage::GroupBy::machine) {
+            row["name"] = r.name;
+            row["label"] = r.label;
+        }
         row.update(totals_json(r.totals));
         if (r.session) {
             const auto& s = *r.session;
@@ -97,7 +101,7 @@ std::string report_csv(const usage::Report& report) {
         for (const char* c : columns) out << "," << j[c].dump();
         out << "\n";
     };
-    for (const auto& r : report.rows) line(r.key, r.totals);
+    for (const auto& r : report.rows) line(r.label, r.totals);
     line("TOTAL", report.totals);
     return out.str();
 }

@@ -140,8 +140,9 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
     if (!r.rows.empty()) {
         out << st.bold(header_line(key_title(o.view))) << "\n";
         std::vector<std::string> keys;
-        for (const auto& row : r.rows) keys.push_back(row.key);
-        const auto cells = key_cells(keys, kKeyWidth, o.view == "models");
+        for (const auto& row : r.rows) keys.push_back(row.label);
+        // Model ids and machine labels differ at their ends (a date, a short id).
+        const auto cells = key_cells(keys, kKeyWidth, o.view == "models" || o.view == "machines");
         for (std::size_t i = 0; i < r.rows.size(); ++i) {
             const auto& row = r.rows[i];
             out << row_line(cells[i], row.totals) << "\n";

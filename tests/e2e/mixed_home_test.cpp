@@ -147,7 +147,7 @@ void check_row(const json& row, const Totals& want) {
 
 const json& row(const json& report, const std::string& key) {
     for (const auto& r : report.at("rows"))
-        if (r.at("key") == key) return r;
+        if (r.value("label", r.at("key").get<std::string>()) == key) return r;
     FAIL("no row " << key << " in " << report.dump());
     static const json none;
     return none;
@@ -155,7 +155,7 @@ const json& row(const json& report, const std::string& key) {
 
 std::vector<std::string> keys(const json& report) {
     std::vector<std::string> out;
-    for (const auto& r : report.at("rows")) out.push_back(r.at("key").get<std::string>());
+    for (const auto& r : report.at("rows")) out.push_back(r.value("label", r.at("key").get<std::string>()));
     std::sort(out.begin(), out.end());
     return out;
 }

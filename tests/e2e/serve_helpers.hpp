@@ -121,7 +121,7 @@ inline std::string add_token(const testing::AgentHome& home, const std::string& 
 
 inline const nlohmann::json& row(const nlohmann::json& report, const std::string& key) {
     for (const auto& r : report["rows"])
-        if (r["key"] == key) return r;
+        if (r.value("label", r["key"].get<std::string>()) == key) return r;  // machine rows: by label
     FAIL("no row " << key << " in " << report.dump());
     static nlohmann::json none;
     return none;

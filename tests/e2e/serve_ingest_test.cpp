@@ -194,3 +194,49 @@ TEST_CASE("serve: sessions are paged with limit and offset") {
     CHECK(get_json(server, "/api/v1/sessions?offset=5", alice)["rows"].empty());
     CHECK(server.stop() == 0);  // a clean exit (and no sanitizer report)
 }
+
+// Hostnames collide (`MacBook-Pro`, `ubuntu`): two machines that share one are
+// two rows, told apart by their short ids, and a filter takes either id.
+TEST_CASE("serve: by-machine groups by machine id, two machines named alike are two rows with short ids") {
+    testing::AgentHome home;
+    const std::string admin = add_token(home, "root", "admin");
+    testing::ServeProcess server(home, {"--ingest"});
+    const std::string first = "3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+    const std::string second = "7b1d0e42-1111-4222-8333-944455556666";
+    REQUIRE(ingest(server, batch(first, "MacBook-Pro", {{"msg_1:req_1", "s1", kJan10, 100, 10}}), admin).status ==
+            200);
+    REQUIRE(ingest(server, batch(second, "MacBook-Pro", {{"msg_2:req_2", "s2", kJan10, 200, 20}}), admin).status ==
+            200);
+    REQUIRE(ingest(server, batch("c0ffee00-aaaa-4bbb-8ccc-dddddddddddd", "ubuntu", {{"msg_3:req_3", "s3", kJan10, 5, 5}}),
+                   admin)
+                .status == 200);
+
+    auto machines = get_json(server, "/api/v1/by-machine", admin);
+    REQUIRE(machines["rows"].size() == 3);
+    const auto& a = row(machines, "MacBook-Pro (3f2a9c1e)");
+    CHECK(a["key"] == first);
+    CHECK(a["name"] == "MacBook-Pro");
+    CHECK(a["input_tokens"] == 100);
+    const auto& b = row(machines, "MacBook-Pro (7b1d0e42)");
+    CHECK(b["key"] == second);
+    CHECK(b["input_tokens"] == 200);
+    const auto& c = row(machines, "ubuntu");  // a name no other machine has keeps no id
+    CHECK(c["label"] == "ubuntu");
+    CHECK(c["output_tokens"] == 5);
+    CHECK(machines["totals"]["machines"] == 3);
+
+    // A filter by the full id, the short id shown, or a name (all its machines).
+    CHECK(get_json(server, "/api/v1/summary?machine=" + second, admin)["totals"]["input_tokens"] == 200);
+    CHECK(get_json(server, "/api/v1/summary?machine=3f2a9c1e", admin)["totals"]["input_tokens"] == 100);
+    CHECK(get_json(server, "/api/v1/summary?machine=MacBook-Pro", admin)["totals"]["input_tokens"] == 300);
+
+    // The CLI reads the same store: its table shows the labels.
+    CHECK(server.stop() == 0);
+    auto table = home.run({"report", "machines", "--no-scan"});
+    REQUIRE(table.exit_code == 0);
+    INFO(table.out);
+    CHECK(table.out.find("(3f2a9c1e)") != std::string::npos);  // the key column is narrow: cut in the middle
+    CHECK(table.out.find("(7b1d0e42)") != std::string::npos);
+    auto csv = home.run({"report", "machines", "--no-scan", "--csv"});
+    CHECK(csv.out.find("\nMacBook-Pro (7b1d0e42),") != std::string::npos);
+}

@@ -56,7 +56,8 @@ TEST_CASE("serve roles: a member reads only their own events through every endpo
     CHECK(users["rows"][0]["key"] == "alice");
     auto machines = get_json(t.server, "/api/v1/by-machine", t.alice);
     REQUIRE(machines["rows"].size() == 1);
-    CHECK(machines["rows"][0]["key"] == "alice-laptop");
+    CHECK(machines["rows"][0]["key"] == "m-alice");
+    CHECK(machines["rows"][0]["name"] == "alice-laptop");
     auto sessions = get_json(t.server, "/api/v1/sessions", t.alice);
     REQUIRE(sessions["rows"].size() == 1);
     CHECK(sessions["rows"][0]["key"] == "sa");

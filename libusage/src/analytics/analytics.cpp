@@ -33,7 +33,7 @@ constexpr GroupSpec kGroups[] = {
     {"source", GroupBy::source, "e.source", false},
     {"model", GroupBy::model, "e.model", false},
     {"project", GroupBy::project, "e.project_name", false},
-    {"machine", GroupBy::machine, "coalesce(m.name, m.id, '')", false},
+    {"machine", GroupBy::machine, "coalesce(m.id, '')", false},
     {"user", GroupBy::user, "e.user", false},
     {"session", GroupBy::session, "e.session_id", false},
     {"hour", GroupBy::hour, "usage_bucket(e.ts_ms, 'h')", true},
@@ -86,9 +86,8 @@ Where build_where(const Query& q) {
         w.values.emplace_back(f.project);
     }
     if (!f.machine.empty()) {
-        w.sql += " AND (m.id = ? OR m.name = ?)";
-        w.values.emplace_back(f.machine);
-        w.values.emplace_back(f.machine);
+        w.sql += " AND (m.id = ? OR m.name = ? OR (length(?) = 8 AND substr(m.id, 1, 8) = ?))";
+        for (int i = 0; i < 4; ++i) w.values.emplace_back(f.machine);
     }
     if (!f.user.empty()) {
         w.sql += " AND e.user = ?";
@@ -208,6 +207,7 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
         if (q.group == GroupBy::none) continue;
         Acc& acc = groups[st.getColumn(0).getString()];
         add_event(acc, st, session_key);
+        if (q.group == GroupBy::machine) keep_max(acc.machine, st.getColumn(14).getText());
         if (session_rows) {
             keep_max(acc.project, st.getColumn(13).getText());
             keep_max(acc.machine, st.getColumn(14).getText());
@@ -241,6 +241,7 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
     Report report;
     report.range = q.range;
     report.tz = q.tz;
+    report.group = q.group;
     report.totals = finish(all);
     for (auto& [key, acc] : groups) {
         Row row;
@@ -255,7 +256,15 @@ Report run_query(const Store& store, const Query& q, bool with_models) {
                                       acc.first_ms,
                                       acc.last_ms};
         for (auto& [model, m] : acc.by_model) row.models.emplace_back(model, finish(m));
+        if (q.group == GroupBy::machine) row.name = acc.machine;
+        row.label = q.group == GroupBy::machine ? row.name : row.key;
         report.rows.push_back(std::move(row));
+    }
+    if (q.group == GroupBy::machine) {
+        std::unordered_map<std::string, int> named;
+        for (const auto& r : report.rows) ++named[r.name];
+        for (auto& r : report.rows)
+            if (named[r.name] > 1 && !r.key.empty()) r.label = r.name + " (" + r.key.substr(0, 8) + ")";
     }
 
     auto tokens = [](const Row& r) { return r.totals.total_tokens(); };

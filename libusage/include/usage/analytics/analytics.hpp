@@ -50,7 +50,7 @@ struct Filters {
     std::string source;   ///< exact source name
     std::string model;    ///< substring of the model id
     std::string project;  ///< exact project name
-    std::string machine;  ///< machine id or name
+    std::string machine;  ///< machine id, its first 8 characters (as labels show them) or name
     std::string user;
 };
 
@@ -118,7 +118,15 @@ struct SessionInfo {
 };
 
 struct Row {
+    /// The group's value: a day, a model id, ..., and for machine rows the
+    /// machine's id (two machines may share a hostname).
     std::string key;
+    /// What people read for the key: the key itself, but for machine rows the
+    /// machine's name, followed by its short id (the first 8 characters) when
+    /// another row of the result has the same name.
+    std::string label;
+    /// Machine rows: the machine's name as it reported it.
+    std::string name;
     Totals totals;
     std::optional<SessionInfo> session;  ///< GroupBy::session only
     /// Per-model breakdown (filled when requested with `with_models`).
@@ -128,6 +136,7 @@ struct Row {
 struct Report {
     TimeRange range;
     std::string tz;
+    GroupBy group = GroupBy::none;
     Totals totals;
     std::vector<Row> rows;
     std::int64_t row_count = 0;  ///< rows before limit and offset (for paging)
