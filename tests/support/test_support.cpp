@@ -26,10 +26,12 @@
 namespace testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
+TempDir::TempDir() : TempDir(fs::temp_directory_path()) {}
+
+TempDir::TempDir(const fs::path& under) {
     static std::atomic<int> counter{0};
     std::random_device rd;
-    path_ = fs::temp_directory_path() /
+    path_ = under /
             ("usage-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
     fs::create_directories(path_);
 }
@@ -88,18 +90,30 @@ bool has_shape(std::string_view s, std::string_view shape) {
     return true;
 }
 
-AgentExec::AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                     const std::vector<std::string>& wrapper) {
+Exec::Exec(std::vector<std::string> argv, const std::map<std::string, std::string>& env)
+    : argv_strings_(std::move(argv)) {
     for (const auto& [k, v] : env) env_strings_.push_back(k + "=" + v);
     if (!env.contains("PATH")) env_strings_.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
     for (auto& e : env_strings_) envp_.push_back(e.data());
     envp_.push_back(nullptr);
-    argv_strings_ = wrapper;
-    argv_strings_.push_back(USAGE_AGENT_BIN);
-    argv_strings_.insert(argv_strings_.end(), args.begin(), args.end());
     for (auto& a : argv_strings_) argv_.push_back(a.data());
     argv_.push_back(nullptr);
 }
+
+namespace {
+
+std::vector<std::string> agent_argv(const std::vector<std::string>& args, const std::vector<std::string>& wrapper) {
+    std::vector<std::string> argv = wrapper;
+    argv.push_back(USAGE_AGENT_BIN);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+}  // namespace
+
+AgentExec::AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                     const std::vector<std::string>& wrapper)
+    : Exec(agent_argv(args, wrapper), env) {}
 
 namespace {
 
@@ -115,11 +129,11 @@ std::string drain(int fd) {
     return out;
 }
 
-// Exec usage-agent ARGS with exactly `env` (plus PATH) in a forked child;
+// Exec ARGV (program first) with exactly `env` (plus PATH) in a forked child;
 // stdin is /dev/null, stdout/stderr go to the given descriptors.
-pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, int out_fd,
-                  int err_fd, const std::vector<int>& close_in_child, const std::vector<std::string>& wrapper = {}) {
-    AgentExec exec(args, env, wrapper);
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, int out_fd, int err_fd,
+            const std::vector<int>& close_in_child, const ChildSetup& in_child = {}) {
+    Exec exec(argv, env);
 
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -129,6 +143,7 @@ pid_t spawn_agent(const std::vector<std::string>& args, const std::map<std::stri
         for (int fd : close_in_child) ::close(fd);
         int devnull = ::open("/dev/null", O_RDONLY);
         ::dup2(devnull, 0);
+        if (in_child && !in_child()) ::_exit(126);
         ::execve(exec.path(), exec.argv(), exec.envp());
         ::_exit(127);
     }
@@ -141,10 +156,12 @@ int exit_code(int status) {
 
 }  // namespace
 
-RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+RunResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                      const ChildSetup& in_child) {
     int out_pipe[2], err_pipe[2];
     if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
-    pid_t pid = spawn_agent(args, env, out_pipe[1], err_pipe[1], {out_pipe[0], err_pipe[0], out_pipe[1], err_pipe[1]});
+    pid_t pid =
+        spawn(argv, env, out_pipe[1], err_pipe[1], {out_pipe[0], err_pipe[0], out_pipe[1], err_pipe[1]}, in_child);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     RunResult r;
@@ -157,8 +174,12 @@ RunResult run_agent(const std::vector<std::string>& args, const std::map<std::st
     return r;
 }
 
-AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                           bool pipe_stdout, const std::vector<std::string>& wrapper) {
+RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    return run_command(agent_argv(args, {}), env);
+}
+
+Process::Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, bool pipe_stdout,
+                 const ChildSetup& in_child) {
     int out_pipe[2] = {-1, -1};
     if (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     const int err_fd = ::open((logs_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -168,7 +189,7 @@ AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<
         close_in_child.insert(close_in_child.end(), {out_pipe[0], out_pipe[1]});
     else
         close_in_child.push_back(null_fd);
-    pid_ = spawn_agent(args, env, pipe_stdout ? out_pipe[1] : null_fd, err_fd, close_in_child, wrapper);
+    pid_ = spawn(argv, env, pipe_stdout ? out_pipe[1] : null_fd, err_fd, close_in_child, in_child);
     ::close(err_fd);
     if (pipe_stdout) {
         ::close(out_pipe[1]);
@@ -178,20 +199,29 @@ AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<
     }
 }
 
-AgentProcess::~AgentProcess() {
+Process::~Process() {
     stop();
 }
 
-void AgentProcess::signal(int sig) const {
+void Process::signal(int sig) const {
     if (pid_ > 0) ::kill(pid_, sig);
 }
 
-int AgentProcess::stop() {
+int Process::stop() {
     signal(SIGTERM);
     return wait();
 }
 
-int AgentProcess::wait(std::chrono::milliseconds limit) {
+bool Process::exited() {
+    if (pid_ <= 0) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    exit_code_ = exit_code(status);
+    pid_ = -1;
+    return true;
+}
+
+int Process::wait(std::chrono::milliseconds limit) {
     if (pid_ > 0) {
         int status = 0;
         bool exited = false;
@@ -215,11 +245,11 @@ int AgentProcess::wait(std::chrono::milliseconds limit) {
     return exit_code_;
 }
 
-std::string AgentProcess::err() const {
+std::string Process::err() const {
     return read_file(logs_ / "stderr");
 }
 
-bool AgentProcess::wait_for_err(const std::string& needle, std::chrono::milliseconds limit) const {
+bool Process::wait_for_err(const std::string& needle, std::chrono::milliseconds limit) const {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
         if (err().find(needle) != std::string::npos) return true;
@@ -227,6 +257,10 @@ bool AgentProcess::wait_for_err(const std::string& needle, std::chrono::millisec
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
+
+AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                           bool pipe_stdout, const std::vector<std::string>& wrapper)
+    : Process(agent_argv(args, wrapper), env, pipe_stdout) {}
 
 namespace {
 
@@ -327,18 +361,28 @@ LoopbackHttpServer::LoopbackHttpServer(Mode mode) : LoopbackHttpServer(std::vect
     mode_ = mode;
 }
 
-LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std::move(script)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int bind_loopback(int& port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
-    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, 8) != 0)
-        throw std::runtime_error("cannot listen on 127.0.0.1");
     socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("cannot bind a port on 127.0.0.1");
+    }
+    port = ntohs(addr.sin_port);
+    return fd;
+}
+
+LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std::move(script)) {
+    listen_fd_ = bind_loopback(port_);
+    if (::listen(listen_fd_, 8) != 0) {
+        ::close(listen_fd_);
+        throw std::runtime_error("cannot listen on 127.0.0.1");
+    }
     thread_ = std::thread([this] { serve(); });
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,10 +17,11 @@
 
 namespace testing {
 
-/// A fresh directory under $TMPDIR, removed on destruction.
+/// A fresh directory under $TMPDIR (or `under`), removed on destruction.
 class TempDir {
 public:
     TempDir();
+    explicit TempDir(const std::filesystem::path& under);
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
@@ -53,18 +55,15 @@ struct RunResult {
     std::string err;
 };
 
-/// What execve needs to start usage-agent with `args` and exactly `env`
-/// (plus a default PATH): the strings and the null-terminated pointer arrays
-/// into them. Not movable, so the pointers stay valid; build it before fork.
-class AgentExec {
+/// What execve needs to start `argv` (absolute program path first) with
+/// exactly `env` (plus a default PATH): the strings and the null-terminated
+/// pointer arrays into them. Not movable, so the pointers stay valid; build it
+/// before fork.
+class Exec {
 public:
-    /// `wrapper`, when given, is a command (absolute path first) that execs
-    /// the agent it gets as its next argument, e.g. to start it in a user
-    /// namespace with lower limits.
-    AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              const std::vector<std::string>& wrapper = {});
-    AgentExec(const AgentExec&) = delete;
-    AgentExec& operator=(const AgentExec&) = delete;
+    Exec(std::vector<std::string> argv, const std::map<std::string, std::string>& env);
+    Exec(const Exec&) = delete;
+    Exec& operator=(const Exec&) = delete;
     [[nodiscard]] const char* path() const { return argv_strings_.front().c_str(); }
     [[nodiscard]] char* const* argv() { return argv_.data(); }
     [[nodiscard]] char* const* envp() { return envp_.data(); }
@@ -73,6 +72,26 @@ private:
     std::vector<std::string> argv_strings_, env_strings_;
     std::vector<char*> argv_, envp_;
 };
+
+/// An Exec of usage-agent with `args`.
+class AgentExec : public Exec {
+public:
+    /// `wrapper`, when given, is a command (absolute path first) that execs
+    /// the agent it gets as its next argument, e.g. to start it in a user
+    /// namespace with lower limits.
+    AgentExec(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+              const std::vector<std::string>& wrapper = {});
+};
+
+/// Runs in the forked child just before execve, e.g. to drop privileges: only
+/// async-signal-safe calls (the parent may have threads). False abandons the
+/// exec (the child exits 126).
+using ChildSetup = std::function<bool()>;
+
+/// Run `argv` (absolute program path first) with exactly `env` (plus PATH),
+/// stdin from /dev/null; waits for it and returns what it printed.
+RunResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                      const ChildSetup& in_child = {});
 
 /// Run usage-agent with exactly `env` as its environment (plus PATH).
 RunResult run_agent(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
@@ -95,16 +114,17 @@ struct AgentHome {
     nlohmann::json report(const std::string& view, std::vector<std::string> extra = {}, bool scan = false) const;
 };
 
-/// usage-agent ARGS running in the background with exactly `env`, its stderr
-/// in a file (nobody has to drain it); optionally its stdout in a pipe. The
-/// destructor stops it (SIGTERM, then SIGKILL after 10 s).
-class AgentProcess {
+/// `argv` (absolute program path first) running in the background with
+/// exactly `env`, its stderr in a file (nobody has to drain it); optionally
+/// its stdout in a pipe. The destructor stops it (SIGTERM, then SIGKILL after
+/// 10 s).
+class Process {
 public:
-    AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                 bool pipe_stdout = false, const std::vector<std::string>& wrapper = {});
-    ~AgentProcess();
-    AgentProcess(const AgentProcess&) = delete;
-    AgentProcess& operator=(const AgentProcess&) = delete;
+    Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            bool pipe_stdout = false, const ChildSetup& in_child = {});
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
 
     [[nodiscard]] int pid() const { return pid_; }
     /// The read end of its stdout (pipe_stdout), else -1.
@@ -116,6 +136,9 @@ public:
     /// SIGTERM, then wait().
     int stop();
     [[nodiscard]] bool running() const { return pid_ > 0; }
+    /// Whether it has exited by now, without waiting (reaps it: wait() then
+    /// returns its code at once).
+    bool exited();
     /// Everything it wrote to stderr so far.
     [[nodiscard]] std::string err() const;
     /// Wait until its stderr holds `needle` (true) or `limit` passes (false).
@@ -126,6 +149,13 @@ private:
     int pid_ = -1;
     int stdout_fd_ = -1;
     int exit_code_ = -1;
+};
+
+/// usage-agent ARGS as a Process.
+class AgentProcess : public Process {
+public:
+    AgentProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                 bool pipe_stdout = false, const std::vector<std::string>& wrapper = {});
 };
 
 /// `usage-agent serve --listen 127.0.0.1:0 ARGS...` running for one test
@@ -157,6 +187,10 @@ private:
     AgentProcess proc_;
     int port_ = 0;
 };
+
+/// A TCP socket bound to 127.0.0.1 on a port the kernel picks (no clash with
+/// another test's); returns its descriptor and sets `port`.
+int bind_loopback(int& port);
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 (port 0: the kernel picks it, no
 /// race), one request per connection, for what the real `serve` never does:
