@@ -1,6 +1,5 @@
 // `usage-agent status`: where the store is, what it holds, and how pushing
 // to the endpoint is going (last push, its result, events waiting).
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -45,16 +44,17 @@ void StatusCommand::setup(CLI::App& app) {
 
 int StatusCommand::run(AppContext& ctx) const {
     auto& store = ctx.store();
-    const std::int64_t events = store.db().execAndGet("SELECT count(*) FROM events WHERE superseded = 0").getInt64();
+    std::int64_t events = 0;
     nlohmann::json by_source = nlohmann::json::object();
-    SQLite::Statement st(store.db(),
-                         "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source ORDER BY source");
-    while (st.executeStep()) by_source[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+    for (const auto& [source, n] : store.events_by_source()) {
+        by_source[source] = n;
+        events += n;
+    }
     // Files a scan has read (each has its cursor), per enabled source.
     nlohmann::json files_by_source = nlohmann::json::object();
     for (const auto& plugin : usage::source_plugins()) {
         const std::string name(plugin->name());
-        if (ctx.config().source(name).enabled) files_by_source[name] = store.cursors(name).size();
+        if (ctx.config().source(name).enabled) files_by_source[name] = store.file_count(name);
     }
 
     const auto& endpoint = ctx.config().sync.endpoint;

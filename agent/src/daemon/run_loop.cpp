@@ -1,8 +1,6 @@
 #include "run_loop.hpp"
 
-#include <SQLiteCpp/Database.h>
 #include <malloc.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,7 +36,7 @@ namespace asio = boost::asio;
 // each scan or push, SQLite's page cache of that connection and the freed
 // heap of the parser threads go back to the system (idle RSS target: 20 MB).
 void release_memory(AppContext& context) {
-    if (context.store_open()) sqlite3_db_release_memory(context.store().db().getHandle());
+    if (context.store_open()) context.store().release_memory();
     ::malloc_trim(0);
 }
 using Clock = std::chrono::steady_clock;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +87,14 @@ public:
 
     /// The prices in use (set by use_prices).
     [[nodiscard]] const PriceBook& prices() const;
+
+    /// How many files of a source a scan has read (each keeps a cursor).
+    [[nodiscard]] std::int64_t file_count(const std::string& source) const;
+    /// Events that count (not superseded) per source, by source name.
+    [[nodiscard]] std::map<std::string, std::int64_t> events_by_source() const;
+    /// Give the connection's page cache back to the system: an agent that
+    /// idles for hours holds no more than it needs.
+    void release_memory();
 
     /// Drop every cursor of a source (for --full-rescan). Events stay.
     void forget_cursors(const std::string& source);

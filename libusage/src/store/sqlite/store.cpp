@@ -198,6 +198,24 @@ std::vector<std::pair<std::string, FileCursor>> Store::cursors(const std::string
     return out;
 }
 
+std::int64_t Store::file_count(const std::string& source) const {
+    SQLite::Statement st(*db_, "SELECT count(*) FROM cursors WHERE source = ?");
+    st.bind(1, source);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+}
+
+std::map<std::string, std::int64_t> Store::events_by_source() const {
+    std::map<std::string, std::int64_t> out;
+    SQLite::Statement st(*db_, "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source");
+    while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+    return out;
+}
+
+void Store::release_memory() {
+    sqlite3_db_release_memory(db_->getHandle());
+}
+
 void Store::forget_cursors(const std::string& source) {
     SQLite::Statement st(*db_, "DELETE FROM cursors WHERE source = ?");
     st.bind(1, source);
