@@ -144,11 +144,16 @@ TEST_CASE("config output: a plugin's own key is read, checked, listed and handed
     CHECK(usage::config_keys_text(t.map).ends_with(
         "sources.keyed.poll (seconds 1..60; default: 5)\n    Seconds between two looks at the database\n"));
 
-    // A plugin may not redefine a common key.
+    // A plugin may not redefine a common key...
     usage::OptionSpec clash = poll_key();
     clash.key = "enabled";
     KeyedPlugin bad("bad", 0, {clash});
     CHECK_THROWS_AS(usage::ConfigMap({&bad}), std::logic_error);
+    // ...nor give a default of another type than the key's.
+    usage::OptionSpec mistyped = poll_key();
+    mistyped.default_value = "5";
+    KeyedPlugin wrong("wrong", 0, {mistyped});
+    CHECK_THROWS_AS(usage::ConfigMap({&wrong}), std::logic_error);
 }
 
 TEST_CASE("config output: docs/cli.md holds the generated key table") {

@@ -146,6 +146,19 @@ std::vector<SourceOption> common_source_options() {
     };
 }
 
+/// Whether the default is of the type's alternative: a default of the wrong
+/// kind would be shown and handed to the plugin as something else.
+bool default_fits(const OptionSpec& s) {
+    switch (s.type) {
+        case OptionType::boolean: return std::holds_alternative<bool>(s.default_value);
+        case OptionType::integer:
+        case OptionType::duration: return std::holds_alternative<std::int64_t>(s.default_value);
+        case OptionType::path_list: return std::holds_alternative<std::vector<std::string>>(s.default_value);
+        case OptionType::price_table: return std::holds_alternative<std::vector<ModelPrice>>(s.default_value);
+        default: return std::holds_alternative<std::string>(s.default_value);
+    }
+}
+
 }  // namespace
 
 const ConfigMap& ConfigMap::standard() {
@@ -168,6 +181,9 @@ ConfigMap::ConfigMap(std::vector<const SourcePlugin*> plugins)
             if (common || own.key.empty() || own.key.find('.') != std::string::npos)
                 throw std::logic_error("source '" + std::string(p->name()) + "' declares the config key '" + own.key +
                                        "', which is a common key or not a plain name");
+            if (!default_fits(own))
+                throw std::logic_error("source '" + std::string(p->name()) + "' declares the config key '" + own.key +
+                                       "' with a default of another type");
         }
 }
 

@@ -43,7 +43,8 @@ public:
 
     /// The keys with these plugins as the sources (tests use plugins of their
     /// own). The plugins must outlive the map. Throws std::logic_error when a
-    /// plugin declares a key that is already a common one, or a dotted key.
+    /// plugin declares a key that is already a common one, a dotted key, or a
+    /// default of another type than the key's.
     explicit ConfigMap(std::vector<const SourcePlugin*> plugins);
 
     /// The keys outside `sources`, grouped by section, in file order.
