@@ -1,4 +1,4 @@
-// `usage-agent config init|show|check`.
+// `usage-agent config init|show|check|keys`.
 #include <fstream>
 #include <iostream>
 
@@ -7,13 +7,14 @@
 namespace agent {
 
 void ConfigCommand::setup(CLI::App& app) {
-    cmd = app.add_subcommand("config", "Create, show or check the configuration file");
+    cmd = app.add_subcommand("config", "Create, show or check the configuration file, or list its keys");
     cmd->require_subcommand(1);
     cmd->footer(
         "Examples:\n"
         "  usage-agent config init                          write a commented starting file\n"
         "  usage-agent config check                         validate it\n"
-        "  usage-agent config show --config ./team.yaml     the effective settings of another file");
+        "  usage-agent config show --config ./team.yaml     the effective settings of another file\n"
+        "  usage-agent config keys                          every key, its type, default and meaning");
     init = cmd->add_subcommand("init", "Write a commented starting config (refuses to overwrite)");
     init->add_flag("--force", force, "Overwrite an existing file");
     init->footer(
@@ -24,9 +25,17 @@ void ConfigCommand::setup(CLI::App& app) {
     show->footer("Examples:\n  usage-agent config show\n  usage-agent config show --config ./team.yaml");
     check = cmd->add_subcommand("check", "Validate the config; exit 1 with the file, line and key on error");
     check->footer("Examples:\n  usage-agent config check\n  usage-agent config check --config ./team.yaml");
+    keys = cmd->add_subcommand("keys", "List every key with its type, default and meaning (reads no file)");
+    keys->add_flag("--markdown", markdown, "As the Markdown table of docs/cli.md");
+    keys->footer("Examples:\n  usage-agent config keys\n  usage-agent config keys --markdown");
 }
 
 int ConfigCommand::run(const GlobalOptions& globals) const {
+    if (keys->parsed()) {
+        // The key table is the build's, not a file's: it works with no config.
+        std::cout << (markdown ? usage::config_keys_markdown() : usage::config_keys_text());
+        return 0;
+    }
     auto env = usage::Environment::from_process();
     std::filesystem::path path =
         globals.config_path.empty() ? usage::default_config_path(env) : std::filesystem::path(globals.config_path);

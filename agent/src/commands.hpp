@@ -116,10 +116,12 @@ struct ServiceCommand {
 
 struct ConfigCommand {
     bool force = false;
+    bool markdown = false;
     CLI::App* cmd = nullptr;
     CLI::App* init = nullptr;
     CLI::App* show = nullptr;
     CLI::App* check = nullptr;
+    CLI::App* keys = nullptr;
     void setup(CLI::App& app);
     int run(const GlobalOptions& globals) const;
 };

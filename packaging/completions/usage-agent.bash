@@ -24,7 +24,7 @@ _usage_agent() {
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -69,8 +69,9 @@ _usage_agent() {
                 return
             fi
             ;;
-        config) words="init show check --help" ;;
+        config) words="init show check keys --help" ;;
         "config init") words="--force --help" ;;
+        "config keys") words="--markdown --help" ;;
         "config show"|"config check") words="--help" ;;
         serve) words="token --listen --ingest --help" ;;
         "serve token") words="add list revoke --help" ;;

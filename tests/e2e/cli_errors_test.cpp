@@ -33,7 +33,7 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "usage-agent: missing command: one of sync, report, prices, import, status, config, serve, run, "
           "service (see 'usage-agent --help')\n");
     fails(h.run({"config"}), 2,
-          "usage-agent: missing command: one of init, show, check (see 'usage-agent config --help')\n");
+          "usage-agent: missing command: one of init, show, check, keys (see 'usage-agent config --help')\n");
     fails(h.run({"report", "weather"}), 2,
           "usage-agent: unknown view 'weather' (known: summary, daily, weekly, monthly, hourly, sessions, models, "
           "sources, projects, machines, users) (see 'usage-agent report --help')\n");
@@ -170,10 +170,11 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
                                                                          {{"prices", "update"}, 2},
                                                                          {{"import"}, 2},
                                                                          {{"status"}, 2},
-                                                                         {{"config"}, 3},
+                                                                         {{"config"}, 4},
                                                                          {{"config", "init"}, 2},
                                                                          {{"config", "show"}, 2},
                                                                          {{"config", "check"}, 2},
+                                                                         {{"config", "keys"}, 2},
                                                                          {{"serve"}, 3},
                                                                          {{"serve", "token"}, 3},
                                                                          {{"serve", "token", "add"}, 1},

@@ -8,6 +8,7 @@
 
 #include "test_support.hpp"
 #include "transcripts/claude_lines.hpp"
+#include "usage/config/config.hpp"
 
 using claude_test::Assistant;
 
@@ -272,6 +273,11 @@ TEST_CASE("cli: config init, check and show") {
     auto check = h.run({"config", "check"});
     CHECK(check.exit_code == 1);
     CHECK(check.err.find(":2: unknown key 'bogus'") != std::string::npos);
+    // The key list is the build's: it reads no file, even a broken one.
+    auto keys = h.run({"config", "keys", "--markdown"});
+    REQUIRE(keys.exit_code == 0);
+    CHECK(keys.out == usage::config_keys_markdown());
+    CHECK(h.run({"config", "keys"}).out.starts_with("machine_name (string; default: the host name)\n"));
 }
 
 TEST_CASE("cli: price overrides in the config win and re-price stored events") {

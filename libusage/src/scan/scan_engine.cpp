@@ -183,7 +183,8 @@ std::vector<SourceFile> with_stats(std::vector<SourceFile> files) {
 SourceRoots roots_of(const SourcePlugin& plugin, const Config& config, const Environment& env,
                      const std::vector<std::filesystem::path>& win_homes) {
     SourceRoots roots;
-    DiscoveryContext ctx{&env, config.source(std::string(plugin.name())).paths};
+    const SourceConfig source = config.source(std::string(plugin.name()));
+    DiscoveryContext ctx{&env, source.paths, plugin_option_values(plugin, source)};
     roots.local = plugin.roots(ctx);
     for (const auto& home : win_homes)
         for (auto& r : plugin.windows_roots(home)) roots.windows.push_back(std::move(r));

@@ -2,7 +2,9 @@
 //
 // Loaded from $XDG_CONFIG_HOME/usage-agent/config.yaml unless a path is
 // given. Every key is validated: an unknown key or a wrong type throws
-// ConfigError naming the file, line and key.
+// ConfigError naming the file, line and key. The keys, their types and
+// defaults are the table in config_map.hpp; the functions below take it as an
+// argument so tests can add plugins of their own.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "usage/config/config_map.hpp"
 #include "usage/config/environment.hpp"
 #include "usage/pricing/pricing.hpp"
 
@@ -29,6 +32,9 @@ struct SourceConfig {
     /// `usage-agent run`: seconds at least between two scans of a source that
     /// keeps changing; unset = the plugin's default_min_interval_seconds().
     std::optional<int> min_interval_seconds;
+    /// The plugin's own keys (SourcePlugin::config_options()) that the file
+    /// sets; plugin_option_values() fills in the defaults.
+    std::map<std::string, OptionValue> options;
 };
 
 struct SyncConfig {
@@ -67,15 +73,23 @@ struct Config {
 std::filesystem::path default_config_path(const Environment& env);
 
 /// Parse YAML text; `origin` names the file in error messages.
-Config parse_config(const std::string& yaml_text, const std::filesystem::path& origin);
+Config parse_config(const std::string& yaml_text, const std::filesystem::path& origin,
+                    const ConfigMap& map = ConfigMap::standard());
 
 /// Load `path`; a missing file gives the defaults (loaded = false).
-Config load_config(const std::filesystem::path& path, const Environment& env);
+Config load_config(const std::filesystem::path& path, const Environment& env,
+                   const ConfigMap& map = ConfigMap::standard());
 
-/// A commented starting config for `config init`.
-std::string default_config_text();
+/// A commented starting config for `config init`: every key at its default,
+/// commented out, with its help.
+std::string default_config_text(const ConfigMap& map = ConfigMap::standard());
 
 /// Render the effective config back as YAML for `config show`.
-std::string render_config(const Config& config);
+std::string render_config(const Config& config, const ConfigMap& map = ConfigMap::standard());
+
+/// Every key with its type, default and help for `config keys`: plain text,
+/// or the Markdown table that docs/cli.md holds.
+std::string config_keys_text(const ConfigMap& map = ConfigMap::standard());
+std::string config_keys_markdown(const ConfigMap& map = ConfigMap::standard());
 
 }  // namespace usage

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "usage/config/environment.hpp"
+#include "usage/config/option.hpp"
 #include "usage/model/event.hpp"
 #include "usage/model/token_limits.hpp"
 #include "usage/scan/file_cursor.hpp"
@@ -54,6 +56,8 @@ struct DiscoveryContext {
     const Environment* env = nullptr;
     /// Extra roots from the config (`sources.<name>.paths`).
     std::vector<std::filesystem::path> extra_paths;
+    /// The plugin's own config keys (config_options()), defaults filled in.
+    std::map<std::string, OptionValue> options = {};
 };
 
 /// Where a scan starts and what it carried over from the previous scan.
@@ -137,6 +141,12 @@ public:
     /// source whose data is one database an editor writes all the time, where
     /// each scan reads the whole file.
     [[nodiscard]] virtual int default_min_interval_seconds() const { return 0; }
+
+    /// Config keys of this source beyond the ones every source has (enabled,
+    /// paths, min_interval): `sources.<name>.<key>`, checked, shown, written
+    /// by `config init` and listed in the docs like every other key. Their
+    /// values reach roots() in DiscoveryContext::options.
+    [[nodiscard]] virtual std::vector<OptionSpec> config_options() const { return {}; }
 
     /// Names of files a user exports by hand that this plugin can import
     /// (`usage-agent import NAME FILE`), e.g. "cursor-csv".

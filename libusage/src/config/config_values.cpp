@@ -1,0 +1,112 @@
+// One key's value read from YAML and checked against its descriptor: type,
+// bounds, allowed values. Every message names the full key.
+#include <algorithm>
+#include <cctype>
+
+#include "yaml_validator.hpp"
+
+namespace usage {
+namespace {
+
+ModelPrice parse_override(const Validator& v, const std::string& model, const YAML::Node& node,
+                          const std::string& table) {
+    const std::string where = table + "." + model;
+    v.only_keys(node, where, {"input", "output", "cache_read", "cache_write_5m", "cache_write_1h"});
+    ModelPrice p;
+    p.model = model;
+    p.provider = "override";
+    auto rate = [&](const char* key) -> std::optional<double> {
+        if (!node[key]) return std::nullopt;
+        double value = v.scalar<double>(node[key], where + "." + key, "a number (USD per million tokens)");
+        // NaN and infinities (`.nan`, `.inf`) are numbers to YAML, not prices.
+        if (!is_plausible_price(value))
+            v.fail(node[key], "'" + where + "." + key + "' is " + node[key].Scalar() + ", " + std::string(kPriceRule));
+        return value;
+    };
+    auto input = rate("input");
+    auto output = rate("output");
+    if (!input || !output) v.fail(node, "'" + where + "' needs at least input and output");
+    p.base.input = *input;
+    p.base.output = *output;
+    p.base.cache_read = rate("cache_read").value_or(*input);
+    p.base.cache_write_5m = rate("cache_write_5m").value_or(*input * 1.25);
+    p.base.cache_write_1h = rate("cache_write_1h");
+    return p;
+}
+
+// `http(s)://host[:port][/path]`: what the push can reach. libcurl would
+// otherwise guess a scheme for `usage.example.com` or speak FTP.
+bool is_http_url(const std::string& url) {
+    std::string lower = url;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string_view rest = lower;
+    if (rest.starts_with("https://"))
+        rest.remove_prefix(8);
+    else if (rest.starts_with("http://"))
+        rest.remove_prefix(7);
+    else
+        return false;
+    const auto host_end = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, host_end);
+    if (authority.empty() || authority.front() == ':') return false;
+    return std::none_of(lower.begin(), lower.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
+}
+
+std::int64_t bounded_number(const Validator& v, const YAML::Node& node, const OptionSpec& spec,
+                            const std::string& key) {
+    const std::int64_t n = v.scalar<int>(node, key, option_type_phrase(spec));
+    const bool low = spec.min && n < *spec.min;
+    const bool high = spec.max && n > *spec.max;
+    if (!low && !high) return n;
+    const std::string unit = spec.type == OptionType::duration ? " seconds" : "";
+    if (spec.min && spec.max)
+        v.fail(node, "'" + key + "' must be between " + std::to_string(*spec.min) + " and " +
+                         std::to_string(*spec.max) + unit);
+    if (spec.min)
+        v.fail(node, "'" + key + "' must be at least " + std::to_string(*spec.min) +
+                         (spec.type == OptionType::duration ? (*spec.min == 1 ? " second" : " seconds") : ""));
+    v.fail(node, "'" + key + "' must be at most " + std::to_string(*spec.max) + unit);
+}
+
+}  // namespace
+
+OptionValue read_option_value(const Validator& v, const YAML::Node& node, const OptionSpec& spec,
+                              const std::string& key) {
+    const std::string phrase = option_type_phrase(spec);
+    switch (spec.type) {
+        case OptionType::boolean: return v.scalar<bool>(node, key, phrase);
+        case OptionType::integer:
+        case OptionType::duration: return bounded_number(v, node, spec, key);
+        case OptionType::string:
+        case OptionType::path: return v.scalar<std::string>(node, key, phrase);
+        case OptionType::url: {
+            auto url = v.scalar<std::string>(node, key, phrase);
+            if (!url.empty() && !is_http_url(url))
+                v.fail(node, "'" + key + "' must be an http:// or https:// URL, got '" + url + "'");
+            return url;
+        }
+        case OptionType::path_list: {
+            if (!node.IsSequence()) v.fail(node, "'" + key + "' must be " + phrase);
+            std::vector<std::string> out;
+            for (const auto& item : node) out.push_back(v.scalar<std::string>(item, key, "a path"));
+            return out;
+        }
+        case OptionType::enumeration: {
+            auto text = v.scalar<std::string>(node, key, phrase);
+            for (const auto& [alias, value] : spec.synonyms)
+                if (text == alias) return value;
+            if (std::find(spec.allowed.begin(), spec.allowed.end(), text) == spec.allowed.end())
+                v.fail(node, "'" + key + "' must be " + phrase + ", got '" + text + "'");
+            return text;
+        }
+        case OptionType::price_table: {
+            if (!node.IsMap()) v.fail(node, "'" + key + "' must be " + phrase);
+            std::vector<ModelPrice> out;
+            for (const auto& kv : node) out.push_back(parse_override(v, v.key_text(kv.first), kv.second, key));
+            return out;
+        }
+    }
+    v.fail(node, "'" + key + "' has a type this build cannot read");
+}
+
+}  // namespace usage

@@ -1,0 +1,97 @@
+// How a key's type and value read in errors, in `config keys` and as YAML.
+#include "usage/config/option.hpp"
+
+#include "option_yaml.hpp"
+
+namespace usage {
+namespace {
+
+/// "auto, on or off": how a person lists the choices.
+std::string choices(const std::vector<std::string>& allowed) {
+    std::string out;
+    for (std::size_t i = 0; i < allowed.size(); ++i) {
+        if (i > 0) out += i + 1 == allowed.size() ? " or " : ", ";
+        out += allowed[i];
+    }
+    return out;
+}
+
+std::string range(const OptionSpec& spec) {
+    if (spec.min && spec.max) return " " + std::to_string(*spec.min) + ".." + std::to_string(*spec.max);
+    if (spec.min) return " >= " + std::to_string(*spec.min);
+    if (spec.max) return " <= " + std::to_string(*spec.max);
+    return "";
+}
+
+void emit_prices(YAML::Emitter& out, const std::vector<ModelPrice>& prices) {
+    out << YAML::BeginMap;
+    for (const auto& p : prices) {
+        out << YAML::Key << p.model << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "input" << YAML::Value << p.base.input;
+        out << YAML::Key << "output" << YAML::Value << p.base.output;
+        out << YAML::Key << "cache_read" << YAML::Value << p.base.cache_read;
+        out << YAML::Key << "cache_write_5m" << YAML::Value << p.base.cache_write_5m;
+        if (p.base.cache_write_1h) out << YAML::Key << "cache_write_1h" << YAML::Value << *p.base.cache_write_1h;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string option_type_phrase(const OptionSpec& spec) {
+    switch (spec.type) {
+        case OptionType::boolean: return "true or false";
+        case OptionType::integer: return "an integer";
+        case OptionType::duration: return "an integer (seconds)";
+        case OptionType::string: return "a string";
+        case OptionType::url: return "a URL";
+        case OptionType::path: return "a path";
+        case OptionType::path_list: return "a list of paths";
+        case OptionType::enumeration: return choices(spec.allowed);
+        case OptionType::price_table: return "a mapping of model id to prices";
+    }
+    return "a value";
+}
+
+std::string option_type_label(const OptionSpec& spec) {
+    switch (spec.type) {
+        case OptionType::boolean: return "bool";
+        case OptionType::integer: return "int" + range(spec);
+        case OptionType::duration: return "seconds" + range(spec);
+        case OptionType::string: return "string";
+        case OptionType::url: return "URL";
+        case OptionType::path: return "path";
+        case OptionType::path_list: return "list of paths";
+        case OptionType::enumeration: return choices(spec.allowed);
+        case OptionType::price_table: return "model prices";
+    }
+    return "value";
+}
+
+void emit_option_value(YAML::Emitter& out, const OptionValue& value, bool block) {
+    std::visit(
+        [&](const auto& v) {
+            using V = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+                if (!block) out << YAML::Flow;
+                out << YAML::BeginSeq;
+                for (const auto& item : v) out << item;
+                out << YAML::EndSeq;
+            } else if constexpr (std::is_same_v<V, std::vector<ModelPrice>>) {
+                if (!block) out << YAML::Flow;
+                emit_prices(out, v);
+            } else {
+                out << v;
+            }
+        },
+        value);
+}
+
+std::string option_value_yaml(const OptionValue& value) {
+    YAML::Emitter out;
+    emit_option_value(out, value);
+    return out.c_str();
+}
+
+}  // namespace usage
