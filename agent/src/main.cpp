@@ -1,6 +1,5 @@
 // usage-agent: count what AI coding assistants cost, per machine.
 // Exit status: 0 ok, 2 usage error, 1 runtime error (one line on stderr).
-#include <SQLiteCpp/Exception.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "cli_errors.hpp"
 #include "commands.hpp"
 #include "usage/config/config.hpp"
+#include "usage/store/store_failure.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants", "usage-agent"};
@@ -78,13 +78,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::Error& e) {
         std::cerr << agent::usage_error_line(app, e) << "\n";
         return 2;
-    } catch (const SQLite::Exception& e) {
-        // SQLite's own messages ("database disk image is malformed") do not say which file.
-        std::cerr << "usage-agent: " << (ctx && ctx->store_open() ? ctx->store_path().string() + ": " : "") << e.what()
-                  << "\n";
-        return 1;
     } catch (const std::exception& e) {
-        std::cerr << "usage-agent: " << e.what() << "\n";
+        // A backend's own messages ("database disk image is malformed") do not say which store.
+        const auto failure = usage::store_failure(std::current_exception());
+        std::string where;
+        if (failure && ctx && ctx->store_open() && !failure->message.starts_with(ctx->store_path().string()))
+            where = ctx->store_path().string() + ": ";
+        std::cerr << "usage-agent: " << where << e.what() << "\n";
         return 1;
     }
     return 2;

@@ -1,12 +1,11 @@
 #include "router.hpp"
 
-#include <SQLiteCpp/Exception.h>
-
 #include <iostream>
 
 #include "ingest_handler.hpp"
 #include "limits.hpp"
 #include "read_api.hpp"
+#include "usage/store/store_failure.hpp"
 
 namespace agent::serve {
 namespace {
@@ -80,11 +79,12 @@ Response Router::handle(const Route& route, const Request& req) const noexcept {
             }
         }
         return error_response(req, http::status::internal_server_error, "unknown route");
-    } catch (const SQLite::Exception& e) {
-        std::cerr << "usage-agent serve: " << view(req.method_string()) << " " << route.target.path
-                  << ": store error: " << e.what() << std::endl;
-        return unavailable(req, std::string("store error: ") + e.what());
     } catch (const std::exception& e) {
+        if (const auto failure = usage::store_failure(std::current_exception())) {
+            std::cerr << "usage-agent serve: " << view(req.method_string()) << " " << route.target.path
+                      << ": store error: " << failure->message << std::endl;
+            return unavailable(req, "store error: " + failure->message);
+        }
         std::cerr << "usage-agent serve: " << view(req.method_string()) << " " << route.target.path << ": " << e.what()
                   << std::endl;
         try {
