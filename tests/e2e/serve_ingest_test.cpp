@@ -1,6 +1,9 @@
 // End to end: agents' batches into `usage-agent serve --ingest` and the
 // numbers back out of the read API, through real processes on 127.0.0.1.
+#include <atomic>
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include "serve_helpers.hpp"
 
@@ -203,11 +206,11 @@ TEST_CASE("serve: by-machine groups by machine id, two machines named alike are 
     testing::ServeProcess server(home, {"--ingest"});
     const std::string first = "3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
     const std::string second = "7b1d0e42-1111-4222-8333-944455556666";
-    REQUIRE(ingest(server, batch(first, "MacBook-Pro", {{"msg_1:req_1", "s1", kJan10, 100, 10}}), admin).status ==
-            200);
+    REQUIRE(ingest(server, batch(first, "MacBook-Pro", {{"msg_1:req_1", "s1", kJan10, 100, 10}}), admin).status == 200);
     REQUIRE(ingest(server, batch(second, "MacBook-Pro", {{"msg_2:req_2", "s2", kJan10, 200, 20}}), admin).status ==
             200);
-    REQUIRE(ingest(server, batch("c0ffee00-aaaa-4bbb-8ccc-dddddddddddd", "ubuntu", {{"msg_3:req_3", "s3", kJan10, 5, 5}}),
+    REQUIRE(ingest(server,
+                   batch("c0ffee00-aaaa-4bbb-8ccc-dddddddddddd", "ubuntu", {{"msg_3:req_3", "s3", kJan10, 5, 5}}),
                    admin)
                 .status == 200);
 
@@ -239,4 +242,57 @@ TEST_CASE("serve: by-machine groups by machine id, two machines named alike are 
     CHECK(table.out.find("(7b1d0e42)") != std::string::npos);
     auto csv = home.run({"report", "machines", "--no-scan", "--csv"});
     CHECK(csv.out.find("\nMacBook-Pro (7b1d0e42),") != std::string::npos);
+}
+
+// Requests run off the network thread: ingest on one writer, reads on a pool
+// with a connection each. Clients pushing and reading at once all get their
+// answers, every read sees a consistent store (never fewer events than it saw
+// before), and the end state is exact.
+TEST_CASE("serve: four clients pushing while four read, every answer is right and the totals exact") {
+    testing::AgentHome home;
+    const std::string admin = add_token(home, "root", "admin");
+    testing::ServeProcess server(home, {"--ingest"});
+    constexpr int kPushers = 4, kBatches = 20, kPerBatch = 5;
+
+    std::atomic<int> pushing{kPushers};
+    std::vector<std::string> failures[kPushers * 2];
+    std::vector<std::thread> threads;
+    for (int p = 0; p < kPushers; ++p)
+        threads.emplace_back([&, p] {
+            for (int b = 0; b < kBatches; ++b) {
+                std::vector<Call> calls;
+                for (int i = 0; i < kPerBatch; ++i) {
+                    const std::string id = std::to_string(p) + "_" + std::to_string(b) + "_" + std::to_string(i);
+                    calls.push_back({"msg_" + id + ":req_" + id, "s" + std::to_string(p), kJan10 + b * kMinute, 10, 1});
+                }
+                auto r = ingest(server, batch("m-" + std::to_string(p), "box-" + std::to_string(p), calls), admin);
+                if (r.status != 200) failures[p].push_back("ingest " + std::to_string(r.status) + ": " + r.body);
+            }
+            --pushing;
+        });
+    for (int reader = 0; reader < kPushers; ++reader)
+        threads.emplace_back([&, reader] {
+            auto& mine = failures[kPushers + reader];
+            std::int64_t seen = 0;
+            for (int round = 0; pushing > 0 || round < 3; ++round) {
+                auto r = get(server, reader % 2 ? "/api/v1/sessions" : "/api/v1/summary", admin);
+                if (r.status != 200) {
+                    mine.push_back("read " + std::to_string(r.status) + ": " + r.body);
+                    continue;
+                }
+                const auto events = nlohmann::json::parse(r.body)["totals"]["events"].get<std::int64_t>();
+                if (events < seen) mine.push_back("events went back from " + std::to_string(seen));
+                seen = events;
+            }
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& list : failures)
+        for (const auto& f : list) FAIL_CHECK(f);
+
+    const auto totals = get_json(server, "/api/v1/summary", admin)["totals"];
+    CHECK(totals["events"] == kPushers * kBatches * kPerBatch);
+    CHECK(totals["input_tokens"] == 10 * kPushers * kBatches * kPerBatch);
+    CHECK(totals["sessions"] == kPushers);
+    CHECK(totals["machines"] == kPushers);
+    CHECK(server.stop() == 0);
 }

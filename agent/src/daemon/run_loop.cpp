@@ -23,7 +23,7 @@
 #include "../push_runner.hpp"
 #include "folder_watcher.hpp"
 #include "run_state_file.hpp"
-#include "serial_worker.hpp"
+#include "../serial_worker.hpp"
 #include "usage/scan/scan_engine.hpp"
 #include "usage/scan/source.hpp"
 

@@ -71,8 +71,14 @@ int ServeCommand::run(AppContext& ctx) const {
     if (ingest && usage::list_tokens(store).empty())
         std::cerr << "usage-agent serve: no tokens yet; create one with "
                      "`usage-agent serve token add --user NAME --role member`\n";
-    serve::Router router(store, ingest);
+    // The network thread, the writer thread and each read thread have their
+    // own connection to the store.
+    usage::Store auth_store(ctx.state_dir());
     net::io_context io{1};
+    serve::RequestWorkers workers(
+        store, [&ctx] { return std::make_unique<usage::Store>(ctx.state_dir()); },
+        serve::RequestWorkers::default_read_threads());
+    serve::Router router(auth_store, workers, ingest);
     serve::HttpServer server(io, endpoint, router);
     server.start();
     std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;

@@ -1,6 +1,7 @@
 // The asynchronous HTTP/1.1 server of `usage-agent serve` (Boost.Beast over
-// one Asio io_context on one thread: handlers run one at a time, so the
-// store is only ever used by one request at once).
+// one Asio io_context on one thread, which only parses, routes and writes:
+// requests run on the RequestWorkers' threads, each with its own store
+// connection).
 //
 // Shutdown (SIGTERM, SIGINT): the listener closes, idle keep-alive
 // connections are closed, requests in flight finish and their connections

@@ -1,5 +1,7 @@
 #include "http_session.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 
@@ -88,7 +90,14 @@ void HttpSession::on_body(beast::error_code ec) {
                                        " MiB; send smaller batches"),
                     true);
     if (ec) return close();  // the client left or went quiet mid-body
-    send(router_.handle(*route_, parser_->get()), false);
+    // The answer comes back on a worker thread: hand it to this connection's
+    // thread. The guard keeps io.run() going while no socket operation is
+    // pending, so a shutdown waits for the request.
+    auto guard = std::make_shared<net::executor_work_guard<net::any_io_executor>>(stream_.get_executor());
+    router_.dispatch(*route_, parser_->get(), [self = shared_from_this(), guard](Response response) {
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response)]() mutable { self->send(std::move(response), false); });
+    });
 }
 
 void HttpSession::send(Response response, bool body_unread) {

@@ -53,7 +53,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     }
     if (!team_) return r;  // local mode: the loopback-only read API needs no token
     try {
-        AuthOutcome auth = authenticate(store_, view(header[http::field::authorization]));
+        AuthOutcome auth = authenticate(auth_store_, view(header[http::field::authorization]));
         if (!auth.principal) {
             Response res = error_response(header, auth.status, auth.error);
             if (auth.status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
@@ -67,15 +67,25 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     return r;
 }
 
-Response Router::handle(const Route& route, const Request& req) const noexcept {
+void Router::dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const {
+    switch (route.kind) {
+        case Route::Kind::health: return done(handle(route, req, auth_store_));
+        case Route::Kind::ingest:
+            return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
+        case Route::Kind::read:
+            return workers_.read([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
+    }
+}
+
+Response Router::handle(const Route& route, const Request& req, usage::Store& store) noexcept {
     try {
         switch (route.kind) {
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
-            case Route::Kind::ingest: return handle_ingest(req, store_, route.principal->user);
+            case Route::Kind::ingest: return handle_ingest(req, store, route.principal->user);
             case Route::Kind::read: {
                 std::optional<std::string> confined;
                 if (route.principal && !route.principal->reads_everyone()) confined = route.principal->user;
-                return handle_read(req, route.target, store_, confined);
+                return handle_read(req, route.target, store, confined);
             }
         }
         return error_response(req, http::status::internal_server_error, "unknown route");

@@ -8,12 +8,14 @@
 //                          local mode: no token, this store's data
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <variant>
 
 #include "auth.hpp"
 #include "http_message.hpp"
 #include "query_string.hpp"
+#include "request_workers.hpp"
 #include "usage/store/store.hpp"
 
 namespace agent::serve {
@@ -29,18 +31,26 @@ struct Route {
 class Router {
 public:
     /// `team`: `--ingest` (tokens required, ingest enabled); otherwise the
-    /// local, token-less read API.
-    Router(usage::Store& store, bool team) : store_(store), team_(team) {}
+    /// local, token-less read API. `auth_store` is the network thread's own
+    /// connection, for token lookups; requests run on `workers`.
+    Router(usage::Store& auth_store, RequestWorkers& workers, bool team)
+        : auth_store_(auth_store), workers_(workers), team_(team) {}
 
     /// The route, or the refusal to send right away (400, 401, 403, 404, 405).
     std::variant<Response, Route> route(const Request& header) const;
 
-    /// Run an accepted route on the complete request. Never throws: store
-    /// failures are 503 with Retry-After, anything else 500.
-    Response handle(const Route& route, const Request& req) const noexcept;
+    /// Run an accepted route on the complete request, on the worker for its
+    /// kind, and give `done` the answer (on that worker's thread). `route`
+    /// and `req` must live until then.
+    void dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const;
+
+    /// Run an accepted route on `store`. Never throws: store failures are 503
+    /// with Retry-After, anything else 500.
+    static Response handle(const Route& route, const Request& req, usage::Store& store) noexcept;
 
 private:
-    usage::Store& store_;
+    usage::Store& auth_store_;
+    RequestWorkers& workers_;
     bool team_;
 };
 

@@ -1,7 +1,8 @@
-// One thread that runs posted jobs in order: the scan and the push each get
-// one, so neither ever blocks the agent's event loop or the other (a slow
-// endpoint never delays a scan). Jobs that touch the store keep their own
-// connection on their thread.
+// One thread that runs posted jobs in order: `run` gives the scan and the
+// push one each, so neither blocks the agent's event loop or the other (a
+// slow endpoint never delays a scan); `serve` runs every ingest on one, the
+// store's one writer. Jobs that touch the store keep their own connection on
+// their thread.
 #pragma once
 
 #include <chrono>
