@@ -8,7 +8,6 @@
 
 #include <stdexcept>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "analytics/time_zone.hpp"
@@ -57,24 +56,20 @@ std::string filter_sql(const Filters& f) {
     return sql;
 }
 
-void bind_filters(SQLite::Statement& st, const Filters& f) {
-    if (!f.source.empty()) st.bind(":source", f.source);
-    if (!f.model.empty()) st.bind(":model", f.model);
-    if (!f.project.empty()) st.bind(":project", f.project);
-    if (!f.machine.empty()) st.bind(":machine", f.machine);
-    if (!f.user.empty()) st.bind(":user", f.user);
+std::string_view text(sqlite3_stmt* st, int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string_view();
 }
 
-std::string_view text(const SQLite::Statement& st, int i) {
-    const SQLite::Column c = st.getColumn(i);
-    return {c.getText(), static_cast<std::size_t>(c.getBytes())};
+std::int64_t int64(sqlite3_stmt* st, int i) {
+    return sqlite3_column_int64(st, i);
 }
 
 // Columns shared by both statements, after their own sums.
 constexpr const char* kDescriptive =
     "e.source, e.session_id, e.model, e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user, e.machine";
 
-void read_descriptive(const SQLite::Statement& st, int first, UsageRow& r) {
+void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
     r.key = text(st, 0);
     r.source = text(st, first);
     r.session_id = text(st, first + 1);
@@ -83,7 +78,7 @@ void read_descriptive(const SQLite::Statement& st, int first, UsageRow& r) {
     r.machine_name = text(st, first + 4);
     r.surface = text(st, first + 5);
     r.user = text(st, first + 6);
-    r.machine = st.getColumn(first + 7).getInt64();
+    r.machine = int64(st, first + 7);
 }
 
 }  // namespace
@@ -102,65 +97,96 @@ SqliteUsageReader::SqliteUsageReader(const Store& store, const Query& query, con
 // The snapshot only read: ending it by rollback is the same as a commit.
 SqliteUsageReader::~SqliteUsageReader() = default;
 
-SQLite::Statement& SqliteUsageReader::statement(bool rollup, bool from, bool to) {
-    auto& slot = statements_[{rollup, from, to}];
-    if (slot) {
-        slot->reset();
-        return *slot;
+struct SqliteUsageReader::Prepared {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* st = nullptr;
+    Prepared(sqlite3* handle, const std::string& sql) : db(handle) {
+        const int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+        if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
     }
-    const std::string time = rollup ? "hour_ms" : "ts_ms";
-    std::string sql = "SELECT " + key_sql(query_.group, time) + ", ";
-    if (rollup)
-        sql +=
-            "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
-            "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, ";
-    else
-        sql +=
-            "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
-            "e.cost_origin, e.cost_micros, e.ts_ms, ";
-    sql += kDescriptive;
-    sql += rollup ? " FROM usage_rollup e" : " FROM events e";
-    sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
-    sql += rollup ? "1" : "e.superseded = 0";
-    if (from) sql += " AND e." + time + " >= :from";
-    if (to) sql += " AND e." + time + " < :to";
-    sql += filter_sql(query_.filters);
-    slot = std::make_unique<SQLite::Statement>(store_.db(), sql);
-    bind_filters(*slot, query_.filters);
+    ~Prepared() { sqlite3_finalize(st); }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+
+    void bind(const char* name, std::int64_t v) { sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v); }
+    void bind(const char* name, const std::string& v) {
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v.data(), static_cast<int>(v.size()),
+                          SQLITE_TRANSIENT);
+    }
+    // true: a row is there to read; false: done.
+    bool step() {
+        const int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw SQLite::Exception(db, rc);
+    }
+};
+
+SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::optional<std::int64_t> from,
+                                                          std::optional<std::int64_t> to) {
+    auto& slot = statements_[{rollup, from.has_value(), to.has_value()}];
+    if (slot) {
+        sqlite3_reset(slot->st);
+    } else {
+        const std::string time = rollup ? "hour_ms" : "ts_ms";
+        std::string sql = "SELECT " + key_sql(query_.group, time) + ", ";
+        if (rollup)
+            sql +=
+                "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, ";
+        else
+            sql +=
+                "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_origin, e.cost_micros, e.ts_ms, ";
+        sql += kDescriptive;
+        sql += rollup ? " FROM usage_rollup e" : " FROM events e";
+        sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
+        sql += rollup ? "1" : "e.superseded = 0";
+        if (from) sql += " AND e." + time + " >= :from";
+        if (to) sql += " AND e." + time + " < :to";
+        sql += filter_sql(query_.filters);
+        slot = std::make_unique<Prepared>(store_.db().getHandle(), sql);
+        const Filters& f = query_.filters;
+        if (!f.source.empty()) slot->bind(":source", f.source);
+        if (!f.model.empty()) slot->bind(":model", f.model);
+        if (!f.project.empty()) slot->bind(":project", f.project);
+        if (!f.machine.empty()) slot->bind(":machine", f.machine);
+        if (!f.user.empty()) slot->bind(":user", f.user);
+    }
+    if (from) slot->bind(":from", *from);
+    if (to) slot->bind(":to", *to);
     return *slot;
 }
 
 void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
-    SQLite::Statement& st = statement(false, from.has_value(), to.has_value());
-    if (from) st.bind(":from", static_cast<std::int64_t>(*from));
-    if (to) st.bind(":to", static_cast<std::int64_t>(*to));
+    Prepared& p = statement(false, from, to);
+    sqlite3_stmt* raw = p.st;
     UsageRow r;
     r.events = 1;
-    while (st.executeStep()) {
-        r.input = st.getColumn(2).getInt64();
-        r.output = st.getColumn(3).getInt64();
-        r.reasoning = st.getColumn(4).getInt64();
-        r.cache_read = st.getColumn(5).getInt64();
-        r.cache_write_5m = st.getColumn(6).getInt64();
-        r.cache_write_1h = st.getColumn(7).getInt64();
+    while (p.step()) {
+        r.input = int64(raw, 2);
+        r.output = int64(raw, 3);
+        r.reasoning = int64(raw, 4);
+        r.cache_read = int64(raw, 5);
+        r.cache_write_5m = int64(raw, 6);
+        r.cache_write_1h = int64(raw, 7);
         // Totals' cost sums by origin: unpriced counts, reported, estimated (and override).
-        const auto origin = static_cast<CostOrigin>(st.getColumn(8).getInt());
-        const std::int64_t cost = st.getColumn(9).isNull() ? 0 : st.getColumn(9).getInt64();
+        const auto origin = static_cast<CostOrigin>(sqlite3_column_int(raw, 8));
+        const std::int64_t cost = int64(raw, 9);  // NULL reads as 0
         const bool is_unpriced = origin == CostOrigin::unpriced;
         r.unpriced_events = is_unpriced ? 1 : 0;
         r.cost_micros = is_unpriced ? 0 : cost;
         r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
         r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
-        r.first_ms = r.last_ms = st.getColumn(10).getInt64();
-        read_descriptive(st, 11, r);
+        r.first_ms = r.last_ms = int64(raw, 10);
+        read_descriptive(raw, 11, r);
         sink(r);
     }
 }
 
 bool SqliteUsageReader::rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
-    SQLite::Statement& st = statement(true, from.has_value(), to.has_value());
-    if (from) st.bind(":from", static_cast<std::int64_t>(*from));
-    if (to) st.bind(":to", static_cast<std::int64_t>(*to));
+    Prepared& p = statement(true, from, to);
+    sqlite3_stmt* raw = p.st;
     UsageRow r;
     std::int64_t* sums[] = {&r.events,
                             &r.input,
@@ -175,13 +201,12 @@ bool SqliteUsageReader::rollup(std::optional<std::int64_t> from, std::optional<s
                             &r.unpriced_events,
                             &r.first_ms,
                             &r.last_ms};
-    while (st.executeStep()) {
+    while (p.step()) {
         for (int i = 0; i < 13; ++i) {
-            const SQLite::Column c = st.getColumn(i + 1);
-            if (!c.isInteger()) return false;  // a sum past 64 bits
-            *sums[i] = c.getInt64();
+            if (sqlite3_column_type(raw, i + 1) != SQLITE_INTEGER) return false;  // a sum past 64 bits
+            *sums[i] = int64(raw, i + 1);
         }
-        read_descriptive(st, 14, r);
+        read_descriptive(raw, 14, r);
         sink(r);
     }
     return true;

@@ -41,12 +41,15 @@ public:
     std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours();
 
 private:
-    SQLite::Statement& statement(bool rollup, bool from, bool to);
+    struct Prepared;
+    /// The statement for a table and the bounds given, reset, filters bound,
+    /// `from` and `to` bound when given.
+    Prepared& statement(bool rollup, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
     const Store& store_;
     Query query_;
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.
-    std::map<std::tuple<bool, bool, bool>, std::unique_ptr<SQLite::Statement>> statements_;
+    std::map<std::tuple<bool, bool, bool>, std::unique_ptr<Prepared>> statements_;
 };
 
 }  // namespace usage::detail
