@@ -62,7 +62,7 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] int schema_version() const;

@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "usage/config/environment.hpp"
 #include "usage/os/wall_clock.hpp"
@@ -75,6 +76,7 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
         db_->exec("PRAGMA synchronous=NORMAL");
         db_->exec("PRAGMA temp_store=MEMORY");
         db_->exec("PRAGMA cache_size=-65536");
+        register_functions();
         migrate();
         if (!meta("machine_id")) set_meta("machine_id", new_uuid_v4());
         // Kept in meta: scanning events for it would cost every warm run.
@@ -99,6 +101,11 @@ void Store::migrate() {
         db_->exec("PRAGMA user_version = " + std::to_string(i + 1));
         tx.commit();
     }
+}
+
+void Store::register_functions() {
+    // Migration 4 fills the rollup with usage_isum: registered before migrating.
+    detail::register_rollup_functions(db_->getHandle());
 }
 
 int Store::schema_version() const {

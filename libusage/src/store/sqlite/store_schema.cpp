@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "store/sqlite/rollup_schema.hpp"
+
 namespace usage::detail {
 
 const std::vector<std::string_view>& store_migrations() {
@@ -103,6 +105,9 @@ CREATE TABLE push_set_aside (
   PRIMARY KEY (endpoint, event_id)
 );
 )sql",
+        // 4: the usage rollup, its triggers and its fill (rollup_schema.cpp):
+        // reports read whole hours from it instead of every event.
+        rollup_migration_sql(),
     };
     return migrations;
 }

@@ -1,0 +1,29 @@
+// What run_query adds up, whichever table it comes from.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+namespace usage::detail {
+
+/// One event, or one rollup row: the events of one session, model, project,
+/// surface, machine and user within one UTC hour. An event is a row of one
+/// event whose first and last time are its own. The strings point into the
+/// reader's current result row and are valid during the callback only.
+struct UsageRow {
+    std::string_view key;  ///< the group's value for the query's grouping
+    std::string_view source, session_id, model, project, machine_name, surface, user;
+    std::int64_t machine = 0;  ///< machines.key
+    std::int64_t events = 0;
+    std::int64_t input = 0, output = 0, reasoning = 0, cache_read = 0, cache_write_5m = 0, cache_write_1h = 0;
+    std::int64_t cost_micros = 0;            ///< over priced events
+    std::int64_t reported_cost_micros = 0;   ///< cost_origin reported
+    std::int64_t estimated_cost_micros = 0;  ///< estimated and override
+    std::int64_t unpriced_events = 0;
+    std::int64_t first_ms = 0, last_ms = 0;
+};
+
+using RowSink = std::function<void(const UsageRow&)>;
+
+}  // namespace usage::detail

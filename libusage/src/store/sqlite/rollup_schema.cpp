@@ -1,0 +1,204 @@
+#include "store/sqlite/rollup_schema.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+namespace usage::detail {
+namespace {
+
+// The SQL of migration 4 is assembled from the pieces below once. It is
+// schema history: changing a piece changes what old binaries' migration did,
+// so fix mistakes with a new migration, never here.
+
+// The UTC hour start of `p.ts_ms` (floored, so negative times work too).
+std::string hour(const std::string& p) {
+    return "(" + p + "ts_ms - ((" + p + "ts_ms % 3600000) + 3600000) % 3600000)";
+}
+
+// The key columns after the hour, as events and usage_rollup both name them.
+constexpr const char* kKeyColumns[] = {"source", "session_id", "model", "project_name", "surface", "machine", "user"};
+// Token classes, summed one to one.
+constexpr const char* kTokenColumns[] = {"input",      "output",         "reasoning",
+                                         "cache_read", "cache_write_5m", "cache_write_1h"};
+
+// Cost over priced events, cost reported by the tool, cost estimated (and
+// overridden): Totals' three cost sums, by cost_origin (0 unpriced, 2 reported).
+std::string priced(const std::string& p) {
+    return "(CASE WHEN " + p + "cost_origin <> 0 THEN coalesce(" + p + "cost_micros, 0) ELSE 0 END)";
+}
+std::string reported(const std::string& p) {
+    return "(CASE WHEN " + p + "cost_origin = 2 THEN coalesce(" + p + "cost_micros, 0) ELSE 0 END)";
+}
+std::string estimated(const std::string& p) {
+    return "(CASE WHEN " + p + "cost_origin NOT IN (0, 2) THEN coalesce(" + p + "cost_micros, 0) ELSE 0 END)";
+}
+std::string unpriced(const std::string& p) {
+    return "(" + p + "cost_origin = 0)";
+}
+
+// `hour_ms = ... AND source = OLD.source AND ...`: the rollup row of event `p`.
+std::string row_of(const std::string& p) {
+    std::string s = "hour_ms = " + hour(p);
+    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    return s;
+}
+
+// The events counted in the rollup row of event `p` (for a subquery on events).
+std::string events_of(const std::string& p) {
+    std::string s = "ts_ms >= " + hour(p) + " AND ts_ms < " + hour(p) + " + 3600000 AND superseded = 0";
+    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    return s;
+}
+
+// OLD and NEW count in the same row at the same time: a delta is enough.
+std::string same_row_and_time() {
+    std::string s = "OLD.superseded = 0 AND NEW.superseded = 0 AND OLD.ts_ms = NEW.ts_ms";
+    for (const char* c : kKeyColumns) s += std::string(" AND OLD.") + c + " = NEW." + c;
+    return s;
+}
+
+// The rollup row of one event `p` (as a VALUES list or SELECT list).
+std::string one_event(const std::string& p) {
+    std::string s = hour(p);
+    for (const char* c : kKeyColumns) s += std::string(", ") + p + c;
+    s += ", 1";
+    for (const char* c : kTokenColumns) s += std::string(", ") + p + c;
+    s += ", " + priced(p) + ", " + reported(p) + ", " + estimated(p) + ", " + unpriced(p);
+    s += ", " + p + "ts_ms, " + p + "ts_ms";
+    return s;
+}
+
+// Add one event to its row (an UPSERT: `excluded` is the event's row).
+std::string add_event(const std::string& p, const std::string& select_guard) {
+    std::string s = "INSERT INTO usage_rollup SELECT " + one_event(p) + select_guard;
+    s += "\n  ON CONFLICT DO UPDATE SET events = events + 1";
+    for (const char* c : kTokenColumns) s += std::string(", ") + c + " = " + c + " + excluded." + c;
+    for (const char* c : {"cost_micros", "reported_micros", "estimated_micros", "unpriced_events"})
+        s += std::string(", ") + c + " = " + c + " + excluded." + c;
+    s += ", first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms);\n";
+    return s;
+}
+
+// `col = col - OLD... + NEW...` for every sum (`with_new` false: only subtract).
+std::string sums_moved(bool with_new) {
+    std::string s;
+    auto term = [&](const std::string& col, const std::string& old_v, const std::string& new_v) {
+        if (!s.empty()) s += ", ";
+        s += col + " = " + col + " - " + old_v + (with_new ? " + " + new_v : "");
+    };
+    for (const char* c : kTokenColumns) term(c, std::string("OLD.") + c, std::string("NEW.") + c);
+    term("cost_micros", priced("OLD."), priced("NEW."));
+    term("reported_micros", reported("OLD."), reported("NEW."));
+    term("estimated_micros", estimated("OLD."), estimated("NEW."));
+    term("unpriced_events", unpriced("OLD."), unpriced("NEW."));
+    return s;
+}
+
+std::string build_migration() {
+    // The sums have no declared type (no affinity): a sum that left 64 bits
+    // becomes a REAL and must stay one (INTEGER affinity would turn an
+    // integral REAL back into a wrong integer), so the query path sees it.
+    std::string sql = R"sql(
+-- 4: the usage rollup (see store/sqlite/rollup_schema.hpp): per UTC hour and
+-- session/model/project/surface/machine/user, the sums of the counted events.
+CREATE TABLE usage_rollup (
+  hour_ms INTEGER NOT NULL,  -- UTC hour start
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  machine INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  input NOT NULL, output NOT NULL, reasoning NOT NULL, cache_read NOT NULL,
+  cache_write_5m NOT NULL, cache_write_1h NOT NULL,
+  cost_micros NOT NULL,       -- over priced events (cost_origin <> 0)
+  reported_micros NOT NULL,   -- cost_origin = reported
+  estimated_micros NOT NULL,  -- estimated and override
+  unpriced_events NOT NULL,
+  first_ms INTEGER NOT NULL,  -- earliest and latest event time in the row
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (hour_ms, source, session_id, model, project_name, surface, machine, user)
+) WITHOUT ROWID;
+)sql";
+    sql += "CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events WHEN NEW.superseded = 0 BEGIN\n  " +
+           add_event("NEW.", " WHERE true") + "END;\n";
+    std::string watched = "ts_ms, superseded, cost_micros, cost_origin";
+    for (const char* c : kKeyColumns) watched += std::string(", ") + c;
+    for (const char* c : kTokenColumns) watched += std::string(", ") + c;
+    // A grown copy or a re-priced event that stays in its row and keeps its
+    // time: add the difference (first and last time are unchanged).
+    sql += "CREATE TRIGGER usage_rollup_change AFTER UPDATE OF " + watched + " ON events WHEN " + same_row_and_time() +
+           " BEGIN\n  UPDATE usage_rollup SET " + sums_moved(true) + " WHERE " + row_of("OLD.") + ";\nEND;\n";
+    // Otherwise the event leaves its row (superseded, an earlier time, a
+    // filled-in model or session) and/or joins one. A row's first and last
+    // time cannot be decremented: when the leaving event held one of them,
+    // they are read again from the row's events (one hour of the events_ts index).
+    sql += "CREATE TRIGGER usage_rollup_move AFTER UPDATE OF " + watched +
+           " ON events WHEN (OLD.superseded = 0 OR NEW.superseded = 0) AND NOT (" + same_row_and_time() + ") BEGIN\n";
+    sql += "  UPDATE usage_rollup SET events = events - 1, " + sums_moved(false) + " WHERE OLD.superseded = 0 AND " +
+           row_of("OLD.") + ";\n";
+    sql += "  DELETE FROM usage_rollup WHERE OLD.superseded = 0 AND " + row_of("OLD.") + " AND events = 0;\n";
+    sql += "  UPDATE usage_rollup SET first_ms = (SELECT min(ts_ms) FROM events WHERE " + events_of("OLD.") +
+           "), last_ms = (SELECT max(ts_ms) FROM events WHERE " + events_of("OLD.") +
+           ") WHERE OLD.superseded = 0 AND " + row_of("OLD.") + " AND (first_ms = OLD.ts_ms OR last_ms = OLD.ts_ms);\n";
+    sql += "  " + add_event("NEW.", " WHERE NEW.superseded = 0") + "END;\n";
+    // Fill from the events already stored.
+    sql += "INSERT INTO usage_rollup SELECT " + hour("");
+    for (const char* c : kKeyColumns) sql += std::string(", ") + c;
+    sql += ", count(*)";
+    for (const char* c : kTokenColumns) sql += std::string(", usage_isum(") + c + ")";
+    sql += ", usage_isum(" + priced("") + "), usage_isum(" + reported("") + "), usage_isum(" + estimated("") +
+           "), sum(" + unpriced("") + "), min(ts_ms), max(ts_ms) FROM events WHERE superseded = 0 GROUP BY 1";
+    for (int i = 2; i <= 8; ++i) sql += ", " + std::to_string(i);
+    sql += ";\n";
+    return sql;
+}
+
+// usage_isum: an exact int64 sum; once it leaves 64 bits (or meets a
+// non-integer) it goes on as a double and returns a REAL.
+struct IntSum {
+    std::int64_t sum;
+    double real;
+    bool is_real;
+};
+
+void isum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* acc = static_cast<IntSum*>(sqlite3_aggregate_context(ctx, sizeof(IntSum)));
+    if (!acc) return sqlite3_result_error_nomem(ctx);
+    const int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL) return;
+    std::int64_t sum = 0;
+    if (!acc->is_real && type == SQLITE_INTEGER &&
+        !__builtin_add_overflow(acc->sum, sqlite3_value_int64(argv[0]), &sum)) {
+        acc->sum = sum;
+        return;
+    }
+    if (!acc->is_real) acc->real = static_cast<double>(acc->sum);
+    acc->is_real = true;
+    acc->real += sqlite3_value_double(argv[0]);
+}
+
+void isum_final(sqlite3_context* ctx) {
+    auto* acc = static_cast<IntSum*>(sqlite3_aggregate_context(ctx, 0));
+    if (!acc) return sqlite3_result_int64(ctx, 0);
+    if (acc->is_real) return sqlite3_result_double(ctx, acc->real);
+    sqlite3_result_int64(ctx, acc->sum);
+}
+
+}  // namespace
+
+std::string_view rollup_migration_sql() {
+    static const std::string sql = build_migration();
+    return sql;
+}
+
+void register_rollup_functions(sqlite3* db) {
+    sqlite3_create_function_v2(db, "usage_isum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr, isum_step,
+                               isum_final, nullptr);
+}
+
+}  // namespace usage::detail

@@ -1,0 +1,28 @@
+// The usage rollup's schema (migration 4) and the SQL function its fill needs.
+//
+// usage_rollup holds, per UTC hour and (source, session id, model, project,
+// surface, machine, user), the sums run_query adds up and the first and last
+// event time. Triggers on `events` keep it equal to a GROUP BY over the
+// counted events (superseded = 0) inside the statement that changes an event,
+// so every write path (StoreWriter's insert, merge, re-price and supersede,
+// Store::reprice_all, the endpoint's ingest, and any future UPDATE) keeps it
+// exact in the same transaction without having to remember to.
+#pragma once
+
+#include <string_view>
+
+struct sqlite3;
+
+namespace usage::detail {
+
+/// Migration 4: the table, its triggers, and the fill from existing events.
+/// Its text is part of the schema history: never change it, append a migration.
+std::string_view rollup_migration_sql();
+
+/// Registers `usage_isum(x)`, the aggregate migration 4 fills the rollup with:
+/// an exact 64-bit sum that, like SQLite's `+` (and unlike sum(), which
+/// raises an error), turns into a REAL when it leaves 64 bits. A REAL in the
+/// rollup tells the query path to read the events instead.
+void register_rollup_functions(sqlite3* db);
+
+}  // namespace usage::detail

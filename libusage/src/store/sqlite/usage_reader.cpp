@@ -1,0 +1,224 @@
+// run_query's SQL: one statement per table and interval shape, with the
+// group key computed in SQL (time buckets through usage_bucket, registered
+// with the query's zone) and everything else added up in C++ (aggregate.cpp).
+#include "store/sqlite/usage_reader.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analytics/time_zone.hpp"
+
+namespace usage::detail {
+namespace {
+
+// The group key over alias `e`, whose time column is `time`: ts_ms for
+// events, hour_ms for the rollup (whose every hour lies in one bucket when
+// the plan reads it there).
+std::string key_sql(GroupBy g, const std::string& time) {
+    switch (g) {
+        case GroupBy::none: return "''";
+        case GroupBy::source: return "e.source";
+        case GroupBy::model: return "e.model";
+        case GroupBy::project: return "e.project_name";
+        case GroupBy::machine: return "coalesce(m.id, '')";
+        case GroupBy::user: return "e.user";
+        case GroupBy::session: return "e.session_id";
+        case GroupBy::hour: return "usage_bucket(e." + time + ", 'h')";
+        case GroupBy::day: return "usage_bucket(e." + time + ", 'd')";
+        case GroupBy::week: return "usage_bucket(e." + time + ", 'w')";
+        case GroupBy::month: return "usage_bucket(e." + time + ", 'm')";
+    }
+    return "''";
+}
+
+void bucket_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const auto* tz = static_cast<const date::time_zone*>(sqlite3_user_data(ctx));
+    auto ms = sqlite3_value_int64(argv[0]);
+    const auto* kind = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    std::string key = bucket_key(ms, tz, kind ? kind[0] : 'd');
+    sqlite3_result_text(ctx, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+}
+
+// The filters: the same columns in both tables (the rollup's key).
+std::string filter_sql(const Filters& f) {
+    std::string sql;
+    if (!f.source.empty()) sql += " AND e.source = :source";
+    if (!f.model.empty()) sql += " AND instr(lower(e.model), lower(:model)) > 0";
+    if (!f.project.empty()) sql += " AND e.project_name = :project";
+    if (!f.machine.empty())
+        sql +=
+            " AND (m.id = :machine OR m.name = :machine OR (length(:machine) = 8 AND substr(m.id, 1, 8) = :machine))";
+    if (!f.user.empty()) sql += " AND e.user = :user";
+    return sql;
+}
+
+std::string_view text(sqlite3_stmt* st, int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string_view();
+}
+
+std::int64_t int64(sqlite3_stmt* st, int i) {
+    return sqlite3_column_int64(st, i);
+}
+
+// Columns shared by both statements, after their own sums.
+constexpr const char* kDescriptive =
+    "e.source, e.session_id, e.model, e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user, e.machine";
+
+void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
+    r.key = text(st, 0);
+    r.source = text(st, first);
+    r.session_id = text(st, first + 1);
+    r.model = text(st, first + 2);
+    r.project = text(st, first + 3);
+    r.machine_name = text(st, first + 4);
+    r.surface = text(st, first + 5);
+    r.user = text(st, first + 6);
+    r.machine = int64(st, first + 7);
+}
+
+}  // namespace
+
+SqliteUsageReader::SqliteUsageReader(const Store& store, const Query& query, const date::time_zone* tz)
+    : store_(store), query_(query) {
+    auto& db = store_.db();
+    if (sqlite3_create_function_v2(db.getHandle(), "usage_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                   const_cast<date::time_zone*>(tz), bucket_function, nullptr, nullptr,
+                                   nullptr) != SQLITE_OK)
+        throw std::runtime_error("cannot register the bucket function");
+    // Inside a writer's transaction the reads already share one view.
+    if (sqlite3_get_autocommit(db.getHandle())) snapshot_ = std::make_unique<SQLite::Transaction>(db);
+}
+
+// The snapshot only read: ending it by rollback is the same as a commit.
+SqliteUsageReader::~SqliteUsageReader() = default;
+
+struct SqliteUsageReader::Prepared {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* st = nullptr;
+    Prepared(sqlite3* handle, const std::string& sql) : db(handle) {
+        const int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+        if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
+    }
+    ~Prepared() { sqlite3_finalize(st); }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+
+    void bind(const char* name, std::int64_t v) { sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v); }
+    void bind(const char* name, const std::string& v) {
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v.data(), static_cast<int>(v.size()),
+                          SQLITE_TRANSIENT);
+    }
+    // true: a row is there to read; false: done.
+    bool step() {
+        const int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw SQLite::Exception(db, rc);
+    }
+};
+
+SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::optional<std::int64_t> from,
+                                                          std::optional<std::int64_t> to) {
+    auto& slot = statements_[{rollup, from.has_value(), to.has_value()}];
+    if (slot) {
+        sqlite3_reset(slot->st);
+    } else {
+        const std::string time = rollup ? "hour_ms" : "ts_ms";
+        std::string sql = "SELECT " + key_sql(query_.group, time) + ", ";
+        if (rollup)
+            sql +=
+                "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, ";
+        else
+            sql +=
+                "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_origin, e.cost_micros, e.ts_ms, ";
+        sql += kDescriptive;
+        sql += rollup ? " FROM usage_rollup e" : " FROM events e";
+        sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
+        sql += rollup ? "1" : "e.superseded = 0";
+        if (from) sql += " AND e." + time + " >= :from";
+        if (to) sql += " AND e." + time + " < :to";
+        sql += filter_sql(query_.filters);
+        slot = std::make_unique<Prepared>(store_.db().getHandle(), sql);
+        const Filters& f = query_.filters;
+        if (!f.source.empty()) slot->bind(":source", f.source);
+        if (!f.model.empty()) slot->bind(":model", f.model);
+        if (!f.project.empty()) slot->bind(":project", f.project);
+        if (!f.machine.empty()) slot->bind(":machine", f.machine);
+        if (!f.user.empty()) slot->bind(":user", f.user);
+    }
+    if (from) slot->bind(":from", *from);
+    if (to) slot->bind(":to", *to);
+    return *slot;
+}
+
+void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
+    Prepared& p = statement(false, from, to);
+    sqlite3_stmt* raw = p.st;
+    UsageRow r;
+    r.events = 1;
+    while (p.step()) {
+        r.input = int64(raw, 2);
+        r.output = int64(raw, 3);
+        r.reasoning = int64(raw, 4);
+        r.cache_read = int64(raw, 5);
+        r.cache_write_5m = int64(raw, 6);
+        r.cache_write_1h = int64(raw, 7);
+        // Totals' cost sums by origin: unpriced counts, reported, estimated (and override).
+        const auto origin = static_cast<CostOrigin>(sqlite3_column_int(raw, 8));
+        const std::int64_t cost = int64(raw, 9);  // NULL reads as 0
+        const bool is_unpriced = origin == CostOrigin::unpriced;
+        r.unpriced_events = is_unpriced ? 1 : 0;
+        r.cost_micros = is_unpriced ? 0 : cost;
+        r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
+        r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
+        r.first_ms = r.last_ms = int64(raw, 10);
+        read_descriptive(raw, 11, r);
+        sink(r);
+    }
+}
+
+bool SqliteUsageReader::rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
+    Prepared& p = statement(true, from, to);
+    sqlite3_stmt* raw = p.st;
+    UsageRow r;
+    std::int64_t* sums[] = {&r.events,
+                            &r.input,
+                            &r.output,
+                            &r.reasoning,
+                            &r.cache_read,
+                            &r.cache_write_5m,
+                            &r.cache_write_1h,
+                            &r.cost_micros,
+                            &r.reported_cost_micros,
+                            &r.estimated_cost_micros,
+                            &r.unpriced_events,
+                            &r.first_ms,
+                            &r.last_ms};
+    while (p.step()) {
+        for (int i = 0; i < 13; ++i) {
+            if (sqlite3_column_type(raw, i + 1) != SQLITE_INTEGER) return false;  // a sum past 64 bits
+            *sums[i] = int64(raw, i + 1);
+        }
+        read_descriptive(raw, 14, r);
+        sink(r);
+    }
+    return true;
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> SqliteUsageReader::rollup_hours() {
+    // Two B-tree edge lookups (hour_ms leads the primary key); min and max in
+    // one SELECT would scan the table.
+    SQLite::Statement st(store_.db(),
+                         "SELECT (SELECT min(hour_ms) FROM usage_rollup), (SELECT max(hour_ms) FROM usage_rollup)");
+    if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
+    return std::make_pair(st.getColumn(0).getInt64(), st.getColumn(1).getInt64());
+}
+
+}  // namespace usage::detail

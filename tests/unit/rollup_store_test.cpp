@@ -1,0 +1,129 @@
+// The usage rollup (store/sqlite/rollup_schema.cpp) stays equal to a GROUP BY
+// over the counted events through every write path, and migration 4 fills it
+// for a store written before it existed.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "rollup_fixture.hpp"
+#include "store/sqlite/store_schema.hpp"
+#include "test_support.hpp"
+#include "usage/store/store.hpp"
+
+namespace {
+
+// The rollup as it should be, computed here independently of the triggers.
+constexpr const char* kExpected = R"sql(
+SELECT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000, source, session_id, model, project_name, surface,
+  machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m),
+  sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(cost_origin = 0), min(ts_ms), max(ts_ms)
+FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8)sql";
+
+constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
+
+// Every row as one line; a REAL shows as such (a sum that left 64 bits).
+std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
+    std::vector<std::string> out;
+    SQLite::Statement st(db, sql);
+    while (st.executeStep()) {
+        std::string line;
+        for (int i = 0; i < st.getColumnCount(); ++i) {
+            const auto c = st.getColumn(i);
+            line += (c.isFloat() ? "real:" : "") + c.getString() + "|";
+        }
+        out.push_back(line);
+    }
+    return out;
+}
+
+void check_rollup_matches(usage::Store& store) {
+    const auto expected = lines(store.db(), kExpected);
+    const auto actual = lines(store.db(), kActual);
+    CHECK(actual.size() == expected.size());
+    for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i) {
+        if (actual[i] == expected[i]) continue;
+        CHECK(actual[i] == expected[i]);  // the first difference, readable
+        break;
+    }
+}
+
+std::int64_t scalar(usage::Store& store, const char* sql) {
+    return store.db().execAndGet(sql).getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("rollup: equals a GROUP BY over the counted events after inserts, merges, supersedes and re-pricing") {
+    testing::TempDir dir;
+    usage::PriceBook first, second;
+    rollup_fixture::first_prices(first);
+    rollup_fixture::second_prices(second);
+    usage::Store store(dir.path());
+    store.use_prices(first);
+    rollup_fixture::fill(store, 7, 300);
+    // The fixture did reach every path the triggers handle.
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE superseded = 1 AND replay = 1") > 10);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE superseded = 1 AND replay = 0") > 10);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE revision > 1 AND superseded = 0") > 100);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE id LIKE 'cursor:%replay' AND superseded = 1") > 0);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE cost_origin = 0 AND superseded = 0") > 10);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE cost_origin = 2 AND superseded = 0") > 10);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") > 500);
+    check_rollup_matches(store);
+
+    const auto cost_before = scalar(store, "SELECT sum(cost_micros) FROM usage_rollup");
+    store.use_prices(second);  // Store::reprice_all: every changed cost moves its row's sums
+    CHECK(scalar(store, "SELECT sum(cost_micros) FROM usage_rollup") != cost_before);
+    check_rollup_matches(store);
+
+    // A second round of writes on the re-priced store.
+    rollup_fixture::fill(store, 8, 100);
+    check_rollup_matches(store);
+}
+
+TEST_CASE("rollup: migration 4 fills it for a store written at schema version 3") {
+    testing::TempDir dir;
+    {
+        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        const auto& migrations = usage::detail::store_migrations();
+        for (int i = 0; i < 3; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
+        db.exec("PRAGMA user_version = 3");
+        db.exec("INSERT INTO machines (key, id, name, updated_ms) VALUES (1, 'm-1', 'laptop', 0)");
+        // Two sessions across an hour boundary, a superseded copy, an unpriced and a
+        // reported call, an event before 1970, and three calls whose input sums
+        // past 64 bits (only a store written before the token rule holds such numbers).
+        db.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, project_name, surface, machine, user, ts_ms, input, output,
+  cost_micros, cost_origin, superseded) VALUES
+ ('a:1', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 1, 'alice', 1741135500000, 10, 5, 100, 1, 0),
+ ('a:2', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 1, 'alice', 1741136400000, 20, 5, 200, 1, 0),
+ ('a:3', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 1, 'alice', 1741136500000, 30, 5, 300, 2, 0),
+ ('a:4', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 1, 'alice', 1741136600000, 40, 5, 400, 1, 1),
+ ('b:1', 'codex-cli', 's2', 'mystery', '', '', 0, '', 1741136500000, 7, 1, NULL, 0, 0),
+ ('c:1', 'gemini-cli', 's3', 'gemini-2.5-pro', 'web', 'cli', 1, 'bob', -1500, 1, 1, 3, 3, 0),
+ ('d:1', 'cursor', 's4', 'x', '', '', 0, '', 1741140000000, 4611686018427387903, 1, 0, 1, 0),
+ ('d:2', 'cursor', 's4', 'x', '', '', 0, '', 1741140000001, 4611686018427387903, 1, 0, 1, 0),
+ ('d:3', 'cursor', 's4', 'x', '', '', 0, '', 1741140000002, 4611686018427387903, 1, 0, 1, 0);
+)sql");
+    }
+    usage::PriceBook prices;
+    usage::Store store(dir.path());
+    CHECK(store.schema_version() == usage::Store::kSchemaVersion);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 5);
+    CHECK(scalar(store, "SELECT events FROM usage_rollup WHERE session_id = 's1' AND hour_ms = 1741132800000") == 1);
+    CHECK(scalar(store, "SELECT events FROM usage_rollup WHERE session_id = 's1' AND hour_ms = 1741136400000") == 2);
+    CHECK(scalar(store, "SELECT hour_ms FROM usage_rollup WHERE session_id = 's3'") == -3600000);
+    // The overflowing sum is a REAL: the query path reads those events instead.
+    CHECK(store.db().execAndGet("SELECT typeof(input) FROM usage_rollup WHERE session_id = 's4'").getString() ==
+          "real");
+    CHECK(scalar(store, "SELECT output FROM usage_rollup WHERE session_id = 's4'") == 3);
+    // The rows that fit are exact (kExpected's sum() would refuse the overflowing group).
+    store.db().exec("DELETE FROM usage_rollup WHERE session_id = 's4'");
+    store.db().exec("UPDATE events SET superseded = 1 WHERE session_id = 's4'");
+    check_rollup_matches(store);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 4);
+}
