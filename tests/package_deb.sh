@@ -3,7 +3,7 @@
 # user gets from `apt install ./usage-agent_*.deb`: every installed file where
 # Debian looks for it, Depends naming the shared libraries, a binary that runs
 # from /usr/bin's copy, a man page and completions that know every command.
-#   package_deb.sh BUILD_DIR VERSION LIBDIR MAN_PAGE(ON|OFF)
+#   package_deb.sh BUILD_DIR VERSION LIBDIR MAN_PAGE(ON|OFF) [POSTGRES(ON|OFF)]
 # Prints USAGE_TEST_SKIPPED (ctest: Skipped) without dpkg-deb or cpack.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ build_dir=$1
 version=$2
 libdir=$3
 man_page=$4
+postgres=${5:-OFF}
 cpack=${CPACK:-cpack}
 
 for tool in dpkg-deb "$cpack"; do
@@ -52,7 +53,14 @@ echo "Depends: $depends"
 [ -n "$depends" ] || fail "Depends is empty: CPack fills it with dpkg-shlibdeps (apt-get install dpkg-dev)"
 # The libraries the binary links: a Depends without them installs a binary
 # that cannot start.
-for lib in libc6 libstdc++6 libsqlite3-0 libcurl4 libssl3 libyaml-cpp libsimdjson libdate-tz libzstd1 zlib1g; do
+libs=(libc6 libstdc++6 libsqlite3-0 libcurl4 libssl3 libyaml-cpp libsimdjson libdate-tz libzstd1 zlib1g)
+# Built with the PostgreSQL store backend, the binary needs libpq as soon as
+# a command uses that backend (until then the linker drops the unused library,
+# and dpkg-shlibdeps rightly leaves it out).
+if [ "$postgres" = ON ] && readelf -d "$build_dir/agent/usage-agent" | grep -q 'NEEDED.*\[libpq\.so'; then
+    libs+=(libpq5)
+fi
+for lib in "${libs[@]}"; do
     [[ ",$depends" == *", $lib"* || ",$depends" == *",$lib"* ]] || fail "Depends does not name $lib"
 done
 

@@ -1,0 +1,272 @@
+// The PostgreSQL store's schema and migrations against a real server: the
+// tables the endpoint will use, exactly once however many replicas start at
+// the same moment, and change_seq values that stay unique under concurrent
+// writers.
+#ifdef USAGE_WITH_POSTGRES
+
+#include "store/postgres/pg_schema.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pg_connection.hpp"
+#include "postgres_server.hpp"
+#include "store/postgres/pg_error.hpp"
+
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+using usage::pg::Connection;
+
+Rows tables(testing::PgConnection& c) {
+    return c.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+}
+
+}  // namespace
+
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 1") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    testing::PgConnection check(uri);
+    Connection c(uri);
+
+    REQUIRE(usage::pg::store_migrations().size() == 1);
+    CHECK(usage::pg::schema_version(c) == 0);
+    CHECK(usage::pg::migrate(c) == 1);
+    CHECK(usage::pg::schema_version(c) == 1);
+    CHECK(c.reusable());
+
+    CHECK(tables(check) == Rows{{"events"}, {"machines"}, {"meta"}, {"schema_migrations"}, {"tokens"}});
+    CHECK(check.query("SELECT version::text, description FROM schema_migrations") ==
+          Rows{{"1", "endpoint tables: meta, machines, events, tokens"}});
+    const auto column_types = [&](const std::string& table) {
+        return check.query(
+            "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
+            "FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
+            {table});
+    };
+    CHECK(column_types("events") == Rows{{"id text not null"},
+                                         {"source text not null"},
+                                         {"session_id text not null"},
+                                         {"parent_session_id text not null"},
+                                         {"model text not null"},
+                                         {"provider text not null"},
+                                         {"project_name text not null"},
+                                         {"project_path text not null"},
+                                         {"git_branch text not null"},
+                                         {"surface text not null"},
+                                         {"machine bigint not null"},
+                                         {"user_name text not null"},
+                                         {"ts_ms bigint not null"},
+                                         {"input bigint not null"},
+                                         {"output bigint not null"},
+                                         {"reasoning bigint not null"},
+                                         {"cache_read bigint not null"},
+                                         {"cache_write_5m bigint not null"},
+                                         {"cache_write_1h bigint not null"},
+                                         {"reported_cost_micros bigint"},
+                                         {"cost_micros bigint"},
+                                         {"cost_origin smallint not null"},
+                                         {"dedup_len integer not null"},
+                                         {"replay boolean not null"},
+                                         {"superseded boolean not null"},
+                                         {"revision bigint not null"},
+                                         {"pricing_model text not null"},
+                                         {"model_guessed boolean not null"},
+                                         {"change_seq bigint not null"}});
+    CHECK(column_types("machines") == Rows{{"id text not null"},
+                                           {"key bigint not null"},
+                                           {"name text not null"},
+                                           {"os text not null"},
+                                           {"time_zone text not null"},
+                                           {"agent_version text not null"},
+                                           {"updated_ms bigint not null"}});
+    CHECK(column_types("tokens") == Rows{{"id bigint not null"},
+                                         {"hash text not null"},
+                                         {"prefix text not null"},
+                                         {"user_name text not null"},
+                                         {"role text not null"},
+                                         {"created_ms bigint not null"},
+                                         {"revoked_ms bigint"}});
+    CHECK(column_types("meta") == Rows{{"key text not null"}, {"value text not null"}});
+    CHECK(check.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname") ==
+          Rows{{"events_change"},
+               {"events_pkey"},
+               {"events_ts"},
+               {"events_unpriced"},
+               {"events_user_ts"},
+               {"machines_key_key"},
+               {"machines_pkey"},
+               {"meta_pkey"},
+               {"schema_migrations_pkey"},
+               {"tokens_hash_key"},
+               {"tokens_pkey"}});
+    CHECK(check.scalar("SELECT data_type FROM information_schema.sequences WHERE sequence_name = "
+                       "'events_change_seq'") == "bigint");
+}
+
+TEST_CASE("pg schema: the columns keep 64-bit values, ids sort bytewise and defaults mirror SQLite's") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    Connection c(uri);
+    usage::pg::migrate(c);
+    c.exec("INSERT INTO events (id, source, ts_ms, input, cache_read) VALUES ($1, 'claude-code', $2, $3, $4)",
+           {"claude-code:msg_a:req_1", std::int64_t{4'102'444'800'000}, std::int64_t{5'000'000'000},
+            std::int64_t{9'000'000'000'000'000'000}});
+    const auto r = c.exec(
+        "SELECT ts_ms, input, cache_read, cost_micros IS NULL, cost_origin, replay, superseded, revision, machine, "
+        "user_name, change_seq FROM events");
+    CHECK(r.int64(0, 0) == 4'102'444'800'000);
+    CHECK(r.int64(0, 1) == 5'000'000'000);
+    CHECK(r.int64(0, 2) == 9'000'000'000'000'000'000);
+    CHECK(r.boolean(0, 3));
+    CHECK(r.int64(0, 4) == 0);
+    CHECK_FALSE(r.boolean(0, 5));
+    CHECK_FALSE(r.boolean(0, 6));
+    CHECK(r.int64(0, 7) == 1);
+    CHECK(r.int64(0, 8) == 0);
+    CHECK(r.text(0, 9) == "");
+    CHECK(r.int64(0, 10) == 1);
+
+    // A dedup group is a primary-key range; bytewise order keeps it one.
+    for (const char* id :
+         {"claude-code:msg_a:req_2", "claude-code:msg_a;x", "claude-code:msg_A:req_1", "claude-code:msg_b:req_1"})
+        c.exec("INSERT INTO events (id, source, ts_ms) VALUES ($1, 'claude-code', 1)", {id});
+    CHECK(c.exec("SELECT count(*) FROM events WHERE id >= $1 AND id < $2", {"claude-code:msg_a:", "claude-code:msg_a;"})
+              .int64(0, 0) == 2);
+    CHECK_THROWS_AS(c.exec("INSERT INTO events (id, source, ts_ms, cost_origin) VALUES ('x', 's', 1, 4)"),
+                    usage::pg::PgError);
+    CHECK_THROWS_AS(c.exec("INSERT INTO tokens (hash, prefix, user_name, role, created_ms) VALUES ('h', 'p', 'u', "
+                           "'root', 1)"),
+                    usage::pg::PgError);
+}
+
+TEST_CASE("pg schema: migrating again is a no-op") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    testing::PgConnection check(uri);
+    Connection c(uri);
+    REQUIRE(usage::pg::migrate(c) == 1);
+    const Rows before =
+        check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT applied_ms::text FROM schema_migrations)");
+    CHECK(usage::pg::migrate(c) == 1);
+    CHECK(usage::pg::migrate(c) == 1);
+    CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT applied_ms::text FROM "
+                      "schema_migrations)") == before);
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 1") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    std::vector<Connection> connections;
+    for (int i = 0; i < 4; ++i) connections.emplace_back(uri);  // connected first: the race is the migration's
+
+    std::array<int, 4> reached{};
+    std::array<std::string, 4> errors{};
+    std::latch start(4);
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < 4; ++i)
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                try {
+                    reached[i] = usage::pg::migrate(connections[i]);
+                } catch (const std::exception& e) {
+                    errors[i] = e.what();
+                }
+            });
+    }
+    CHECK(errors == std::array<std::string, 4>{});
+    CHECK(reached == std::array<int, 4>{1, 1, 1, 1});
+    testing::PgConnection check(uri);
+    CHECK(tables(check) == Rows{{"events"}, {"machines"}, {"meta"}, {"schema_migrations"}, {"tokens"}});
+    CHECK(check.query("SELECT version::text FROM schema_migrations") == Rows{{"1"}});
+    CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
+}
+
+TEST_CASE(
+    "pg schema: appended migrations run once in order, a failing one keeps nothing, a newer database is refused") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    testing::PgConnection check(uri);
+    Connection c(uri);
+    using usage::pg::Migration;
+    const Migration list[] = {
+        {"one", "CREATE TABLE a (n int); INSERT INTO a VALUES (1)"},
+        {"two", "INSERT INTO a VALUES (2); CREATE TABLE b (n int)"},
+        {"three, broken", "CREATE TABLE c (n int); INSERT INTO nowhere VALUES (1)"},
+    };
+    CHECK(usage::pg::migrate(c, std::span(list, 1)) == 1);
+    CHECK(usage::pg::migrate(c, std::span(list, 2)) == 2);
+    CHECK(check.query("SELECT n::text FROM a ORDER BY n") == Rows{{"1"}, {"2"}});
+    CHECK(check.query("SELECT version || ' ' || description FROM schema_migrations ORDER BY version") ==
+          Rows{{"1 one"}, {"2 two"}});
+
+    const std::string server =
+        "127.0.0.1:" + std::to_string(pg->port()) + "/" + check.scalar("SELECT current_database()");
+    CHECK_THROWS_WITH_AS(usage::pg::migrate(c, std::span(list, 3)),
+                         ("schema migration 3 (three, broken): postgresql " + server +
+                          ": relation \"nowhere\" does not exist (in: CREATE TABLE c (n int); INSERT INTO nowhere "
+                          "VALUES (1)) (SQLSTATE 42P01)")
+                             .c_str(),
+                         usage::pg::PgError);
+    CHECK(usage::pg::schema_version(c) == 2);
+    CHECK(check.scalar("SELECT to_regclass('c') IS NULL") == "t");
+
+    CHECK_THROWS_WITH_AS(
+        usage::pg::migrate(c, std::span(list, 1)),
+        ("postgresql " + server +
+         ": store schema version 2 is newer than this usage-agent understands (1); upgrade usage-agent")
+            .c_str(),
+        std::runtime_error);
+    CHECK(c.reusable());
+}
+
+TEST_CASE("pg schema: change_seq values from concurrent writers are unique, and a change takes a new one") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    {
+        Connection c(uri);
+        usage::pg::migrate(c);
+    }
+    std::latch start(4);
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                Connection c(uri);
+                start.arrive_and_wait();
+                for (int i = 0; i < 250; ++i) {
+                    // Pairs in one transaction, so writers interleave with
+                    // transactions in flight, as replicas do.
+                    c.exec("BEGIN");
+                    for (int k = 0; k < 2; ++k)
+                        c.exec("INSERT INTO events (id, source, ts_ms) VALUES ($1, 'claude-code', $2)",
+                               {"t" + std::to_string(t) + ":" + std::to_string(i) + ":" + std::to_string(k), i});
+                    c.exec("COMMIT");
+                }
+            });
+    }
+    testing::PgConnection check(uri);
+    CHECK(check.query("SELECT count(*)::text, count(DISTINCT change_seq)::text, min(change_seq)::text, "
+                      "max(change_seq)::text FROM events") == Rows{{"2000", "2000", "1", "2000"}});
+    check.exec(
+        "UPDATE events SET change_seq = nextval('events_change_seq'), revision = revision + 1 WHERE id = "
+        "'t0:0:0'");
+    CHECK(check.scalar("SELECT change_seq FROM events WHERE id = 't0:0:0'") == "2001");
+    CHECK(check.scalar("SELECT count(DISTINCT change_seq) FROM events") == "2000");
+}
+
+#endif  // USAGE_WITH_POSTGRES
