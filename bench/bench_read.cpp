@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "analytics/query_paths.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/store/store.hpp"
 
@@ -214,7 +215,7 @@ int main(int argc, char** argv) try {
     store.use_prices(prices);
     if (o.without_rollup)
         for (const char* t : {"usage_rollup_insert", "usage_rollup_change", "usage_rollup_move"})
-            store.db().exec(std::string("DROP TRIGGER ") + t);
+            usage::detail::sqlite_database(store).exec(std::string("DROP TRIGGER ") + t);
     const double fill_s = filled ? 0 : fill(store, o.events);
     if (filled) std::fprintf(stderr, "bench_read: reading the store in %s as it is\n", dir.c_str());
     std::printf("{\n  \"events\": %zu,\n  \"fill_seconds\": %.2f,\n  \"fill_events_per_second\": %.0f", o.events,
@@ -225,7 +226,8 @@ int main(int argc, char** argv) try {
         return 0;
     }
     std::printf(",\n  \"rollup_rows\": %lld,\n  \"db_mb\": %.0f,\n  \"views\": {\n",
-                static_cast<long long>(store.db().execAndGet("SELECT count(*) FROM usage_rollup").getInt64()),
+                static_cast<long long>(
+                    usage::detail::sqlite_database(store).execAndGet("SELECT count(*) FROM usage_rollup").getInt64()),
                 static_cast<double>(fs::file_size(dir / "usage.db")) / 1e6);
     const View views[] = {
         {"summary", usage::GroupBy::none},

@@ -81,7 +81,7 @@ int StatusCommand::run(AppContext& ctx) const {
                     {"last_success", time_or_null(state.last_success_ms)},
                     {"last_result", state.last_result}};
         }
-        nlohmann::json out{{"store", store.path().string()},
+        nlohmann::json out{{"store", store.display()},
                            {"machine_id", store.machine_id()},
                            {"machine_name", ctx.config().machine_name},
                            {"user", ctx.config().user},
@@ -94,7 +94,7 @@ int StatusCommand::run(AppContext& ctx) const {
         return 0;
     }
     // Names, paths and the endpoint's last answer come from outside: escaped.
-    std::cout << "store:     " << escape_terminal_text(store.path().string()) << "\n"
+    std::cout << "store:     " << escape_terminal_text(store.display()) << "\n"
               << "machine:   " << escape_terminal_text(ctx.config().machine_name) << " ("
               << escape_terminal_text(store.machine_id()) << ")\n"
               << "user:      " << escape_terminal_text(ctx.config().user) << "\n"

@@ -29,22 +29,30 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 1") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 2") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 1);
+    REQUIRE(usage::pg::store_migrations().size() == 2);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 1);
-    CHECK(usage::pg::schema_version(c) == 1);
+    CHECK(usage::pg::migrate(c) == 2);
+    CHECK(usage::pg::schema_version(c) == 2);
     CHECK(c.reusable());
 
-    CHECK(tables(check) == Rows{{"events"}, {"machines"}, {"meta"}, {"schema_migrations"}, {"tokens"}});
-    CHECK(check.query("SELECT version::text, description FROM schema_migrations") ==
-          Rows{{"1", "endpoint tables: meta, machines, events, tokens"}});
+    CHECK(tables(check) == Rows{{"coverage"},
+                                {"cursors"},
+                                {"events"},
+                                {"machines"},
+                                {"meta"},
+                                {"schema_migrations"},
+                                {"tokens"},
+                                {"usage_rollup"}});
+    CHECK(check.query("SELECT version::text, description FROM schema_migrations ORDER BY version") ==
+          Rows{{"1", "endpoint tables: meta, machines, events, tokens"},
+               {"2", "scan tables (cursors, coverage) and the hourly usage rollup"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -96,7 +104,9 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"revoked_ms bigint"}});
     CHECK(column_types("meta") == Rows{{"key text not null"}, {"value text not null"}});
     CHECK(check.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname") ==
-          Rows{{"events_change"},
+          Rows{{"coverage_pkey"},
+               {"cursors_pkey"},
+               {"events_change"},
                {"events_pkey"},
                {"events_ts"},
                {"events_unpriced"},
@@ -106,7 +116,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"meta_pkey"},
                {"schema_migrations_pkey"},
                {"tokens_hash_key"},
-               {"tokens_pkey"}});
+               {"tokens_pkey"},
+               {"usage_rollup_pkey"}});
     CHECK(check.scalar("SELECT data_type FROM information_schema.sequences WHERE sequence_name = "
                        "'events_change_seq'") == "bigint");
 }
@@ -154,17 +165,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 1);
-    const Rows before =
-        check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT applied_ms::text FROM schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 1);
-    CHECK(usage::pg::migrate(c) == 1);
-    CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT applied_ms::text FROM "
+    REQUIRE(usage::pg::migrate(c) == 2);
+    const Rows before = check.query(
+        "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
+        "schema_migrations)");
+    CHECK(usage::pg::migrate(c) == 2);
+    CHECK(usage::pg::migrate(c) == 2);
+    CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "1");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "2");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 1") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 2") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -187,10 +199,17 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{1, 1, 1, 1});
+    CHECK(reached == std::array<int, 4>{2, 2, 2, 2});
     testing::PgConnection check(uri);
-    CHECK(tables(check) == Rows{{"events"}, {"machines"}, {"meta"}, {"schema_migrations"}, {"tokens"}});
-    CHECK(check.query("SELECT version::text FROM schema_migrations") == Rows{{"1"}});
+    CHECK(tables(check) == Rows{{"coverage"},
+                                {"cursors"},
+                                {"events"},
+                                {"machines"},
+                                {"meta"},
+                                {"schema_migrations"},
+                                {"tokens"},
+                                {"usage_rollup"}});
+    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 

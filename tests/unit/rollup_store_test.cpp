@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "rollup_fixture.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
 #include "usage/store/store.hpp"
@@ -41,8 +42,8 @@ std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
 }
 
 void check_rollup_matches(usage::Store& store) {
-    const auto expected = lines(store.db(), kExpected);
-    const auto actual = lines(store.db(), kActual);
+    const auto expected = lines(usage::detail::sqlite_database(store), kExpected);
+    const auto actual = lines(usage::detail::sqlite_database(store), kActual);
     CHECK(actual.size() == expected.size());
     for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i) {
         if (actual[i] == expected[i]) continue;
@@ -52,7 +53,7 @@ void check_rollup_matches(usage::Store& store) {
 }
 
 std::int64_t scalar(usage::Store& store, const char* sql) {
-    return store.db().execAndGet(sql).getInt64();
+    return usage::detail::sqlite_database(store).execAndGet(sql).getInt64();
 }
 
 }  // namespace
@@ -118,12 +119,13 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
     CHECK(scalar(store, "SELECT events FROM usage_rollup WHERE session_id = 's1' AND hour_ms = 1741136400000") == 2);
     CHECK(scalar(store, "SELECT hour_ms FROM usage_rollup WHERE session_id = 's3'") == -3600000);
     // The overflowing sum is a REAL: the query path reads those events instead.
-    CHECK(store.db().execAndGet("SELECT typeof(input) FROM usage_rollup WHERE session_id = 's4'").getString() ==
-          "real");
+    CHECK(usage::detail::sqlite_database(store)
+              .execAndGet("SELECT typeof(input) FROM usage_rollup WHERE session_id = 's4'")
+              .getString() == "real");
     CHECK(scalar(store, "SELECT output FROM usage_rollup WHERE session_id = 's4'") == 3);
     // The rows that fit are exact (kExpected's sum() would refuse the overflowing group).
-    store.db().exec("DELETE FROM usage_rollup WHERE session_id = 's4'");
-    store.db().exec("UPDATE events SET superseded = 1 WHERE session_id = 's4'");
+    usage::detail::sqlite_database(store).exec("DELETE FROM usage_rollup WHERE session_id = 's4'");
+    usage::detail::sqlite_database(store).exec("UPDATE events SET superseded = 1 WHERE session_id = 's4'");
     check_rollup_matches(store);
     CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 4);
 }

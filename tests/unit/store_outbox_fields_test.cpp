@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
 #include "usage/analytics/analytics.hpp"
@@ -28,7 +29,7 @@ usage::FileBatch batch(std::vector<usage::UsageEvent> events) {
 }
 
 std::int64_t scalar(const usage::Store& store, const std::string& sql) {
-    return store.db().execAndGet(sql).getInt64();
+    return usage::detail::sqlite_database(store).execAndGet(sql).getInt64();
 }
 
 }  // namespace
@@ -62,7 +63,9 @@ TEST_CASE("store: a guessed model gives way to a recorded one for the same call"
     recorded.model = "gpt-5-codex";
     recorded.model_guessed = false;
     CHECK(store.apply({batch({recorded})}).updated == 1);
-    CHECK(store.db().execAndGet("SELECT model || '/' || model_guessed FROM events").getString() == "gpt-5-codex/0");
+    CHECK(usage::detail::sqlite_database(store)
+              .execAndGet("SELECT model || '/' || model_guessed FROM events")
+              .getString() == "gpt-5-codex/0");
     // And never the other way round.
     CHECK(store.apply({batch({guessed})}).unchanged == 1);
 }
@@ -73,12 +76,12 @@ TEST_CASE("store: every insert or change takes a new change_seq, unchanged rows 
     usage::Store store(dir.path());
     store.use_prices(prices);
     store.apply({batch({call("a", 1767225600000, 10), call("b", 1767225600000, 10)})});
-    CHECK(store.db()
+    CHECK(usage::detail::sqlite_database(store)
               .execAndGet("SELECT group_concat(change_seq) FROM (SELECT change_seq FROM events ORDER BY id)")
               .getString() == "1,2");
     store.apply({batch({call("a", 1767225600000, 10)})});  // unchanged
     store.apply({batch({call("b", 1767225600000, 20)})});  // grew
-    CHECK(store.db()
+    CHECK(usage::detail::sqlite_database(store)
               .execAndGet("SELECT group_concat(change_seq) FROM (SELECT change_seq FROM events ORDER BY id)")
               .getString() == "1,3");
 }

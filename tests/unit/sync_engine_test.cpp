@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "store/sqlite/sqlite_backend.hpp"
 #include "test_support.hpp"
 #include "transcripts/claude_lines.hpp"
 #include "usage/analytics/analytics.hpp"
@@ -47,12 +48,12 @@ TEST_CASE("scan: a store error mid-scan stops the parsers and reaches the caller
 
     // Let the database grow by a few pages only: the writer fails with
     // SQLITE_FULL after some files, while both parsers wait on the queue.
-    const auto pages = store.db().execAndGet("PRAGMA page_count").getInt64();
-    store.db().exec("PRAGMA max_page_count = " + std::to_string(pages + 2));
+    const auto pages = usage::detail::sqlite_database(store).execAndGet("PRAGMA page_count").getInt64();
+    usage::detail::sqlite_database(store).exec("PRAGMA max_page_count = " + std::to_string(pages + 2));
     CHECK_THROWS_AS(usage::scan_sources(store, config, env, options), SQLite::Exception);
     CHECK(usage::run_query(store, {}).totals.events == 0);  // rolled back to the last commit
 
-    store.db().exec("PRAGMA max_page_count = 1073741823");
+    usage::detail::sqlite_database(store).exec("PRAGMA max_page_count = 1073741823");
     const auto stats = usage::scan_sources(store, config, env, options);
     REQUIRE(stats.size() == 1);
     CHECK(stats[0].files_read == kFiles);

@@ -10,7 +10,7 @@
 #include "analytics/query_paths.hpp"
 #include "analytics/read_plan.hpp"
 #include "analytics/time_zone.hpp"
-#include "store/sqlite/usage_reader.hpp"
+#include "store/store_backend.hpp"
 
 namespace usage {
 namespace {
@@ -34,7 +34,8 @@ namespace detail {
 
 Report run_query_via(const Store& store, const Query& q, bool with_models, ReadPath path) {
     const date::time_zone* tz = zone(q.tz);
-    SqliteUsageReader reader(store, q, tz);
+    const auto source = store.backend().reader(q, tz);
+    UsageReader& reader = *source;
     auto read_events = [&](Aggregator& agg) {
         reader.events(q.range.since_ms, q.range.until_ms, [&](const UsageRow& r) { agg.add(r); });
     };

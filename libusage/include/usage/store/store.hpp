@@ -1,9 +1,12 @@
-// usage/store/store.hpp — the local SQLite store of events and file cursors.
+// usage/store/store.hpp — the store of events, file cursors, machines and
+// tokens, whatever engine holds them: a local SQLite file (always the agent's)
+// or, for a team endpoint, a PostgreSQL database (usage/store/store_location.hpp).
 //
 // Events are upserted by id merging copies (TokenCounts::merge_copy), so a re-read file
 // or a second copy of a message never double counts. A file's events and its
 // new cursor are written in one transaction. Nothing is deleted when a
-// transcript disappears: the store is the lasting history.
+// transcript disappears: the store is the lasting history. Store is a facade:
+// each engine is a backend behind it (libusage/src/store/store_backend.hpp).
 #pragma once
 
 #include <cstdint>
@@ -18,12 +21,13 @@
 #include "usage/pricing/pricing.hpp"
 #include "usage/scan/file_cursor.hpp"
 
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
-
 namespace usage {
+
+struct StoreLocation;
+namespace detail {
+class StoreBackend;
+class EventWriter;
+}  // namespace detail
 
 /// Default state dir: $USAGE_AGENT_STATE_DIR, else $XDG_STATE_HOME/usage-agent.
 /// Throws std::invalid_argument when USAGE_AGENT_STATE_DIR is set but empty.
@@ -52,19 +56,35 @@ struct ApplyStats {
     [[nodiscard]] std::uint64_t events_updated() const { return updated - updated_superseded; }
 };
 
+/// What an endpoint knows of a machine (sync protocol's MachineInfo).
+struct MachineDetails {
+    std::string id;
+    std::string name;  ///< empty: named by its id
+    std::string os;
+    std::string time_zone;
+    std::string agent_version;
+};
+
 class StoreWriter;
 
 class Store {
 public:
-    /// Open (creating and migrating) `dir/usage.db`. Throws std::runtime_error.
+    /// Open (creating and migrating) the SQLite store `dir/usage.db`.
+    /// Throws std::runtime_error naming the file.
     explicit Store(const std::filesystem::path& dir);
+    /// Open (creating and migrating) the store at `location`: SQLite, or
+    /// PostgreSQL when the library is built with it (else std::runtime_error).
+    explicit Store(const StoreLocation& location);
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
+    /// The schema version a new SQLite store has.
     static constexpr int kSchemaVersion = 4;
 
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    /// Where the store is, for messages: the SQLite file, or the PostgreSQL
+    /// URI without its password.
+    [[nodiscard]] std::string display() const;
     [[nodiscard]] int schema_version() const;
 
     /// The random machine id (UUID v4) created on first open.
@@ -105,18 +125,12 @@ public:
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
     void set_meta(const std::string& key, const std::string& value);
 
-    /// Direct access for the analytics layer (same library).
-    [[nodiscard]] SQLite::Database& db() const { return *db_; }
+    /// The engine behind the facade (for the library's own layers).
+    [[nodiscard]] detail::StoreBackend& backend() const { return *backend_; }
 
 private:
-    std::filesystem::path path_;
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<detail::StoreBackend> backend_;
     const PriceBook* prices_ = nullptr;
-    void migrate();
-    void register_functions();
-    void reprice_all();
-    bool has_replays_ = false;
-    friend class StoreWriter;
 };
 
 /// A long write transaction for a scan: files are added one at a time as
@@ -132,23 +146,19 @@ public:
     StoreWriter& operator=(const StoreWriter&) = delete;
 
     void add(const FileBatch& batch);
+    /// Record a machine with its details in this transaction.
+    void record_machine(const MachineDetails& machine);
     /// Record that an imported file is the complete record of `source` over
     /// [from_ms, to_ms]: its replay events there, stored or to come, are
     /// superseded (see ScanResult::covers).
     void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms);
     /// Mark an event superseded (it stays stored, out of every total).
-    void mark_superseded(const std::string& id) { supersede(id); }
+    void mark_superseded(const std::string& id);
     void commit();
-    [[nodiscard]] const ApplyStats& stats() const { return stats_; }
+    [[nodiscard]] const ApplyStats& stats() const;
 
 private:
-    struct Statements;
-    std::int64_t machine_key(const std::string& machine_id);
-    void supersede(const std::string& id);
-    void count_superseded(SQLite::Statement& st);
-    Store& store_;
-    std::unique_ptr<Statements> st_;
-    ApplyStats stats_;
+    std::unique_ptr<detail::EventWriter> writer_;
 };
 
 }  // namespace usage

@@ -28,6 +28,8 @@ constexpr std::int64_t schema_lock_key = 0x7573616765000001;
 //  - change_seq comes from a sequence: writers on several replicas get
 //    distinct values without a lock (see docs/architecture.md for what that
 //    means to a reader of "everything after seq N").
+// Migration 2 spells every sum out: what the database runs is what this
+// file says.
 constexpr Migration migrations[] = {
     {"endpoint tables: meta, machines, events, tokens",
      R"sql(
@@ -93,6 +95,126 @@ CREATE TABLE tokens (
   created_ms bigint NOT NULL,
   revoked_ms bigint
 );
+)sql"},
+    {"scan tables (cursors, coverage) and the hourly usage rollup",
+     R"sql(
+-- 2: what a scan keeps beside its events (cursors, coverage; see the SQLite
+-- store's), and the hourly usage rollup: per UTC hour and session, model,
+-- project, surface, machine and user, the sums of the counted events. Sums
+-- are numeric: a sum past 64 bits must not fail a write (the reader then
+-- reads the events, which saturate). Statement triggers with transition
+-- tables keep it exact in the same transaction as every change of events.
+CREATE TABLE cursors (
+  source text NOT NULL,
+  path text NOT NULL,
+  device bigint NOT NULL,
+  inode bigint NOT NULL,
+  size bigint NOT NULL,
+  mtime_ns bigint NOT NULL,
+  read_offset bigint NOT NULL,
+  head_hash bigint NOT NULL,
+  tail_hash bigint NOT NULL,
+  state text NOT NULL DEFAULT '',
+  PRIMARY KEY (source, path)
+);
+CREATE TABLE coverage (
+  source text NOT NULL,
+  from_ms bigint NOT NULL,
+  to_ms bigint NOT NULL,
+  PRIMARY KEY (source, from_ms, to_ms)
+);
+CREATE TABLE usage_rollup (
+  hour_ms bigint NOT NULL,
+  source text NOT NULL,
+  session_id text NOT NULL,
+  model text NOT NULL,
+  project_name text NOT NULL,
+  surface text NOT NULL,
+  machine bigint NOT NULL,
+  user_name text NOT NULL,
+  events bigint NOT NULL,
+  input numeric NOT NULL, output numeric NOT NULL, reasoning numeric NOT NULL, cache_read numeric NOT NULL,
+  cache_write_5m numeric NOT NULL, cache_write_1h numeric NOT NULL,
+  cost_micros numeric NOT NULL,
+  reported_micros numeric NOT NULL,
+  estimated_micros numeric NOT NULL,
+  unpriced_events bigint NOT NULL,
+  first_ms bigint NOT NULL,
+  last_ms bigint NOT NULL,
+  PRIMARY KEY (hour_ms, source, session_id, model, project_name, surface, machine, user_name)
+);
+-- Rows in key order, so two writers lock shared rollup rows in one order.
+CREATE FUNCTION usage_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO usage_rollup AS r
+  SELECT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000, source, session_id, model, project_name, surface, machine, user_name,
+    count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(CASE WHEN cost_origin NOT IN (0, 2) THEN coalesce(cost_micros, 0) ELSE 0 END),
+    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)
+  FROM new_rows WHERE NOT superseded
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (hour_ms, source, session_id, model, project_name, surface, machine, user_name) DO UPDATE SET
+    events = r.events + excluded.events,
+    input = r.input + excluded.input,
+    output = r.output + excluded.output,
+    reasoning = r.reasoning + excluded.reasoning,
+    cache_read = r.cache_read + excluded.cache_read,
+    cache_write_5m = r.cache_write_5m + excluded.cache_write_5m,
+    cache_write_1h = r.cache_write_1h + excluded.cache_write_1h,
+    cost_micros = r.cost_micros + excluded.cost_micros,
+    reported_micros = r.reported_micros + excluded.reported_micros,
+    estimated_micros = r.estimated_micros + excluded.estimated_micros,
+    unpriced_events = r.unpriced_events + excluded.unpriced_events,
+    first_ms = least(r.first_ms, excluded.first_ms), last_ms = greatest(r.last_ms, excluded.last_ms);
+  RETURN NULL;
+END $fn$;
+-- An update moves each changed event out of its old row and into its new
+-- one (a delta when it stays). A row's first and last time cannot be
+-- decremented: the rows events left are read again from their events, after
+-- the delta has locked them, in a statement of its own (a fresh snapshot
+-- under READ COMMITTED, so a concurrent writer's event is seen).
+CREATE FUNCTION usage_rollup_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO usage_rollup AS r
+  SELECT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000, source, session_id, model, project_name, surface, machine, user_name,
+    sum(sign), sum(sign * input), sum(sign * output), sum(sign * reasoning), sum(sign * cache_read), sum(sign * cache_write_5m), sum(sign * cache_write_1h), sum(sign * CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(sign * CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(sign * CASE WHEN cost_origin NOT IN (0, 2) THEN coalesce(cost_micros, 0) ELSE 0 END),
+    coalesce(sum(sign) FILTER (WHERE cost_origin = 0), 0),
+    coalesce(min(ts_ms) FILTER (WHERE sign > 0), min(ts_ms)), coalesce(max(ts_ms) FILTER (WHERE sign > 0), max(ts_ms))
+  FROM (SELECT 1 AS sign, * FROM new_rows WHERE NOT superseded
+        UNION ALL SELECT -1 AS sign, * FROM old_rows WHERE NOT superseded) d
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (hour_ms, source, session_id, model, project_name, surface, machine, user_name) DO UPDATE SET
+    events = r.events + excluded.events,
+    input = r.input + excluded.input,
+    output = r.output + excluded.output,
+    reasoning = r.reasoning + excluded.reasoning,
+    cache_read = r.cache_read + excluded.cache_read,
+    cache_write_5m = r.cache_write_5m + excluded.cache_write_5m,
+    cache_write_1h = r.cache_write_1h + excluded.cache_write_1h,
+    cost_micros = r.cost_micros + excluded.cost_micros,
+    reported_micros = r.reported_micros + excluded.reported_micros,
+    estimated_micros = r.estimated_micros + excluded.estimated_micros,
+    unpriced_events = r.unpriced_events + excluded.unpriced_events,
+    first_ms = least(r.first_ms, excluded.first_ms), last_ms = greatest(r.last_ms, excluded.last_ms);
+  DELETE FROM usage_rollup r USING (SELECT DISTINCT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000 AS hour_ms, source, session_id, model, project_name, surface, machine, user_name FROM old_rows WHERE NOT superseded) t
+  WHERE r.hour_ms = t.hour_ms AND r.source = t.source AND r.session_id = t.session_id AND r.model = t.model AND r.project_name = t.project_name AND r.surface = t.surface AND r.machine = t.machine AND r.user_name = t.user_name AND r.events = 0;
+  UPDATE usage_rollup r SET first_ms = x.first_ms, last_ms = x.last_ms
+  FROM (SELECT t.hour_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name, min(e.ts_ms) AS first_ms, max(e.ts_ms) AS last_ms
+        FROM (SELECT DISTINCT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000 AS hour_ms, source, session_id, model, project_name, surface, machine, user_name FROM old_rows WHERE NOT superseded) t
+        JOIN events e ON e.ts_ms >= t.hour_ms AND e.ts_ms < t.hour_ms + 3600000 AND NOT e.superseded AND e.source = t.source AND e.session_id = t.session_id AND e.model = t.model AND e.project_name = t.project_name AND e.surface = t.surface AND e.machine = t.machine AND e.user_name = t.user_name
+        GROUP BY t.hour_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name) x
+  WHERE r.hour_ms = x.hour_ms AND r.source = x.source AND r.session_id = x.session_id AND r.model = x.model AND r.project_name = x.project_name AND r.surface = x.surface AND r.machine = x.machine AND r.user_name = x.user_name;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_inserted();
+CREATE TRIGGER usage_rollup_update AFTER UPDATE ON events
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_updated();
+INSERT INTO usage_rollup
+  SELECT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000, source, session_id, model, project_name, surface, machine, user_name,
+    count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END), sum(CASE WHEN cost_origin NOT IN (0, 2) THEN coalesce(cost_micros, 0) ELSE 0 END),
+    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)
+  FROM events WHERE NOT superseded
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 )sql"},
 };
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "store/sqlite/sqlite_backend.hpp"
 #include "usage/os/wall_clock.hpp"
 
 namespace usage::sync {
@@ -36,13 +37,14 @@ std::string describe_rows(const OutboxCount& count, const std::function<std::str
 }
 
 Outbox::Outbox(Store& store, std::string endpoint) : store_(store), endpoint_(std::move(endpoint)) {
-    SQLite::Statement st(store_.db(), "INSERT INTO push_state (endpoint) VALUES (?) ON CONFLICT DO NOTHING");
+    SQLite::Statement st(detail::sqlite_database(store_),
+                         "INSERT INTO push_state (endpoint) VALUES (?) ON CONFLICT DO NOTHING");
     st.bind(1, endpoint_);
     st.exec();
 }
 
 PushState Outbox::state() const {
-    SQLite::Statement st(store_.db(),
+    SQLite::Statement st(detail::sqlite_database(store_),
                          "SELECT seq, row, last_attempt_ms, last_success_ms, last_result FROM push_state "
                          "WHERE endpoint = ?");
     st.bind(1, endpoint_);
@@ -59,7 +61,7 @@ PushState Outbox::state() const {
 
 OutboxCount Outbox::pending() const {
     const OutboxMark m = state().acknowledged;
-    SQLite::Statement st(store_.db(),
+    SQLite::Statement st(detail::sqlite_database(store_),
                          std::string("SELECT count(*), coalesce(sum(e.superseded), 0) FROM events e") + kAfterMark);
     st.bind(1, m.seq);
     st.bind(2, m.row);
@@ -70,14 +72,14 @@ OutboxCount Outbox::pending() const {
 }
 
 std::vector<Outbox::Item> Outbox::next(const OutboxMark& after, std::size_t max_events, std::size_t max_bytes) const {
-    SQLite::Statement st(store_.db(), std::string(R"sql(
+    SQLite::Statement st(detail::sqlite_database(store_), std::string(R"sql(
 SELECT e.change_seq, e.rowid, e.id, e.source, e.session_id, e.parent_session_id, e.model, e.pricing_model,
   e.model_guessed, e.provider, e.project_name, e.project_path, e.git_branch, e.surface, coalesce(m.id, ''),
   e.ts_ms, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h,
   e.reported_cost_micros, e.cost_micros, e.cost_origin, substr(e.id, 1, e.dedup_len), e.replay, e.superseded,
   e.revision
 FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
-                                          kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
+                                                              kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
     st.bind(1, after.seq);
     st.bind(2, after.row);
     st.bind(3, static_cast<std::int64_t>(max_events));
@@ -116,7 +118,8 @@ FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
 }
 
 std::vector<MachineInfo> Outbox::machine_variants(const std::string& machine_id) const {
-    SQLite::Statement st(store_.db(), "SELECT id, name, os FROM machines WHERE id LIKE ? ESCAPE '\\' ORDER BY id");
+    SQLite::Statement st(detail::sqlite_database(store_),
+                         "SELECT id, name, os FROM machines WHERE id LIKE ? ESCAPE '\\' ORDER BY id");
     std::string pattern;
     for (char ch : machine_id) {
         if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
@@ -130,7 +133,8 @@ std::vector<MachineInfo> Outbox::machine_variants(const std::string& machine_id)
 }
 
 void Outbox::acknowledge(const OutboxMark& mark) {
-    SQLite::Statement st(store_.db(), "UPDATE push_state SET seq = ?, row = ?, last_success_ms = ? WHERE endpoint = ?");
+    SQLite::Statement st(detail::sqlite_database(store_),
+                         "UPDATE push_state SET seq = ?, row = ?, last_success_ms = ? WHERE endpoint = ?");
     st.bind(1, mark.seq);
     st.bind(2, mark.row);
     st.bind(3, unix_now_ms());
@@ -139,8 +143,9 @@ void Outbox::acknowledge(const OutboxMark& mark) {
 }
 
 void Outbox::record_result(bool ok, const std::string& line) {
-    SQLite::Statement st(store_.db(), std::string("UPDATE push_state SET last_attempt_ms = ?1, last_result = ?2") +
-                                          (ok ? ", last_success_ms = ?1" : "") + " WHERE endpoint = ?3");
+    SQLite::Statement st(detail::sqlite_database(store_),
+                         std::string("UPDATE push_state SET last_attempt_ms = ?1, last_result = ?2") +
+                             (ok ? ", last_success_ms = ?1" : "") + " WHERE endpoint = ?3");
     st.bind(1, unix_now_ms());
     st.bind(2, line);
     st.bind(3, endpoint_);
@@ -148,7 +153,7 @@ void Outbox::record_result(bool ok, const std::string& line) {
 }
 
 void Outbox::set_aside(const Item& item, const std::string& reason) {
-    SQLite::Statement st(store_.db(), R"sql(
+    SQLite::Statement st(detail::sqlite_database(store_), R"sql(
 INSERT INTO push_set_aside (endpoint, event_id, change_seq, reason, set_aside_ms) VALUES (?1, ?2, ?3, ?4, ?5)
 ON CONFLICT (endpoint, event_id) DO UPDATE SET change_seq = excluded.change_seq, reason = excluded.reason,
   set_aside_ms = excluded.set_aside_ms)sql");
@@ -161,15 +166,16 @@ ON CONFLICT (endpoint, event_id) DO UPDATE SET change_seq = excluded.change_seq,
 }
 
 std::uint64_t Outbox::set_aside_count() const {
-    SQLite::Statement st(store_.db(), std::string("SELECT count(*)") + kCurrentSetAside);
+    SQLite::Statement st(detail::sqlite_database(store_), std::string("SELECT count(*)") + kCurrentSetAside);
     st.bind(1, endpoint_);
     st.executeStep();
     return static_cast<std::uint64_t>(st.getColumn(0).getInt64());
 }
 
 std::vector<SetAside> Outbox::set_aside_last(std::size_t limit) const {
-    SQLite::Statement st(store_.db(), std::string("SELECT s.event_id, s.reason, s.set_aside_ms") + kCurrentSetAside +
-                                          "ORDER BY s.set_aside_ms DESC, s.rowid DESC LIMIT ?2");
+    SQLite::Statement st(detail::sqlite_database(store_), std::string("SELECT s.event_id, s.reason, s.set_aside_ms") +
+                                                              kCurrentSetAside +
+                                                              "ORDER BY s.set_aside_ms DESC, s.rowid DESC LIMIT ?2");
     st.bind(1, endpoint_);
     st.bind(2, static_cast<std::int64_t>(limit));
     std::vector<SetAside> out;
@@ -179,7 +185,7 @@ std::vector<SetAside> Outbox::set_aside_last(std::size_t limit) const {
 }
 
 void Outbox::forget_changed_set_asides() {
-    SQLite::Statement st(store_.db(), R"sql(
+    SQLite::Statement st(detail::sqlite_database(store_), R"sql(
 DELETE FROM push_set_aside WHERE endpoint = ?1 AND NOT EXISTS (
   SELECT 1 FROM events e WHERE e.id = push_set_aside.event_id AND e.change_seq = push_set_aside.change_seq))sql");
     st.bind(1, endpoint_);

@@ -1,5 +1,6 @@
-// StoreWriter: the write path of a scan. New calls take one INSERT; a
-// known id takes the merge UPDATE (TokenCounts::merge_copy) and is re-priced.
+// The SQLite event writer: the write path of a scan and of an endpoint's
+// ingest. New calls take one INSERT; a known id takes the merge UPDATE
+// (TokenCounts::merge_copy) and is re-priced.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <stdexcept>
@@ -9,10 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
-#include "usage/store/store.hpp"
+#include "usage/os/wall_clock.hpp"
 
-namespace usage {
+namespace usage::detail {
 namespace {
 
 constexpr const char* kInsertSql = R"sql(
@@ -134,7 +136,27 @@ std::string range_end(const std::string& group) {
 
 }  // namespace
 
-struct StoreWriter::Statements {
+class SqliteEventWriter final : public EventWriter {
+public:
+    SqliteEventWriter(SqliteBackend& backend, const PriceBook& prices);
+    void add(const FileBatch& batch) override;
+    void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms) override;
+    void supersede(const std::string& id) override;
+    void record_machine(const MachineDetails& machine) override;
+    void commit() override;
+    [[nodiscard]] const ApplyStats& stats() const override { return stats_; }
+
+private:
+    struct Statements;
+    std::int64_t machine_key(const std::string& machine_id);
+    void count_superseded(SQLite::Statement& st);
+    SqliteBackend& backend_;
+    const PriceBook& prices_;
+    std::unique_ptr<Statements> st_;
+    ApplyStats stats_;
+};
+
+struct SqliteEventWriter::Statements {
     explicit Statements(SQLite::Database& db)
         : tx(std::make_unique<SQLite::Transaction>(db)),
           machine_add(db, "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING"),
@@ -194,20 +216,21 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
     }
 };
 
-StoreWriter::StoreWriter(Store& store) : store_(store) {
-    if (!store_.prices_) throw std::logic_error("StoreWriter used before Store::use_prices");
-    st_ = std::make_unique<Statements>(*store_.db_);
-    st_->replays_before = store_.has_replays_;
-    st_->empty_before = store_.db_->execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
-    st_->next_seq = store_.db_->execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
-    st_->last_rowid_before = store_.db_->execAndGet("SELECT coalesce(max(rowid), 0) FROM events").getInt64();
-    SQLite::Statement spans(*store_.db_, "SELECT source, from_ms, to_ms FROM coverage");
+SqliteEventWriter::SqliteEventWriter(SqliteBackend& backend, const PriceBook& prices)
+    : backend_(backend), prices_(prices) {
+    auto& db = backend_.db();
+    st_ = std::make_unique<Statements>(db);
+    st_->replays_before = backend_.has_replays();
+    st_->empty_before = db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
+    st_->next_seq = db.execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
+    st_->last_rowid_before = db.execAndGet("SELECT coalesce(max(rowid), 0) FROM events").getInt64();
+    SQLite::Statement spans(db, "SELECT source, from_ms, to_ms FROM coverage");
     while (spans.executeStep())
         st_->coverage[spans.getColumn(0).getString()].emplace_back(spans.getColumn(1).getInt64(),
                                                                    spans.getColumn(2).getInt64());
 }
 
-void StoreWriter::add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms) {
+void SqliteEventWriter::add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms) {
     auto& s = *st_;
     s.add_coverage.bind(1, source);
     s.add_coverage.bind(2, from_ms);
@@ -222,14 +245,27 @@ void StoreWriter::add_coverage(const std::string& source, std::int64_t from_ms, 
     count_superseded(s.supersede_covered);
 }
 
-StoreWriter::~StoreWriter() = default;  // an uncommitted transaction rolls back
-
-void StoreWriter::commit() {
+// Destroyed without commit(), the transaction rolls back (SQLite::Transaction).
+void SqliteEventWriter::commit() {
     st_->tx->commit();
-    st_->tx = std::make_unique<SQLite::Transaction>(*store_.db_);
+    st_->tx = std::make_unique<SQLite::Transaction>(backend_.db());
 }
 
-std::int64_t StoreWriter::machine_key(const std::string& machine_id) {
+void SqliteEventWriter::record_machine(const MachineDetails& m) {
+    SQLite::Statement st(backend_.db(), R"sql(
+INSERT INTO machines (id, name, updated_ms, os, time_zone, agent_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms, os = excluded.os,
+  time_zone = excluded.time_zone, agent_version = excluded.agent_version)sql");
+    st.bind(1, m.id);
+    st.bind(2, m.name.empty() ? m.id : m.name);
+    st.bind(3, unix_now_ms());
+    st.bind(4, m.os);
+    st.bind(5, m.time_zone);
+    st.bind(6, m.agent_version);
+    st.exec();
+}
+
+std::int64_t SqliteEventWriter::machine_key(const std::string& machine_id) {
     if (machine_id.empty()) return 0;
     auto& s = *st_;
     if (machine_id == s.last_machine_id) return s.last_machine_key;
@@ -252,14 +288,14 @@ std::int64_t StoreWriter::machine_key(const std::string& machine_id) {
     return it->second;
 }
 
-void StoreWriter::supersede(const std::string& id) {
+void SqliteEventWriter::supersede(const std::string& id) {
     auto& s = *st_;
     s.supersede_self.bindNoCopy(1, id);
     s.supersede_self.bind(2, s.next_seq++);
     count_superseded(s.supersede_self);
 }
 
-void StoreWriter::count_superseded(SQLite::Statement& st) {
+void SqliteEventWriter::count_superseded(SQLite::Statement& st) {
     while (st.executeStep()) {
         if (st.getColumn(0).getInt64() > st_->last_rowid_before)
             ++stats_.inserted_superseded;
@@ -269,8 +305,8 @@ void StoreWriter::count_superseded(SQLite::Statement& st) {
     st.reset();
 }
 
-void StoreWriter::add(const FileBatch& batch) {
-    const PriceBook& prices = *store_.prices_;
+void SqliteEventWriter::add(const FileBatch& batch) {
+    const PriceBook& prices = prices_;
     auto& s = *st_;
     for (const auto& e : batch.events) {
         if (!e.id.starts_with(e.dedup_group))
@@ -290,7 +326,7 @@ void StoreWriter::add(const FileBatch& batch) {
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;
                 if (s.merge.getColumn(8).getInt() != 0) ++stats_.updated_superseded;
-                const PricedCost merged = prices.evaluate(detail::pricing_inputs_from_row(s.merge, 0));
+                const PricedCost merged = prices.evaluate(pricing_inputs_from_row(s.merge, 0));
                 s.merge.reset();
                 bind_optional(s.reprice, 1, merged.micros);
                 s.reprice.bind(2, static_cast<int>(merged.origin));
@@ -320,10 +356,7 @@ void StoreWriter::add(const FileBatch& batch) {
                 s.replay_check.reset();
                 if (superseded) supersede(e.id);
             }
-            if (!store_.has_replays_) {
-                store_.has_replays_ = true;
-                store_.set_meta("has_replays", "1");
-            }
+            backend_.note_replays();
             if (!s.replays_before) s.replay_groups.add(group_hash);
         } else {
             if (s.empty_before) s.plain_groups.add(group_hash);
@@ -353,4 +386,8 @@ void StoreWriter::add(const FileBatch& batch) {
     }
 }
 
-}  // namespace usage
+std::unique_ptr<EventWriter> SqliteBackend::writer(const PriceBook& prices) {
+    return std::make_unique<SqliteEventWriter>(*this, prices);
+}
+
+}  // namespace usage::detail

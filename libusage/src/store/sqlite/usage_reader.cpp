@@ -83,9 +83,8 @@ void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
 
 }  // namespace
 
-SqliteUsageReader::SqliteUsageReader(const Store& store, const Query& query, const date::time_zone* tz)
-    : store_(store), query_(query) {
-    auto& db = store_.db();
+SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz)
+    : db_(db), query_(query) {
     if (sqlite3_create_function_v2(db.getHandle(), "usage_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                    const_cast<date::time_zone*>(tz), bucket_function, nullptr, nullptr,
                                    nullptr) != SQLITE_OK)
@@ -145,7 +144,7 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::opti
         if (from) sql += " AND e." + time + " >= :from";
         if (to) sql += " AND e." + time + " < :to";
         sql += filter_sql(query_.filters);
-        slot = std::make_unique<Prepared>(store_.db().getHandle(), sql);
+        slot = std::make_unique<Prepared>(db_.getHandle(), sql);
         const Filters& f = query_.filters;
         if (!f.source.empty()) slot->bind(":source", f.source);
         if (!f.model.empty()) slot->bind(":model", f.model);
@@ -215,7 +214,7 @@ bool SqliteUsageReader::rollup(std::optional<std::int64_t> from, std::optional<s
 std::optional<std::pair<std::int64_t, std::int64_t>> SqliteUsageReader::rollup_hours() {
     // Two B-tree edge lookups (hour_ms leads the primary key); min and max in
     // one SELECT would scan the table.
-    SQLite::Statement st(store_.db(),
+    SQLite::Statement st(db_,
                          "SELECT (SELECT min(hour_ms) FROM usage_rollup), (SELECT max(hour_ms) FROM usage_rollup)");
     if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
     return std::make_pair(st.getColumn(0).getInt64(), st.getColumn(1).getInt64());

@@ -9,43 +9,42 @@
 #include <tuple>
 #include <utility>
 
-#include "analytics/usage_row.hpp"
-#include "usage/analytics/analytics.hpp"
+#include "store/store_backend.hpp"
 
 namespace date {
 class time_zone;
 }
 namespace SQLite {
-class Statement;
+class Database;
 class Transaction;
 }  // namespace SQLite
 
 namespace usage::detail {
 
-class SqliteUsageReader {
+class SqliteUsageReader final : public UsageReader {
 public:
     /// Registers the bucket function for `tz` on the store's connection and,
     /// outside a transaction, opens a read transaction: every interval read
     /// then sees the same snapshot.
-    SqliteUsageReader(const Store& store, const Query& query, const date::time_zone* tz);
-    ~SqliteUsageReader();
+    SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz);
+    ~SqliteUsageReader() override;
     SqliteUsageReader(const SqliteUsageReader&) = delete;
     SqliteUsageReader& operator=(const SqliteUsageReader&) = delete;
 
     /// The counted events with from <= ts_ms < to (nullopt: unbounded).
-    void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink);
+    void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) override;
     /// The rollup rows of the UTC hours starting in [from, to). Returns false,
     /// having stopped, at a sum that left 64 bits (a REAL): read the events.
-    bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink);
+    bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) override;
     /// The first and last UTC hour the rollup holds; nullopt when it is empty.
-    std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours();
+    std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() override;
 
 private:
     struct Prepared;
     /// The statement for a table and the bounds given, reset, filters bound,
     /// `from` and `to` bound when given.
     Prepared& statement(bool rollup, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
-    const Store& store_;
+    SQLite::Database& db_;
     Query query_;
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.

@@ -1,12 +1,12 @@
 // The `tokens` table (schema migration 2): lookups by hash through its
 // UNIQUE index, so the secret is never compared in application code.
-#include "usage/store/token_store.hpp"
-
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <stdexcept>
 
-namespace usage {
+#include "store/sqlite/sqlite_backend.hpp"
+
+namespace usage::detail {
 namespace {
 
 constexpr const char* kColumns = "SELECT id, prefix, user, role, created_ms, revoked_ms FROM tokens";
@@ -24,9 +24,9 @@ TokenRecord read_token(const SQLite::Statement& st) {
 
 }  // namespace
 
-std::int64_t add_token(Store& store, const std::string& hash, const std::string& prefix, const std::string& user,
-                       const std::string& role, std::int64_t now_ms) {
-    auto& db = store.db();
+std::int64_t SqliteBackend::add_token(const std::string& hash, const std::string& prefix, const std::string& user,
+                                      const std::string& role, std::int64_t now_ms) {
+    auto& db = *db_;
     SQLite::Statement st(db,
                          "INSERT INTO tokens (hash, prefix, user, role, created_ms) VALUES (?, ?, ?, ?, ?) "
                          "ON CONFLICT (hash) DO NOTHING");
@@ -35,26 +35,26 @@ std::int64_t add_token(Store& store, const std::string& hash, const std::string&
     st.bind(3, user);
     st.bind(4, role);
     st.bind(5, static_cast<std::int64_t>(now_ms));
-    if (st.exec() != 1) throw std::runtime_error(store.path().string() + ": a token with this hash already exists");
+    if (st.exec() != 1) throw std::runtime_error(display() + ": a token with this hash already exists");
     return db.getLastInsertRowid();
 }
 
-std::optional<TokenRecord> find_token(const Store& store, const std::string& hash) {
-    SQLite::Statement st(store.db(), std::string(kColumns) + " WHERE hash = ?");
+std::optional<TokenRecord> SqliteBackend::find_token(const std::string& hash) const {
+    SQLite::Statement st(*db_, std::string(kColumns) + " WHERE hash = ?");
     st.bind(1, hash);
     if (st.executeStep()) return read_token(st);
     return std::nullopt;
 }
 
-std::vector<TokenRecord> list_tokens(const Store& store) {
-    SQLite::Statement st(store.db(), std::string(kColumns) + " ORDER BY id");
+std::vector<TokenRecord> SqliteBackend::list_tokens() const {
+    SQLite::Statement st(*db_, std::string(kColumns) + " ORDER BY id");
     std::vector<TokenRecord> out;
     while (st.executeStep()) out.push_back(read_token(st));
     return out;
 }
 
-bool revoke_token(Store& store, std::int64_t id, std::int64_t now_ms) {
-    auto& db = store.db();
+bool SqliteBackend::revoke_token(std::int64_t id, std::int64_t now_ms) {
+    auto& db = *db_;
     SQLite::Statement exists(db, "SELECT 1 FROM tokens WHERE id = ?");
     exists.bind(1, static_cast<std::int64_t>(id));
     if (!exists.executeStep()) return false;
@@ -65,4 +65,4 @@ bool revoke_token(Store& store, std::int64_t id, std::int64_t now_ms) {
     return true;
 }
 
-}  // namespace usage
+}  // namespace usage::detail

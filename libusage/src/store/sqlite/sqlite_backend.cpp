@@ -1,6 +1,6 @@
-// The SQLite store: events upserted by id merging copies, cursors
-// committed in the same transaction as the events read up to them.
-#include "usage/store/store.hpp"
+// The SQLite backend outside a scan: opening and migrating usage.db, meta,
+// machines, re-pricing, cursors and tokens.
+#include "store/sqlite/sqlite_backend.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -12,10 +12,10 @@
 
 #include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/store_schema.hpp"
-#include "usage/config/environment.hpp"
+#include "store/sqlite/usage_reader.hpp"
 #include "usage/os/wall_clock.hpp"
 
-namespace usage {
+namespace usage::detail {
 namespace {
 
 std::string new_uuid_v4() {
@@ -48,16 +48,7 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::in
 
 }  // namespace
 
-std::filesystem::path default_state_dir(const Environment& env) {
-    if (auto dir = env.get("USAGE_AGENT_STATE_DIR")) return *dir;
-    // Set but empty is a mistake (a script's unset variable), not a request
-    // for the default store: writing there would split the user's history.
-    if (env.is_set("USAGE_AGENT_STATE_DIR"))
-        throw std::invalid_argument("USAGE_AGENT_STATE_DIR is set but empty: set it to a folder or unset it");
-    return env.xdg_home("STATE") / "usage-agent";
-}
-
-Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
+SqliteBackend::SqliteBackend(const std::filesystem::path& dir) : path_(dir / "usage.db") {
     // SQLite's memory statistics take a global mutex on every allocation;
     // we never read them. Only effective before SQLite initialises, so a
     // host program that already uses SQLite keeps its own settings.
@@ -76,7 +67,8 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
         db_->exec("PRAGMA synchronous=NORMAL");
         db_->exec("PRAGMA temp_store=MEMORY");
         db_->exec("PRAGMA cache_size=-65536");
-        register_functions();
+        // Migration 4 fills the rollup with usage_isum: registered before migrating.
+        register_rollup_functions(db_->getHandle());
         migrate();
         if (!meta("machine_id")) set_meta("machine_id", new_uuid_v4());
         // Kept in meta: scanning events for it would cost every warm run.
@@ -86,11 +78,11 @@ Store::Store(const std::filesystem::path& dir) : path_(dir / "usage.db") {
     }
 }
 
-Store::~Store() = default;
+SqliteBackend::~SqliteBackend() = default;
 
-void Store::migrate() {
+void SqliteBackend::migrate() {
     int version = db_->execAndGet("PRAGMA user_version").getInt();
-    const auto& migrations = detail::store_migrations();
+    const auto& migrations = store_migrations();
     if (version > static_cast<int>(migrations.size()))
         throw std::runtime_error("store schema version " + std::to_string(version) +
                                  " is newer than this usage-agent understands (" + std::to_string(migrations.size()) +
@@ -103,27 +95,18 @@ void Store::migrate() {
     }
 }
 
-void Store::register_functions() {
-    // Migration 4 fills the rollup with usage_isum: registered before migrating.
-    detail::register_rollup_functions(db_->getHandle());
-}
-
-int Store::schema_version() const {
+int SqliteBackend::schema_version() const {
     return db_->execAndGet("PRAGMA user_version").getInt();
 }
 
-std::string Store::machine_id() const {
-    return meta("machine_id").value_or("");
-}
-
-std::optional<std::string> Store::meta(const std::string& key) const {
+std::optional<std::string> SqliteBackend::meta(const std::string& key) const {
     SQLite::Statement st(*db_, "SELECT value FROM meta WHERE key = ?");
     st.bind(1, key);
     if (st.executeStep()) return st.getColumn(0).getString();
     return std::nullopt;
 }
 
-void Store::set_meta(const std::string& key, const std::string& value) {
+void SqliteBackend::set_meta(const std::string& key, const std::string& value) {
     SQLite::Statement st(*db_,
                          "INSERT INTO meta (key, value) VALUES (?, ?) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -132,7 +115,7 @@ void Store::set_meta(const std::string& key, const std::string& value) {
     st.exec();
 }
 
-void Store::record_machine(const std::string& id, const std::string& name) {
+void SqliteBackend::record_machine(const std::string& id, const std::string& name) {
     SQLite::Statement st(*db_,
                          "INSERT INTO machines (id, name, updated_ms) VALUES (?, ?, ?) "
                          "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms");
@@ -142,12 +125,13 @@ void Store::record_machine(const std::string& id, const std::string& name) {
     st.exec();
 }
 
-void Store::use_prices(const PriceBook& prices) {
-    prices_ = &prices;
-    if (meta("price_fingerprint") != prices.fingerprint()) reprice_all();
+void SqliteBackend::note_replays() {
+    if (has_replays_) return;
+    has_replays_ = true;
+    set_meta("has_replays", "1");
 }
 
-void Store::reprice_all() {
+void SqliteBackend::reprice_all(const PriceBook& prices) {
     SQLite::Transaction tx(*db_);
     SQLite::Statement read(
         *db_,
@@ -157,7 +141,7 @@ void Store::reprice_all() {
                             "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "
                             "WHERE id = ?");
     while (read.executeStep()) {
-        const PricedCost cost = prices_->evaluate(detail::pricing_inputs_from_row(read, 1));
+        const PricedCost cost = prices.evaluate(pricing_inputs_from_row(read, 1));
         std::optional<std::int64_t> old_cost;
         if (!read.getColumn(9).isNull()) old_cost = read.getColumn(9).getInt64();
         if (old_cost == cost.micros && read.getColumn(10).getInt() == static_cast<int>(cost.origin)) continue;
@@ -167,7 +151,7 @@ void Store::reprice_all() {
         write.exec();
         write.reset();
     }
-    set_meta("price_fingerprint", prices_->fingerprint());
+    set_meta("price_fingerprint", prices.fingerprint());
     tx.commit();
 }
 
@@ -189,7 +173,7 @@ FileCursor cursor_from_row(const SQLite::Statement& st, int first) {
 
 }  // namespace
 
-std::optional<FileCursor> Store::cursor(const std::string& source, const std::filesystem::path& path) const {
+std::optional<FileCursor> SqliteBackend::cursor(const std::string& source, const std::filesystem::path& path) const {
     SQLite::Statement st(*db_, std::string("SELECT ") + kCursorColumns + " FROM cursors WHERE source = ? AND path = ?");
     st.bind(1, source);
     st.bind(2, path.string());
@@ -197,7 +181,7 @@ std::optional<FileCursor> Store::cursor(const std::string& source, const std::fi
     return cursor_from_row(st, 0);
 }
 
-std::vector<std::pair<std::string, FileCursor>> Store::cursors(const std::string& source) const {
+std::vector<std::pair<std::string, FileCursor>> SqliteBackend::cursors(const std::string& source) const {
     std::vector<std::pair<std::string, FileCursor>> out;
     SQLite::Statement st(*db_, std::string("SELECT path, ") + kCursorColumns + " FROM cursors WHERE source = ?");
     st.bind(1, source);
@@ -205,43 +189,31 @@ std::vector<std::pair<std::string, FileCursor>> Store::cursors(const std::string
     return out;
 }
 
-std::int64_t Store::file_count(const std::string& source) const {
+std::int64_t SqliteBackend::file_count(const std::string& source) const {
     SQLite::Statement st(*db_, "SELECT count(*) FROM cursors WHERE source = ?");
     st.bind(1, source);
     st.executeStep();
     return st.getColumn(0).getInt64();
 }
 
-std::map<std::string, std::int64_t> Store::events_by_source() const {
+std::map<std::string, std::int64_t> SqliteBackend::events_by_source() const {
     std::map<std::string, std::int64_t> out;
     SQLite::Statement st(*db_, "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source");
     while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
     return out;
 }
 
-void Store::release_memory() {
+void SqliteBackend::release_memory() {
     sqlite3_db_release_memory(db_->getHandle());
 }
 
-void Store::forget_cursors(const std::string& source) {
+void SqliteBackend::forget_cursors(const std::string& source) {
     SQLite::Statement st(*db_, "DELETE FROM cursors WHERE source = ?");
     st.bind(1, source);
     st.exec();
 }
 
-const PriceBook& Store::prices() const {
-    if (!prices_) throw std::logic_error("Store::prices called before use_prices");
-    return *prices_;
-}
-
-ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
-    StoreWriter writer(*this);
-    for (const auto& b : batches) writer.add(b);
-    writer.commit();
-    return writer.stats();
-}
-
-std::vector<std::pair<std::string, std::int64_t>> Store::unpriced_models() const {
+std::vector<std::pair<std::string, std::int64_t>> SqliteBackend::unpriced_models() const {
     std::vector<std::pair<std::string, std::int64_t>> out;
     SQLite::Statement st(*db_,
                          "SELECT model, COUNT(*) FROM events WHERE cost_origin = 0 "
@@ -250,4 +222,14 @@ std::vector<std::pair<std::string, std::int64_t>> Store::unpriced_models() const
     return out;
 }
 
-}  // namespace usage
+std::unique_ptr<UsageReader> SqliteBackend::reader(const Query& query, const date::time_zone* tz) const {
+    return std::make_unique<SqliteUsageReader>(*db_, query, tz);
+}
+
+SQLite::Database& sqlite_database(const Store& store) {
+    auto* sqlite = dynamic_cast<SqliteBackend*>(&store.backend());
+    if (!sqlite) throw std::logic_error(store.display() + ": this needs the local SQLite store");
+    return sqlite->db();
+}
+
+}  // namespace usage::detail

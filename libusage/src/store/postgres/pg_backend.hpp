@@ -1,0 +1,54 @@
+// The PostgreSQL backend: a team endpoint's store, shared by any number of
+// `serve` replicas. Each Store holds a small pool (a broken connection is
+// replaced on the next call); statements are in pg_backend.cpp (tables),
+// pg_event_writer.cpp (writes) and pg_usage_reader.cpp (run_query's rows).
+#pragma once
+
+#include <string>
+
+#include "store/postgres/pg_pool.hpp"
+#include "store/store_backend.hpp"
+
+namespace usage::pg {
+
+class PgBackend final : public usage::detail::StoreBackend {
+public:
+    /// Connects and migrates. Throws usage::StoreUnavailable when the server
+    /// cannot be reached, std::runtime_error naming it otherwise.
+    explicit PgBackend(const std::string& uri);
+
+    [[nodiscard]] std::string display() const override { return display_; }
+    [[nodiscard]] int schema_version() const override;
+    [[nodiscard]] std::optional<std::string> meta(const std::string& key) const override;
+    void set_meta(const std::string& key, const std::string& value) override;
+    void record_machine(const std::string& id, const std::string& name) override;
+    void reprice_all(const PriceBook& prices) override;
+    [[nodiscard]] std::optional<FileCursor> cursor(const std::string& source,
+                                                   const std::filesystem::path& path) const override;
+    [[nodiscard]] std::vector<std::pair<std::string, FileCursor>> cursors(const std::string& source) const override;
+    [[nodiscard]] std::int64_t file_count(const std::string& source) const override;
+    void forget_cursors(const std::string& source) override;
+    [[nodiscard]] std::map<std::string, std::int64_t> events_by_source() const override;
+    [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const override;
+    void release_memory() override {}
+    std::int64_t add_token(const std::string& hash, const std::string& prefix, const std::string& user,
+                           const std::string& role, std::int64_t now_ms) override;
+    [[nodiscard]] std::optional<TokenRecord> find_token(const std::string& hash) const override;
+    [[nodiscard]] std::vector<TokenRecord> list_tokens() const override;
+    bool revoke_token(std::int64_t id, std::int64_t now_ms) override;
+    std::unique_ptr<usage::detail::EventWriter> writer(const PriceBook& prices) override;
+    std::unique_ptr<usage::detail::UsageReader> reader(const Query& query, const date::time_zone* tz) const override;
+
+    [[nodiscard]] Lease lease() const { return pool_.lease(); }
+
+private:
+    mutable Pool pool_;
+    std::string display_;
+};
+
+/// What pricing needs of a stored event, from columns [first, first + 8) of
+/// a row selected as: model, input, output, reasoning, cache_read,
+/// cache_write_5m, cache_write_1h, reported_cost_micros.
+UsageEvent pricing_inputs(const Result& row_set, int row, int first);
+
+}  // namespace usage::pg

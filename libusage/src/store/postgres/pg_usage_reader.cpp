@@ -1,0 +1,198 @@
+// run_query's rows from PostgreSQL: one statement per table and interval,
+// read through a cursor in pages (flat memory over millions of events), in
+// one REPEATABLE READ snapshot. Time-bucket keys are computed here in C++ by
+// the same function as for SQLite (time_zone.hpp), not by date_trunc(... AT
+// TIME ZONE ...): both backends then bucket by the one tz database the
+// library ships with, and give the same answer to the millisecond.
+#include <charconv>
+#include <string>
+#include <vector>
+
+#include "analytics/time_zone.hpp"
+#include "store/postgres/pg_backend.hpp"
+#include "store/postgres/pg_transaction.hpp"
+
+namespace usage::pg {
+namespace {
+
+constexpr int kPage = 50000;
+
+// The group key column, or '' for time groupings (bucketed in C++).
+const char* key_sql(GroupBy g) {
+    switch (g) {
+        case GroupBy::source: return "e.source";
+        case GroupBy::model: return "e.model";
+        case GroupBy::project: return "e.project_name";
+        case GroupBy::machine: return "coalesce(m.id, '')";
+        case GroupBy::user: return "e.user_name";
+        case GroupBy::session: return "e.session_id";
+        default: return "''";
+    }
+}
+
+char bucket_kind(GroupBy g) {
+    switch (g) {
+        case GroupBy::hour: return 'h';
+        case GroupBy::day: return 'd';
+        case GroupBy::week: return 'w';
+        case GroupBy::month: return 'm';
+        default: return 0;
+    }
+}
+
+constexpr const char* kDescriptive =
+    "e.source, e.session_id, e.model, e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user_name, e.machine";
+
+// A numeric sum as int64; false when it does not fit.
+bool fits(std::string_view text, std::int64_t& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+class PgUsageReader final : public usage::detail::UsageReader {
+public:
+    PgUsageReader(const PgBackend& backend, const Query& query, const date::time_zone* tz)
+        : lease_(backend.lease()),
+          snapshot_(*lease_, Isolation::repeatable_read),
+          query_(query),
+          tz_(tz),
+          bucket_(bucket_kind(query.group)) {}
+
+    void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                const usage::detail::RowSink& sink) override {
+        usage::detail::UsageRow r;
+        r.events = 1;
+        read(false, from, to, [&](const Result& res, int i) {
+            r.input = res.int64(i, 1);
+            r.output = res.int64(i, 2);
+            r.reasoning = res.int64(i, 3);
+            r.cache_read = res.int64(i, 4);
+            r.cache_write_5m = res.int64(i, 5);
+            r.cache_write_1h = res.int64(i, 6);
+            const auto origin = static_cast<CostOrigin>(res.int64(i, 7));
+            const std::int64_t cost = res.int64(i, 8);
+            const bool is_unpriced = origin == CostOrigin::unpriced;
+            r.unpriced_events = is_unpriced ? 1 : 0;
+            r.cost_micros = is_unpriced ? 0 : cost;
+            r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
+            r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
+            r.first_ms = r.last_ms = res.int64(i, 9);
+            describe(res, i, 10, r.first_ms, r);
+            sink(r);
+            return true;
+        });
+    }
+
+    bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                const usage::detail::RowSink& sink) override {
+        usage::detail::UsageRow r;
+        std::int64_t* sums[] = {&r.events,
+                                &r.input,
+                                &r.output,
+                                &r.reasoning,
+                                &r.cache_read,
+                                &r.cache_write_5m,
+                                &r.cache_write_1h,
+                                &r.cost_micros,
+                                &r.reported_cost_micros,
+                                &r.estimated_cost_micros,
+                                &r.unpriced_events,
+                                &r.first_ms,
+                                &r.last_ms};
+        return read(true, from, to, [&](const Result& res, int i) {
+            for (int k = 0; k < 13; ++k)
+                if (!fits(res.text(i, k + 1), *sums[k])) return false;  // a sum past 64 bits
+            describe(res, i, 15, res.int64(i, 14), r);
+            sink(r);
+            return true;
+        });
+    }
+
+    std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() override {
+        const Result r =
+            lease_->exec("SELECT (SELECT min(hour_ms) FROM usage_rollup), (SELECT max(hour_ms) FROM usage_rollup)");
+        if (r.is_null(0, 0)) return std::nullopt;
+        return std::make_pair(r.int64(0, 0), r.int64(0, 1));
+    }
+
+private:
+    // The row's descriptive columns from `first`, and its key.
+    void describe(const Result& res, int i, int first, std::int64_t time_ms, usage::detail::UsageRow& r) {
+        if (bucket_ != 0) {
+            key_ = usage::detail::bucket_key(time_ms, tz_, bucket_);
+            r.key = key_;
+        } else {
+            r.key = res.text(i, 0);
+        }
+        r.source = res.text(i, first);
+        r.session_id = res.text(i, first + 1);
+        r.model = res.text(i, first + 2);
+        r.project = res.text(i, first + 3);
+        r.machine_name = res.text(i, first + 4);
+        r.surface = res.text(i, first + 5);
+        r.user = res.text(i, first + 6);
+        r.machine = res.int64(i, first + 7);
+    }
+
+    // Runs the statement for a table and interval; `row` returns false to stop
+    // (read then returns false).
+    template <typename RowFn>
+    bool read(bool rollup, std::optional<std::int64_t> from, std::optional<std::int64_t> to, RowFn&& row) {
+        std::vector<Param> params;
+        auto param = [&](Param p) {
+            params.push_back(std::move(p));
+            return "$" + std::to_string(params.size());
+        };
+        const std::string time = rollup ? "e.hour_ms" : "e.ts_ms";
+        std::string sql = std::string("DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ") + key_sql(query_.group) + ", ";
+        if (rollup)
+            sql +=
+                "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, "
+                "e.hour_ms, ";
+        else
+            sql +=
+                "e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                "e.cost_origin, coalesce(e.cost_micros, 0), e.ts_ms, ";
+        sql += kDescriptive;
+        sql += rollup ? " FROM usage_rollup e" : " FROM events e";
+        sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
+        sql += rollup ? "true" : "NOT e.superseded";
+        if (from) sql += " AND " + time + " >= " + param(*from);
+        if (to) sql += " AND " + time + " < " + param(*to);
+        const Filters& f = query_.filters;
+        if (!f.source.empty()) sql += " AND e.source = " + param(f.source);
+        if (!f.model.empty()) sql += " AND strpos(lower(e.model), lower(" + param(f.model) + ")) > 0";
+        if (!f.project.empty()) sql += " AND e.project_name = " + param(f.project);
+        if (!f.machine.empty()) {
+            const std::string p = param(f.machine);
+            sql += " AND (m.id = " + p + " OR m.name = " + p + " OR (length(" + p + ") = 8 AND left(m.id, 8) = " + p +
+                   "))";
+        }
+        if (!f.user.empty()) sql += " AND e.user_name = " + param(f.user);
+        lease_->exec(sql, params);
+        bool complete = true;
+        for (bool more = true; more && complete;) {
+            const Result page = lease_->exec("FETCH " + std::to_string(kPage) + " FROM usage_rows");
+            for (int i = 0; i < page.rows() && complete; ++i) complete = row(page, i);
+            more = page.rows() == kPage;
+        }
+        lease_->exec("CLOSE usage_rows");
+        return complete;
+    }
+
+    Lease lease_;
+    Transaction snapshot_;  // after lease_: rolled back before the connection goes back
+    Query query_;
+    const date::time_zone* tz_;
+    char bucket_;
+    std::string key_;
+};
+
+}  // namespace
+
+std::unique_ptr<usage::detail::UsageReader> PgBackend::reader(const Query& query, const date::time_zone* tz) const {
+    return std::make_unique<PgUsageReader>(*this, query, tz);
+}
+
+}  // namespace usage::pg

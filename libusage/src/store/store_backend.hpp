@@ -1,0 +1,100 @@
+// The storage interface: what a backend (store/sqlite, store/postgres) gives
+// usage::Store, the facade every caller holds. Everything above this line is
+// backend-neutral - the merge rules (TokenCounts::merge_copy), pricing, the
+// read plan and the aggregation - and everything below it is one engine's SQL.
+//
+// Three roles, as in osquery's database plugins:
+//  - StoreBackend: the store's tables outside a scan (meta, machines, prices,
+//    cursors, tokens) and the factories of the other two;
+//  - EventWriter: one write transaction of events, their cursors, coverage
+//    spans and machines, made durable together by commit();
+//  - UsageReader: run_query's two sources of rows (events, hourly rollup),
+//    read in one snapshot.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analytics/usage_row.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/store/store.hpp"
+#include "usage/store/token_store.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace usage::detail {
+
+class EventWriter {
+public:
+    virtual ~EventWriter() = default;
+    /// Upsert the batch's events by id (a known id merges the copies by
+    /// TokenCounts::merge_copy and is re-priced), supersede replays as
+    /// event.hpp says, and save the batch's cursor.
+    virtual void add(const FileBatch& batch) = 0;
+    virtual void add_coverage(const std::string& source, std::int64_t from_ms, std::int64_t to_ms) = 0;
+    virtual void supersede(const std::string& id) = 0;
+    /// Record (or update) a machine with its details.
+    virtual void record_machine(const MachineDetails& machine) = 0;
+    /// Make everything added durable; the writer goes on in a new transaction.
+    virtual void commit() = 0;
+    [[nodiscard]] virtual const ApplyStats& stats() const = 0;
+};
+
+class UsageReader {
+public:
+    virtual ~UsageReader() = default;
+    /// The counted events with from <= ts_ms < to (nullopt: unbounded).
+    virtual void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) = 0;
+    /// The rollup rows of the UTC hours starting in [from, to). Returns false,
+    /// having stopped, at a sum that left 64 bits: read the events instead.
+    virtual bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) = 0;
+    /// The first and last UTC hour the rollup holds; nullopt when it is empty.
+    virtual std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() = 0;
+};
+
+class StoreBackend {
+public:
+    virtual ~StoreBackend() = default;
+
+    /// Where the store is, for messages (no password).
+    [[nodiscard]] virtual std::string display() const = 0;
+    [[nodiscard]] virtual int schema_version() const = 0;
+
+    [[nodiscard]] virtual std::optional<std::string> meta(const std::string& key) const = 0;
+    virtual void set_meta(const std::string& key, const std::string& value) = 0;
+    virtual void record_machine(const std::string& id, const std::string& name) = 0;
+
+    /// Price every stored event again with `prices` (their fingerprint changed).
+    virtual void reprice_all(const PriceBook& prices) = 0;
+
+    [[nodiscard]] virtual std::optional<FileCursor> cursor(const std::string& source,
+                                                           const std::filesystem::path& path) const = 0;
+    [[nodiscard]] virtual std::vector<std::pair<std::string, FileCursor>> cursors(const std::string& source) const = 0;
+    [[nodiscard]] virtual std::int64_t file_count(const std::string& source) const = 0;
+    virtual void forget_cursors(const std::string& source) = 0;
+
+    [[nodiscard]] virtual std::map<std::string, std::int64_t> events_by_source() const = 0;
+    [[nodiscard]] virtual std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const = 0;
+    virtual void release_memory() = 0;
+
+    virtual std::int64_t add_token(const std::string& hash, const std::string& prefix, const std::string& user,
+                                   const std::string& role, std::int64_t now_ms) = 0;
+    [[nodiscard]] virtual std::optional<TokenRecord> find_token(const std::string& hash) const = 0;
+    [[nodiscard]] virtual std::vector<TokenRecord> list_tokens() const = 0;
+    virtual bool revoke_token(std::int64_t id, std::int64_t now_ms) = 0;
+
+    /// A write transaction pricing with `prices` (which outlive it).
+    virtual std::unique_ptr<EventWriter> writer(const PriceBook& prices) = 0;
+    /// A snapshot to answer `query` from; `tz` buckets its time groupings.
+    virtual std::unique_ptr<UsageReader> reader(const Query& query, const date::time_zone* tz) const = 0;
+};
+
+}  // namespace usage::detail

@@ -1,0 +1,231 @@
+// The storage interface, backend against backend: the random rollup store
+// (rollup_fixture.hpp) written to SQLite and to PostgreSQL gives the same
+// report, field for field, for every grouping, filter and range, in zones
+// with whole-hour and split-hour offsets; PostgreSQL's rollup answers what
+// its event scan answers; ingest and tokens behave the same; and concurrent
+// writers on one PostgreSQL database lose no per-field max.
+#include "store_backends.hpp"
+
+#include <doctest/doctest.h>
+
+#include <latch>
+#include <thread>
+
+#include "analytics/query_paths.hpp"
+#include "report_lines.hpp"
+#include "rollup_fixture.hpp"
+#include "usage/store/token_store.hpp"
+#include "usage/sync/ingest.hpp"
+
+namespace {
+
+using usage::GroupBy;
+using Lines = std::vector<std::string>;
+
+constexpr std::int64_t kNow = rollup_fixture::kStartMs + 20 * 24 * rollup_fixture::kHourMs + 26597123;
+
+struct Range {
+    const char* name;
+    const char* since;
+    const char* until;
+};
+const Range kRanges[] = {{"all", "", ""}, {"24h", "", ""}, {"", "2025-03-28", "2025-04-02"}};
+const GroupBy kGroups[] = {GroupBy::none,    GroupBy::source, GroupBy::model,   GroupBy::project,
+                           GroupBy::machine, GroupBy::user,   GroupBy::session, GroupBy::hour,
+                           GroupBy::day,     GroupBy::week,   GroupBy::month};
+
+std::vector<usage::Filters> filters() {
+    std::vector<usage::Filters> out(5);
+    out[1].source = "claude-code";
+    out[2].model = "SONNET";
+    out[3].machine = "laptop";  // a name two machines share
+    out[4].user = "alice";
+    out[4].project = "api";
+    return out;
+}
+
+// Every query of the matrix in `tz`, as lines, by `path`.
+std::vector<Lines> answers(const usage::Store& store, const std::string& tz, usage::detail::ReadPath path) {
+    std::vector<Lines> out;
+    for (const auto& range : kRanges)
+        for (const auto& f : filters())
+            for (GroupBy g : kGroups) {
+                usage::Query q;
+                q.tz = tz;
+                q.range = usage::resolve_range(range.name, range.since, range.until, tz, kNow);
+                q.filters = f;
+                q.group = g;
+                out.push_back(testing::describe(usage::detail::run_query_via(store, q, g == GroupBy::day, path)));
+            }
+    return out;
+}
+
+void fill_random(usage::Store& store, usage::PriceBook& first, usage::PriceBook& second) {
+    rollup_fixture::first_prices(first);
+    rollup_fixture::second_prices(second);
+    store.use_prices(first);
+    rollup_fixture::fill(store, 11, 300);
+    store.use_prices(second);  // re-prices every stored event
+}
+
+}  // namespace
+
+TEST_CASE("store backends: the random store gives the same reports on every backend, rollup and event scan alike") {
+    std::vector<std::string> zones = {"UTC", "Asia/Kolkata", "Pacific/Chatham"};
+    std::map<std::string, std::vector<std::vector<Lines>>> by_backend;
+    testing::for_each_backend([&](const testing::StoreBackend& backend) {
+        usage::PriceBook first, second;
+        auto store = backend.open();
+        fill_random(*store, first, second);
+        auto& mine = by_backend[backend.name];
+        for (const auto& tz : zones) {
+            CAPTURE(tz);
+            const auto planned = answers(*store, tz, usage::detail::ReadPath::planned);
+            const auto scanned = answers(*store, tz, usage::detail::ReadPath::events);
+            REQUIRE(planned.size() == 3 * 5 * 11);
+            for (std::size_t i = 0; i < planned.size(); ++i) {
+                CAPTURE(i);
+                REQUIRE(planned[i] == scanned[i]);
+            }
+            mine.push_back(planned);
+        }
+    });
+    const auto& sqlite = by_backend.at("sqlite");
+    // The fixture's size, so "equal" is not "both empty".
+    CHECK(sqlite[0][0][0] ==
+          "rows 0 total 4367,332,4,5,37209663253,10836994,4604979,651812,110819818,6462260,1295423,189560429,"
+          "16053438,173506991,1235,");
+    if (!by_backend.contains("postgresql")) return;
+    const auto& pg = by_backend.at("postgresql");
+    for (std::size_t z = 0; z < zones.size(); ++z)
+        for (std::size_t i = 0; i < sqlite[z].size(); ++i) {
+            CAPTURE(zones[z]);
+            CAPTURE(i);
+            REQUIRE(pg[z][i] == sqlite[z][i]);
+        }
+}
+
+TEST_CASE("store backends: ingest stores the token's user, the machines and superseded flags, on every backend") {
+    testing::for_each_backend([](const testing::StoreBackend& backend) {
+        usage::PriceBook prices;
+        auto store = backend.open();
+        store->use_prices(prices);
+        usage::sync::IngestBatch b;
+        b.machine = {"mach-1111", "MacBook-Pro", "linux", "Europe/Paris", "0.9"};
+        b.machine_variants.push_back({"mach-1111/windows", "MacBook-Pro (Windows)", "windows", "", "0.9"});
+        for (int i = 0; i < 4; ++i) {
+            usage::sync::WireEvent w;
+            w.event.id = "claude-code:m" + std::to_string(i) + ":r";
+            w.event.source = "claude-code";
+            w.event.session_id = "s";
+            w.event.model = "claude-sonnet-4-5-20250929";
+            w.event.machine_id = i == 3 ? "mach-1111/windows" : "mach-1111";
+            w.event.user = "claimed-by-client";
+            w.event.timestamp_ms = 1767225600000 + i * 1000;
+            w.event.tokens = {1000 + i, 100, 0, 0, 0, 0};
+            w.superseded = i == 2;
+            b.events.push_back(w);
+        }
+        auto r = usage::sync::ingest_batch(*store, b, "alice");
+        CHECK(r.received == 4);
+        CHECK(r.new_events == 4);
+        b.events[0].event.tokens.output = 500;  // a grown copy, re-sent with the rest
+        r = usage::sync::ingest_batch(*store, b, "alice");
+        CHECK(r.new_events == 0);
+        CHECK(r.updated == 1);
+        CHECK(r.unchanged == 3);
+        usage::Query q;
+        q.group = GroupBy::machine;
+        const auto report = usage::run_query(*store, q);
+        CHECK(testing::describe(report) ==
+              Lines{"rows 2 total 3,1,1,2,3000,3004,700,0,0,0,0,19512,0,19512,0,",
+                    "mach-1111|MacBook-Pro|MacBook-Pro|2,1,1,1,1000,2001,600,0,0,0,0,15003,0,15003,0,",
+                    "mach-1111/windows|MacBook-Pro (Windows)|MacBook-Pro (Windows)|1,1,1,1,0,1003,100,0,0,0,0,4509,0,"
+                    "4509,0,"});
+        q.group = GroupBy::user;
+        CHECK(usage::run_query(*store, q).rows.at(0).key == "alice");
+    });
+}
+
+TEST_CASE("store backends: tokens are added, found by hash, listed and revoked once, on every backend") {
+    testing::for_each_backend([](const testing::StoreBackend& backend) {
+        auto store = backend.open();
+        const auto a = usage::add_token(*store, "hash-a", "ua_aaaa", "alice", "member", 1000);
+        const auto b = usage::add_token(*store, "hash-b", "ua_bbbb", "bob", "admin", 2000);
+        CHECK(b > a);
+        CHECK_THROWS_WITH_AS(usage::add_token(*store, "hash-a", "ua_aaaa", "eve", "admin", 3000),
+                             doctest::Contains("a token with this hash already exists"), std::runtime_error);
+        auto found = usage::find_token(*store, "hash-b");
+        REQUIRE(found);
+        CHECK(found->user == "bob");
+        CHECK(found->role == "admin");
+        CHECK(found->created_ms == 2000);
+        CHECK_FALSE(found->revoked_ms);
+        CHECK_FALSE(usage::find_token(*store, "hash-x"));
+        CHECK(usage::revoke_token(*store, a, 5000));
+        CHECK(usage::revoke_token(*store, a, 6000));  // the first revocation time is kept
+        CHECK_FALSE(usage::revoke_token(*store, 999, 6000));
+        const auto all = usage::list_tokens(*store);
+        REQUIRE(all.size() == 2);
+        CHECK(all[0].prefix == "ua_aaaa");
+        CHECK(all[0].revoked_ms == 5000);
+        CHECK_FALSE(all[1].revoked_ms);
+    });
+}
+
+#ifdef USAGE_WITH_POSTGRES
+TEST_CASE("store backends: 4 writers on one PostgreSQL database, overlapping copies, end exactly as one writer") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const auto location = usage::StoreLocation::parse(pg->fresh_database());
+    usage::PriceBook prices;
+    // Writer w sends every event of 200 with output 10 * (w + 1): the copies
+    // race on the same ids, and only the largest may stay.
+    auto batch_of = [](int writer, int part) {
+        usage::sync::IngestBatch b;
+        b.machine = {"mach-" + std::to_string(writer), "box", "linux", "UTC", "1"};
+        for (int i = part * 50; i < part * 50 + 50; ++i) {
+            usage::sync::WireEvent w;
+            w.event.id = "codex-cli:e" + std::to_string(i);
+            w.event.source = "codex-cli";
+            w.event.session_id = "s" + std::to_string(i % 7);
+            w.event.model = "gpt-5-codex";
+            w.event.machine_id = "mach-0";
+            w.event.timestamp_ms = 1767225600000 + i * 60000;
+            w.event.tokens = {100, 10 * (writer + 1), 0, 0, 0, 0};
+            b.events.push_back(w);
+        }
+        return b;
+    };
+    std::vector<std::unique_ptr<usage::Store>> stores;
+    for (int w = 0; w < 4; ++w) {
+        stores.push_back(std::make_unique<usage::Store>(location));
+        stores.back()->use_prices(prices);
+    }
+    std::latch start(4);
+    std::array<std::string, 4> errors;
+    {
+        std::vector<std::jthread> threads;
+        for (int w = 0; w < 4; ++w)
+            threads.emplace_back([&, w] {
+                start.arrive_and_wait();
+                try {
+                    // Writers go through the parts in different orders.
+                    for (int k = 0; k < 4; ++k) usage::sync::ingest_batch(*stores[w], batch_of(w, (k + w) % 4), "u");
+                } catch (const std::exception& e) {
+                    errors[static_cast<std::size_t>(w)] = e.what();
+                }
+            });
+    }
+    CHECK(errors == std::array<std::string, 4>{});
+    const auto t = usage::run_query(*stores[0], {}).totals;
+    CHECK(t.events == 200);
+    CHECK(t.input_tokens == 200 * 100);
+    CHECK(t.output_tokens == 200 * 40);
+    // And the rollup agrees with the events, by session.
+    usage::Query q;
+    q.group = GroupBy::session;
+    CHECK(testing::describe(usage::detail::run_query_via(*stores[0], q, true, usage::detail::ReadPath::planned)) ==
+          testing::describe(usage::detail::run_query_via(*stores[0], q, true, usage::detail::ReadPath::events)));
+}
+#endif
