@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "price_file_store.hpp"
+#include "usage/store/store_location.hpp"
 
 namespace agent {
 
@@ -30,6 +31,12 @@ usage::Store& AppContext::store() {
         store_->use_prices(prices_);
     }
     return *store_;
+}
+
+std::unique_ptr<usage::Store> AppContext::open_store(const usage::StoreLocation& location) const {
+    auto store = std::make_unique<usage::Store>(location);
+    store->use_prices(prices_);
+    return store;
 }
 
 }  // namespace agent

@@ -30,6 +30,8 @@ public:
     [[nodiscard]] const std::filesystem::path& config_path() const { return config_path_; }
     /// The store, opened (and re-priced if prices changed) on first use.
     usage::Store& store();
+    /// Another store (serve --store), opened and priced like store().
+    [[nodiscard]] std::unique_ptr<usage::Store> open_store(const usage::StoreLocation& location) const;
     [[nodiscard]] bool store_open() const { return store_ != nullptr; }
     [[nodiscard]] std::filesystem::path store_path() const { return state_dir_ / "usage.db"; }
 

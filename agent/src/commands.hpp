@@ -8,6 +8,7 @@
 
 #include "app_context.hpp"
 #include "usage/scan/scan_engine.hpp"
+#include "usage/store/store_location.hpp"
 
 namespace agent {
 
@@ -79,6 +80,7 @@ struct StatusCommand {
 struct ServeCommand {
     std::string listen = "127.0.0.1:8787";
     bool ingest = false;
+    std::string store_text;  ///< --store: a StoreLocation; empty: serve.store, else the state dir's
     std::string token_user;
     std::string token_role;
     bool token_json = false;
@@ -91,6 +93,8 @@ struct ServeCommand {
     void setup(CLI::App& app);
     int run(AppContext& ctx) const;
     int run_token(AppContext& ctx) const;
+    /// --store, else the config's serve.store, else the state dir.
+    [[nodiscard]] usage::StoreLocation store_location(const AppContext& ctx) const;
 };
 
 /// `run [--log-level LEVEL]`: the background agent (agent/src/daemon/).

@@ -102,4 +102,46 @@ inline nlohmann::json push_json(const std::string& outcome, int pending_before, 
             {"message", message}};
 }
 
+/// A machine of a team: its own HOME, state dir and transcripts, pushing to `endpoint`.
+struct TeamMachine : testing::AgentHome {
+    std::filesystem::path transcript;
+    TeamMachine(const std::string& name, const std::string& endpoint, const std::string& token, int batch_size = 500) {
+        transcript = dir / "home" / ".claude" / "projects" / ("-w-" + name) / "s.jsonl";
+        testing::write_file(transcript, "");
+        auto token_file = dir / "home" / ".config" / "usage-agent" / "token";
+        testing::write_file(token_file, token + "\n");
+        std::filesystem::permissions(token_file,
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace);
+        testing::write_file(dir / "home" / ".config" / "usage-agent" / "config.yaml",
+                            "machine_name: " + name + "\nsync:\n  endpoint: " + endpoint +
+                                "\n  token_file: ~/.config/usage-agent/token\n  batch_size: " +
+                                std::to_string(batch_size) + "\n  max_attempts: 8\n");
+    }
+    void add_calls(const std::string& prefix, int first, int count, std::int64_t output) const {
+        std::string lines;
+        for (int i = first; i < first + count; ++i)
+            lines += claude_test::Assistant(prefix + std::to_string(i), "req_" + prefix + std::to_string(i), 3, 0, 100,
+                                            output)
+                         .session(prefix + "-session")
+                         .cwd("/w/" + prefix)
+                         .at("2026-01-10T10:00:00.000Z")
+                         .line();
+        testing::append_file(transcript, lines);
+    }
+    [[nodiscard]] nlohmann::json sync() const {
+        auto r = run({"sync", "--once", "--json"});
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(r.out);
+    }
+    [[nodiscard]] nlohmann::json local_totals() const { return report("summary").at("totals"); }
+};
+
+inline void check_same_totals(const nlohmann::json& remote, const nlohmann::json& local) {
+    for (const char* key : {"events", "sessions", "input_tokens", "output_tokens", "cache_read_tokens",
+                            "cache_write_tokens", "total_tokens", "cost_usd"})
+        CHECK_MESSAGE(remote.at(key) == local.at(key), key);
+}
+
 }  // namespace push_test

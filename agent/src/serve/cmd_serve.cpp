@@ -1,6 +1,8 @@
-// `usage-agent serve`: the HTTP endpoint over this state dir's store. Without
-// --ingest it is a token-less, loopback-only read API for the local data;
-// with --ingest it is a team endpoint (tokens, uploads, per-role reads).
+// `usage-agent serve`: the HTTP endpoint over a store - this state dir's, or
+// the one --store / serve.store names (a team's PostgreSQL database, which
+// several serve processes may share). Without --ingest it is a token-less,
+// loopback-only read API for the local data; with --ingest it is a team
+// endpoint (tokens, uploads, per-role reads).
 #include <pthread.h>
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +22,10 @@ void ServeCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("serve", "Serve the store over HTTP: read API, and with --ingest a team endpoint");
     cmd->add_option("--listen", listen, "ADDR:PORT to listen on (port 0: any free port)")->capture_default_str();
     cmd->add_flag("--ingest", ingest, "Team endpoint: accept POST /v1/ingest; reads need a token (`serve token`)");
+    constexpr const char* store_help =
+        "Where the data is: sqlite:///DIR or postgresql://user@host:port/db (default: serve.store, else the "
+        "state dir's store)";
+    cmd->add_option("--store", store_text, store_help);
     cmd->require_subcommand(0, 1);
 
     token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
@@ -30,15 +36,19 @@ void ServeCommand::setup(CLI::App& app) {
         ->required()
         ->check(one_of("role", {"member", "manager", "admin"}));
     token_add->footer("Examples:\n  usage-agent serve token add --user alice --role member");
+    token_add->add_option("--store", store_text, store_help);
     token_list = token->add_subcommand("list", "List tokens (id, prefix, user, role, created, revoked)");
     token_list->add_flag("--json", token_json, "Machine-readable JSON");
+    token_list->add_option("--store", store_text, store_help);
     token_list->footer("Examples:\n  usage-agent serve token list\n  usage-agent serve token list --json");
     token_revoke = token->add_subcommand("revoke", "Revoke a token: it is refused with 403 from now on");
     token_revoke->add_option("id", token_id, "Token id (see `serve token list`)")->required();
+    token_revoke->add_option("--store", store_text, store_help);
     token_revoke->footer("Examples:\n  usage-agent serve token revoke 3");
     // After the subcommands: they would inherit them.
     token->footer(
-        "Tokens live in the store of --state-dir; only their SHA-256 is kept.\n"
+        "Tokens live in the store serve uses (--store, serve.store, else --state-dir's); only their SHA-256\n"
+        "is kept.\n"
         "Examples:\n"
         "  usage-agent serve token add --user alice --role member\n"
         "  usage-agent serve token list\n"
@@ -50,7 +60,19 @@ void ServeCommand::setup(CLI::App& app) {
         "Examples:\n"
         "  usage-agent serve                                     this machine's usage on 127.0.0.1:8787\n"
         "  usage-agent serve --ingest --listen 0.0.0.0:8787      a team endpoint (behind a TLS proxy)\n"
+        "  usage-agent serve --ingest --store postgresql://usage@db/usage   a replica on the team's database\n"
         "  usage-agent serve token add --user alice --role member");
+}
+
+usage::StoreLocation ServeCommand::store_location(const AppContext& ctx) const {
+    const std::string& text = store_text.empty() ? ctx.config().serve.store : store_text;
+    if (text.empty()) return usage::StoreLocation::parse(ctx.state_dir().string());
+    try {
+        return usage::StoreLocation::parse(text);
+    } catch (const std::invalid_argument& e) {
+        if (store_text.empty()) throw;  // the config's: checked when it loaded, so not reached
+        throw CLI::ValidationError("--store", e.what());
+    }
 }
 
 int ServeCommand::run(AppContext& ctx) const {
@@ -67,20 +89,22 @@ int ServeCommand::run(AppContext& ctx) const {
                                    ": without --ingest the read API needs no token, so it only binds loopback "
                                    "addresses (127.0.0.1, ::1); use --ingest and tokens to serve a team");
 
-    usage::Store& store = ctx.store();
-    if (ingest && usage::list_tokens(store).empty())
+    const usage::StoreLocation location = store_location(ctx);
+    const auto writer_store = ctx.open_store(location);
+    if (ingest && usage::list_tokens(*writer_store).empty())
         std::cerr << "usage-agent serve: no tokens yet; create one with "
                      "`usage-agent serve token add --user NAME --role member`\n";
     // The network thread, the writer thread and each read thread have their
     // own connection to the store.
-    usage::Store auth_store(ctx.state_dir());
+    const auto auth_store = ctx.open_store(location);
     net::io_context io{1};
     serve::RequestWorkers workers(
-        store, [&ctx] { return std::make_unique<usage::Store>(ctx.state_dir()); },
+        *writer_store, [&ctx, location] { return ctx.open_store(location); },
         serve::RequestWorkers::default_read_threads());
-    serve::Router router(auth_store, workers, ingest);
+    serve::Router router(*auth_store, workers, ingest);
     serve::HttpServer server(io, endpoint, router);
     server.start();
+    std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";
     std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
     io.run();
     // Stopped cleanly: a signal arriving while the process exits (after the

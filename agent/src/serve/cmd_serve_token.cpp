@@ -1,5 +1,5 @@
 // `usage-agent serve token add|list|revoke`: the endpoint's tokens, kept in
-// the same store the endpoint serves (only hashes).
+// the same store the endpoint serves (--store; only hashes).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,8 @@ void print_table(const std::vector<usage::TokenRecord>& tokens) {
 }  // namespace
 
 int ServeCommand::run_token(AppContext& ctx) const {
-    usage::Store& store = ctx.store();
+    const auto opened = ctx.open_store(store_location(ctx));
+    usage::Store& store = *opened;
     if (token_add->parsed()) {
         if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");
         const std::string secret = serve::new_token();

@@ -8,6 +8,7 @@
 
 #include "usage/config/config.hpp"
 #include "usage/scan/source.hpp"
+#include "usage/store/store_location.hpp"
 
 namespace usage {
 namespace {
@@ -111,6 +112,14 @@ std::vector<ConfigOption> builtin_options() {
         {spec("sync.insecure_skip_verify", T::boolean, false, "Skip the endpoint's TLS verification (tests only)"),
          [](Config& c, const OptionValue& v) { c.sync.insecure_skip_verify = flag(v); },
          [](const Config& c) -> OptionValue { return c.sync.insecure_skip_verify; }},
+        {noted(spec("serve.store", T::string, std::string(),
+                    "Where `serve` keeps the team's data: sqlite:///DIR or postgresql://user@host:port/db"),
+               "the state dir's store"),
+         [](Config& c, const OptionValue& v) {
+             if (!text(v).empty()) StoreLocation::parse(text(v));  // refused here, naming the key and line
+             c.serve.store = text(v);
+         },
+         [](const Config& c) -> OptionValue { return c.serve.store; }},
         {wsl_windows,
          [](Config& c, const OptionValue& v) {
              c.wsl.mode = text(v) == "on"    ? WslConfig::Mode::on

@@ -100,7 +100,11 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& o
     for (const auto& option : map.options()) {
         const auto node = walker.find(option.spec.key);
         if (!node) continue;
-        option.set(c, read_option_value(v, node, option.spec, option.spec.key));
+        try {
+            option.set(c, read_option_value(v, node, option.spec, option.spec.key));
+        } catch (const std::invalid_argument& e) {
+            v.fail(node, "'" + option.spec.key + "': " + e.what());
+        }
         given.insert(option.spec.key);
     }
     if (const auto sources = root["sources"]) c.sources = read_sources(v, map, sources);

@@ -48,6 +48,13 @@ struct SyncConfig {
     bool insecure_skip_verify = false;
 };
 
+/// `usage-agent serve`.
+struct ServeConfig {
+    /// Where serve keeps the team's data: a StoreLocation (sqlite:///DIR or
+    /// postgresql://...); empty: the state dir's SQLite store.
+    std::string store;
+};
+
 /// Windows-side data seen from WSL.
 struct WslConfig {
     /// `auto`: look under /mnt/c when /proc/version mentions Microsoft;
@@ -64,6 +71,7 @@ struct Config {
     std::map<std::string, SourceConfig> sources;
     std::vector<ModelPrice> price_overrides;
     SyncConfig sync;
+    ServeConfig serve;
     WslConfig wsl;
 
     [[nodiscard]] SourceConfig source(const std::string& name) const;
