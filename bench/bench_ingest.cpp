@@ -1,13 +1,15 @@
 // bench_ingest — events per second through `usage-agent serve --ingest`: one
-// endpoint on 127.0.0.1, one client sending gzip batches of 500 back to back
-// on one keep-alive connection, as `sync` pushes them.
+// endpoint on 127.0.0.1, C clients each sending gzip batches of 500 back to
+// back on its own keep-alive connection, as `sync` pushes them.
 //
-//   bench_ingest --agent PATH [--events N] [--batch B]
+//   bench_ingest --agent PATH [--events N] [--batch B] [--clients C] [--store URL]
 //
-// Starts the real binary on a fresh temp state dir, creates a token, sends N
-// new events, then the same N again (all unchanged: the retry path), and
-// prints JSON. Batches are encoded and compressed before the clock starts:
-// this measures the endpoint, not the client.
+// Starts the real binary on a fresh temp state dir (its SQLite store, or the
+// --store given: an empty PostgreSQL database, say), creates a token, sends
+// N new events split between the clients, then the same N again (all
+// unchanged: the retry path), and prints JSON. Batches are encoded and
+// compressed before the clock starts: this measures the endpoint, not the
+// client.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "usage/net/gzip.hpp"
@@ -32,6 +35,8 @@ struct Options {
     std::string agent;
     std::size_t events = 50'000;
     std::size_t batch = 500;
+    std::size_t clients = 1;
+    std::string store;  ///< empty: the temp state dir's SQLite store
 };
 
 Options parse(int argc, char** argv) {
@@ -48,11 +53,16 @@ Options parse(int argc, char** argv) {
             o.events = std::stoul(value());
         else if (arg == "--batch")
             o.batch = std::stoul(value());
+        else if (arg == "--clients")
+            o.clients = std::stoul(value());
+        else if (arg == "--store")
+            o.store = value();
         else
             throw std::invalid_argument("unknown argument " + arg);
     }
     if (o.agent.empty()) throw std::invalid_argument("--agent PATH (the usage-agent binary) is required");
     if (o.batch == 0 || o.batch > 10'000) throw std::invalid_argument("--batch must be 1..10000");
+    if (o.clients == 0 || o.clients > 64) throw std::invalid_argument("--clients must be 1..64");
     return o;
 }
 
@@ -115,8 +125,12 @@ std::pair<pid_t, int> start_server(const Options& o, const fs::path& state) {
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
-        execl(o.agent.c_str(), o.agent.c_str(), "--state-dir", state.c_str(), "serve", "--ingest", "--listen",
-              "127.0.0.1:0", static_cast<char*>(nullptr));
+        if (o.store.empty())
+            execl(o.agent.c_str(), o.agent.c_str(), "--state-dir", state.c_str(), "serve", "--ingest", "--listen",
+                  "127.0.0.1:0", static_cast<char*>(nullptr));
+        else
+            execl(o.agent.c_str(), o.agent.c_str(), "--state-dir", state.c_str(), "serve", "--ingest", "--listen",
+                  "127.0.0.1:0", "--store", o.store.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     close(out[1]);
@@ -130,17 +144,36 @@ std::pair<pid_t, int> start_server(const Options& o, const fs::path& state) {
     return {pid, std::stoi(line.substr(colon + 1))};
 }
 
-double send_all(usage::HttpClient& client, const std::string& url, const std::string& token,
+// Client k sends batches k, k + C, k + 2C, ...; all start together.
+double send_all(std::size_t clients, const std::string& url, const std::string& token,
                 const std::vector<std::string>& bodies, std::uint64_t& new_events) {
     const std::vector<std::string> headers = {"Content-Type: application/json", "Content-Encoding: gzip",
                                               "Authorization: Bearer " + token};
+    std::vector<std::uint64_t> fresh(clients, 0);
+    std::vector<std::string> errors(clients);
     const auto start = std::chrono::steady_clock::now();
-    for (const auto& body : bodies) {
-        auto r = client.post(url, body, headers);
-        if (r.status != 200) throw std::runtime_error("HTTP " + std::to_string(r.status) + ": " + r.body);
-        new_events += usage::sync::decode_result(r.body).new_events;
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t k = 0; k < clients; ++k)
+            threads.emplace_back([&, k] {
+                try {
+                    usage::HttpClient client;
+                    for (std::size_t i = k; i < bodies.size(); i += clients) {
+                        auto r = client.post(url, bodies[i], headers);
+                        if (r.status != 200)
+                            throw std::runtime_error("HTTP " + std::to_string(r.status) + ": " + r.body);
+                        fresh[k] += usage::sync::decode_result(r.body).new_events;
+                    }
+                } catch (const std::exception& e) {
+                    errors[k] = e.what();
+                }
+            });
     }
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const auto& e : errors)
+        if (!e.empty()) throw std::runtime_error(e);
+    for (auto n : fresh) new_events += n;
+    return seconds;
 }
 
 }  // namespace
@@ -152,7 +185,8 @@ int main(int argc, char** argv) {
         if (!mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
         const fs::path state = dir_template;
         std::string token = run_capture(quoted(o.agent) + " --state-dir " + quoted(state.string()) +
-                                        " serve token add --user bench --role member 2>/dev/null");
+                                        " serve token add --user bench --role member" +
+                                        (o.store.empty() ? "" : " --store " + quoted(o.store)) + " 2>/dev/null");
         while (!token.empty() && token.back() == '\n') token.pop_back();
         const auto bodies = make_batches(o);
         std::size_t wire_bytes = 0;
@@ -160,10 +194,9 @@ int main(int argc, char** argv) {
 
         auto [pid, port] = start_server(o, state);
         const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/ingest";
-        usage::HttpClient client;
         std::uint64_t fresh = 0, again = 0;
-        const double cold = send_all(client, url, token, bodies, fresh);
-        const double resend = send_all(client, url, token, bodies, again);
+        const double cold = send_all(o.clients, url, token, bodies, fresh);
+        const double resend = send_all(o.clients, url, token, bodies, again);
         kill(pid, SIGTERM);
         int status = 0;
         waitpid(pid, &status, 0);
@@ -171,7 +204,8 @@ int main(int argc, char** argv) {
         if (fresh != o.events || again != 0) throw std::runtime_error("the endpoint miscounted new events");
 
         const auto events = static_cast<double>(o.events);
-        std::cout << "{\"events\": " << o.events << ", \"batch\": " << o.batch << ", \"batches\": " << bodies.size()
+        std::cout << "{\"store\": \"" << (o.store.empty() ? "sqlite" : "postgresql") << "\", \"clients\": " << o.clients
+                  << ", \"events\": " << o.events << ", \"batch\": " << o.batch << ", \"batches\": " << bodies.size()
                   << ", \"gzip_bytes\": " << wire_bytes << ", \"new_seconds\": " << cold
                   << ", \"new_events_per_second\": " << static_cast<std::int64_t>(events / cold)
                   << ", \"resend_seconds\": " << resend

@@ -1,7 +1,7 @@
 // bench_read — how long each report view takes on a large store, read
 // through the rollup (run_query) and by scanning every event.
 //
-//   bench_read [--events N] [--runs R] [--dir DIR] [--no-scan] [--without-rollup]
+//   bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] [--without-rollup]
 //
 // Fills DIR/usage.db (a fresh temp dir by default) with N events (default
 // 1,000,000) of a synthetic team through StoreWriter, in transactions of
@@ -10,6 +10,8 @@
 // two), each in one project with one source and mostly one model. Then times
 // each view R times (default 5) after one warm-up and prints the medians as
 // JSON. A DIR that holds a store already is read as it is (no fill).
+// --store postgresql://... fills and reads a PostgreSQL database instead
+// (read as it is when it holds events).
 // --no-scan times the rollup path only. --without-rollup drops the rollup's triggers first and only times
 // the fill: what maintaining the rollup costs the writer.
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -28,6 +30,7 @@
 #include "store/sqlite/sqlite_backend.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/store/store.hpp"
+#include "usage/store/store_location.hpp"
 
 namespace {
 
@@ -38,6 +41,7 @@ struct Options {
     std::size_t events = 1'000'000;
     int runs = 5;
     std::string dir;
+    std::string store;
     bool without_rollup = false;
     bool scan = true;
 };
@@ -56,6 +60,8 @@ Options parse(int argc, char** argv) {
             o.runs = std::max(1, std::stoi(value()));
         else if (arg == "--dir")
             o.dir = value();
+        else if (arg == "--store")
+            o.store = value();
         else if (arg == "--without-rollup")
             o.without_rollup = true;
         else if (arg == "--no-scan")
@@ -63,7 +69,7 @@ Options parse(int argc, char** argv) {
         else
             throw std::invalid_argument(
                 "unknown option " + arg +
-                " (bench_read [--events N] [--runs R] [--dir DIR] [--no-scan] [--without-rollup])");
+                " (bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] [--without-rollup])");
     }
     return o;
 }
@@ -209,26 +215,34 @@ int main(int argc, char** argv) try {
     const Options o = parse(argc, argv);
     fs::path dir =
         o.dir.empty() ? fs::temp_directory_path() / ("bench_read." + std::to_string(::getpid())) : fs::path(o.dir);
-    const bool filled = fs::exists(dir / "usage.db");
+    const auto location =
+        o.store.empty() ? usage::StoreLocation::parse(dir.string()) : usage::StoreLocation::parse(o.store);
+    const bool sqlite = location.kind == usage::StoreLocation::Kind::sqlite;
     usage::PriceBook prices;
-    usage::Store store(dir);
+    usage::Store store(location);
+    const bool filled = !store.events_by_source().empty();
     store.use_prices(prices);
+    if (o.without_rollup && !sqlite) throw std::invalid_argument("--without-rollup is for the SQLite store");
     if (o.without_rollup)
         for (const char* t : {"usage_rollup_insert", "usage_rollup_change", "usage_rollup_move"})
             usage::detail::sqlite_database(store).exec(std::string("DROP TRIGGER ") + t);
     const double fill_s = filled ? 0 : fill(store, o.events);
-    if (filled) std::fprintf(stderr, "bench_read: reading the store in %s as it is\n", dir.c_str());
-    std::printf("{\n  \"events\": %zu,\n  \"fill_seconds\": %.2f,\n  \"fill_events_per_second\": %.0f", o.events,
-                fill_s, static_cast<double>(o.events) / fill_s);
+    if (filled) std::fprintf(stderr, "bench_read: reading the store %s as it is\n", store.display().c_str());
+    std::printf("{\n  \"store\": \"%s\",\n  \"events\": %zu,", sqlite ? "sqlite" : "postgresql", o.events);
+    std::printf("\n  \"fill_seconds\": %.2f,\n  \"fill_events_per_second\": %.0f", fill_s,
+                static_cast<double>(o.events) / fill_s);
     if (o.without_rollup) {
         std::printf(",\n  \"rollup\": false\n}\n");
         if (o.dir.empty()) fs::remove_all(dir);
         return 0;
     }
-    std::printf(",\n  \"rollup_rows\": %lld,\n  \"db_mb\": %.0f,\n  \"views\": {\n",
-                static_cast<long long>(
-                    usage::detail::sqlite_database(store).execAndGet("SELECT count(*) FROM usage_rollup").getInt64()),
-                static_cast<double>(fs::file_size(dir / "usage.db")) / 1e6);
+    if (sqlite)
+        std::printf(
+            ",\n  \"rollup_rows\": %lld,\n  \"db_mb\": %.0f",
+            static_cast<long long>(
+                usage::detail::sqlite_database(store).execAndGet("SELECT count(*) FROM usage_rollup").getInt64()),
+            static_cast<double>(fs::file_size(dir / "usage.db")) / 1e6);
+    std::printf(",\n  \"views\": {\n");
     const View views[] = {
         {"summary", usage::GroupBy::none},
         {"timeseries_day", usage::GroupBy::day},

@@ -100,7 +100,7 @@ int ServeCommand::run(AppContext& ctx) const {
     net::io_context io{1};
     serve::RequestWorkers workers(
         *writer_store, [&ctx, location] { return ctx.open_store(location); },
-        serve::RequestWorkers::default_read_threads());
+        serve::RequestWorkers::default_threads(*writer_store));
     serve::Router router(*auth_store, workers, ingest);
     serve::HttpServer server(io, endpoint, router);
     server.start();

@@ -7,19 +7,23 @@
 namespace agent::serve {
 
 RequestWorkers::RequestWorkers(usage::Store& writer, OpenStore open_reader, unsigned read_threads)
-    : writer_store_(writer), open_reader_(std::move(open_reader)), readers_(std::max(1U, read_threads)) {}
+    : writer_store_(writer),
+      open_reader_(std::move(open_reader)),
+      readers_(std::max(1U, read_threads)),
+      concurrent_writes_(writer.concurrent_writers()) {}
 
 RequestWorkers::~RequestWorkers() {
     readers_.join();
 }
 
 void RequestWorkers::write(std::function<void(usage::Store&)> job) {
+    if (concurrent_writes_) return read(std::move(job));
     writer_.post([this, job = std::move(job)] { job(writer_store_); });
 }
 
 void RequestWorkers::read(std::function<void(usage::Store&)> job) {
     boost::asio::post(readers_, [this, job = std::move(job)] {
-        // One connection per read thread, opened on its first read and closed
+        // One connection per pool thread, opened on its first job and closed
         // when the pool's threads end. One RequestWorkers per process.
         thread_local std::unique_ptr<usage::Store> store;
         if (!store) store = open_reader_();
@@ -27,7 +31,8 @@ void RequestWorkers::read(std::function<void(usage::Store&)> job) {
     });
 }
 
-unsigned RequestWorkers::default_read_threads() {
+unsigned RequestWorkers::default_threads(const usage::Store& store) {
+    if (store.concurrent_writers()) return 8;
     return std::clamp(std::thread::hardware_concurrency(), 2U, 8U);
 }
 

@@ -51,6 +51,9 @@ std::string Store::display() const {
 int Store::schema_version() const {
     return backend_->schema_version();
 }
+bool Store::concurrent_writers() const {
+    return backend_->concurrent_writers();
+}
 std::string Store::machine_id() const {
     return meta("machine_id").value_or("");
 }

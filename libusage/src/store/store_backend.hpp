@@ -67,6 +67,9 @@ public:
     /// Where the store is, for messages (no password).
     [[nodiscard]] virtual std::string display() const = 0;
     [[nodiscard]] virtual int schema_version() const = 0;
+    /// Whether several writers (each with its own Store) may write at once
+    /// and gain by it: PostgreSQL yes; SQLite takes one writer at a time.
+    [[nodiscard]] virtual bool concurrent_writers() const = 0;
 
     [[nodiscard]] virtual std::optional<std::string> meta(const std::string& key) const = 0;
     virtual void set_meta(const std::string& key, const std::string& value) = 0;

@@ -86,6 +86,10 @@ public:
     /// URI without its password.
     [[nodiscard]] std::string display() const;
     [[nodiscard]] int schema_version() const;
+    /// Whether writers on several connections (or processes) gain by
+    /// writing at once: true for PostgreSQL, false for SQLite (one writer at
+    /// a time; a second one waits for the lock).
+    [[nodiscard]] bool concurrent_writers() const;
 
     /// The random machine id (UUID v4) created on first open.
     [[nodiscard]] std::string machine_id() const;

@@ -4,7 +4,9 @@
 // pg_event_writer.cpp (writes) and pg_usage_reader.cpp (run_query's rows).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "store/postgres/pg_pool.hpp"
 #include "store/store_backend.hpp"
@@ -19,6 +21,7 @@ public:
 
     [[nodiscard]] std::string display() const override { return display_; }
     [[nodiscard]] int schema_version() const override;
+    [[nodiscard]] bool concurrent_writers() const override { return true; }
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const override;
     void set_meta(const std::string& key, const std::string& value) override;
     void record_machine(const std::string& id, const std::string& name) override;
@@ -41,7 +44,16 @@ public:
 
     [[nodiscard]] Lease lease() const { return pool_.lease(); }
 
+    /// machines.key of a machine id a committed write has used (keys never
+    /// change): spares a writer two statements per batch.
+    [[nodiscard]] std::optional<std::int64_t> machine_key(const std::string& id) const {
+        auto it = machine_keys_.find(id);
+        return it == machine_keys_.end() ? std::nullopt : std::optional<std::int64_t>(it->second);
+    }
+    void remember_machine_key(const std::string& id, std::int64_t key) { machine_keys_[id] = key; }
+
 private:
+    std::unordered_map<std::string, std::int64_t> machine_keys_;
     mutable Pool pool_;
     std::string display_;
 };

@@ -38,18 +38,19 @@ ON CONFLICT (id) DO NOTHING
 RETURNING id
 )sql";
 
-// The merge of SQLite's store_writer.cpp, column for column: `n` is the new
-// copy, `e` the stored row as it was before this UPDATE. Everything that
+// The merge of SQLite's store_writer.cpp, column for column, for a set of
+// copies with distinct ids: `n` is a new copy, `e` the stored row as it was
+// before this UPDATE. Everything that
 // reads `e` is written inline, never in a CTE: when a concurrent replica
 // merged the same id first, PostgreSQL re-evaluates the SET list and WHERE
 // against the row it committed (READ COMMITTED), so no per-field max is lost.
 constexpr std::string_view kMergeTemplate = R"sql(
-WITH n AS (SELECT $1::text AS id, $2::text AS session_id, $3::text AS parent_session_id, $4::text AS model,
-  $5::text AS provider, $6::text AS project_name, $7::text AS project_path, $8::text AS git_branch,
-  $9::text AS surface, $10::bigint AS ts_ms, $11::bigint AS input, $12::bigint AS output,
-  $13::bigint AS reasoning, $14::bigint AS cache_read, $15::bigint AS cache_write_5m,
-  $16::bigint AS cache_write_1h, $17::bigint AS reported_cost_micros, $18::boolean AS replay,
-  $19::text AS pricing_model, $20::boolean AS model_guessed)
+WITH n AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+  $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
+  $15::bigint[], $16::bigint[], $17::bigint[], $18::boolean[], $19::text[], $20::boolean[])
+  AS n(id, session_id, parent_session_id, model, provider, project_name, project_path, git_branch, surface, ts_ms,
+       input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, replay,
+       pricing_model, model_guessed))
 UPDATE events e SET
   session_id = CASE WHEN e.session_id = '' THEN n.session_id ELSE e.session_id END,
   parent_session_id = CASE WHEN e.parent_session_id = '' THEN n.parent_session_id ELSE e.parent_session_id END,
@@ -78,7 +79,7 @@ WHERE e.id = n.id COLLATE "C" AND ({prompt_wins} OR n.output > e.output OR n.rea
    OR (e.replay AND NOT n.replay) OR coalesce(n.reported_cost_micros, 0) > coalesce(e.reported_cost_micros, 0)
    OR (e.model = '' AND n.model <> '') OR (e.model_guessed AND NOT n.model_guessed AND n.model <> '')
    OR (e.session_id = '' AND n.session_id <> ''))
-RETURNING coalesce(nullif(e.pricing_model, ''), e.model), e.input, e.output, e.reasoning, e.cache_read,
+RETURNING e.id, coalesce(nullif(e.pricing_model, ''), e.model), e.input, e.output, e.reasoning, e.cache_read,
   e.cache_write_5m, e.cache_write_1h, e.reported_cost_micros, e.superseded
 )sql";
 
@@ -144,12 +145,14 @@ public:
         auto conn = backend_.lease();
         ApplyStats stats;
         std::unordered_set<std::string> inserted;
+        std::unordered_map<std::string, std::int64_t> learned;
         run_transaction(*conn, [&](Connection& c) {
+            learned.clear();
             // A repeated attempt starts from what was committed.
             stats = stats_;
             inserted = inserted_;
             for (const auto& step : steps_) {
-                if (const auto* b = std::get_if<FileBatch>(&step)) write_batch(c, *b, stats, inserted);
+                if (const auto* b = std::get_if<FileBatch>(&step)) write_batch(c, *b, stats, inserted, learned);
                 if (const auto* v = std::get_if<Coverage>(&step)) write_coverage(c, *v, stats, inserted);
                 if (const auto* s = std::get_if<Supersede>(&step)) {
                     count_superseded(c.exec(std::string("UPDATE events e SET ") + kSupersedeSet +
@@ -162,6 +165,7 @@ public:
         });
         stats_ = stats;
         inserted_ = std::move(inserted);
+        for (const auto& [id, key] : learned) backend_.remember_machine_key(id, key);
         steps_.clear();
     }
 
@@ -176,27 +180,57 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
                {m.id, m.name.empty() ? m.id : m.name, unix_now_ms(), m.os, m.time_zone, m.agent_version});
     }
 
-    // machines.key of each machine id of `events` (a new id is named by itself).
-    static std::unordered_map<std::string, std::int64_t> machine_keys(Connection& c,
-                                                                      const std::vector<UsageEvent>& events) {
+    // machines.key of each machine id of `events` (a new id is named by
+    // itself). Keys never change, so the backend remembers them - but only
+    // those of committed transactions: `learned` joins its cache after commit.
+    std::unordered_map<std::string, std::int64_t> machine_keys(
+        Connection& c, const std::vector<UsageEvent>& events,
+        std::unordered_map<std::string, std::int64_t>& learned) const {
         std::unordered_map<std::string, std::int64_t> keys;
         ArrayLiteral ids;
-        for (const auto& e : events)
-            if (!e.machine_id.empty() && keys.emplace(e.machine_id, 0).second) ids.add(e.machine_id);
+        for (const auto& e : events) {
+            if (e.machine_id.empty() || keys.contains(e.machine_id)) continue;
+            if (auto known = backend_.machine_key(e.machine_id)) {
+                keys.emplace(e.machine_id, *known);
+            } else if (auto it = learned.find(e.machine_id); it != learned.end()) {
+                keys.emplace(e.machine_id, it->second);
+            } else {
+                keys.emplace(e.machine_id, 0);
+                ids.add(e.machine_id);
+            }
+        }
         if (ids.size() == 0) return keys;
         c.exec(
             "INSERT INTO machines (id, name, updated_ms) SELECT id, id, 0 FROM unnest($1::text[]) AS u(id) "
             "ORDER BY id ON CONFLICT (id) DO NOTHING",
             {ids.text()});
         const Result r = c.exec("SELECT id, key FROM machines WHERE id = ANY($1::text[])", {ids.text()});
-        for (int i = 0; i < r.rows(); ++i) keys[r.string(i, 0)] = r.int64(i, 1);
+        for (int i = 0; i < r.rows(); ++i) learned[r.string(i, 0)] = keys[r.string(i, 0)] = r.int64(i, 1);
         return keys;
     }
 
+    // Writers that share a dedup group take turns (a transaction-scoped
+    // advisory lock per group, in one order): a replay and the real call of
+    // its message written at once through two replicas would otherwise each
+    // miss the other's uncommitted row, and both would count. Taken before
+    // the INSERT, so every later statement sees what the other committed.
+    static void lock_groups(Connection& c, const std::vector<UsageEvent>& events) {
+        ArrayLiteral groups;
+        for (const auto& e : events)
+            if (!e.dedup_group.empty()) groups.add(e.dedup_group);
+        if (groups.size() == 0) return;
+        c.exec(
+            "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(g, 0) AS k "
+            "FROM unnest($1::text[]) AS u(g) ORDER BY 1) AS s",
+            {groups.text()});
+    }
+
     void write_batch(Connection& c, const FileBatch& batch, ApplyStats& stats,
-                     std::unordered_set<std::string>& inserted) {
+                     std::unordered_set<std::string>& inserted,
+                     std::unordered_map<std::string, std::int64_t>& learned) {
         const auto& events = batch.events;
-        const auto keys = machine_keys(c, events);
+        const auto keys = machine_keys(c, events, learned);
+        lock_groups(c, events);
         // In id order: two replicas writing overlapping batches lock rows in the same order.
         std::vector<std::size_t> order(events.size());
         std::iota(order.begin(), order.end(), std::size_t{0});
@@ -233,16 +267,22 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
             const Result r = c.exec(kInsertSql, params);
             for (int i = 0; i < r.rows(); ++i) new_ids.insert(r.string(i, 0));
         }
-        // Each new id counts once as inserted; any other copy of it merges.
+        // Each new id counts once as inserted; any other copy of it merges:
+        // the first copy of each id in one statement, a second copy of an id
+        // (rare: one file holding a message twice) after it, on its own.
+        std::vector<const UsageEvent*> copies, repeats;
+        std::unordered_set<std::string_view> merging;
         for (std::size_t i : order) {
             const UsageEvent& e = events[i];
             if (new_ids.erase(e.id) == 1) {
                 ++stats.inserted;
                 inserted.insert(e.id);
-                continue;
+            } else {
+                (merging.insert(e.id).second ? copies : repeats).push_back(&e);
             }
-            merge(c, e, stats);
         }
+        merge(c, copies, stats);
+        for (const UsageEvent* e : repeats) merge(c, {e}, stats);
         supersede_replays(c, events, stats, inserted);
         if (batch.cursor) {
             const FileCursor& cur = *batch.cursor;
@@ -259,37 +299,43 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
         }
     }
 
-    void merge(Connection& c, const UsageEvent& e, ApplyStats& stats) {
-        const Result r = c.exec(merge_sql(), {e.id,
-                                              e.session_id,
-                                              e.parent_session_id,
-                                              e.model,
-                                              e.provider,
-                                              e.project_name,
-                                              e.project_path,
-                                              e.git_branch,
-                                              e.surface,
-                                              e.timestamp_ms,
-                                              e.tokens.input,
-                                              e.tokens.output,
-                                              e.tokens.reasoning,
-                                              e.tokens.cache_read,
-                                              e.tokens.cache_write_5m,
-                                              e.tokens.cache_write_1h,
-                                              e.reported_cost_micros,
-                                              e.replay,
-                                              e.pricing_model,
-                                              e.model_guessed});
-        if (r.rows() == 0) {
-            ++stats.unchanged;
-            return;
+    void merge(Connection& c, const std::vector<const UsageEvent*>& copies, ApplyStats& stats) {
+        if (copies.empty()) return;
+        std::vector<ArrayLiteral> cols(20);
+        for (const UsageEvent* e : copies) {
+            int k = 0;
+            for (const std::string* s : {&e->id, &e->session_id, &e->parent_session_id, &e->model, &e->provider,
+                                         &e->project_name, &e->project_path, &e->git_branch, &e->surface})
+                cols[k++].add(*s);
+            for (std::int64_t v : {e->timestamp_ms, e->tokens.input, e->tokens.output, e->tokens.reasoning,
+                                   e->tokens.cache_read, e->tokens.cache_write_5m, e->tokens.cache_write_1h})
+                cols[k++].add(v);
+            cols[k++].add(e->reported_cost_micros);
+            cols[k++].add(e->replay);
+            cols[k++].add(e->pricing_model);
+            cols[k++].add(e->model_guessed);
         }
-        ++stats.updated;
-        if (r.boolean(0, 8)) ++stats.updated_superseded;
-        // A grown copy of a known call: price the merged counts.
-        const PricedCost merged = prices_.evaluate(pricing_inputs(r, 0, 0));
-        c.exec("UPDATE events SET cost_micros = $2, cost_origin = $3 WHERE id = $1",
-               {e.id, merged.micros, static_cast<int>(merged.origin)});
+        std::vector<Param> params;
+        params.reserve(cols.size());
+        for (const auto& col : cols) params.emplace_back(col.text());
+        const Result r = c.exec(merge_sql(), params);
+        stats.updated += static_cast<std::uint64_t>(r.rows());
+        stats.unchanged += copies.size() - static_cast<std::size_t>(r.rows());
+        // Grown copies of known calls: price the merged counts.
+        ArrayLiteral ids, costs, origins;
+        for (int i = 0; i < r.rows(); ++i) {
+            if (r.boolean(i, 9)) ++stats.updated_superseded;
+            const PricedCost merged = prices_.evaluate(pricing_inputs(r, i, 1));
+            ids.add(r.text(i, 0));
+            costs.add(merged.micros);
+            origins.add(static_cast<std::int64_t>(merged.origin));
+        }
+        if (ids.size() == 0) return;
+        c.exec(
+            "UPDATE events e SET cost_micros = u.cost, cost_origin = u.origin "
+            "FROM unnest($1::text[], $2::bigint[], $3::smallint[]) AS u(id, cost, origin) "
+            "WHERE e.id = u.id COLLATE \"C\"",
+            {ids.text(), costs.text(), origins.text()});
     }
 
     // What event.hpp says of replays, for the whole batch at once: a replay

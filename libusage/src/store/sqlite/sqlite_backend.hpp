@@ -22,6 +22,7 @@ public:
 
     [[nodiscard]] std::string display() const override { return path_.string(); }
     [[nodiscard]] int schema_version() const override;
+    [[nodiscard]] bool concurrent_writers() const override { return false; }
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const override;
     void set_meta(const std::string& key, const std::string& value) override;
     void record_machine(const std::string& id, const std::string& name) override;
