@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 2") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 3") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 2);
+    REQUIRE(usage::pg::store_migrations().size() == 3);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 2);
-    CHECK(usage::pg::schema_version(c) == 2);
+    CHECK(usage::pg::migrate(c) == 3);
+    CHECK(usage::pg::schema_version(c) == 3);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -49,10 +49,12 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                 {"meta"},
                                 {"schema_migrations"},
                                 {"tokens"},
-                                {"usage_rollup"}});
+                                {"usage_rollup"},
+                                {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text, description FROM schema_migrations ORDER BY version") ==
           Rows{{"1", "endpoint tables: meta, machines, events, tokens"},
-               {"2", "scan tables (cursors, coverage) and the hourly usage rollup"}});
+               {"2", "scan tables (cursors, coverage) and the hourly usage rollup"},
+               {"3", "the daily usage rollup"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -117,6 +119,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"schema_migrations_pkey"},
                {"tokens_hash_key"},
                {"tokens_pkey"},
+               {"usage_rollup_day_pkey"},
                {"usage_rollup_pkey"}});
     CHECK(check.scalar("SELECT data_type FROM information_schema.sequences WHERE sequence_name = "
                        "'events_change_seq'") == "bigint");
@@ -165,18 +168,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 2);
+    REQUIRE(usage::pg::migrate(c) == 3);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 2);
-    CHECK(usage::pg::migrate(c) == 2);
+    CHECK(usage::pg::migrate(c) == 3);
+    CHECK(usage::pg::migrate(c) == 3);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "2");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "3");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 2") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 3") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -199,7 +202,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{2, 2, 2, 2});
+    CHECK(reached == std::array<int, 4>{3, 3, 3, 3});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -208,8 +211,9 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"meta"},
                                 {"schema_migrations"},
                                 {"tokens"},
-                                {"usage_rollup"}});
-    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}});
+                                {"usage_rollup"},
+                                {"usage_rollup_day"}});
+    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}, {"3"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 

@@ -104,7 +104,12 @@ std::string show(const std::vector<usage::detail::ReadInterval>& parts) {
     auto h = [](std::optional<std::int64_t> t) {
         return t ? std::to_string((*t - rollup_fixture::kStartMs) / 60000) : std::string("-");
     };
-    for (const auto& p : parts) s += std::string(p.rollup ? "R" : "E") + "[" + h(p.from_ms) + "," + h(p.to_ms) + ") ";
+    using usage::detail::ReadFrom;
+    for (const auto& p : parts)
+        s += std::string(p.table == ReadFrom::days    ? "D"
+                         : p.table == ReadFrom::hours ? "R"
+                                                      : "E") +
+             "[" + h(p.from_ms) + "," + h(p.to_ms) + ") ";
     return s;
 }
 
@@ -133,7 +138,8 @@ TEST_CASE("rollup query: the plan reads whole hours from the rollup, split hours
     constexpr std::int64_t H = rollup_fixture::kHourMs;
     constexpr std::int64_t day0 = rollup_fixture::kStartMs;  // 2025-03-05T00:00Z, in minutes from it below
     // Whole-hour zone, open range: the rollup alone.
-    CHECK(show(plan("UTC", GroupBy::day, {}, {})) == "R[-,-) ");
+    // UTC days are whole local days: the daily rollup, then the last hour.
+    CHECK(show(plan("UTC", GroupBy::day, {}, {})) == "D[-,43200) R[43200,-) ");
     CHECK(show(plan("Europe/Paris", GroupBy::hour, {}, {})) == "R[-,-) ");
     // A range starting and ending inside hours: those parts from the events.
     CHECK(show(plan("UTC", GroupBy::source, day0 + 90 * 60000, day0 + 5 * H + 60000)) ==
@@ -142,7 +148,12 @@ TEST_CASE("rollup query: the plan reads whole hours from the rollup, split hours
     CHECK(show(plan("Asia/Kolkata", GroupBy::day, day0, day0 + 48 * H)) ==
           "R[0,1080) E[1080,1140) R[1140,2520) E[2520,2580) R[2580,2880) ");
     // ... but only for time buckets; and hourly buckets there split every hour.
-    CHECK(show(plan("Asia/Kolkata", GroupBy::model, day0, day0 + 48 * H)) == "R[0,2880) ");
+    CHECK(show(plan("Asia/Kolkata", GroupBy::model, day0, day0 + 48 * H)) == "D[0,2880) ");
+    // Paris days straddle UTC days (hourly rows); its weeks hold most UTC days whole (daily rows),
+    // but not the UTC day holding the local Monday's midnight (2025-03-09T23:00Z).
+    CHECK(show(plan("Europe/Paris", GroupBy::day, day0, day0 + 48 * H)) == "R[0,2880) ");
+    CHECK(show(plan("Europe/Paris", GroupBy::week, day0, day0 + 7 * 24 * H)) ==
+          "D[0,5760) R[5760,7200) D[7200,10080) ");
     CHECK(show(plan("Asia/Kolkata", GroupBy::hour, day0, day0 + 48 * H)) == "E[0,2880) ");
     // Chatham (+13:45 from 2025-04-06 03:45 local, +12:45 after): local midnight at 10:15 or 11:15 UTC.
     const auto chatham = show(plan("Pacific/Chatham", GroupBy::week, day0, day0 + 2 * 24 * H));

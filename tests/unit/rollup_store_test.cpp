@@ -1,6 +1,6 @@
-// The usage rollup (store/sqlite/rollup_schema.cpp) stays equal to a GROUP BY
-// over the counted events through every write path, and migration 4 fills it
-// for a store written before it existed.
+// The usage rollups (store/sqlite/rollup_schema.cpp), hourly and daily, stay
+// equal to a GROUP BY over the counted events through every write path, and
+// migrations 4 and 5 fill them for a store written before they existed.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
@@ -26,6 +26,18 @@ FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 
 
 constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
 
+// The daily rollup as it should be: the same over UTC days.
+constexpr const char* kExpectedDays = R"sql(
+SELECT ts_ms - ((ts_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface,
+  machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m),
+  sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
+  sum(cost_origin = 0), min(ts_ms), max(ts_ms)
+FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8)sql";
+
+constexpr const char* kActualDays = "SELECT * FROM usage_rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
+
 // Every row as one line; a REAL shows as such (a sum that left 64 bits).
 std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
     std::vector<std::string> out;
@@ -41,15 +53,21 @@ std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
     return out;
 }
 
-void check_rollup_matches(usage::Store& store) {
-    const auto expected = lines(usage::detail::sqlite_database(store), kExpected);
-    const auto actual = lines(usage::detail::sqlite_database(store), kActual);
+void check_lines_match(usage::Store& store, const char* expected_sql, const char* actual_sql) {
+    const auto expected = lines(usage::detail::sqlite_database(store), expected_sql);
+    const auto actual = lines(usage::detail::sqlite_database(store), actual_sql);
     CHECK(actual.size() == expected.size());
     for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i) {
         if (actual[i] == expected[i]) continue;
         CHECK(actual[i] == expected[i]);  // the first difference, readable
         break;
     }
+}
+
+// Both rollups, hourly and daily.
+void check_rollup_matches(usage::Store& store) {
+    check_lines_match(store, kExpected, kActual);
+    check_lines_match(store, kExpectedDays, kActualDays);
 }
 
 std::int64_t scalar(usage::Store& store, const char* sql) {
@@ -74,6 +92,7 @@ TEST_CASE("rollup: equals a GROUP BY over the counted events after inserts, merg
     CHECK(scalar(store, "SELECT count(*) FROM events WHERE cost_origin = 0 AND superseded = 0") > 10);
     CHECK(scalar(store, "SELECT count(*) FROM events WHERE cost_origin = 2 AND superseded = 0") > 10);
     CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") > 500);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup_day") > 300);
     check_rollup_matches(store);
 
     const auto cost_before = scalar(store, "SELECT sum(cost_micros) FROM usage_rollup");
@@ -128,4 +147,7 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
     usage::detail::sqlite_database(store).exec("UPDATE events SET superseded = 1 WHERE session_id = 's4'");
     check_rollup_matches(store);
     CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 4);
+    // Migration 5 summed the hours into days (s1's two hours are one day).
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup_day") == 3);
+    CHECK(scalar(store, "SELECT events FROM usage_rollup_day WHERE session_id = 's1'") == 3);
 }

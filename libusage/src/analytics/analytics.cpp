@@ -44,9 +44,10 @@ Report run_query_via(const Store& store, const Query& q, bool with_models, ReadP
         bool exact = true;
         for (const auto& part : plan_reads(q.range, q.group, tz, reader.rollup_hours())) {
             auto add = [&](const UsageRow& r) { agg.add(r); };
-            if (!part.rollup)
+            if (part.table == ReadFrom::events)
                 reader.events(part.from_ms, part.to_ms, add);
-            else if (!(exact = reader.rollup(part.from_ms, part.to_ms, add)))
+            else if (!(exact = reader.rollup(part.table == ReadFrom::days ? RollupLevel::day : RollupLevel::hour,
+                                             part.from_ms, part.to_ms, add)))
                 break;
         }
         if (exact) return agg.report();

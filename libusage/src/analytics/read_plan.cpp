@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "analytics/time_zone.hpp"
+
 namespace usage::detail {
 namespace {
 
@@ -35,12 +37,34 @@ bool is_time_bucket(GroupBy g) {
     return g == GroupBy::hour || g == GroupBy::day || g == GroupBy::week || g == GroupBy::month;
 }
 
+char bucket_kind(GroupBy g) {
+    switch (g) {
+        case GroupBy::hour: return 'h';
+        case GroupBy::day: return 'd';
+        case GroupBy::week: return 'w';
+        default: return 'm';
+    }
+}
+
+// Whether the UTC day starting at `day` can stand for its events: always
+// outside time groupings; with one, when the zone's offset holds all day
+// (local time then runs on without a jump) and its first and last instant
+// share a bucket.
+bool whole_day(std::int64_t day, GroupBy group, const date::time_zone* tz) {
+    if (!is_time_bucket(group)) return true;
+    if (group == GroupBy::hour) return false;
+    const auto info = tz->get_info(date::sys_seconds{std::chrono::seconds{day / 1000}});
+    if (to_ms(info.begin) > day || to_ms(info.end) < day + kDayMs) return false;
+    const char kind = bucket_kind(group);
+    return bucket_key(day, tz, kind) == bucket_key(day + kDayMs - 1, tz, kind);
+}
+
 }  // namespace
 
 std::vector<ReadInterval> plan_reads(const TimeRange& range, GroupBy group, const date::time_zone* tz,
                                      std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours) {
     // An empty rollup means no counted event: the events agree, cheaply.
-    if (!rollup_hours) return {{range.since_ms, range.until_ms, false}};
+    if (!rollup_hours) return {{range.since_ms, range.until_ms, ReadFrom::events}};
     // Every counted event lies in the rollup's hours, so nothing outside
     // them needs reading (and an open range gets ends to plan between).
     const std::int64_t lo = std::max(range.since_ms.value_or(rollup_hours->first), rollup_hours->first);
@@ -83,20 +107,32 @@ std::vector<ReadInterval> plan_reads(const TimeRange& range, GroupBy group, cons
     std::sort(dirty.begin(), dirty.end());
 
     std::vector<ReadInterval> plan;
-    auto push = [&](std::int64_t from, std::int64_t to, bool rollup) {
-        if (!plan.empty() && plan.back().rollup == rollup && *plan.back().to_ms >= from)
+    auto push = [&](std::int64_t from, std::int64_t to, ReadFrom table) {
+        if (!plan.empty() && plan.back().table == table && *plan.back().to_ms >= from)
             plan.back().to_ms = std::max(*plan.back().to_ms, to);
         else
-            plan.push_back({from, to, rollup});
+            plan.push_back({from, to, table});
+    };
+    // Rollup hours [from, to): the whole days in them that may, from the daily rollup.
+    auto push_hours = [&](std::int64_t from, std::int64_t to) {
+        std::int64_t at = from;
+        for (std::int64_t day = floor_to(from, kDayMs) == from ? from : floor_to(from, kDayMs) + kDayMs;
+             day + kDayMs <= to; day += kDayMs) {
+            if (!whole_day(day, group, tz)) continue;
+            if (at < day) push(at, day, ReadFrom::hours);
+            push(day, day + kDayMs, ReadFrom::days);
+            at = day + kDayMs;
+        }
+        if (at < to) push(at, to, ReadFrom::hours);
     };
     std::int64_t cursor = lo;
     for (const auto& [from, to] : dirty) {
         if (to <= cursor) continue;  // inside a part already planned
-        if (cursor < from) push(cursor, from, true);
-        push(std::max(from, cursor), to, false);
+        if (cursor < from) push_hours(cursor, from);
+        push(std::max(from, cursor), to, ReadFrom::events);
         cursor = std::max(cursor, to);
     }
-    if (cursor < hi) push(cursor, hi, true);
+    if (cursor < hi) push_hours(cursor, hi);
     // The outer ends as the query gave them: the same rows, simpler statements.
     plan.front().from_ms = range.since_ms;
     plan.back().to_ms = range.until_ms;

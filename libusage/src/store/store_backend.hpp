@@ -48,14 +48,18 @@ public:
     [[nodiscard]] virtual const ApplyStats& stats() const = 0;
 };
 
+enum class RollupLevel { hour, day };
+
 class UsageReader {
 public:
     virtual ~UsageReader() = default;
     /// The counted events with from <= ts_ms < to (nullopt: unbounded).
     virtual void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) = 0;
-    /// The rollup rows of the UTC hours starting in [from, to). Returns false,
-    /// having stopped, at a sum that left 64 bits: read the events instead.
-    virtual bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) = 0;
+    /// The hourly (or daily) rollup rows of the UTC hours (days) starting in
+    /// [from, to). Returns false, having stopped, at a sum that left 64 bits:
+    /// read the events instead.
+    virtual bool rollup(RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                        const RowSink& sink) = 0;
     /// The first and last UTC hour the rollup holds; nullopt when it is empty.
     virtual std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() = 0;
 };

@@ -216,6 +216,131 @@ INSERT INTO usage_rollup
   FROM events WHERE NOT superseded
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 )sql"},
+    {"the daily usage rollup",
+     R"sql(
+-- 3: the daily usage rollup: usage_rollup's rows summed per UTC day, kept
+-- from the hourly rows by statement triggers on usage_rollup (which the
+-- triggers on events fire), so a report over months reads about a third of
+-- the rows. A day row whose first or last time may have left (an hour's
+-- first time grew, its last shrank, or the hour went) is read again from its
+-- (at most 24) hours.
+CREATE TABLE usage_rollup_day (
+  day_ms bigint NOT NULL,
+  source text NOT NULL,
+  session_id text NOT NULL,
+  model text NOT NULL,
+  project_name text NOT NULL,
+  surface text NOT NULL,
+  machine bigint NOT NULL,
+  user_name text NOT NULL,
+  events bigint NOT NULL,
+  input numeric NOT NULL, output numeric NOT NULL, reasoning numeric NOT NULL, cache_read numeric NOT NULL,
+  cache_write_5m numeric NOT NULL, cache_write_1h numeric NOT NULL,
+  cost_micros numeric NOT NULL,
+  reported_micros numeric NOT NULL,
+  estimated_micros numeric NOT NULL,
+  unpriced_events bigint NOT NULL,
+  first_ms bigint NOT NULL,
+  last_ms bigint NOT NULL,
+  PRIMARY KEY (day_ms, source, session_id, model, project_name, surface, machine, user_name)
+);
+CREATE FUNCTION usage_rollup_day_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO usage_rollup_day AS r
+  SELECT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface, machine, user_name,
+    sum(events), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(cost_micros), sum(reported_micros), sum(estimated_micros), sum(unpriced_events), min(first_ms), max(last_ms)
+  FROM new_rows
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (day_ms, source, session_id, model, project_name, surface, machine, user_name) DO UPDATE SET
+    events = r.events + excluded.events,
+    input = r.input + excluded.input,
+    output = r.output + excluded.output,
+    reasoning = r.reasoning + excluded.reasoning,
+    cache_read = r.cache_read + excluded.cache_read,
+    cache_write_5m = r.cache_write_5m + excluded.cache_write_5m,
+    cache_write_1h = r.cache_write_1h + excluded.cache_write_1h,
+    cost_micros = r.cost_micros + excluded.cost_micros,
+    reported_micros = r.reported_micros + excluded.reported_micros,
+    estimated_micros = r.estimated_micros + excluded.estimated_micros,
+    unpriced_events = r.unpriced_events + excluded.unpriced_events,
+    first_ms = least(r.first_ms, excluded.first_ms), last_ms = greatest(r.last_ms, excluded.last_ms);
+  RETURN NULL;
+END $fn$;
+CREATE FUNCTION usage_rollup_day_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO usage_rollup_day AS r
+  SELECT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface, machine, user_name,
+    sum(sign * events), sum(sign * input), sum(sign * output), sum(sign * reasoning), sum(sign * cache_read), sum(sign * cache_write_5m), sum(sign * cache_write_1h), sum(sign * cost_micros), sum(sign * reported_micros), sum(sign * estimated_micros), sum(sign * unpriced_events),
+    coalesce(min(first_ms) FILTER (WHERE sign > 0), min(first_ms)), coalesce(max(last_ms) FILTER (WHERE sign > 0), max(last_ms))
+  FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) d
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (day_ms, source, session_id, model, project_name, surface, machine, user_name) DO UPDATE SET
+    events = r.events + excluded.events,
+    input = r.input + excluded.input,
+    output = r.output + excluded.output,
+    reasoning = r.reasoning + excluded.reasoning,
+    cache_read = r.cache_read + excluded.cache_read,
+    cache_write_5m = r.cache_write_5m + excluded.cache_write_5m,
+    cache_write_1h = r.cache_write_1h + excluded.cache_write_1h,
+    cost_micros = r.cost_micros + excluded.cost_micros,
+    reported_micros = r.reported_micros + excluded.reported_micros,
+    estimated_micros = r.estimated_micros + excluded.estimated_micros,
+    unpriced_events = r.unpriced_events + excluded.unpriced_events,
+    first_ms = least(r.first_ms, excluded.first_ms), last_ms = greatest(r.last_ms, excluded.last_ms);
+  UPDATE usage_rollup_day r SET first_ms = x.first_ms, last_ms = x.last_ms
+  FROM (SELECT t.day_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name, min(h.first_ms) AS first_ms, max(h.last_ms) AS last_ms
+        FROM (SELECT DISTINCT o.hour_ms - ((o.hour_ms % 86400000) + 86400000) % 86400000 AS day_ms, o.source, o.session_id, o.model, o.project_name, o.surface, o.machine, o.user_name
+              FROM old_rows o JOIN new_rows n ON n.hour_ms = o.hour_ms AND n.source = o.source AND n.session_id = o.session_id AND n.model = o.model AND n.project_name = o.project_name AND n.surface = o.surface AND n.machine = o.machine AND n.user_name = o.user_name
+              WHERE n.first_ms > o.first_ms OR n.last_ms < o.last_ms) t
+        JOIN usage_rollup h ON h.hour_ms >= t.day_ms AND h.hour_ms < t.day_ms + 86400000 AND h.source = t.source AND h.session_id = t.session_id AND h.model = t.model AND h.project_name = t.project_name AND h.surface = t.surface AND h.machine = t.machine AND h.user_name = t.user_name
+        GROUP BY t.day_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name) x
+  WHERE r.day_ms = x.day_ms AND r.source = x.source AND r.session_id = x.session_id AND r.model = x.model AND r.project_name = x.project_name AND r.surface = x.surface AND r.machine = x.machine AND r.user_name = x.user_name;
+  RETURN NULL;
+END $fn$;
+CREATE FUNCTION usage_rollup_day_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO usage_rollup_day AS r
+  SELECT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface, machine, user_name,
+    -sum(events), sum(-input), sum(-output), sum(-reasoning), sum(-cache_read), sum(-cache_write_5m), sum(-cache_write_1h), sum(-cost_micros), sum(-reported_micros), sum(-estimated_micros), sum(-unpriced_events),
+    coalesce(min(first_ms), min(first_ms)), coalesce(max(last_ms), max(last_ms))
+  FROM old_rows
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (day_ms, source, session_id, model, project_name, surface, machine, user_name) DO UPDATE SET
+    events = r.events + excluded.events,
+    input = r.input + excluded.input,
+    output = r.output + excluded.output,
+    reasoning = r.reasoning + excluded.reasoning,
+    cache_read = r.cache_read + excluded.cache_read,
+    cache_write_5m = r.cache_write_5m + excluded.cache_write_5m,
+    cache_write_1h = r.cache_write_1h + excluded.cache_write_1h,
+    cost_micros = r.cost_micros + excluded.cost_micros,
+    reported_micros = r.reported_micros + excluded.reported_micros,
+    estimated_micros = r.estimated_micros + excluded.estimated_micros,
+    unpriced_events = r.unpriced_events + excluded.unpriced_events,
+    first_ms = least(r.first_ms, excluded.first_ms), last_ms = greatest(r.last_ms, excluded.last_ms);
+  DELETE FROM usage_rollup_day r USING (SELECT DISTINCT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000 AS day_ms, source, session_id, model, project_name, surface, machine, user_name FROM old_rows) t
+  WHERE r.day_ms = t.day_ms AND r.source = t.source AND r.session_id = t.session_id AND r.model = t.model AND r.project_name = t.project_name AND r.surface = t.surface AND r.machine = t.machine AND r.user_name = t.user_name
+    AND NOT EXISTS (SELECT 1 FROM usage_rollup h WHERE h.hour_ms >= t.day_ms AND h.hour_ms < t.day_ms + 86400000 AND h.source = t.source AND h.session_id = t.session_id AND h.model = t.model AND h.project_name = t.project_name AND h.surface = t.surface AND h.machine = t.machine AND h.user_name = t.user_name);
+  UPDATE usage_rollup_day r SET first_ms = x.first_ms, last_ms = x.last_ms
+  FROM (SELECT t.day_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name, min(h.first_ms) AS first_ms, max(h.last_ms) AS last_ms
+        FROM (SELECT DISTINCT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000 AS day_ms, source, session_id, model, project_name, surface, machine, user_name FROM old_rows) t
+        JOIN usage_rollup h ON h.hour_ms >= t.day_ms AND h.hour_ms < t.day_ms + 86400000 AND h.source = t.source AND h.session_id = t.session_id AND h.model = t.model AND h.project_name = t.project_name AND h.surface = t.surface AND h.machine = t.machine AND h.user_name = t.user_name
+        GROUP BY t.day_ms, t.source, t.session_id, t.model, t.project_name, t.surface, t.machine, t.user_name) x
+  WHERE r.day_ms = x.day_ms AND r.source = x.source AND r.session_id = x.session_id AND r.model = x.model AND r.project_name = x.project_name AND r.surface = x.surface AND r.machine = x.machine AND r.user_name = x.user_name;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER usage_rollup_day_insert AFTER INSERT ON usage_rollup
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_day_inserted();
+CREATE TRIGGER usage_rollup_day_update AFTER UPDATE ON usage_rollup
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_day_updated();
+CREATE TRIGGER usage_rollup_day_delete AFTER DELETE ON usage_rollup
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_day_deleted();
+INSERT INTO usage_rollup_day
+  SELECT hour_ms - ((hour_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface, machine, user_name,
+    sum(events), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(cost_micros), sum(reported_micros), sum(estimated_micros), sum(unpriced_events), min(first_ms), max(last_ms)
+  FROM usage_rollup
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
+)sql"},
 };
 
 int recorded_version(Connection& conn) {

@@ -62,7 +62,7 @@ public:
                 const usage::detail::RowSink& sink) override {
         usage::detail::UsageRow r;
         r.events = 1;
-        read(false, from, to, [&](const Result& res, int i) {
+        read(0, from, to, [&](const Result& res, int i) {
             r.input = res.int64(i, 1);
             r.output = res.int64(i, 2);
             r.reasoning = res.int64(i, 3);
@@ -83,7 +83,7 @@ public:
         });
     }
 
-    bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+    bool rollup(usage::detail::RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                 const usage::detail::RowSink& sink) override {
         usage::detail::UsageRow r;
         std::int64_t* sums[] = {&r.events,
@@ -99,7 +99,7 @@ public:
                                 &r.unpriced_events,
                                 &r.first_ms,
                                 &r.last_ms};
-        return read(true, from, to, [&](const Result& res, int i) {
+        return read(level == usage::detail::RollupLevel::day ? 2 : 1, from, to, [&](const Result& res, int i) {
             for (int k = 0; k < 13; ++k)
                 if (!fits(res.text(i, k + 1), *sums[k])) return false;  // a sum past 64 bits
             describe(res, i, 15, res.int64(i, 14), r);
@@ -134,28 +134,29 @@ private:
         r.machine = res.int64(i, first + 7);
     }
 
-    // Runs the statement for a table and interval; `row` returns false to stop
-    // (read then returns false).
+    // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily) and
+    // interval; `row` returns false to stop (read then returns false).
     template <typename RowFn>
-    bool read(bool rollup, std::optional<std::int64_t> from, std::optional<std::int64_t> to, RowFn&& row) {
+    bool read(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to, RowFn&& row) {
+        const bool rollup = table != 0;
         std::vector<Param> params;
         auto param = [&](Param p) {
             params.push_back(std::move(p));
             return "$" + std::to_string(params.size());
         };
-        const std::string time = rollup ? "e.hour_ms" : "e.ts_ms";
+        const std::string time = table == 0 ? "e.ts_ms" : table == 1 ? "e.hour_ms" : "e.day_ms";
         std::string sql = std::string("DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ") + key_sql(query_.group) + ", ";
         if (rollup)
             sql +=
                 "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
-                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, "
-                "e.hour_ms, ";
+                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, " +
+                time + ", ";
         else
             sql +=
                 "e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, coalesce(e.cost_micros, 0), e.ts_ms, ";
         sql += kDescriptive;
-        sql += rollup ? " FROM usage_rollup e" : " FROM events e";
+        sql += table == 0 ? " FROM events e" : table == 1 ? " FROM usage_rollup e" : " FROM usage_rollup_day e";
         sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
         sql += rollup ? "true" : "NOT e.superseded";
         if (from) sql += " AND " + time + " >= " + param(*from);

@@ -158,6 +158,117 @@ CREATE TABLE usage_rollup (
     return sql;
 }
 
+// Migration 5: usage_rollup_day, the same sums per UTC day, kept from the
+// hourly rows by triggers on usage_rollup (a day holds at most 24 of a key's
+// hours, so a first or last time that must be read again is 24 lookups).
+
+// The UTC day start of hour row `p`.
+std::string day(const std::string& p) {
+    return "(" + p + "hour_ms - ((" + p + "hour_ms % 86400000) + 86400000) % 86400000)";
+}
+
+constexpr const char* kSumColumns[] = {
+    "events",         "input",       "output",          "reasoning",        "cache_read",     "cache_write_5m",
+    "cache_write_1h", "cost_micros", "reported_micros", "estimated_micros", "unpriced_events"};
+
+// `day_ms = ... AND source = p.source AND ...`: the day row of hour row `p`.
+std::string day_row_of(const std::string& p) {
+    std::string s = "day_ms = " + day(p);
+    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    return s;
+}
+
+// The hour rows of the day row of hour row `p` (24 primary-key lookups).
+std::string hours_of(const std::string& p) {
+    std::string s = "hour_ms IN (";
+    for (int h = 0; h < 24; ++h) s += (h ? ", " : "") + day(p) + " + " + std::to_string(h * 3600000);
+    s += ")";
+    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    return s;
+}
+
+std::string build_day_migration() {
+    std::string sql = R"sql(
+-- 5: the daily usage rollup (rollup_schema.hpp): usage_rollup's rows summed
+-- per UTC day, so a report over months reads about a third of the rows.
+CREATE TABLE usage_rollup_day (
+  day_ms INTEGER NOT NULL,  -- UTC day start
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  machine INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  input NOT NULL, output NOT NULL, reasoning NOT NULL, cache_read NOT NULL,
+  cache_write_5m NOT NULL, cache_write_1h NOT NULL,
+  cost_micros NOT NULL, reported_micros NOT NULL, estimated_micros NOT NULL,
+  unpriced_events NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (day_ms, source, session_id, model, project_name, surface, machine, user)
+) WITHOUT ROWID;
+)sql";
+    // An hour row appears: add it to its day.
+    sql +=
+        "CREATE TRIGGER usage_rollup_day_insert AFTER INSERT ON usage_rollup BEGIN\n  INSERT INTO usage_rollup_day "
+        "SELECT " +
+        day("NEW.");
+    for (const char* c : kKeyColumns) sql += std::string(", NEW.") + c;
+    for (const char* c : kSumColumns) sql += std::string(", NEW.") + c;
+    sql += ", NEW.first_ms, NEW.last_ms WHERE true\n  ON CONFLICT DO UPDATE SET ";
+    bool first = true;
+    for (const char* c : kSumColumns) {
+        sql += std::string(first ? "" : ", ") + c + " = " + c + " + excluded." + c;
+        first = false;
+    }
+    sql += ", first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms);\nEND;\n";
+    // An hour row changes (its key never does): move the difference; a first
+    // time that grew or a last time that shrank is read again from the hours.
+    sql += "CREATE TRIGGER usage_rollup_day_change AFTER UPDATE ON usage_rollup BEGIN\n  UPDATE usage_rollup_day SET ";
+    first = true;
+    for (const char* c : kSumColumns) {
+        sql += std::string(first ? "" : ", ") + c + " = " + c + " - OLD." + c + " + NEW." + c;
+        first = false;
+    }
+    sql +=
+        ",\n    first_ms = CASE WHEN NEW.first_ms <= first_ms THEN NEW.first_ms WHEN OLD.first_ms = first_ms AND "
+        "NEW.first_ms > OLD.first_ms THEN (SELECT min(first_ms) FROM usage_rollup WHERE " +
+        hours_of("NEW.") + ") ELSE first_ms END";
+    sql +=
+        ",\n    last_ms = CASE WHEN NEW.last_ms >= last_ms THEN NEW.last_ms WHEN OLD.last_ms = last_ms AND "
+        "NEW.last_ms < OLD.last_ms THEN (SELECT max(last_ms) FROM usage_rollup WHERE " +
+        hours_of("NEW.") + ") ELSE last_ms END";
+    sql += "\n  WHERE " + day_row_of("NEW.") + ";\nEND;\n";
+    // An hour row goes (its events left, its sums already moved): the day row
+    // goes with its last hour, else its first and last time are read again.
+    sql += "CREATE TRIGGER usage_rollup_day_delete AFTER DELETE ON usage_rollup BEGIN\n";
+    sql += "  DELETE FROM usage_rollup_day WHERE " + day_row_of("OLD.") +
+           " AND NOT EXISTS (SELECT 1 FROM usage_rollup WHERE " + hours_of("OLD.") + ");\n";
+    sql += "  UPDATE usage_rollup_day SET first_ms = (SELECT min(first_ms) FROM usage_rollup WHERE " +
+           hours_of("OLD.") + "), last_ms = (SELECT max(last_ms) FROM usage_rollup WHERE " + hours_of("OLD.") +
+           ") WHERE " + day_row_of("OLD.") + " AND (first_ms = OLD.first_ms OR last_ms = OLD.last_ms);\n";
+    // Its sums, when a deleted hour row still held some (not through the
+    // triggers on events, which empty a row before they delete it).
+    sql += "  UPDATE usage_rollup_day SET ";
+    first = true;
+    for (const char* c : kSumColumns) {
+        sql += std::string(first ? "" : ", ") + c + " = " + c + " - OLD." + c;
+        first = false;
+    }
+    sql += " WHERE " + day_row_of("OLD.") + " AND OLD.events <> 0;\nEND;\n";
+    // Fill from the hours already there.
+    sql += "INSERT INTO usage_rollup_day SELECT " + day("");
+    for (const char* c : kKeyColumns) sql += std::string(", ") + c;
+    sql += ", sum(events)";
+    for (int k = 1; k < 11; ++k) sql += std::string(", usage_isum(") + kSumColumns[k] + ")";
+    sql += ", min(first_ms), max(last_ms) FROM usage_rollup GROUP BY 1";
+    for (int i = 2; i <= 8; ++i) sql += ", " + std::to_string(i);
+    sql += ";\n";
+    return sql;
+}
+
 // usage_isum: an exact int64 sum; once it leaves 64 bits (or meets a
 // non-integer) it goes on as a double and returns a REAL.
 struct IntSum {
@@ -193,6 +304,11 @@ void isum_final(sqlite3_context* ctx) {
 
 std::string_view rollup_migration_sql() {
     static const std::string sql = build_migration();
+    return sql;
+}
+
+std::string_view rollup_day_migration_sql() {
+    static const std::string sql = build_day_migration();
     return sql;
 }
 

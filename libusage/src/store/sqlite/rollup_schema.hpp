@@ -1,4 +1,4 @@
-// The usage rollup's schema (migration 4) and the SQL function its fill needs.
+// The usage rollups' schema (migrations 4 and 5) and the SQL function their fill needs.
 //
 // usage_rollup holds, per UTC hour and (source, session id, model, project,
 // surface, machine, user), the sums run_query adds up and the first and last
@@ -18,6 +18,10 @@ namespace usage::detail {
 /// Migration 4: the table, its triggers, and the fill from existing events.
 /// Its text is part of the schema history: never change it, append a migration.
 std::string_view rollup_migration_sql();
+
+/// Migration 5: usage_rollup_day (the same sums per UTC day), the triggers
+/// on usage_rollup that keep it, and its fill. Never change it either.
+std::string_view rollup_day_migration_sql();
 
 /// Registers `usage_isum(x)`, the aggregate migration 4 fills the rollup with:
 /// an exact 64-bit sum that, like SQLite's `+` (and unlike sum(), which

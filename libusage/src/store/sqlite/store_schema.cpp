@@ -108,6 +108,8 @@ CREATE TABLE push_set_aside (
         // 4: the usage rollup, its triggers and its fill (rollup_schema.cpp):
         // reports read whole hours from it instead of every event.
         rollup_migration_sql(),
+        // 5: the daily rollup, kept from the hourly one (rollup_schema.cpp).
+        rollup_day_migration_sql(),
     };
     return migrations;
 }

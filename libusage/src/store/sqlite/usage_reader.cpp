@@ -121,13 +121,14 @@ struct SqliteUsageReader::Prepared {
     }
 };
 
-SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::optional<std::int64_t> from,
+SqliteUsageReader::Prepared& SqliteUsageReader::statement(int table, std::optional<std::int64_t> from,
                                                           std::optional<std::int64_t> to) {
-    auto& slot = statements_[{rollup, from.has_value(), to.has_value()}];
+    auto& slot = statements_[{table, from.has_value(), to.has_value()}];
+    const bool rollup = table != 0;
     if (slot) {
         sqlite3_reset(slot->st);
     } else {
-        const std::string time = rollup ? "hour_ms" : "ts_ms";
+        const std::string time = table == 0 ? "ts_ms" : table == 1 ? "hour_ms" : "day_ms";
         std::string sql = "SELECT " + key_sql(query_.group, time) + ", ";
         if (rollup)
             sql +=
@@ -138,7 +139,7 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::opti
                 "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, e.cost_micros, e.ts_ms, ";
         sql += kDescriptive;
-        sql += rollup ? " FROM usage_rollup e" : " FROM events e";
+        sql += table == 0 ? " FROM events e" : table == 1 ? " FROM usage_rollup e" : " FROM usage_rollup_day e";
         sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
         sql += rollup ? "1" : "e.superseded = 0";
         if (from) sql += " AND e." + time + " >= :from";
@@ -158,7 +159,7 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(bool rollup, std::opti
 }
 
 void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
-    Prepared& p = statement(false, from, to);
+    Prepared& p = statement(0, from, to);
     sqlite3_stmt* raw = p.st;
     UsageRow r;
     r.events = 1;
@@ -183,8 +184,9 @@ void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<s
     }
 }
 
-bool SqliteUsageReader::rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) {
-    Prepared& p = statement(true, from, to);
+bool SqliteUsageReader::rollup(RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                               const RowSink& sink) {
+    Prepared& p = statement(level == RollupLevel::day ? 2 : 1, from, to);
     sqlite3_stmt* raw = p.st;
     UsageRow r;
     std::int64_t* sums[] = {&r.events,

@@ -35,7 +35,8 @@ public:
     void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) override;
     /// The rollup rows of the UTC hours starting in [from, to). Returns false,
     /// having stopped, at a sum that left 64 bits (a REAL): read the events.
-    bool rollup(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) override;
+    bool rollup(RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                const RowSink& sink) override;
     /// The first and last UTC hour the rollup holds; nullopt when it is empty.
     std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() override;
 
@@ -43,12 +44,13 @@ private:
     struct Prepared;
     /// The statement for a table and the bounds given, reset, filters bound,
     /// `from` and `to` bound when given.
-    Prepared& statement(bool rollup, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
+    /// table: 0 events, 1 usage_rollup, 2 usage_rollup_day.
+    Prepared& statement(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
     SQLite::Database& db_;
     Query query_;
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.
-    std::map<std::tuple<bool, bool, bool>, std::unique_ptr<Prepared>> statements_;
+    std::map<std::tuple<int, bool, bool>, std::unique_ptr<Prepared>> statements_;
 };
 
 }  // namespace usage::detail
