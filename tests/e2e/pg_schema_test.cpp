@@ -109,6 +109,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
           Rows{{"coverage_pkey"},
                {"cursors_pkey"},
                {"events_change"},
+               {"events_live_replays"},
                {"events_pkey"},
                {"events_ts"},
                {"events_unpriced"},

@@ -43,7 +43,9 @@ void print_table(const std::vector<usage::TokenRecord>& tokens) {
 }  // namespace
 
 int ServeCommand::run_token(AppContext& ctx) const {
-    const auto opened = ctx.open_store(store_location(ctx));
+    // Opened without prices: managing tokens must never re-price a team's
+    // events with whatever prices the operator's machine has.
+    const auto opened = std::make_unique<usage::Store>(store_location(ctx));
     usage::Store& store = *opened;
     if (token_add->parsed()) {
         if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");

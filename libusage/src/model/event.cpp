@@ -69,4 +69,10 @@ void UsageEvent::merge(const UsageEvent& other) {
     replay = replay && other.replay;
 }
 
+std::string dedup_group_end(const std::string& group) {
+    std::string end = group;
+    end.back() = static_cast<char>(end.back() + 1);
+    return end;
+}
+
 }  // namespace usage

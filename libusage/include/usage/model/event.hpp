@@ -98,4 +98,8 @@ struct UsageEvent {
     void merge(const UsageEvent& other);
 };
 
+/// The first id past the members of a non-empty dedup group: a group's
+/// members are the ids in [group, dedup_group_end(group)) in byte order.
+std::string dedup_group_end(const std::string& group);
+
 }  // namespace usage

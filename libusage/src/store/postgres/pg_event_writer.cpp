@@ -107,13 +107,6 @@ const std::string& merge_sql() {
 constexpr const char* kSupersedeSet =
     "superseded = true, revision = e.revision + 1, change_seq = nextval('events_change_seq')";
 
-// The first id past a dedup group's members: [group, end) (see event.hpp).
-std::string range_end(const std::string& group) {
-    std::string end = group;
-    end.back() = static_cast<char>(end.back() + 1);
-    return end;
-}
-
 struct Coverage {
     std::string source;
     std::int64_t from_ms = 0, to_ms = 0;
@@ -349,10 +342,10 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
             if (e.replay) {
                 replay_ids.add(e.id);
                 replay_groups.add(e.dedup_group);
-                replay_ends.add(e.dedup_group.empty() ? std::string() : range_end(e.dedup_group));
+                replay_ends.add(e.dedup_group.empty() ? std::string() : dedup_group_end(e.dedup_group));
             } else if (!e.dedup_group.empty()) {
                 plain_groups.add(e.dedup_group);
-                plain_ends.add(range_end(e.dedup_group));
+                plain_ends.add(dedup_group_end(e.dedup_group));
                 plain_ids.add(e.id);
             }
         }

@@ -127,13 +127,6 @@ private:
     std::vector<std::uint64_t> bits_;
 };
 
-// A group's members are the ids in [group, range_end(group)): see event.hpp.
-std::string range_end(const std::string& group) {
-    std::string end = group;
-    end.back() = static_cast<char>(end.back() + 1);
-    return end;
-}
-
 }  // namespace
 
 class SqliteEventWriter final : public EventWriter {
@@ -347,7 +340,7 @@ void SqliteEventWriter::add(const FileBatch& batch) {
         const std::size_t group_hash = std::hash<std::string>{}(e.dedup_group);
         if (e.replay) {
             if (!s.empty_before || s.plain_groups.maybe_contains(group_hash)) {
-                const std::string group_end = range_end(e.dedup_group);
+                const std::string group_end = dedup_group_end(e.dedup_group);
                 s.replay_check.bindNoCopy(1, e.dedup_group);
                 s.replay_check.bindNoCopy(2, group_end);
                 s.replay_check.bindNoCopy(3, e.id);
@@ -361,7 +354,7 @@ void SqliteEventWriter::add(const FileBatch& batch) {
         } else {
             if (s.empty_before) s.plain_groups.add(group_hash);
             if (!s.replays_before && !s.replay_groups.maybe_contains(group_hash)) continue;
-            const std::string group_end = range_end(e.dedup_group);
+            const std::string group_end = dedup_group_end(e.dedup_group);
             s.supersede_replays.bindNoCopy(1, e.dedup_group);
             s.supersede_replays.bindNoCopy(2, group_end);
             s.supersede_replays.bindNoCopy(3, e.id);
