@@ -14,27 +14,19 @@
 
 namespace {
 
-// The rollup as it should be, computed here independently of the triggers.
-constexpr const char* kExpected = R"sql(
-SELECT ts_ms - ((ts_ms % 3600000) + 3600000) % 3600000, source, session_id, model, project_name, surface,
-  machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m),
-  sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
+// A rollup as it should be, computed here independently of the triggers:
+// per `unit` (3600000 for the hourly rollup, 86400000 for the daily one).
+std::string expected_sql(const std::string& unit) {
+    return "SELECT ts_ms - ((ts_ms % " + unit + ") + " + unit + ") % " + unit + R"sql(, source, session_id, model,
+  project_name, surface, machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read),
+  sum(cache_write_5m), sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(cost_origin = 0), min(ts_ms), max(ts_ms)
 FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8)sql";
+}
 
 constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
-
-// The daily rollup as it should be: the same over UTC days.
-constexpr const char* kExpectedDays = R"sql(
-SELECT ts_ms - ((ts_ms % 86400000) + 86400000) % 86400000, source, session_id, model, project_name, surface,
-  machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m),
-  sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
-  sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
-  sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
-  sum(cost_origin = 0), min(ts_ms), max(ts_ms)
-FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8)sql";
 
 constexpr const char* kActualDays = "SELECT * FROM usage_rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
 
@@ -53,8 +45,8 @@ std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
     return out;
 }
 
-void check_lines_match(usage::Store& store, const char* expected_sql, const char* actual_sql) {
-    const auto expected = lines(usage::detail::sqlite_database(store), expected_sql);
+void check_lines_match(usage::Store& store, const std::string& expected_sql, const char* actual_sql) {
+    const auto expected = lines(usage::detail::sqlite_database(store), expected_sql.c_str());
     const auto actual = lines(usage::detail::sqlite_database(store), actual_sql);
     CHECK(actual.size() == expected.size());
     for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i) {
@@ -66,8 +58,8 @@ void check_lines_match(usage::Store& store, const char* expected_sql, const char
 
 // Both rollups, hourly and daily.
 void check_rollup_matches(usage::Store& store) {
-    check_lines_match(store, kExpected, kActual);
-    check_lines_match(store, kExpectedDays, kActualDays);
+    check_lines_match(store, expected_sql("3600000"), kActual);
+    check_lines_match(store, expected_sql("86400000"), kActualDays);
 }
 
 std::int64_t scalar(usage::Store& store, const char* sql) {
@@ -142,7 +134,7 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
               .execAndGet("SELECT typeof(input) FROM usage_rollup WHERE session_id = 's4'")
               .getString() == "real");
     CHECK(scalar(store, "SELECT output FROM usage_rollup WHERE session_id = 's4'") == 3);
-    // The rows that fit are exact (kExpected's sum() would refuse the overflowing group).
+    // The rows that fit are exact (expected_sql()'s sum() would refuse the overflowing group).
     usage::detail::sqlite_database(store).exec("DELETE FROM usage_rollup WHERE session_id = 's4'");
     usage::detail::sqlite_database(store).exec("UPDATE events SET superseded = 1 WHERE session_id = 's4'");
     check_rollup_matches(store);

@@ -1,9 +1,12 @@
 // What run_query adds up, whichever table it comes from.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string_view>
+
+#include "usage/model/event.hpp"
 
 namespace usage::detail {
 
@@ -25,5 +28,34 @@ struct UsageRow {
 };
 
 using RowSink = std::function<void(const UsageRow&)>;
+
+/// The rollup row's sums in the order every backend selects them: events,
+/// the six token classes, cost, reported cost, estimated cost, unpriced
+/// events, first and last time.
+inline std::array<std::int64_t*, 13> rollup_sums(UsageRow& r) {
+    return {&r.events,
+            &r.input,
+            &r.output,
+            &r.reasoning,
+            &r.cache_read,
+            &r.cache_write_5m,
+            &r.cache_write_1h,
+            &r.cost_micros,
+            &r.reported_cost_micros,
+            &r.estimated_cost_micros,
+            &r.unpriced_events,
+            &r.first_ms,
+            &r.last_ms};
+}
+
+/// One event's cost as Totals adds it up: an unpriced event counts and
+/// costs nothing; a priced one's cost is reported or estimated (and override).
+inline void set_event_cost(UsageRow& r, CostOrigin origin, std::int64_t cost) {
+    const bool is_unpriced = origin == CostOrigin::unpriced;
+    r.unpriced_events = is_unpriced ? 1 : 0;
+    r.cost_micros = is_unpriced ? 0 : cost;
+    r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
+    r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
+}
 
 }  // namespace usage::detail

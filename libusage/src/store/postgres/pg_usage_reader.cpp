@@ -69,13 +69,7 @@ public:
             r.cache_read = res.int64(i, 4);
             r.cache_write_5m = res.int64(i, 5);
             r.cache_write_1h = res.int64(i, 6);
-            const auto origin = static_cast<CostOrigin>(res.int64(i, 7));
-            const std::int64_t cost = res.int64(i, 8);
-            const bool is_unpriced = origin == CostOrigin::unpriced;
-            r.unpriced_events = is_unpriced ? 1 : 0;
-            r.cost_micros = is_unpriced ? 0 : cost;
-            r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
-            r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
+            usage::detail::set_event_cost(r, static_cast<CostOrigin>(res.int64(i, 7)), res.int64(i, 8));
             r.first_ms = r.last_ms = res.int64(i, 9);
             describe(res, i, 10, r.first_ms, r);
             sink(r);
@@ -86,22 +80,10 @@ public:
     bool rollup(usage::detail::RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                 const usage::detail::RowSink& sink) override {
         usage::detail::UsageRow r;
-        std::int64_t* sums[] = {&r.events,
-                                &r.input,
-                                &r.output,
-                                &r.reasoning,
-                                &r.cache_read,
-                                &r.cache_write_5m,
-                                &r.cache_write_1h,
-                                &r.cost_micros,
-                                &r.reported_cost_micros,
-                                &r.estimated_cost_micros,
-                                &r.unpriced_events,
-                                &r.first_ms,
-                                &r.last_ms};
+        const auto sums = usage::detail::rollup_sums(r);
         return read(level == usage::detail::RollupLevel::day ? 2 : 1, from, to, [&](const Result& res, int i) {
             for (int k = 0; k < 13; ++k)
-                if (!fits(res.text(i, k + 1), *sums[k])) return false;  // a sum past 64 bits
+                if (!fits(res.text(i, k + 1), *sums[static_cast<std::size_t>(k)])) return false;  // a sum past 64 bits
             describe(res, i, 15, res.int64(i, 14), r);
             sink(r);
             return true;

@@ -170,14 +170,8 @@ void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<s
         r.cache_read = int64(raw, 5);
         r.cache_write_5m = int64(raw, 6);
         r.cache_write_1h = int64(raw, 7);
-        // Totals' cost sums by origin: unpriced counts, reported, estimated (and override).
-        const auto origin = static_cast<CostOrigin>(sqlite3_column_int(raw, 8));
-        const std::int64_t cost = int64(raw, 9);  // NULL reads as 0
-        const bool is_unpriced = origin == CostOrigin::unpriced;
-        r.unpriced_events = is_unpriced ? 1 : 0;
-        r.cost_micros = is_unpriced ? 0 : cost;
-        r.reported_cost_micros = origin == CostOrigin::reported ? cost : 0;
-        r.estimated_cost_micros = !is_unpriced && origin != CostOrigin::reported ? cost : 0;
+        // A NULL cost reads as 0.
+        set_event_cost(r, static_cast<CostOrigin>(sqlite3_column_int(raw, 8)), int64(raw, 9));
         r.first_ms = r.last_ms = int64(raw, 10);
         read_descriptive(raw, 11, r);
         sink(r);
@@ -189,23 +183,11 @@ bool SqliteUsageReader::rollup(RollupLevel level, std::optional<std::int64_t> fr
     Prepared& p = statement(level == RollupLevel::day ? 2 : 1, from, to);
     sqlite3_stmt* raw = p.st;
     UsageRow r;
-    std::int64_t* sums[] = {&r.events,
-                            &r.input,
-                            &r.output,
-                            &r.reasoning,
-                            &r.cache_read,
-                            &r.cache_write_5m,
-                            &r.cache_write_1h,
-                            &r.cost_micros,
-                            &r.reported_cost_micros,
-                            &r.estimated_cost_micros,
-                            &r.unpriced_events,
-                            &r.first_ms,
-                            &r.last_ms};
+    const auto sums = rollup_sums(r);
     while (p.step()) {
         for (int i = 0; i < 13; ++i) {
             if (sqlite3_column_type(raw, i + 1) != SQLITE_INTEGER) return false;  // a sum past 64 bits
-            *sums[i] = int64(raw, i + 1);
+            *sums[static_cast<std::size_t>(i)] = int64(raw, i + 1);
         }
         read_descriptive(raw, 14, r);
         sink(r);
