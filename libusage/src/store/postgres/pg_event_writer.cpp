@@ -136,6 +136,14 @@ public:
     void commit() override {
         if (steps_.empty()) return;
         auto conn = backend_.lease();
+        // A machine's details first, each in a statement of its own: inside
+        // the batch's transaction its row lock would be held to the commit,
+        // and every batch of one machine - through any replica - would wait
+        // on the one before. Details landing just before their events are
+        // harmless; events never wait for them (their key is found or made
+        // in the transaction).
+        for (const auto& step : steps_)
+            if (const auto* m = std::get_if<MachineDetails>(&step)) write_machine(*conn, *m);
         ApplyStats stats;
         std::unordered_set<std::string> inserted;
         std::unordered_map<std::string, std::int64_t> learned;
@@ -153,7 +161,6 @@ public:
                                             {s->id}),
                                      stats, inserted);
                 }
-                if (const auto* m = std::get_if<MachineDetails>(&step)) write_machine(c, *m);
             }
         });
         stats_ = stats;
