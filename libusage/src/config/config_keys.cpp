@@ -16,7 +16,12 @@ struct KeyRow {
 };
 
 std::string code(const OptionValue& value) {
-    return "`" + option_value_yaml(value) + "`";
+    // Appended, not `"`" + ... + "`"`: GCC 12 at -O3 warns (-Wrestrict,
+    // bug 105329) on a char literal prepended to a temporary string.
+    std::string out = "`";
+    out += option_value_yaml(value);
+    out += '`';
+    return out;
 }
 
 std::string default_of(const OptionSpec& spec) {

@@ -137,7 +137,9 @@ private:
         std::vector<Param> params;
         auto param = [&](Param p) {
             params.push_back(std::move(p));
-            return "$" + std::to_string(params.size());
+            std::string placeholder = "$";  // appended: GCC 12 -O3 -Wrestrict (bug 105329) on "$" + string
+            placeholder += std::to_string(params.size());
+            return placeholder;
         };
         const std::string time = table == 0 ? "e.ts_ms" : table == 1 ? "e.hour_ms" : "e.day_ms";
         std::string sql = std::string("DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ") + key_sql(query_.group) + ", ";
