@@ -137,11 +137,14 @@ private:
     const PriceBook* prices_ = nullptr;
 };
 
-/// A long write transaction for a scan: files are added one at a time as
-/// they are parsed (nothing is held in memory), and commit() makes
-/// everything added so far durable and starts a new transaction. A file's
-/// events and its cursor always land in the same transaction; destroying the
-/// writer without commit() rolls back what was added since the last commit.
+/// A long write transaction for a scan or an endpoint's ingest: files are
+/// added one at a time as they are parsed, and commit() makes everything
+/// added so far durable and starts a new transaction. A file's events and its
+/// cursor always land in the same transaction; destroying the writer without
+/// commit() drops what was added since the last commit. SQLite writes each
+/// add() at once inside its open transaction (nothing is held in memory);
+/// PostgreSQL keeps the adds until commit() and writes them in one
+/// transaction it can run again whole when a concurrent writer gets in its way.
 class StoreWriter {
 public:
     explicit StoreWriter(Store& store);
