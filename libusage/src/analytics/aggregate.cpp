@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analytics/time_zone.hpp"
+
 namespace usage::detail {
 namespace {
 
@@ -88,10 +90,6 @@ Totals finish(Acc& acc) {
     const std::int64_t in_out = saturating_add(t.input_tokens, t.output_tokens, t.overflow);
     saturating_add(saturating_add(in_out, t.cache_read_tokens, t.overflow), writes, t.overflow);
     return t;
-}
-
-bool is_time_bucket(GroupBy g) {
-    return g == GroupBy::hour || g == GroupBy::day || g == GroupBy::week || g == GroupBy::month;
 }
 
 }  // namespace

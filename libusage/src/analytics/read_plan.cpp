@@ -33,19 +33,6 @@ std::int64_t to_ms(date::sys_seconds t) {
     return ms;
 }
 
-bool is_time_bucket(GroupBy g) {
-    return g == GroupBy::hour || g == GroupBy::day || g == GroupBy::week || g == GroupBy::month;
-}
-
-char bucket_kind(GroupBy g) {
-    switch (g) {
-        case GroupBy::hour: return 'h';
-        case GroupBy::day: return 'd';
-        case GroupBy::week: return 'w';
-        default: return 'm';
-    }
-}
-
 // Whether the UTC day starting at `day` can stand for its events: always
 // outside time groupings; with one, when the zone's offset holds all day
 // (local time then runs on without a jump) and its first and last instant

@@ -30,16 +30,6 @@ const char* key_sql(GroupBy g) {
     }
 }
 
-char bucket_kind(GroupBy g) {
-    switch (g) {
-        case GroupBy::hour: return 'h';
-        case GroupBy::day: return 'd';
-        case GroupBy::week: return 'w';
-        case GroupBy::month: return 'm';
-        default: return 0;
-    }
-}
-
 // The descriptive columns, in the order describe() reads them. Project,
 // surface and machine name only matter to session rows (and the name to
 // machine rows): other groupings get '' there and skip the join with
@@ -69,7 +59,7 @@ public:
           snapshot_(*lease_, Isolation::repeatable_read),
           query_(query),
           tz_(tz),
-          bucket_(bucket_kind(query.group)) {}
+          bucket_(usage::detail::bucket_kind(query.group)) {}
 
     void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                 const usage::detail::RowSink& sink) override {
