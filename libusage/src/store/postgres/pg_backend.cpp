@@ -55,6 +55,28 @@ UsageEvent pricing_inputs(const Result& r, int row, int first) {
     return e;
 }
 
+void CostUpdates::add(std::string_view id, const PricedCost& cost) {
+    ids_.add(id);
+    costs_.add(cost.micros);
+    origins_.add(static_cast<std::int64_t>(cost.origin));
+}
+
+void CostUpdates::write(Connection& c, bool bump_revision) const {
+    if (empty()) return;
+    c.exec(bump_revision ? "UPDATE events e SET cost_micros = u.cost, cost_origin = u.origin, revision = e.revision + 1"
+                           " FROM unnest($1::text[], $2::bigint[], $3::smallint[]) AS u(id, cost, origin)"
+                           " WHERE e.id = u.id COLLATE \"C\""
+                         : "UPDATE events e SET cost_micros = u.cost, cost_origin = u.origin"
+                           " FROM unnest($1::text[], $2::bigint[], $3::smallint[]) AS u(id, cost, origin)"
+                           " WHERE e.id = u.id COLLATE \"C\"",
+           {ids_.text(), costs_.text(), origins_.text()});
+}
+
+void upsert_meta(Connection& c, const std::string& key, const std::string& value) {
+    c.exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+           {key, value});
+}
+
 PgBackend::PgBackend(const std::string& uri)
     : pool_(PoolOptions{uri, kConnections}), display_(StoreLocation::parse(uri).display()) {
     auto conn = lease();
@@ -77,8 +99,7 @@ std::optional<std::string> PgBackend::meta(const std::string& key) const {
 
 void PgBackend::set_meta(const std::string& key, const std::string& value) {
     auto conn = lease();
-    conn->exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-               {key, value});
+    upsert_meta(*conn, key, value);
 }
 
 void PgBackend::record_machine(const std::string& id, const std::string& name) {
@@ -100,26 +121,16 @@ void PgBackend::reprice_all(const PriceBook& prices) {
         for (;;) {
             const Result r = c.exec("FETCH 20000 FROM reprice");
             if (r.rows() == 0) break;
-            ArrayLiteral ids, costs, origins;
+            CostUpdates changed;
             for (int i = 0; i < r.rows(); ++i) {
                 const PricedCost cost = prices.evaluate(pricing_inputs(r, i, 1));
                 if (r.optional_int64(i, 9) == cost.micros && r.int64(i, 10) == static_cast<int>(cost.origin)) continue;
-                ids.add(r.text(i, 0));
-                costs.add(cost.micros);
-                origins.add(static_cast<std::int64_t>(cost.origin));
+                changed.add(r.text(i, 0), cost);
             }
-            if (ids.size() == 0) continue;
-            c.exec(
-                "UPDATE events e SET cost_micros = u.cost, cost_origin = u.origin, revision = e.revision + 1 "
-                "FROM unnest($1::text[], $2::bigint[], $3::smallint[]) AS u(id, cost, origin) "
-                "WHERE e.id = u.id COLLATE \"C\"",
-                {ids.text(), costs.text(), origins.text()});
+            changed.write(c, true);
         }
         c.exec("CLOSE reprice");
-        c.exec(
-            "INSERT INTO meta (key, value) VALUES ('price_fingerprint', $1) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            {prices.fingerprint()});
+        upsert_meta(c, "price_fingerprint", prices.fingerprint());
     });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/postgres/pg_array.hpp"
 #include "store/postgres/pg_pool.hpp"
 #include "store/store_backend.hpp"
 
@@ -62,5 +63,21 @@ private:
 /// a row selected as: model, input, output, reasoning, cache_read,
 /// cache_write_5m, cache_write_1h, reported_cost_micros.
 UsageEvent pricing_inputs(const Result& row_set, int row, int first);
+
+/// New costs of stored events, written in one statement.
+class CostUpdates {
+public:
+    void add(std::string_view id, const PricedCost& cost);
+    [[nodiscard]] bool empty() const { return ids_.size() == 0; }
+    /// `bump_revision`: re-pricing stored events changes the rows (as
+    /// SQLite's does); pricing a merge is part of the merge's own change.
+    void write(Connection& c, bool bump_revision) const;
+
+private:
+    ArrayLiteral ids_, costs_, origins_;
+};
+
+/// meta[key] = value, on a connection (inside its transaction, if any).
+void upsert_meta(Connection& c, const std::string& key, const std::string& value);
 
 }  // namespace usage::pg

@@ -322,20 +322,12 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
         stats.updated += static_cast<std::uint64_t>(r.rows());
         stats.unchanged += copies.size() - static_cast<std::size_t>(r.rows());
         // Grown copies of known calls: price the merged counts.
-        ArrayLiteral ids, costs, origins;
+        CostUpdates merged;
         for (int i = 0; i < r.rows(); ++i) {
             if (r.boolean(i, 9)) ++stats.updated_superseded;
-            const PricedCost merged = prices_.evaluate(pricing_inputs(r, i, 1));
-            ids.add(r.text(i, 0));
-            costs.add(merged.micros);
-            origins.add(static_cast<std::int64_t>(merged.origin));
+            merged.add(r.text(i, 0), prices_.evaluate(pricing_inputs(r, i, 1)));
         }
-        if (ids.size() == 0) return;
-        c.exec(
-            "UPDATE events e SET cost_micros = u.cost, cost_origin = u.origin "
-            "FROM unnest($1::text[], $2::bigint[], $3::smallint[]) AS u(id, cost, origin) "
-            "WHERE e.id = u.id COLLATE \"C\"",
-            {ids.text(), costs.text(), origins.text()});
+        merged.write(c, false);
     }
 
     // What event.hpp says of replays, for the whole batch at once: a replay
