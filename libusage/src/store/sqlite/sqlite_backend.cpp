@@ -35,17 +35,6 @@ std::string new_uuid_v4() {
     return s;
 }
 
-// New calls take one plain INSERT (the cold path: every event of a first
-// scan). Only when the id exists does the merge UPDATE run; it merges the
-// copies (TokenCounts::merge_copy) and returns the merged counts for re-pricing. Both
-// statements use the same numbered parameters.
-void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
-    if (v)
-        st.bind(index, static_cast<std::int64_t>(*v));
-    else
-        st.bind(index);
-}
-
 }  // namespace
 
 SqliteBackend::SqliteBackend(const std::filesystem::path& dir) : path_(dir / "usage.db") {

@@ -124,4 +124,11 @@ UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first) {
     return e;
 }
 
+void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
+    if (v)
+        st.bind(index, static_cast<std::int64_t>(*v));
+    else
+        st.bind(index);
+}
+
 }  // namespace usage::detail

@@ -2,6 +2,8 @@
 // counts how many have been applied). Append, never edit, a migration.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -19,5 +21,8 @@ const std::vector<std::string_view>& store_migrations();
 /// of a row selected as: model, input, output, reasoning, cache_read,
 /// cache_write_5m, cache_write_1h, reported_cost_micros.
 UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first);
+
+/// Bind `v` to parameter `index`, or NULL when it is empty.
+void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v);
 
 }  // namespace usage::detail

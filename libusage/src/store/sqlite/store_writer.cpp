@@ -74,13 +74,6 @@ const std::string& merge_sql() {
     return sql;
 }
 
-void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& v) {
-    if (v)
-        st.bind(index, static_cast<std::int64_t>(*v));
-    else
-        st.bind(index);
-}
-
 // Bind an event to the numbered parameters shared by kInsertSql and the merge UPDATE.
 // The strings are bound without copying: they outlive the statement's step.
 void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine,
