@@ -65,14 +65,16 @@ void ServeCommand::setup(CLI::App& app) {
 }
 
 usage::StoreLocation ServeCommand::store_location(const AppContext& ctx) const {
-    const std::string& text = store_text.empty() ? ctx.config().serve.store : store_text;
-    if (text.empty()) return usage::StoreLocation::parse(ctx.state_dir().string());
-    try {
-        return usage::StoreLocation::parse(text);
-    } catch (const std::invalid_argument& e) {
-        if (store_text.empty()) throw;  // the config's: checked when it loaded, so not reached
-        throw CLI::ValidationError("--store", e.what());
+    if (!store_text.empty()) {
+        try {
+            return usage::StoreLocation::parse(store_text);
+        } catch (const std::invalid_argument& e) {
+            throw CLI::ValidationError("--store", e.what());
+        }
     }
+    // serve.store was checked when the config loaded.
+    const std::string& configured = ctx.config().serve.store;
+    return usage::StoreLocation::parse(configured.empty() ? ctx.state_dir().string() : configured);
 }
 
 int ServeCommand::run(AppContext& ctx) const {

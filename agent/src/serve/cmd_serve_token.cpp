@@ -45,8 +45,7 @@ void print_table(const std::vector<usage::TokenRecord>& tokens) {
 int ServeCommand::run_token(AppContext& ctx) const {
     // Opened without prices: managing tokens must never re-price a team's
     // events with whatever prices the operator's machine has.
-    const auto opened = std::make_unique<usage::Store>(store_location(ctx));
-    usage::Store& store = *opened;
+    usage::Store store(store_location(ctx));
     if (token_add->parsed()) {
         if (token_user.empty()) throw CLI::ValidationError("--user", "must not be empty");
         const std::string secret = serve::new_token();
