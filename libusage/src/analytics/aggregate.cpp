@@ -8,7 +8,8 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "analytics/time_zone.hpp"
 
@@ -20,14 +21,15 @@ struct Span {
     std::int64_t last_ms;
 };
 
-// Everything one group accumulates.
+// Everything one group accumulates. Sessions and users are small integer ids
+// (interned once per query by the Aggregator) in vectors that finish() sorts
+// and merges: a map per group, per hour bucket and per model cost an
+// allocation per row and most of a timeseries' time.
 struct Acc {
     Totals totals;
-    std::unordered_map<std::string, Span> sessions;  // source + '\x1f' + session id
-    std::unordered_set<std::string> users;
-    std::unordered_set<std::int64_t> machines;
-    std::string last_user;  // rows come in runs of one user: skip the set lookup
-    std::int64_t last_machine = -1;
+    std::vector<std::pair<std::uint32_t, Span>> sessions;  // by session id, merged in finish()
+    std::vector<std::uint32_t> users;
+    std::vector<std::int64_t> machines;
     std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
     std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
@@ -35,22 +37,24 @@ struct Acc {
     std::map<std::string, Acc> by_model;            // --full breakdown
 };
 
-void add_row(Acc& acc, const UsageRow& r, const std::string& session_key) {
+// Appends `value` unless it repeats the last one (rows come in runs).
+template <typename T>
+void note(std::vector<T>& seen, T value) {
+    if (seen.empty() || seen.back() != value) seen.push_back(value);
+}
+
+void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t user) {
     Totals& t = acc.totals;
     t.events += r.events;
-    auto [session, fresh] = acc.sessions.try_emplace(session_key, Span{r.first_ms, r.last_ms});
-    if (!fresh) {
-        session->second.first_ms = std::min(session->second.first_ms, r.first_ms);
-        session->second.last_ms = std::max(session->second.last_ms, r.last_ms);
+    if (!acc.sessions.empty() && acc.sessions.back().first == session) {
+        Span& span = acc.sessions.back().second;
+        span.first_ms = std::min(span.first_ms, r.first_ms);
+        span.last_ms = std::max(span.last_ms, r.last_ms);
+    } else {
+        acc.sessions.emplace_back(session, Span{r.first_ms, r.last_ms});
     }
-    if (acc.users.empty() || acc.last_user != r.user) {
-        acc.last_user = r.user;
-        acc.users.insert(acc.last_user);
-    }
-    if (r.machine != acc.last_machine) {
-        acc.last_machine = r.machine;
-        acc.machines.insert(r.machine);
-    }
+    note(acc.users, user);
+    note(acc.machines, r.machine);
     // Every value is non-negative in a store that keeps the token rule, so
     // saturating sums give the same total and flag in any order of rows.
     auto add = [&t](std::int64_t& sum, std::int64_t value) { sum = saturating_add(sum, value, t.overflow); };
@@ -68,16 +72,32 @@ void add_row(Acc& acc, const UsageRow& r, const std::string& session_key) {
     acc.last_ms = std::max(acc.last_ms, r.last_ms);
 }
 
+template <typename T>
+std::int64_t count_distinct(std::vector<T>& seen) {
+    std::sort(seen.begin(), seen.end());
+    return std::unique(seen.begin(), seen.end()) - seen.begin();
+}
+
 void keep_max(std::string& mine, std::string_view theirs) {
     if (mine < theirs) mine = theirs;
 }
 
 Totals finish(Acc& acc) {
     Totals& t = acc.totals;
-    t.sessions = static_cast<std::int64_t>(acc.sessions.size());
-    t.users = static_cast<std::int64_t>(acc.users.size());
-    t.machines = static_cast<std::int64_t>(acc.machines.size());
-    for (const auto& [key, span] : acc.sessions) {
+    t.users = count_distinct(acc.users);
+    t.machines = count_distinct(acc.machines);
+    // By session id; a session's spans merge by min and max, in any order.
+    std::sort(acc.sessions.begin(), acc.sessions.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    t.sessions = 0;
+    for (std::size_t i = 0; i < acc.sessions.size();) {
+        Span span = acc.sessions[i].second;
+        std::size_t j = i + 1;
+        for (; j < acc.sessions.size() && acc.sessions[j].first == acc.sessions[i].first; ++j) {
+            span.first_ms = std::min(span.first_ms, acc.sessions[j].second.first_ms);
+            span.last_ms = std::max(span.last_ms, acc.sessions[j].second.last_ms);
+        }
+        i = j;
+        ++t.sessions;
         std::int64_t length = 0;
         if (__builtin_sub_overflow(span.last_ms, span.first_ms, &length)) {
             length = std::numeric_limits<std::int64_t>::max();
@@ -94,12 +114,32 @@ Totals finish(Acc& acc) {
 
 }  // namespace
 
+// Interns strings (or pairs of them: a session is its source and id) as
+// dense ids, remembering the last one asked for: rows come in runs of one
+// session and one user, which then cost two comparisons.
+class Interner {
+public:
+    std::uint32_t id(std::string_view a, std::string_view b = {}) {
+        if (!ids_.empty() && a == last_a_ && b == last_b_) return last_id_;
+        last_a_.assign(a);
+        last_b_.assign(b);
+        key_.assign(a).append("\x1f").append(b);
+        last_id_ = ids_.try_emplace(key_, static_cast<std::uint32_t>(ids_.size())).first->second;
+        return last_id_;
+    }
+
+private:
+    std::unordered_map<std::string, std::uint32_t> ids_;
+    std::string last_a_, last_b_, key_;
+    std::uint32_t last_id_ = 0;
+};
+
 struct Aggregator::State {
     Query query;
     bool with_models = false;
     Acc all;
     std::unordered_map<std::string, Acc> groups;
-    std::string session_key;
+    Interner sessions, users;
     std::string last_key;  // rows come in runs of one key: skip the map lookup
     Acc* last_acc = nullptr;
 };
@@ -113,8 +153,9 @@ Aggregator::~Aggregator() = default;
 
 void Aggregator::add(const UsageRow& r) {
     State& s = *s_;
-    s.session_key.assign(r.source).append("\x1f").append(r.session_id);
-    add_row(s.all, r, s.session_key);
+    const std::uint32_t session = s.sessions.id(r.source, r.session_id);
+    const std::uint32_t user = s.users.id(r.user);
+    add_row(s.all, r, session, user);
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
     if (!s.last_acc || s.last_key != r.key) {
@@ -122,7 +163,7 @@ void Aggregator::add(const UsageRow& r) {
         s.last_acc = &s.groups[s.last_key];
     }
     Acc& acc = *s.last_acc;
-    add_row(acc, r, s.session_key);
+    add_row(acc, r, session, user);
     if (group == GroupBy::machine) keep_max(acc.machine, r.machine_name);
     if (group == GroupBy::session) {
         keep_max(acc.project, r.project);
@@ -131,7 +172,7 @@ void Aggregator::add(const UsageRow& r) {
         keep_max(acc.surface, r.surface);
         acc.models.emplace(r.model);
     }
-    if (s.with_models && group != GroupBy::model) add_row(acc.by_model[std::string(r.model)], r, s.session_key);
+    if (s.with_models && group != GroupBy::model) add_row(acc.by_model[std::string(r.model)], r, session, user);
 }
 
 Report Aggregator::report() {

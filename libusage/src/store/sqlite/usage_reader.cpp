@@ -1,12 +1,12 @@
 // run_query's SQL: one statement per table and interval shape, with the
-// group key computed in SQL (time buckets through usage_bucket, registered
-// with the query's zone) and everything else added up in C++ (aggregate.cpp).
+// group key read in SQL, or for time groupings the row's time bucketed here
+// (by the same BucketKeys as PostgreSQL's reader), and everything else added
+// up in C++ (aggregate.cpp).
 #include "store/sqlite/usage_reader.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,9 +15,9 @@
 namespace usage::detail {
 namespace {
 
-// The group key over alias `e`, whose time column is `time`: ts_ms for
-// events, hour_ms for the rollup (whose every hour lies in one bucket when
-// the plan reads it there).
+// The group key over alias `e`, or for time groupings its time column
+// `time`: ts_ms for events, hour_ms or day_ms for the rollups (whose every
+// hour or day lies in one bucket when the plan reads it there).
 std::string key_sql(GroupBy g, const std::string& time) {
     switch (g) {
         case GroupBy::none: return "''";
@@ -27,20 +27,12 @@ std::string key_sql(GroupBy g, const std::string& time) {
         case GroupBy::machine: return "coalesce(m.id, '')";
         case GroupBy::user: return "e.user";
         case GroupBy::session: return "e.session_id";
-        case GroupBy::hour: return "usage_bucket(e." + time + ", 'h')";
-        case GroupBy::day: return "usage_bucket(e." + time + ", 'd')";
-        case GroupBy::week: return "usage_bucket(e." + time + ", 'w')";
-        case GroupBy::month: return "usage_bucket(e." + time + ", 'm')";
+        case GroupBy::hour:
+        case GroupBy::day:
+        case GroupBy::week:
+        case GroupBy::month: return "e." + time;
     }
     return "''";
-}
-
-void bucket_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
-    const auto* tz = static_cast<const date::time_zone*>(sqlite3_user_data(ctx));
-    auto ms = sqlite3_value_int64(argv[0]);
-    const auto* kind = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
-    std::string key = bucket_key(ms, tz, kind ? kind[0] : 'd');
-    sqlite3_result_text(ctx, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
 }
 
 // The filters: the same columns in both tables (the rollup's key).
@@ -70,7 +62,6 @@ constexpr const char* kDescriptive =
     "e.source, e.session_id, e.model, e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user, e.machine";
 
 void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
-    r.key = text(st, 0);
     r.source = text(st, first);
     r.session_id = text(st, first + 1);
     r.model = text(st, first + 2);
@@ -84,11 +75,7 @@ void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
 }  // namespace
 
 SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz)
-    : db_(db), query_(query) {
-    if (sqlite3_create_function_v2(db.getHandle(), "usage_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                   const_cast<date::time_zone*>(tz), bucket_function, nullptr, nullptr,
-                                   nullptr) != SQLITE_OK)
-        throw std::runtime_error("cannot register the bucket function");
+    : db_(db), query_(query), keys_(tz, bucket_kind(query.group)), bucketed_(is_time_bucket(query.group)) {
     // Inside a writer's transaction the reads already share one view.
     if (sqlite3_get_autocommit(db.getHandle())) snapshot_ = std::make_unique<SQLite::Transaction>(db);
 }
@@ -173,6 +160,7 @@ void SqliteUsageReader::events(std::optional<std::int64_t> from, std::optional<s
         // A NULL cost reads as 0.
         set_event_cost(r, static_cast<CostOrigin>(sqlite3_column_int(raw, 8)), int64(raw, 9));
         r.first_ms = r.last_ms = int64(raw, 10);
+        r.key = bucketed_ ? keys_(int64(raw, 0)) : text(raw, 0);
         read_descriptive(raw, 11, r);
         sink(r);
     }
@@ -189,6 +177,7 @@ bool SqliteUsageReader::rollup(RollupLevel level, std::optional<std::int64_t> fr
             if (sqlite3_column_type(raw, i + 1) != SQLITE_INTEGER) return false;  // a sum past 64 bits
             *sums[static_cast<std::size_t>(i)] = int64(raw, i + 1);
         }
+        r.key = bucketed_ ? keys_(int64(raw, 0)) : text(raw, 0);
         read_descriptive(raw, 14, r);
         sink(r);
     }

@@ -9,11 +9,9 @@
 #include <tuple>
 #include <utility>
 
+#include "analytics/time_zone.hpp"
 #include "store/store_backend.hpp"
 
-namespace date {
-class time_zone;
-}
 namespace SQLite {
 class Database;
 class Transaction;
@@ -23,9 +21,8 @@ namespace usage::detail {
 
 class SqliteUsageReader final : public UsageReader {
 public:
-    /// Registers the bucket function for `tz` on the store's connection and,
-    /// outside a transaction, opens a read transaction: every interval read
-    /// then sees the same snapshot.
+    /// Outside a transaction, opens a read transaction: every interval read
+    /// then sees the same snapshot. Time buckets are of the zone `tz`.
     SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz);
     ~SqliteUsageReader() override;
     SqliteUsageReader(const SqliteUsageReader&) = delete;
@@ -48,6 +45,8 @@ private:
     Prepared& statement(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
     SQLite::Database& db_;
     Query query_;
+    BucketKeys keys_;
+    bool bucketed_;
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.
     std::map<std::tuple<int, bool, bool>, std::unique_ptr<Prepared>> statements_;
