@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <latch>
+#include <limits>
 #include <thread>
 
 #include "analytics/query_paths.hpp"
@@ -103,6 +104,48 @@ TEST_CASE("store backends: the random store gives the same reports on every back
             CAPTURE(i);
             REQUIRE(pg[z][i] == sqlite[z][i]);
         }
+}
+
+TEST_CASE("store backends: a rollup sum past 64 bits on the first of many pages sends the query to the events") {
+    // PostgreSQL reads the rollup a page at a time and asks for the next page
+    // before reading one: stopping at the first page must leave the
+    // connection ready for the events' statement.
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    testing::for_each_backend([&](const testing::StoreBackend& backend) {
+        usage::PriceBook prices;
+        auto store = backend.open();
+        store->use_prices(prices);
+        auto batch = [](int from, int count, std::int64_t input) {
+            usage::FileBatch b;
+            b.source = "claude-code";
+            b.path = "/x";
+            for (int i = from; i < from + count; ++i) {
+                usage::UsageEvent e;
+                e.id = "t:" + std::to_string(i);
+                e.source = "claude-code";
+                e.session_id = input == 1 ? "s" + std::to_string(i) : "huge";
+                e.model = "mystery";
+                e.timestamp_ms = rollup_fixture::kStartMs + i;
+                e.tokens = {input, 1, 0, 0, 0, 0};
+                b.events.push_back(e);
+            }
+            return b;
+        };
+        store->apply({batch(0, 3, kMax / 2)});  // first in the rollup, in one row
+        store->apply({batch(3, 12000, 1)});     // one row per session: pages more
+        usage::Query q;
+        q.group = GroupBy::day;
+        const auto report = usage::run_query(*store, q);
+        CHECK(report.totals.overflow);
+        CHECK(report.totals.input_tokens == kMax);
+        CHECK(report.totals.output_tokens == 12003);
+        CHECK(report.totals.sessions == 12001);
+        CHECK(testing::describe(report) ==
+              testing::describe(usage::detail::run_query_via(*store, q, false, usage::detail::ReadPath::events)));
+        // The connection went back to the pool usable: the next query works.
+        q.group = GroupBy::none;
+        CHECK(usage::run_query(*store, q).totals.events == 12003);
+    });
 }
 
 TEST_CASE("store backends: ingest stores the token's user, the machines and superseded flags, on every backend") {

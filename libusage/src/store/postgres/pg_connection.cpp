@@ -45,13 +45,7 @@ void ResultDeleter::operator()(pg_result* r) const noexcept {
 
 // ---- Result ----
 
-int Result::rows() const {
-    return PQntuples(result_.get());
-}
-
-int Result::columns() const {
-    return PQnfields(result_.get());
-}
+Result::Result(pg_result* r) : result_(r), rows_(PQntuples(r)), columns_(PQnfields(r)) {}
 
 int Result::column(std::string_view name) const {
     const std::string n(name);
@@ -130,6 +124,19 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
     return check(PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                               nullptr, nullptr, 0),
                  statement);
+}
+
+void Connection::send(std::string_view sql) {
+    sent_.assign(sql);
+    if (PQsendQueryParams(conn_.get(), sent_.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0)
+        fail(nullptr, sent_);
+}
+
+Result Connection::receive() {
+    pg_result* r = PQgetResult(conn_.get());
+    // One statement, one result: the next is the null that ends it.
+    while (pg_result* extra = PQgetResult(conn_.get())) PQclear(extra);
+    return check(r, sent_);
 }
 
 void Connection::exec_script(std::string_view sql) {

@@ -58,10 +58,10 @@ private:
 class Result {
 public:
     Result() = default;
-    explicit Result(pg_result* r) : result_(r) {}
+    explicit Result(pg_result* r);
 
-    [[nodiscard]] int rows() const;
-    [[nodiscard]] int columns() const;
+    [[nodiscard]] int rows() const { return rows_; }
+    [[nodiscard]] int columns() const { return columns_; }
     /// The index of the column called `name`; throws when there is none.
     [[nodiscard]] int column(std::string_view name) const;
     /// Rows an INSERT/UPDATE/DELETE touched (PQcmdTuples); 0 for others.
@@ -82,6 +82,7 @@ public:
 private:
     [[noreturn]] void bad_value(int row, int col, std::string_view why) const;
     std::unique_ptr<pg_result, ResultDeleter> result_;
+    int rows_ = 0, columns_ = 0;  // read once: every getter checks its cell against them
 };
 
 class Connection {
@@ -93,6 +94,14 @@ public:
 
     /// One statement with parameters $1, $2, ... (extended protocol).
     Result exec(std::string_view sql, const std::vector<Param>& params = {});
+    /// Sends one statement without parameters and returns at once, so the
+    /// server works on it while the caller does something else (a reader
+    /// parses one page of a cursor while the server produces the next).
+    /// One at a time: receive() its result before sending again.
+    void send(std::string_view sql);
+    /// The result of the statement send() sent, waiting for it; throws as
+    /// exec() does.
+    Result receive();
     /// Several `;`-separated statements without parameters (simple
     /// protocol), e.g. a migration script. Inside a transaction they are part
     /// of it; outside, they form one implicit transaction.
@@ -121,6 +130,7 @@ private:
 
     std::unique_ptr<pg_conn, ConnDeleter> conn_;
     std::string server_;
+    std::string sent_;  // the statement receive() waits for, for its message
     bool broken_ = false;
 };
 
