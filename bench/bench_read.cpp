@@ -1,7 +1,7 @@
 // bench_read — how long each report view takes on a large store, read
 // through the rollup (run_query) and by scanning every event.
 //
-//   bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] [--without-rollup]
+//   bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] [--without-rollup] [--view NAME]
 //
 // Fills DIR/usage.db (a fresh temp dir by default) with N events (default
 // 1,000,000) of a synthetic team through StoreWriter, in transactions of
@@ -14,6 +14,7 @@
 // (read as it is when it holds events).
 // --no-scan times the rollup path only. --without-rollup drops the rollup's triggers first and only times
 // the fill: what maintaining the rollup costs the writer.
+// --view NAME times one view (its name as printed), e.g. to profile it.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ struct Options {
     std::string store;
     bool without_rollup = false;
     bool scan = true;
+    std::string view;  // empty: every view
 };
 
 Options parse(int argc, char** argv) {
@@ -66,10 +68,12 @@ Options parse(int argc, char** argv) {
             o.without_rollup = true;
         else if (arg == "--no-scan")
             o.scan = false;
+        else if (arg == "--view")
+            o.view = value();
         else
-            throw std::invalid_argument(
-                "unknown option " + arg +
-                " (bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] [--without-rollup])");
+            throw std::invalid_argument("unknown option " + arg +
+                                        " (bench_read [--events N] [--runs R] [--dir DIR | --store URL] [--no-scan] "
+                                        "[--without-rollup] [--view NAME])");
     }
     return o;
 }
@@ -259,6 +263,7 @@ int main(int argc, char** argv) try {
     };
     bool first = true;
     for (const auto& v : views) {
+        if (!o.view.empty() && o.view != v.name) continue;
         std::int64_t rows = 0, scan_rows = 0;
         const Timing rolled = median_ms(store, v, usage::detail::ReadPath::planned, o.runs, rows);
         scan_rows = rows;
