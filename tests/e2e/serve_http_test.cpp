@@ -121,7 +121,7 @@ TEST_CASE("serve http: a request header over 16 KiB is answered 431, one under i
     // Beast applies the limit to the fields after the request line, so the
     // sizes stay a KiB away from the edge.
     auto request = [](std::size_t header_bytes) {
-        const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+        const std::string head = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Pad: ";
         return head + std::string(header_bytes - head.size() - 4, 'a') + "\r\n\r\n";
     };
     REQUIRE(request(100).size() == 100);
@@ -256,4 +256,25 @@ TEST_CASE("serve http: a second SIGTERM cuts the requests still in flight") {
     server.signal(SIGTERM);
     CHECK(stuck.closed_by_server());
     CHECK(server.wait() == 0);
+}
+
+TEST_CASE("serve http: local mode sends no CORS header, even to a cross-origin request or a preflight") {
+    testing::AgentHome home;
+    testing::ServeProcess server(home);
+    Raw raw(server.port());
+    REQUIRE(raw.connected());
+    raw.send("GET /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n\r\n");
+    const std::string get = raw.response();
+    CHECK(get.starts_with("HTTP/1.1 200"));
+    raw.send(
+        "OPTIONS /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n"
+        "Access-Control-Request-Method: GET\r\n\r\n");
+    const std::string preflight = raw.response();
+    CHECK(preflight.starts_with("HTTP/1.1 405"));
+    for (const std::string& r : std::vector<std::string>{get, preflight}) {
+        std::string lower = r;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        CHECK(lower.find("access-control-") == std::string::npos);
+    }
+    CHECK(server.stop() == 0);
 }

@@ -82,6 +82,38 @@ TEST_CASE("serve local: no tokens, the same JSON as report --json for every view
     CHECK(server.stop() == 0);
 }
 
+TEST_CASE("serve local: answers only requests for a loopback Host (DNS rebinding)") {
+    LocalHome home;
+    REQUIRE(home.run({"sync", "--once"}).exit_code == 0);
+    testing::ServeProcess server(home);
+    const std::string port = std::to_string(server.port());
+    auto with_host = [&](const std::string& path, const std::string& host) {
+        usage::HttpClient client;
+        return client.get(server.url(path), {"Host: " + host});
+    };
+    for (const std::string& host :
+         std::vector<std::string>{"localhost", "localhost:" + port, "LOCALHOST:" + port, "127.0.0.1",
+                                  "127.0.0.1:" + port, "127.1.2.3:" + port, "[::1]", "[::1]:" + port}) {
+        INFO(host);
+        const auto r = with_host("/api/v1/summary", host);
+        CHECK(r.status == 200);
+        CHECK(nlohmann::json::parse(r.body)["totals"]["events"] == 3);
+    }
+    for (const std::string& host : std::vector<std::string>{
+             "evil.example", "evil.example:" + port, "localhost.evil.example", "127.0.0.1.evil.example",
+             "10.0.0.1:" + port, "[::2]:" + port, "::1", "localhost:80x", ""}) {
+        INFO(host);
+        const auto r = with_host("/api/v1/summary", host);
+        CHECK(r.status == 403);
+        CHECK(error_of(r) == "Host '" + host +
+                                 "' is not a loopback name: without --ingest, serve answers only requests for "
+                                 "localhost, 127.0.0.1 or [::1] (a page elsewhere must not read this data)");
+        CHECK(r.body.find("\"events\"") == std::string::npos);
+    }
+    CHECK(with_host("/healthz", "evil.example").status == 403);
+    CHECK(server.stop() == 0);
+}
+
 TEST_CASE("serve local: refuses a non-loopback address, clear errors for a taken port and a bad address") {
     testing::AgentHome home;
     auto open = home.run({"serve", "--listen", "0.0.0.0:0"});

@@ -4,6 +4,7 @@
 
 #include "ingest_handler.hpp"
 #include "limits.hpp"
+#include "loopback_host.hpp"
 #include "read_api.hpp"
 #include "usage/store/store_failure.hpp"
 
@@ -26,6 +27,14 @@ Response unavailable(const Request& req, const std::string& reason) {
 }  // namespace
 
 std::variant<Response, Route> Router::route(const Request& header) const {
+    if (!team_) {
+        const std::string_view host = view(header[http::field::host]);
+        if (!is_loopback_host(host))
+            return error_response(header, http::status::forbidden,
+                                  "Host '" + std::string(host.substr(0, 100)) +
+                                      "' is not a loopback name: without --ingest, serve answers only requests for "
+                                      "localhost, 127.0.0.1 or [::1] (a page elsewhere must not read this data)");
+    }
     Route r;
     try {
         r.target = parse_target(view(header.target()));

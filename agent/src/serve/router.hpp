@@ -6,6 +6,9 @@
 //   POST /v1/ingest        team mode (--ingest) only, bearer token
 //   GET  /api/v1/...       team mode: bearer token (members: own events);
 //                          local mode: no token, this store's data
+//
+// Local mode answers only requests whose Host is a loopback name
+// (loopback_host.hpp), whatever the path: 403 otherwise.
 #pragma once
 
 #include <functional>
