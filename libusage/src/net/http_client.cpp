@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <map>
 #include <mutex>
 
 namespace usage {
@@ -17,6 +18,7 @@ struct Sink {
     std::size_t max_bytes = 0;
     bool too_big = false;
     std::optional<std::chrono::seconds> retry_after;
+    std::map<std::string, std::string> headers;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
@@ -47,12 +49,18 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string value) {
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     auto* sink = static_cast<Sink*>(user);
     std::string line(data, size * n);
-    constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size()) {
-        std::string head = line.substr(0, name.size());
-        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (head == name) sink->retry_after = parse_retry_after(line.substr(name.size()));
-    }
+    // A status line starts a response's headers (after a 100 Continue, the
+    // final one's): only the last response's are kept.
+    if (line.starts_with("HTTP/")) sink->headers.clear();
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) return size * n;
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    value.erase(0, std::min(value.find_first_not_of(" \t"), value.size()));
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+    if (name == "retry-after") sink->retry_after = parse_retry_after(value);
+    sink->headers[name] = std::move(value);
     return size * n;
 }
 
@@ -145,6 +153,7 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &r.new_connections);
     r.body = std::move(sink.body);
     r.retry_after = sink.retry_after;
+    r.headers = std::move(sink.headers);
     return r;
 }
 

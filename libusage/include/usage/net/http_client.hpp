@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct HttpResponse {
     std::optional<std::chrono::seconds> retry_after;
     /// Connections this request had to open (0: it reused a kept-alive one).
     long new_connections = 0;
+    /// The response's header fields by lower-case name (the last of repeated ones).
+    std::map<std::string, std::string> headers;
 };
 
 /// A transport failure (DNS, connect, TLS, timeout): nothing was answered.
