@@ -14,15 +14,17 @@ sanitize=0
 # help2man makes the man page; file is what CPack's .deb generator needs to
 # find the binaries whose libraries become Depends (the package test).
 # libpq-dev: the PostgreSQL store backend (USAGE_WITH_POSTGRES, on by default).
+# libjs-chart.js: Chart.js, compiled into the dashboard that `serve` answers.
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates tzdata
   libcurl4-openssl-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
   libboost-dev doctest-dev libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
-  libhowardhinnant-date-dev libssl-dev libpq-dev help2man file
+  libhowardhinnant-date-dev libssl-dev libpq-dev libjs-chart.js help2man file
 )
 # The PostgreSQL store's tests start a throwaway server of their own (initdb,
-# postgres; and the postgres user to run it as when the tests run as root).
-[ "$mode" = test ] && packages+=(postgresql)
+# postgres; and the postgres user to run it as when the tests run as root);
+# the dashboard's tests load the page in a headless chromium.
+[ "$mode" = test ] && packages+=(postgresql chromium)
 
 install_missing() {
   local missing=()

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "dashboard_page.hpp"
 #include "ingest_handler.hpp"
 #include "limits.hpp"
 #include "loopback_host.hpp"
@@ -48,6 +49,11 @@ std::variant<Response, Route> Router::route(const Request& header) const {
         r.kind = Route::Kind::health;
         return r;
     }
+    if (is_dashboard_path(path)) {  // static files: the data behind them is the API's, with its checks
+        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        r.kind = Route::Kind::page;
+        return r;
+    }
     if (path == "/v1/ingest" && team_) {
         if (method != http::verb::post) return method_not_allowed(header, "POST");
         r.kind = Route::Kind::ingest;
@@ -78,7 +84,8 @@ std::variant<Response, Route> Router::route(const Request& header) const {
 
 void Router::dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const {
     switch (route.kind) {
-        case Route::Kind::health: return done(handle(route, req, auth_store_));
+        case Route::Kind::health:
+        case Route::Kind::page: return done(handle(route, req, auth_store_));
         case Route::Kind::ingest:
             return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
         case Route::Kind::read:
@@ -90,6 +97,7 @@ Response Router::handle(const Route& route, const Request& req, usage::Store& st
     try {
         switch (route.kind) {
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
+            case Route::Kind::page: return dashboard_response(req, route.target.path);
             case Route::Kind::ingest: return handle_ingest(req, store, route.principal->user);
             case Route::Kind::read: {
                 std::optional<std::string> confined;

@@ -3,6 +3,8 @@
 // the body is in.
 //
 //   GET  /healthz          no auth
+//   GET  /, /assets/...    the dashboard's static files, no auth (the page
+//                          reads the API below, with its checks)
 //   POST /v1/ingest        team mode (--ingest) only, bearer token
 //   GET  /api/v1/...       team mode: bearer token (members: own events);
 //                          local mode: no token, this store's data
@@ -25,7 +27,7 @@ namespace agent::serve {
 
 /// A request accepted from its header: what to run and for whom.
 struct Route {
-    enum class Kind { health, ingest, read };
+    enum class Kind { health, page, ingest, read };
     Kind kind = Kind::health;
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)

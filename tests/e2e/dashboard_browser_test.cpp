@@ -1,0 +1,203 @@
+// The dashboard in a real browser: `serve` on a store with known numbers,
+// Debian's chromium headless loading the page for several filter URLs. The
+// cards show exactly the read API's totals, the charts are drawn, a hostile
+// project name stays text, and the page runs under its Content-Security-
+// Policy without a refusal or a script error.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "headless_browser.hpp"
+#include "serve_helpers.hpp"
+#include "usage/pricing/pricing.hpp"
+#include "usage/store/store.hpp"
+
+using namespace serve_test;
+
+namespace {
+
+const std::string kHostile = "<img src=x onerror=alert(1)>";
+
+usage::UsageEvent event(const std::string& id, const std::string& source, const std::string& session,
+                        const std::string& project, const std::string& model, std::int64_t ts,
+                        usage::TokenCounts tokens) {
+    usage::UsageEvent e;
+    e.id = id;
+    e.source = source;
+    e.session_id = session;
+    e.project_name = project;
+    e.model = model;
+    e.timestamp_ms = ts;
+    e.tokens = tokens;
+    e.surface = "cli";
+    return e;
+}
+
+// Four calls in three sessions over three days, of three sources: one
+// priced by the built-in table, one with a reported cost, one unpriced.
+void fill(const std::filesystem::path& dir) {
+    usage::PriceBook prices;
+    usage::Store store(dir);
+    store.use_prices(prices);
+    std::vector<usage::FileBatch> batches(3);
+    batches[0].source = "claude-code";
+    batches[0].path = "/c";
+    batches[0].events = {
+        event("c:1", "claude-code", "s1", "api", kSonnet, kJan10, {1000, 200, 0, 5000, 300, 0}),
+        event("c:2", "claude-code", "s1", "api", kSonnet, kJan10 + 10 * kMinute, {500, 100, 0, 8000, 0, 0})};
+    batches[1].source = "codex-cli";
+    batches[1].path = "/x";
+    auto codex =
+        event("x:1", "codex-cli", "s2", kHostile, "gpt-5", kJan10 + 24 * 60 * kMinute, {2000, 400, 100, 0, 0, 0});
+    codex.reported_cost_micros = 1'234'567;
+    batches[1].events = {codex};
+    batches[2].source = "opencode";
+    batches[2].path = "/o";
+    batches[2].events = {
+        event("o:1", "opencode", "s3", "web", "mystery-model", kJan10 + 48 * 60 * kMinute, {10, 10, 0, 0, 0, 0})};
+    store.apply(batches);
+}
+
+struct Card {
+    std::string value;  ///< data-value: the number the API gave
+    std::string text;   ///< what the card shows
+};
+
+std::map<std::string, Card> cards(const std::string& dom) {
+    static const std::regex card(
+        R"re(data-card="([a-z-]+)" data-value="([^"]*)"><div class="label">[^<]*</div><div class="value">([^<]*)</div>)re");
+    std::map<std::string, Card> out;
+    for (auto it = std::sregex_iterator(dom.begin(), dom.end(), card); it != std::sregex_iterator(); ++it)
+        out[(*it)[1]] = {(*it)[2], (*it)[3]};
+    return out;
+}
+
+// The API's totals as the cards carry them.
+void check_cards_match(const std::map<std::string, Card>& shown, const nlohmann::json& t) {
+    const std::pair<const char*, const char*> pairs[] = {{"cost", "cost_usd"},
+                                                         {"unpriced", "unpriced_events"},
+                                                         {"sessions", "sessions"},
+                                                         {"requests", "events"},
+                                                         {"tokens", "total_tokens"},
+                                                         {"avg-tokens", "avg_tokens_per_session"},
+                                                         {"avg-cost", "avg_cost_usd_per_session"},
+                                                         {"avg-duration", "avg_session_seconds"},
+                                                         {"users", "users"},
+                                                         {"machines", "machines"}};
+    for (const auto& [card, field] : pairs) {
+        INFO(card);
+        REQUIRE(shown.contains(card));
+        CHECK(std::stod(shown.at(card).value) == t.at(field).get<double>());
+    }
+    CHECK(std::stod(shown.at("cache").value) ==
+          t.at("cache_read_tokens").get<double>() + t.at("cache_write_tokens").get<double>());
+}
+
+// The page logged nothing: no script error ("Uncaught ..."), no Content
+// Security Policy refusal ("... violates the following Content Security
+// Policy directive"), no console message at all.
+void check_console_clean(const std::string& console) {
+    INFO(console);
+    CHECK(console.find(":CONSOLE") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each filter URL, charts drawn") {
+    const auto chromium = testing::chromium_or_skip();
+    if (!chromium) return;
+    testing::AgentHome home;
+    testing::TempDir store_dir;
+    fill(store_dir.path());
+    testing::ServeProcess server(home, {"--store", store_dir.path().string()});
+
+    const std::vector<std::string> queries = {"range=all&tz=UTC", "range=all&tz=UTC&source=codex-cli",
+                                              "since=2026-01-10&until=2026-01-11&tz=UTC",
+                                              "range=all&tz=UTC&project=api&model=sonnet"};
+    for (const auto& query : queries) {
+        INFO(query);
+        const auto page = testing::load_page(*chromium, server.url("/?" + query));
+        REQUIRE(page.exit_code == 0);
+        CHECK(page.dom.find("data-state=\"ready\"") != std::string::npos);
+        check_console_clean(page.console);
+        const auto totals = get_json(server, "/api/v1/summary?" + query)["totals"];
+        check_cards_match(cards(page.dom), totals);
+        // Every chart drawn: Chart.js sizes its canvas through the CSSOM.
+        for (const char* id :
+             {"chart-tokens", "chart-cost-time", "chart-source", "chart-model", "chart-requests", "chart-sessions"}) {
+            INFO(id);
+            const auto at = page.dom.find(std::string("<canvas id=\"") + id + "\"");
+            REQUIRE(at != std::string::npos);
+            const auto tag = page.dom.substr(at, page.dom.find('>', at) - at);
+            CHECK(tag.find("style=\"display: block;") != std::string::npos);
+        }
+    }
+
+    // The whole store, shown as a user reads it.
+    const auto all = cards(testing::load_page(*chromium, server.url("/?range=all&tz=UTC")).dom);
+    CHECK(all.at("sessions").text == "3");
+    CHECK(all.at("requests").text == "4");
+    CHECK(all.at("tokens").text == "17,520");
+    CHECK(all.at("unpriced").text == "1");
+    CHECK(all.at("users").text == "1");
+    CHECK(all.at("cache").text == "13,300");
+    CHECK(all.at("cost").text.starts_with("~$"));    // estimates are marked
+    CHECK(all.at("avg-duration").text == "3m 20s");  // (600 s + 0 + 0) / 3
+    const auto codex = cards(testing::load_page(*chromium, server.url("/?range=all&tz=UTC&source=codex-cli")).dom);
+    CHECK(codex.at("cost").text == "$1.23");  // reported only: no ~
+    CHECK(codex.at("requests").text == "1");
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("dashboard: a hostile project name is shown as text, never run as HTML") {
+    const auto chromium = testing::chromium_or_skip();
+    if (!chromium) return;
+    testing::AgentHome home;
+    testing::TempDir store_dir;
+    fill(store_dir.path());
+    testing::ServeProcess server(home, {"--store", store_dir.path().string()});
+    for (const std::string url :
+         {"/?range=all&tz=UTC", "/?range=all&tz=UTC&project=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"}) {
+        INFO(url);
+        const auto page = testing::load_page(*chromium, server.url(url));
+        REQUIRE(page.dom.find("data-state=\"ready\"") != std::string::npos);
+        check_console_clean(page.console);
+        CHECK(page.dom.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+        CHECK(page.dom.find("<img") == std::string::npos);
+    }
+    const auto filtered = cards(
+        testing::load_page(*chromium, server.url("/?range=all&tz=UTC&project=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"))
+            .dom);
+    CHECK(filtered.at("requests").text == "1");
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("dashboard: the page's files carry a Content-Security-Policy that allows only this origin") {
+    testing::AgentHome home;
+    testing::ServeProcess server(home);
+    usage::HttpClient client;
+    const auto page = client.get(server.url("/"));
+    CHECK(page.status == 200);
+    CHECK(page.headers.at("content-type") == "text/html; charset=utf-8");
+    CHECK(page.headers.at("content-security-policy") ==
+          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+          "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    CHECK(page.headers.at("x-content-type-options") == "nosniff");
+    CHECK(page.headers.at("x-frame-options") == "DENY");
+    CHECK(page.headers.at("referrer-policy") == "no-referrer");
+    CHECK(page.body.starts_with("<!doctype html>"));
+    CHECK(page.body.find("<script src=\"/assets/chart.min.js\" defer></script>") != std::string::npos);
+    CHECK(page.body.find("http://") == std::string::npos);  // nothing from another host
+    CHECK(page.body.find("https://") == std::string::npos);
+    const auto chart = client.get(server.url("/assets/chart.min.js"));
+    CHECK(chart.status == 200);
+    CHECK(chart.headers.at("content-type") == "text/javascript; charset=utf-8");
+    CHECK(chart.body.find("Chart.js v3") != std::string::npos);
+    CHECK(client.get(server.url("/assets/dashboard.js")).status == 200);
+    CHECK(client.get(server.url("/assets/dashboard.css")).status == 200);
+    CHECK(client.get(server.url("/assets/nothing.js")).status == 404);
+    CHECK(server.stop() == 0);
+}
