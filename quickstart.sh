@@ -23,8 +23,9 @@ packages=(
 )
 # The PostgreSQL store's tests start a throwaway server of their own (initdb,
 # postgres; and the postgres user to run it as when the tests run as root);
-# the dashboard's tests load the page in a headless chromium.
-[ "$mode" = test ] && packages+=(postgresql chromium)
+# the dashboard's tests load the page in a headless chromium, and drive it
+# (typing, clicking) through chromedriver.
+[ "$mode" = test ] && packages+=(postgresql chromium chromium-driver)
 
 install_missing() {
   local missing=()

@@ -1,8 +1,9 @@
 // The dashboard: reads the read API (/api/v1/...) with the filters the URL
 // carries and draws cards, charts and tables. Every text that comes from
-// data is set with textContent, never parsed as HTML. When a load is
-// complete, body[data-state] is "ready" (or "error"): the browser tests
-// wait for it.
+// data is set with textContent, never parsed as HTML. In team mode it first
+// signs in: the token goes to /api/v1/session once, and the server keeps it
+// in an HttpOnly cookie this script cannot read. body[data-state] says where
+// it is ("signin", "loading", "ready", "error"): the browser tests wait on it.
 "use strict";
 
 const FILTERS = ["source", "model", "project", "machine", "user"];
@@ -69,11 +70,62 @@ async function api(path, state, extra) {
   } catch (e) {
     body = null;
   }
+  if (response.status === 401) throw new SignedOut(body && body.error);
   if (!response.ok) {
     const reason = body && body.error ? body.error : response.statusText;
     throw new Error(path + ": " + response.status + " " + reason);
   }
   return body;
+}
+
+class SignedOut extends Error {}
+
+// ---- sign-in (team mode) ----
+
+async function whoAmI() {
+  const response = await fetch("/api/v1/session", { credentials: "same-origin" });
+  if (response.status === 401 || response.status === 403) return null;
+  if (!response.ok) throw new Error("session: " + response.status + " " + response.statusText);
+  return response.json();
+}
+
+function showSignIn(message) {
+  $("main").hidden = true;
+  $("signout").hidden = true;
+  $("who").textContent = "";
+  $("signin").hidden = false;
+  $("signin-error").textContent = message || "";
+  $("signin-error").hidden = !message;
+  $("token").value = "";
+  $("token").focus();
+  document.body.dataset.state = "signin";
+}
+
+function showSignedIn(session) {
+  $("signin").hidden = true;
+  $("main").hidden = false;
+  const team = session.mode === "team";
+  $("who").textContent = team ? session.user + " (" + session.role + ")" : "";
+  $("signout").hidden = !team;
+}
+
+async function signIn(token) {
+  const response = await fetch("/api/v1/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body: JSON.stringify({ token }),
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) return showSignIn((body && body.error) || response.statusText);
+  $("token").value = "";
+  showSignedIn(body);
+  go(readState(), false);
+}
+
+async function signOut() {
+  await fetch("/api/v1/session", { method: "DELETE", credentials: "same-origin" });
+  showSignIn();
 }
 
 // ---- formatting ----
@@ -364,6 +416,7 @@ function go(state, push = true) {
     tick();
     document.body.dataset.state = "ready";
   }, (error) => {
+    if (error instanceof SignedOut) return showSignIn(error.message);
     $("error").textContent = error.message;
     $("error").hidden = false;
     document.body.dataset.state = "error";
@@ -407,8 +460,24 @@ function init() {
   $("refresh").addEventListener("click", () => go(readState(), false));
   window.addEventListener("popstate", () => go(readState(), false));
   setInterval(tick, 5000);
-  setInterval(() => { if (document.visibilityState === "visible") go(readState(), false); }, REFRESH_SECONDS * 1000);
-  go(readState(), false);
+  $("signin-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    signIn($("token").value.trim());
+  });
+  $("signout").addEventListener("click", signOut);
+  setInterval(() => {
+    if (document.visibilityState === "visible" && !$("main").hidden) go(readState(), false);
+  }, REFRESH_SECONDS * 1000);
+  whoAmI().then((session) => {
+    if (!session) return showSignIn();
+    showSignedIn(session);
+    go(readState(), false);
+  }, (error) => {
+    $("error").textContent = error.message;
+    $("error").hidden = false;
+    $("main").hidden = false;
+    document.body.dataset.state = "error";
+  });
 }
 
 init();

@@ -31,6 +31,15 @@ std::optional<Role> role_from_string(std::string_view text) {
     return std::nullopt;
 }
 
+const char* to_string(Role role) {
+    switch (role) {
+        case Role::member: return "member";
+        case Role::manager: return "manager";
+        case Role::admin: return "admin";
+    }
+    return "member";
+}
+
 AuthOutcome authenticate(const usage::Store& store, std::string_view authorization) {
     AuthOutcome out;
     authorization = trim(authorization);

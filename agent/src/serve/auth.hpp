@@ -16,6 +16,8 @@ enum class Role { member, manager, admin };
 
 /// "member", "manager", "admin"; nullopt for anything else.
 std::optional<Role> role_from_string(std::string_view text);
+/// The role's name, as role_from_string reads it.
+const char* to_string(Role role);
 
 struct Principal {
     std::string user;

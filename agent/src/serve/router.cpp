@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "browser_session.hpp"
 #include "dashboard_page.hpp"
 #include "ingest_handler.hpp"
 #include "limits.hpp"
@@ -37,6 +38,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
                                       "localhost, 127.0.0.1 or [::1] (a page elsewhere must not read this data)");
     }
     Route r;
+    r.team = team_;
     try {
         r.target = parse_target(view(header.target()));
     } catch (const std::invalid_argument& e) {
@@ -47,6 +49,12 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     if (path == "/healthz") {
         if (method != http::verb::get) return method_not_allowed(header, "GET");
         r.kind = Route::Kind::health;
+        return r;
+    }
+    if (path == kSessionPath) {  // signs in with the token in its body, or reads the cookie
+        if (method != http::verb::get && method != http::verb::post && method != http::verb::delete_)
+            return method_not_allowed(header, "GET, POST, DELETE");
+        r.kind = Route::Kind::session;
         return r;
     }
     if (is_dashboard_path(path)) {  // static files: the data behind them is the API's, with its checks
@@ -68,7 +76,15 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     }
     if (!team_) return r;  // local mode: the loopback-only read API needs no token
     try {
-        AuthOutcome auth = authenticate(auth_store_, view(header[http::field::authorization]));
+        // The dashboard's reads carry the session cookie instead of a header;
+        // an upload never may (a cookie rides along with any request a
+        // browser sends here).
+        std::string authorization(view(header[http::field::authorization]));
+        if (authorization.empty() && r.kind == Route::Kind::read) {
+            const std::string token = session_token(view(header[http::field::cookie]));
+            if (!token.empty()) authorization = "Bearer " + token;
+        }
+        AuthOutcome auth = authenticate(auth_store_, authorization);
         if (!auth.principal) {
             Response res = error_response(header, auth.status, auth.error);
             if (auth.status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
@@ -85,7 +101,8 @@ std::variant<Response, Route> Router::route(const Request& header) const {
 void Router::dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const {
     switch (route.kind) {
         case Route::Kind::health:
-        case Route::Kind::page: return done(handle(route, req, auth_store_));
+        case Route::Kind::page:
+        case Route::Kind::session: return done(handle(route, req, auth_store_));
         case Route::Kind::ingest:
             return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
         case Route::Kind::read:
@@ -98,6 +115,7 @@ Response Router::handle(const Route& route, const Request& req, usage::Store& st
         switch (route.kind) {
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
             case Route::Kind::page: return dashboard_response(req, route.target.path);
+            case Route::Kind::session: return handle_session(req, store, route.team);
             case Route::Kind::ingest: return handle_ingest(req, store, route.principal->user);
             case Route::Kind::read: {
                 std::optional<std::string> confined;

@@ -5,8 +5,10 @@
 //   GET  /healthz          no auth
 //   GET  /, /assets/...    the dashboard's static files, no auth (the page
 //                          reads the API below, with its checks)
+//   /api/v1/session        the dashboard's sign-in (browser_session.hpp)
 //   POST /v1/ingest        team mode (--ingest) only, bearer token
-//   GET  /api/v1/...       team mode: bearer token (members: own events);
+//   GET  /api/v1/...       team mode: bearer token or the session cookie
+//                          (members: own events);
 //                          local mode: no token, this store's data
 //
 // Local mode answers only requests whose Host is a loopback name
@@ -27,10 +29,11 @@ namespace agent::serve {
 
 /// A request accepted from its header: what to run and for whom.
 struct Route {
-    enum class Kind { health, page, ingest, read };
+    enum class Kind { health, page, session, ingest, read };
     Kind kind = Kind::health;
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)
+    bool team = false;                   ///< serve runs with --ingest
 };
 
 class Router {
