@@ -189,6 +189,18 @@ function renderCards(t) {
   );
 }
 
+// ---- insights ----
+
+function renderInsights(list) {
+  const items = list.map((i) => {
+    const li = el("li", i.message);
+    li.dataset.kind = i.kind;
+    return li;
+  });
+  if (!items.length) items.push(el("li", "Nothing unusual in this range.", "quiet"));
+  $("insights").replaceChildren(...items);
+}
+
 // ---- charts ----
 
 function palette() {
@@ -384,7 +396,7 @@ function renderControls(state) {
 async function load(state) {
   const size = parseInt(localStorage.getItem("sessions-size") || "25", 10);
   document.body.dataset.state = "loading";
-  const [summary, series, models, projects, users, machines, sessions] = await Promise.all([
+  const [summary, series, models, projects, users, machines, sessions, insights] = await Promise.all([
     api("summary", state),
     api("timeseries", state, { bucket: state.bucket, full: 1 }),
     api("by-model", state),
@@ -392,9 +404,11 @@ async function load(state) {
     api("by-user", state),
     api("by-machine", state),
     api("sessions", state, { limit: size, offset: state.offset, full: 1 }),
+    api("insights", state),
   ]);
   renderControls(state);
   renderCards(summary.totals);
+  renderInsights(insights.insights);
   renderCharts(series, models, summary);
   renderTable("table-projects", [["Project", (r) => r.key], sessionsColumn, tokensColumn, costColumn,
                                  ["Top model", topModel]], projects.rows);

@@ -148,6 +148,10 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     CHECK(all.at("avg-duration").text == "3m 20s");  // (600 s + 0 + 0) / 3
     const auto codex = cards(testing::load_page(*chromium, server.url("/?range=all&tz=UTC&source=codex-cli")).dom);
     CHECK(codex.at("cost").text == "$1.23");  // reported only: no ~
+    // The insights, as the API words them.
+    const auto page = testing::load_page(*chromium, server.url("/?range=all&tz=UTC")).dom;
+    CHECK(page.find("<li data-kind=\"unpriced_model\">model mystery-model: 1 request has no known price and is not "
+                    "in the cost</li>") != std::string::npos);
     CHECK(codex.at("requests").text == "1");
     CHECK(server.stop() == 0);
 }

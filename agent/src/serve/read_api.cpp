@@ -10,6 +10,7 @@
 #include "../report_json.hpp"
 #include "limits.hpp"
 #include "usage/analytics/analytics.hpp"
+#include "usage/analytics/insights.hpp"
 #include "usage/os/wall_clock.hpp"
 
 namespace agent::serve {
@@ -22,13 +23,19 @@ struct Endpoint {
     GroupBy group;          ///< the `report` view it answers like
     bool paged = false;     ///< a default page size (sessions can be many)
     bool bucketed = false;  ///< `bucket` chooses the grouping
+    bool insights = false;  ///< find_insights rather than a report
 };
 
 constexpr Endpoint kEndpoints[] = {
-    {"/api/v1/summary", GroupBy::source},     {"/api/v1/timeseries", GroupBy::day, false, true},
-    {"/api/v1/by-source", GroupBy::source},   {"/api/v1/by-model", GroupBy::model},
-    {"/api/v1/by-project", GroupBy::project}, {"/api/v1/by-machine", GroupBy::machine},
-    {"/api/v1/by-user", GroupBy::user},       {"/api/v1/sessions", GroupBy::session, true},
+    {"/api/v1/summary", GroupBy::source},
+    {"/api/v1/timeseries", GroupBy::day, false, true},
+    {"/api/v1/by-source", GroupBy::source},
+    {"/api/v1/by-model", GroupBy::model},
+    {"/api/v1/by-project", GroupBy::project},
+    {"/api/v1/by-machine", GroupBy::machine},
+    {"/api/v1/by-user", GroupBy::user},
+    {"/api/v1/sessions", GroupBy::session, true},
+    {"/api/v1/insights", GroupBy::none, false, false, true},
 };
 
 constexpr std::string_view kCommonParams[] = {"range",   "since",   "until", "tz",    "source", "model",
@@ -151,6 +158,21 @@ nlohmann::json paging_json(const ParsedQuery& p, const usage::Report& report) {
             {"next_offset", next < report.row_count ? nlohmann::json(next) : nlohmann::json(nullptr)}};
 }
 
+nlohmann::json insights_json(const usage::Store& store, const usage::Query& q) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& i : usage::find_insights(store, q, usage::unix_now_ms()))
+        list.push_back({{"kind", i.kind},
+                        {"subject", i.subject},
+                        {"message", i.message},
+                        {"value", i.value},
+                        {"baseline", i.baseline}});
+    return {{"range",
+             {{"since", q.range.since_ms ? nlohmann::json(usage::format_utc_ms(*q.range.since_ms)) : nlohmann::json()},
+              {"until", q.range.until_ms ? nlohmann::json(usage::format_utc_ms(*q.range.until_ms)) : nlohmann::json()},
+              {"tz", q.tz}}},
+            {"insights", std::move(list)}};
+}
+
 }  // namespace
 
 bool is_read_path(std::string_view path) {
@@ -169,6 +191,7 @@ Response handle_read(const Request& req, const Target& target, const usage::Stor
     } catch (const NotAllowed& e) {
         return error_response(req, http::status::forbidden, e.what());
     }
+    if (endpoint->insights) return json_response(req, http::status::ok, insights_json(store, p.query));
     const usage::Report report = usage::run_query(store, p.query, p.full);
     nlohmann::json body = report_json(report, p.full);
     body["paging"] = paging_json(p, report);
