@@ -18,6 +18,7 @@ const $ = (id) => document.getElementById(id);
 const charts = {};
 let loadedAt = 0;
 let loading = null;
+let mode = "";  // "local" or "team", from /api/v1/session
 
 // ---- state: the URL is the truth (bookmarkable, shareable) ----
 
@@ -102,6 +103,7 @@ function showSignIn(message) {
 }
 
 function showSignedIn(session) {
+  mode = session.mode;
   $("signin").hidden = true;
   $("main").hidden = false;
   const team = session.mode === "team";
@@ -475,7 +477,16 @@ function init() {
   const panel = $("filters-panel");
   panel.open = localStorage.getItem("filters-open") === "true";
   panel.addEventListener("toggle", () => localStorage.setItem("filters-open", String(panel.open)));
-  $("refresh").addEventListener("click", () => go(readState(), false));
+  // Local mode: scan this machine's transcripts first, then reload.
+  $("refresh").addEventListener("click", async () => {
+    $("refresh").disabled = true;
+    try {
+      if (mode === "local") await fetch("/api/usage/refresh", { method: "POST", credentials: "same-origin" });
+      await go(readState(), false);
+    } finally {
+      $("refresh").disabled = false;
+    }
+  });
   window.addEventListener("popstate", () => go(readState(), false));
   setInterval(tick, 5000);
   $("signin-form").addEventListener("submit", (e) => {

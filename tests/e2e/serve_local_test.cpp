@@ -1,40 +1,9 @@
 // `usage-agent serve` without --ingest: this machine's store over HTTP on
 // loopback, no tokens, the same JSON as `report --json`. Plus the process
 // contract (listening line, port taken, SIGTERM) and `serve token` on the CLI.
-#include "serve_helpers.hpp"
-#include "transcripts/claude_lines.hpp"
+#include "serve_local_home.hpp"
 
-using claude_test::Assistant;
 using namespace serve_test;
-
-namespace {
-
-// Two sessions in two projects (like cli_report_test), scanned by `sync`.
-struct LocalHome : testing::AgentHome {
-    LocalHome() {
-        auto root = dir / "claude";
-        env["CLAUDE_CONFIG_DIR"] = root.string();
-        testing::write_file(root / "projects" / "-w-proj-a" / "s-a.jsonl",
-                            Assistant("msg_a1", "req_a1", 100, 200, 1000, 10)
-                                    .session("s-a")
-                                    .cwd("/w/proj-a")
-                                    .at("2026-01-10T23:30:00.000Z")
-                                    .line() +
-                                Assistant("msg_a2", "req_a2", 50, 0, 0, 20)
-                                    .session("s-a")
-                                    .cwd("/w/proj-a")
-                                    .at("2026-01-11T08:00:00.000Z")
-                                    .line());
-        testing::write_file(root / "projects" / "-w-proj-b" / "s-b.jsonl", Assistant("msg_b1", "req_b1", 7, 0, 0, 3)
-                                                                               .model("claude-opus-4-1-20250805")
-                                                                               .session("s-b")
-                                                                               .cwd("/w/proj-b")
-                                                                               .at("2026-01-12T12:00:00.000Z")
-                                                                               .line());
-    }
-};
-
-}  // namespace
 
 TEST_CASE("serve local: no tokens, the same JSON as report --json for every view") {
     LocalHome home;

@@ -14,6 +14,7 @@
 #include "http_server.hpp"
 #include "listen_address.hpp"
 #include "router.hpp"
+#include "usage/scan/scan_engine.hpp"
 #include "usage/store/token_store.hpp"
 
 namespace agent {
@@ -103,7 +104,22 @@ int ServeCommand::run(AppContext& ctx) const {
     serve::RequestWorkers workers(
         *writer_store, [&ctx, location] { return ctx.open_store(location); },
         serve::RequestWorkers::default_threads(*writer_store));
-    serve::Router router(*auth_store, workers, ingest);
+    // Local mode's refresh button scans this machine's transcripts first.
+    serve::Router::Scan scan;
+    if (!ingest)
+        scan = [&ctx](usage::Store& store) {
+            nlohmann::json sources = nlohmann::json::array();
+            for (const auto& s : usage::scan_sources(store, ctx.config(), ctx.env(), {}))
+                sources.push_back({{"source", s.source},
+                                   {"files_read", s.files_read},
+                                   {"events_new", s.events_new},
+                                   {"events_updated", s.events_updated},
+                                   {"events_superseded", s.events_superseded},
+                                   {"errors", s.errors},
+                                   {"warnings", s.warnings}});
+            return nlohmann::json{{"sources", std::move(sources)}};
+        };
+    serve::Router router(*auth_store, workers, ingest, std::move(scan));
     serve::HttpServer server(io, endpoint, router);
     server.start();
     std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";

@@ -20,10 +20,11 @@ using usage::GroupBy;
 
 struct Endpoint {
     std::string_view path;
-    GroupBy group;          ///< the `report` view it answers like
-    bool paged = false;     ///< a default page size (sessions can be many)
-    bool bucketed = false;  ///< `bucket` chooses the grouping
-    bool insights = false;  ///< find_insights rather than a report
+    GroupBy group;           ///< the `report` view it answers like
+    bool paged = false;      ///< a default page size (sessions can be many)
+    bool bucketed = false;   ///< `bucket` chooses the grouping
+    bool insights = false;   ///< find_insights rather than a report
+    bool breakdown = false;  ///< cost by model, project and user in one answer
 };
 
 constexpr Endpoint kEndpoints[] = {
@@ -36,6 +37,7 @@ constexpr Endpoint kEndpoints[] = {
     {"/api/v1/by-user", GroupBy::user},
     {"/api/v1/sessions", GroupBy::session, true},
     {"/api/v1/insights", GroupBy::none, false, false, true},
+    {"/api/v1/cost-breakdown", GroupBy::none, false, false, false, true},
 };
 
 constexpr std::string_view kCommonParams[] = {"range",   "since",   "until", "tz",    "source", "model",
@@ -173,6 +175,24 @@ nlohmann::json insights_json(const usage::Store& store, const usage::Query& q) {
             {"insights", std::move(list)}};
 }
 
+// Three reports in one answer: the totals once, and the rows by model, by
+// project and by user (each paged by limit and offset alike).
+nlohmann::json breakdown_json(const usage::Store& store, usage::Query q) {
+    nlohmann::json out;
+    const std::pair<GroupBy, const char*> parts[] = {
+        {GroupBy::model, "by_model"}, {GroupBy::project, "by_project"}, {GroupBy::user, "by_user"}};
+    for (const auto& [group, name] : parts) {
+        q.group = group;
+        nlohmann::json report = report_json(usage::run_query(store, q), false);
+        if (out.empty()) {
+            out["range"] = report["range"];
+            out["totals"] = report["totals"];
+        }
+        out[name] = std::move(report["rows"]);
+    }
+    return out;
+}
+
 }  // namespace
 
 bool is_read_path(std::string_view path) {
@@ -192,6 +212,7 @@ Response handle_read(const Request& req, const Target& target, const usage::Stor
         return error_response(req, http::status::forbidden, e.what());
     }
     if (endpoint->insights) return json_response(req, http::status::ok, insights_json(store, p.query));
+    if (endpoint->breakdown) return json_response(req, http::status::ok, breakdown_json(store, p.query));
     const usage::Report report = usage::run_query(store, p.query, p.full);
     nlohmann::json body = report_json(report, p.full);
     body["paging"] = paging_json(p, report);

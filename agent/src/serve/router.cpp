@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "browser_session.hpp"
+#include "compat_paths.hpp"
 #include "dashboard_page.hpp"
 #include "ingest_handler.hpp"
 #include "limits.hpp"
@@ -44,6 +45,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     } catch (const std::invalid_argument& e) {
         return error_response(header, http::status::bad_request, e.what());
     }
+    if (auto canonical = canonical_target(r.target)) r.target = std::move(*canonical);
     const std::string& path = r.target.path;
     const http::verb method = header.method();
     if (path == "/healthz") {
@@ -68,6 +70,9 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     } else if (is_read_path(path)) {
         if (method != http::verb::get) return method_not_allowed(header, "GET");
         r.kind = Route::Kind::read;
+    } else if (path == kRefreshPath) {
+        if (method != http::verb::post) return method_not_allowed(header, "POST");
+        r.kind = Route::Kind::refresh;
     } else if (path == "/v1/ingest") {
         return error_response(header, http::status::not_found,
                               "this server does not accept uploads (start it with `usage-agent serve --ingest`)");
@@ -107,6 +112,19 @@ void Router::dispatch(const Route& route, const Request& req, std::function<void
             return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
         case Route::Kind::read:
             return workers_.read([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
+        case Route::Kind::refresh:
+            // Team mode: the agents push as they scan; nothing to do here.
+            if (team_ || !scan_) return done(Response{http::status::no_content, req.version()});
+            return workers_.write([this, &req, done](usage::Store& store) {
+                try {
+                    done(json_response(req, http::status::ok, scan_(store)));
+                } catch (const std::exception& e) {
+                    std::cerr << "usage-agent serve: refresh: " << e.what() << std::endl;
+                    if (const auto failure = usage::store_failure(std::current_exception()))
+                        return done(unavailable(req, "store error: " + failure->message));
+                    done(error_response(req, http::status::internal_server_error, std::string("scan: ") + e.what()));
+                }
+            });
     }
 }
 
@@ -116,6 +134,7 @@ Response Router::handle(const Route& route, const Request& req, usage::Store& st
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
             case Route::Kind::page: return dashboard_response(req, route.target.path);
             case Route::Kind::session: return handle_session(req, store, route.team);
+            case Route::Kind::refresh: return Response{http::status::no_content, req.version()};
             case Route::Kind::ingest: return handle_ingest(req, store, route.principal->user);
             case Route::Kind::read: {
                 std::optional<std::string> confined;

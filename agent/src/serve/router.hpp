@@ -6,6 +6,10 @@
 //   GET  /, /assets/...    the dashboard's static files, no auth (the page
 //                          reads the API below, with its checks)
 //   /api/v1/session        the dashboard's sign-in (browser_session.hpp)
+//   /api/usage/..., /:org/sessions/analytics/...
+//                          other dashboards' names for /api/v1 routes
+//                          (compat_paths.hpp); POST /api/usage/refresh scans
+//                          now in local mode, 204 in team mode
 //   POST /v1/ingest        team mode (--ingest) only, bearer token
 //   GET  /api/v1/...       team mode: bearer token or the session cookie
 //                          (members: own events);
@@ -29,7 +33,7 @@ namespace agent::serve {
 
 /// A request accepted from its header: what to run and for whom.
 struct Route {
-    enum class Kind { health, page, session, ingest, read };
+    enum class Kind { health, page, session, ingest, read, refresh };
     Kind kind = Kind::health;
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)
@@ -38,11 +42,16 @@ struct Route {
 
 class Router {
 public:
+    /// Local mode's `POST /api/usage/refresh`: scan this machine's
+    /// transcripts into the store now; the scan's statistics as JSON.
+    using Scan = std::function<nlohmann::json(usage::Store&)>;
+
     /// `team`: `--ingest` (tokens required, ingest enabled); otherwise the
     /// local, token-less read API. `auth_store` is the network thread's own
-    /// connection, for token lookups; requests run on `workers`.
-    Router(usage::Store& auth_store, RequestWorkers& workers, bool team)
-        : auth_store_(auth_store), workers_(workers), team_(team) {}
+    /// connection, for token lookups; requests run on `workers`. `scan`:
+    /// local mode only.
+    Router(usage::Store& auth_store, RequestWorkers& workers, bool team, Scan scan = {})
+        : auth_store_(auth_store), workers_(workers), team_(team), scan_(std::move(scan)) {}
 
     /// The route, or the refusal to send right away (400, 401, 403, 404, 405).
     std::variant<Response, Route> route(const Request& header) const;
@@ -60,6 +69,7 @@ private:
     usage::Store& auth_store_;
     RequestWorkers& workers_;
     bool team_;
+    Scan scan_;
 };
 
 }  // namespace agent::serve
