@@ -29,7 +29,7 @@ function readState() {
     since: p.get("since") || "",
     until: p.get("until") || "",
     tz: p.get("tz") || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
-    bucket: p.get("bucket") === "hour" ? "hour" : "day",
+    bucket: ["hour", "week"].includes(p.get("bucket")) ? p.get("bucket") : "day",
     offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
   };
   if (!state.range && !state.since && !state.until) state.range = "30d";
@@ -265,6 +265,26 @@ function renderCharts(series, models, sources) {
             [{ label: "requests", data: models.rows.map((r) => r.events), colors: modelNames }]);
 }
 
+// Token types per model: counts, each model's split in percent, or its cost
+// (the cost is not split by type: prices apply per type, the store keeps the sum).
+let lastModels = null;
+function renderTypes(models) {
+  const view = $("types-view").value;
+  const names = models.rows.map((r) => r.key);
+  if (view === "cost") {
+    drawChart("chart-types", "bar", names, [{ label: "cost (USD)", data: models.rows.map((r) => r.cost_usd) }],
+              { extra: { indexAxis: "y" } });
+    return;
+  }
+  const types = [["input", "input_tokens"], ["output", "output_tokens"], ["cache read", "cache_read_tokens"],
+                 ["cache write", "cache_write_tokens"]];
+  const scale = (r, v) => (view === "share" ? (r.total_tokens > 0 ? (100 * v) / r.total_tokens : 0) : v);
+  drawChart("chart-types", "bar", names, types.map(([label, field]) => ({
+    label: view === "share" ? label + " (%)" : label,
+    data: models.rows.map((r) => scale(r, r[field])),
+  })), { stacked: true, extra: { indexAxis: "y" } });
+}
+
 // ---- tables ----
 
 // columns: [heading, value(row), shown(row) or undefined, numeric]
@@ -398,7 +418,7 @@ function renderControls(state) {
 async function load(state) {
   const size = parseInt(localStorage.getItem("sessions-size") || "25", 10);
   document.body.dataset.state = "loading";
-  const [summary, series, models, projects, users, machines, sessions, insights] = await Promise.all([
+  const [summary, series, models, projects, users, machines, sessions, insights, months] = await Promise.all([
     api("summary", state),
     api("timeseries", state, { bucket: state.bucket, full: 1 }),
     api("by-model", state),
@@ -407,11 +427,16 @@ async function load(state) {
     api("by-machine", state),
     api("sessions", state, { limit: size, offset: state.offset, full: 1 }),
     api("insights", state),
+    api("timeseries", state, { bucket: "month" }),
   ]);
   renderControls(state);
   renderCards(summary.totals);
   renderInsights(insights.insights);
   renderCharts(series, models, summary);
+  lastModels = models;
+  renderTypes(models);
+  drawChart("chart-months", "bar", months.rows.map((r) => r.key),
+            [{ label: "cost (USD)", data: months.rows.map((r) => r.cost_usd) }]);
   renderTable("table-projects", [["Project", (r) => r.key], sessionsColumn, tokensColumn, costColumn,
                                  ["Top model", topModel]], projects.rows);
   renderTable("table-users", [["User", (r) => r.key], sessionsColumn, tokensColumn, costColumn], users.rows);
@@ -468,6 +493,11 @@ function init() {
     go(Object.assign(state, { range: "30d", since: "", until: "", offset: 0 }));
   });
   $("bucket").addEventListener("change", (e) => go(Object.assign(readState(), { bucket: e.target.value })));
+  $("types-view").value = localStorage.getItem("types-view") || "tokens";
+  $("types-view").addEventListener("change", () => {
+    localStorage.setItem("types-view", $("types-view").value);
+    if (lastModels) renderTypes(lastModels);
+  });
   const size = $("sessions-size");
   size.value = localStorage.getItem("sessions-size") || "25";
   size.addEventListener("change", () => {

@@ -80,6 +80,7 @@ struct StatusCommand {
 struct ServeCommand {
     std::string listen = "127.0.0.1:8787";
     bool ingest = false;
+    bool open = false;  ///< --open: the dashboard in a browser once listening
     std::string store_text;  ///< --store: a StoreLocation; empty: serve.store, else the state dir's
     std::string token_user;
     std::string token_role;

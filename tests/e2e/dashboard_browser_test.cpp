@@ -126,8 +126,8 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
         const auto totals = get_json(server, "/api/v1/summary?" + query)["totals"];
         check_cards_match(cards(page.dom), totals);
         // Every chart drawn: Chart.js sizes its canvas through the CSSOM.
-        for (const char* id :
-             {"chart-tokens", "chart-cost-time", "chart-source", "chart-model", "chart-requests", "chart-sessions"}) {
+        for (const char* id : {"chart-tokens", "chart-cost-time", "chart-source", "chart-model", "chart-requests",
+                               "chart-sessions", "chart-types", "chart-months"}) {
             INFO(id);
             const auto at = page.dom.find(std::string("<canvas id=\"") + id + "\"");
             REQUIRE(at != std::string::npos);

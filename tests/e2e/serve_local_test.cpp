@@ -1,6 +1,10 @@
 // `usage-agent serve` without --ingest: this machine's store over HTTP on
 // loopback, no tokens, the same JSON as `report --json`. Plus the process
 // contract (listening line, port taken, SIGTERM) and `serve token` on the CLI.
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "serve_local_home.hpp"
 
 using namespace serve_test;
@@ -148,4 +152,18 @@ TEST_CASE("serve token: add prints the token once, list shows it, revoke marks i
     CHECK(home.run({"serve", "token", "add", "--user", "x", "--role", "owner"}).exit_code == 2);
     CHECK(home.run({"serve", "token", "add", "--role", "member"}).exit_code == 2);
     CHECK(home.run({"serve", "token"}).exit_code == 2);
+}
+
+TEST_CASE("serve local: --open starts $BROWSER with the dashboard's URL") {
+    testing::AgentHome home;
+    const auto opened = home.dir.path() / "opened";
+    const auto browser = home.dir.path() / "browser.sh";
+    testing::write_file(browser, "#!/bin/sh\nprintf '%s' \"$*\" > '" + opened.string() + "'\n");
+    std::filesystem::permissions(browser, std::filesystem::perms::owner_all);
+    home.env["BROWSER"] = browser.string() + " --new-window";
+    testing::ServeProcess server(home, {"--open"});
+    for (int i = 0; i < 100 && !std::filesystem::exists(opened); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(testing::read_file(opened) == "--new-window " + server.url("/"));
+    CHECK(server.stop() == 0);
 }

@@ -13,6 +13,7 @@
 #include "../commands.hpp"
 #include "http_server.hpp"
 #include "listen_address.hpp"
+#include "open_browser.hpp"
 #include "router.hpp"
 #include "usage/scan/scan_engine.hpp"
 #include "usage/store/token_store.hpp"
@@ -27,6 +28,7 @@ void ServeCommand::setup(CLI::App& app) {
         "Where the data is: sqlite:///DIR or postgresql://user@host:port/db (default: serve.store, else the "
         "state dir's store)";
     cmd->add_option("--store", store_text, store_help);
+    cmd->add_flag("--open", open, "Open the dashboard in a browser once listening ($BROWSER, else xdg-open)");
     cmd->require_subcommand(0, 1);
 
     token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
@@ -60,6 +62,7 @@ void ServeCommand::setup(CLI::App& app) {
         "Routes and JSON: docs/sync-protocol.md.\n"
         "Examples:\n"
         "  usage-agent serve                                     this machine's usage on 127.0.0.1:8787\n"
+        "  usage-agent serve --open                              ... and its dashboard in the browser\n"
         "  usage-agent serve --ingest --listen 0.0.0.0:8787      a team endpoint (behind a TLS proxy)\n"
         "  usage-agent serve --ingest --store postgresql://usage@db/usage   a replica on the team's database\n"
         "  usage-agent serve token add --user alice --role member");
@@ -124,6 +127,17 @@ int ServeCommand::run(AppContext& ctx) const {
     server.start();
     std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";
     std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
+    if (open) {
+        // A wildcard address is reached on loopback from this machine.
+        auto local = server.local_endpoint();
+        if (local.address().is_unspecified())
+            local.address(local.address().is_v6() ? net::ip::address(net::ip::address_v6::loopback())
+                                                  : net::ip::address(net::ip::address_v4::loopback()));
+        const std::string url = "http://" + serve::format_endpoint(local) + "/";
+        if (!serve::open_browser(url))
+            std::cerr << "usage-agent serve: no browser to open (set BROWSER or install xdg-utils): open " << url
+                      << "\n";
+    }
     io.run();
     // Stopped cleanly: a signal arriving while the process exits (after the
     // server's handlers are gone) must not turn exit 0 into a kill.
