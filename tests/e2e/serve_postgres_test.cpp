@@ -1,8 +1,8 @@
 // `serve --store postgresql://...`: the team endpoint on a real PostgreSQL
 // server, as a team would run it - several replicas on one database, tokens
 // made with `serve token --store`, machines pushing with `sync --once`, the
-// read API with its role scoping, and 503 + Retry-After while the database
-// is down.
+// read API with its role scoping, the dashboard's routes and sign-in (the
+// same JSON as on SQLite), and 503 + Retry-After while the database is down.
 #include <doctest/doctest.h>
 
 #ifdef USAGE_WITH_POSTGRES
@@ -130,6 +130,58 @@ TEST_CASE("serve on postgresql: a bad --store is refused in one line naming it, 
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("config.yaml:2") != std::string::npos);
     CHECK(r.err.find("serve.store") != std::string::npos);
+}
+
+TEST_CASE("serve on postgresql: the dashboard's routes, aliases and sign-in answer exactly as on SQLite") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string db = pg->fresh_database();
+    testing::AgentHome pg_home, sqlite_home;
+    const std::string pg_boss = add_token(pg_home, db, "boss", "manager");
+    const std::string pg_alice = add_token(pg_home, db, "alice", "member");
+    const std::string sqlite_boss = serve_test::add_token(sqlite_home, "boss", "manager");
+    const std::string sqlite_alice = serve_test::add_token(sqlite_home, "alice", "member");
+    testing::ServeProcess on_pg(pg_home, {"--ingest", "--store", db});
+    testing::ServeProcess on_sqlite(sqlite_home, {"--ingest"});
+    using serve_test::Call;
+    using serve_test::kJan10;
+    using serve_test::kMinute;
+    const std::vector<Call> alice_calls = {{"a1", "sa", kJan10, 100, 10, 5000},
+                                           {"a2", "sa", kJan10 + 30 * kMinute, 200, 20, 6000},
+                                           {"a3", "sb", kJan10 + 26 * 60 * kMinute, 300, 30, 0, 0, serve_test::kOpus}};
+    const std::vector<Call> boss_calls = {{"b1", "sc", kJan10 + 2 * kMinute, 4000, 400}};
+    for (const auto& [server, alice, boss] :
+         {std::tuple{&on_pg, pg_alice, pg_boss}, std::tuple{&on_sqlite, sqlite_alice, sqlite_boss}}) {
+        REQUIRE(serve_test::ingest(*server, serve_test::batch("m-a", "laptop", alice_calls), alice).status == 200);
+        REQUIRE(serve_test::ingest(*server, serve_test::batch("m-b", "desk", boss_calls), boss).status == 200);
+    }
+    const std::string paths[] = {"/api/v1/summary?range=all",
+                                 "/api/v1/timeseries?bucket=hour&range=all&tz=Asia/Kolkata",
+                                 "/api/v1/cost-breakdown?range=all",
+                                 "/api/v1/insights?range=all",
+                                 "/api/usage/daily?range=all&tz=Europe/Berlin",
+                                 "/api/usage/models?range=all",
+                                 "/api/usage/sessions?range=all&full=1",
+                                 "/acme/sessions/analytics/by-agent?range=all",
+                                 "/acme/sessions/analytics/cost-breakdown?range=all&user=alice"};
+    for (const auto& path : paths) {
+        INFO(path);
+        CHECK(get_json(on_pg, path, pg_boss) == get_json(on_sqlite, path, sqlite_boss));
+        CHECK(get_json(on_pg, path, pg_alice) == get_json(on_sqlite, path, sqlite_alice));
+    }
+    const auto totals = get_json(on_pg, "/api/usage/summary?range=all", pg_boss)["totals"];
+    CHECK(totals["events"] == 4);
+    CHECK(totals["sessions"] == 3);
+    CHECK(totals["input_tokens"] == 4600);
+    CHECK(get_json(on_pg, "/api/usage/summary?range=all", pg_alice)["totals"]["events"] == 3);
+    // The dashboard's cookie, checked against the tokens in PostgreSQL.
+    usage::HttpClient client;
+    const auto signed_in = client.post(on_pg.url("/api/v1/session"), nlohmann::json{{"token", pg_alice}}.dump(),
+                                       {"Content-Type: application/json"});
+    CHECK(signed_in.status == 200);
+    const auto read = client.get(on_pg.url("/api/v1/summary?range=all"), {"Cookie: usage_session=" + pg_alice});
+    CHECK(nlohmann::json::parse(read.body)["totals"]["events"] == 3);
+    CHECK(client.get(on_pg.url("/"), {}).status == 200);
 }
 
 #endif
