@@ -175,7 +175,7 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
                                                                          {{"config", "show"}, 2},
                                                                          {{"config", "check"}, 2},
                                                                          {{"config", "keys"}, 2},
-                                                                         {{"serve"}, 4},
+                                                                         {{"serve"}, 5},
                                                                          {{"serve", "token"}, 3},
                                                                          {{"serve", "token", "add"}, 1},
                                                                          {{"serve", "token", "list"}, 2},
