@@ -256,6 +256,7 @@ UsageEvent& RolloutCounter::emit(const TurnLine& tc, const Usage& total, const T
     e.provider = state_.provider.empty() ? "openai" : state_.provider;
     e.surface = state_.surface.empty() ? "cli" : state_.surface;
     e.git_branch = state_.git_branch;
+    e.repository = state_.repository;
     if (!state_.cwd.empty()) {
         e.project_path = state_.cwd;
         e.project_name = last_component(state_.cwd);

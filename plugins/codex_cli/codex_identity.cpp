@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "usage/scan/git_repository.hpp"
 #include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::codex {
@@ -43,6 +44,7 @@ void apply_session_meta(ThreadState& state, const SessionMeta& own, const std::v
     if (!own.id.empty()) state.thread_id = own.id;
     state.cwd = own.cwd;
     state.git_branch = own.git_branch;
+    state.repository = usage::without_credentials(own.repository_url);
     state.provider = own.model_provider.empty() ? "openai" : own.model_provider;
     state.surface = surface_of(own.originator, own.source);
     state.session_id = state.thread_id;

@@ -201,6 +201,7 @@ simdjson::error_code read_meta_payload(od::object payload, SessionMeta& meta) {
                 std::string_view gk;
                 if (auto err = g.unescaped_key().get(gk)) return err;
                 if (gk == "branch") meta.git_branch = std::string(str_of(g.value()));
+                if (gk == "repository_url") meta.repository_url = std::string(str_of(g.value()));
             }
         }
     }

@@ -67,6 +67,7 @@ ParseOutcome parse_turn_line(simdjson::ondemand::parser& parser, char* line, std
 /// What a `session_meta` line says about its thread.
 struct SessionMeta {
     std::string id, timestamp, cwd, originator, source, model_provider, git_branch;
+    std::string repository_url;   ///< git.repository_url, as Codex recorded it
     std::string forked_from_id;   ///< set on forks (human or subagent)
     std::string spawn_parent_id;  ///< source.subagent.thread_spawn.parent_thread_id
     std::string subagent;         ///< review / compact / thread_spawn / other / ...; empty for a top-level thread

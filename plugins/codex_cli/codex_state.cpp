@@ -37,6 +37,7 @@ std::string encode_state(const ThreadState& s) {
            {"provider", s.provider},
            {"cwd", s.cwd},
            {"branch", s.git_branch},
+           {"repository", s.repository},
            {"model", s.model}};
     if (s.model_guessed) j["guessed"] = true;
     if (s.in_replay) {
@@ -64,6 +65,7 @@ ThreadState decode_state(std::string_view text) {
         s.provider = j.value("provider", "");
         s.cwd = j.value("cwd", "");
         s.git_branch = j.value("branch", "");
+        s.repository = j.value("repository", "");
         s.model = j.value("model", "");
         s.model_guessed = j.value("guessed", false);
         s.in_replay = j.value("replay", false);

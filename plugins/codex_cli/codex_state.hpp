@@ -18,6 +18,7 @@ struct ThreadState {
     std::string session_id;  ///< the thread, or the top thread a subagent folds into
     std::string parent_id;   ///< direct parent of a subagent thread
     std::string surface, provider, cwd, git_branch;
+    std::string repository;  ///< git.repository_url without credentials
 
     // Sticky model of the following calls.
     std::string model;

@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 3") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 4") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 3);
+    REQUIRE(usage::pg::store_migrations().size() == 4);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 3);
-    CHECK(usage::pg::schema_version(c) == 3);
+    CHECK(usage::pg::migrate(c) == 4);
+    CHECK(usage::pg::schema_version(c) == 4);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -54,7 +54,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
     CHECK(check.query("SELECT version::text, description FROM schema_migrations ORDER BY version") ==
           Rows{{"1", "endpoint tables: meta, machines, events, tokens"},
                {"2", "scan tables (cursors, coverage) and the hourly usage rollup"},
-               {"3", "the daily usage rollup"}});
+               {"3", "the daily usage rollup"},
+               {"4", "the repository of each event"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -89,7 +90,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"revision bigint not null"},
                                          {"pricing_model text not null"},
                                          {"model_guessed boolean not null"},
-                                         {"change_seq bigint not null"}});
+                                         {"change_seq bigint not null"},
+                                         {"repository text not null"}});
     CHECK(column_types("machines") == Rows{{"id text not null"},
                                            {"key bigint not null"},
                                            {"name text not null"},
@@ -169,18 +171,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 3);
+    REQUIRE(usage::pg::migrate(c) == 4);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 3);
-    CHECK(usage::pg::migrate(c) == 3);
+    CHECK(usage::pg::migrate(c) == 4);
+    CHECK(usage::pg::migrate(c) == 4);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "3");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "4");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 3") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 4") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -203,7 +205,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{3, 3, 3, 3});
+    CHECK(reached == std::array<int, 4>{4, 4, 4, 4});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -214,7 +216,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
-    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}, {"3"}});
+    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}, {"3"}, {"4"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 

@@ -52,6 +52,8 @@ TEST_CASE("git repository: origin's URL of the work tree holding a folder, throu
     fs::create_directories(tmp.path() / "plain" / "dir");
     CHECK(usage::git_remote_url(tmp.path() / "plain" / "dir").empty());
     CHECK(usage::git_remote_url(tmp.path() / "does" / "not" / "exist").empty());
+    CHECK(usage::git_remote_url("C:\\src\\api").empty());  // not looked up under the working folder
+    CHECK(usage::git_remote_url("relative/api").empty());
 
     // Credentials never leave the machine.
     const fs::path secret = tmp.path() / "secret";

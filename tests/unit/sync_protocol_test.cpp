@@ -2,6 +2,8 @@
 // the field (what an endpoint answers with 400) or the size (413).
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "usage/net/gzip.hpp"
 #include "usage/sync/protocol.hpp"
 
@@ -25,6 +27,7 @@ usage::sync::IngestBatch sample_batch() {
     w.event.project_name = "app";
     w.event.project_path = "/home/dev/app";
     w.event.git_branch = "feature/x";
+    w.event.repository = "https://github.com/acme/app.git";
     w.event.surface = "subagent";
     w.event.machine_id = "m-1/windows";
     w.event.user = "never-sent";
@@ -81,6 +84,7 @@ TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged, field b
     CHECK(e.project_name == want.project_name);
     CHECK(e.project_path == want.project_path);
     CHECK(e.git_branch == want.git_branch);
+    CHECK(e.repository == want.repository);
     CHECK(e.surface == want.surface);
     CHECK(e.machine_id == want.machine_id);
     CHECK(e.user.empty());  // the endpoint decides the user from the token
@@ -115,6 +119,13 @@ TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged, field b
     CHECK_FALSE(p.events[0].event.model_guessed);
     CHECK_FALSE(p.events[0].event.replay);
     CHECK_FALSE(p.events[0].superseded);
+
+    // An agent from before `repository` sends none: the event has none.
+    auto old_agent = nlohmann::json::parse(usage::sync::encode_batch(b));
+    old_agent["events"][0].erase("repository");
+    const auto o = usage::sync::decode_batch(old_agent.dump());
+    CHECK(o.events[0].event.repository.empty());
+    CHECK(o.events[0].event.git_branch == "feature/x");
 }
 
 TEST_CASE("protocol: malformed batches are refused with the field that is wrong") {

@@ -59,6 +59,7 @@ void UsageEvent::merge(const UsageEvent& other) {
     fill(project_name, other.project_name);
     fill(project_path, other.project_path);
     fill(git_branch, other.git_branch);
+    fill(repository, other.repository);
     fill(surface, other.surface);
     fill(dedup_group, other.dedup_group);
     if (other.timestamp_ms != 0 && (timestamp_ms == 0 || other.timestamp_ms < timestamp_ms))

@@ -78,9 +78,11 @@ std::string without_credentials(const std::string& url) {
 }
 
 std::string git_remote_url(const fs::path& dir) {
+    // Only absolute paths: a relative one (a Windows path seen from Linux,
+    // C:\src\api) would be looked up under this process's working folder.
+    if (!dir.is_absolute()) return {};
     std::error_code ec;
-    fs::path at = dir.is_absolute() ? dir : fs::absolute(dir, ec);
-    for (; !at.empty(); at = at.parent_path()) {
+    for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
         if (fs::exists(at / ".git", ec)) {
             const fs::path git = config_dir(at);
             return git.empty() ? std::string() : without_credentials(remote_in_config(git / "config"));

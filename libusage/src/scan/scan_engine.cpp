@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "usage/scan/git_repository.hpp"
 #include "usage/scan/source.hpp"
 #include "usage/scan/utf8_repair.hpp"
 
@@ -235,10 +236,26 @@ std::vector<Discovered> discover_all(const std::vector<const SourcePlugin*>& plu
 void stamp_event(UsageEvent& e, const std::string& machine_id, const std::string& user) {
     e.machine_id = machine_id;
     e.user = user;
-    for (std::string* s :
-         {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model, &e.provider,
-          &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id, &e.user, &e.dedup_group})
+    for (std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model,
+                           &e.provider, &e.project_name, &e.project_path, &e.git_branch, &e.repository, &e.surface,
+                           &e.machine_id, &e.user, &e.dedup_group})
         detail::repair_utf8(s->data(), s->size());
+}
+
+// The repository of every event the tool did not name one for, from its
+// project folder. A file's events nearly always share one folder: the last
+// one is remembered, so a scan costs a string comparison per event.
+void fill_repositories(std::vector<UsageEvent>& events, GitRepositories& repositories) {
+    const std::string* last_path = nullptr;
+    const std::string* last_url = nullptr;
+    for (UsageEvent& e : events) {
+        if (!e.repository.empty() || e.project_path.empty()) continue;
+        if (!last_path || *last_path != e.project_path) {
+            last_path = &e.project_path;
+            last_url = &repositories.remote_url(e.project_path);
+        }
+        e.repository = *last_url;
+    }
 }
 
 void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t source,
@@ -346,6 +363,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
     for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker, t % 2 == 1);
 
     StoreWriter writer(store);
+    GitRepositories repositories;
     auto last_commit = std::chrono::steady_clock::now();
     std::uint64_t done_bytes = 0;
     for (std::size_t i = 0; i < work.size(); ++i) {
@@ -363,6 +381,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         if (!d.warning.empty()) stats.warnings.push_back(std::move(d.warning));
         stats.events_read += d.batch.events.size();
         done_bytes += d.bytes;
+        fill_repositories(d.batch.events, repositories);
         const ApplyStats before = writer.stats();
         writer.add(d.batch);
         const ApplyStats& after = writer.stats();

@@ -36,6 +36,7 @@ json event_json(const WireEvent& w) {
             {"project_name", e.project_name},
             {"project_path", e.project_path},
             {"git_branch", e.git_branch},
+            {"repository", e.repository},
             {"surface", e.surface},
             {"machine_id", e.machine_id},
             {"timestamp", format_utc_ms(e.timestamp_ms)},
@@ -166,6 +167,7 @@ WireEvent read_event(const Reader& r) {
     e.project_name = r.str("project_name");
     e.project_path = r.str("project_path");
     e.git_branch = r.str("git_branch");
+    e.repository = r.str("repository");  // optional: agents before it send none
     e.surface = r.str("surface");
     e.machine_id = r.str("machine_id");
     e.timestamp_ms = r.integer("timestamp_ms", true);

@@ -107,6 +107,7 @@ TEST_CASE("codex scan: re-emits, null info, resets and missing last_token_usage 
     CHECK(e.project_path == "/w/app");
     CHECK(e.project_name == "app");
     CHECK(e.git_branch == "main");
+    CHECK(e.repository == "git@example.invalid:dev/app.git");  // session_meta's git.repository_url
     CHECK(e.timestamp_ms == kT0 + 5000);
     CHECK(result.events[4].timestamp_ms == kT0 + 75000);
 }
@@ -285,6 +286,7 @@ TEST_CASE("codex state: round trip, and an unreadable state starts fresh") {
     s.provider = "openai";
     s.cwd = "/w/app";
     s.git_branch = "main";
+    s.repository = "https://github.com/acme/app";
     s.model = "gpt-5";
     s.model_guessed = true;
     s.in_replay = true;

@@ -73,6 +73,10 @@ struct UsageEvent {
     std::string project_name;
     std::string project_path;
     std::string git_branch;
+    /// The git remote URL of the project folder, without credentials ("":
+    /// not a git work tree, no remote, or not known). Set by the tool when it
+    /// records it (Codex), else by the scan engine from `project_path`.
+    std::string repository;
     std::string surface;  ///< cli, ide, desktop, exec, subagent ...
     std::string machine_id;
     std::string user;

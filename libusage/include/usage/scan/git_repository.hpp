@@ -12,7 +12,7 @@ namespace usage {
 /// The remote URL of the git work tree holding `dir` (it or a parent has a
 /// `.git` folder, or a `.git` file pointing elsewhere, as a linked worktree
 /// or a submodule has): `origin`'s URL, else the first remote's; "" when
-/// there is no work tree or no remote. Credentials in the URL are removed
+/// there is no work tree or no remote, or `dir` is not absolute. Credentials in the URL are removed
 /// (`https://user:token@host/x` -> `https://host/x`). Reads two or three
 /// small files; never runs git.
 std::string git_remote_url(const std::filesystem::path& dir);

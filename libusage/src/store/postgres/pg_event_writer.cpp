@@ -29,11 +29,11 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user_name, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed)
+  pricing_model, model_guessed, repository)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
   $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
   $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::smallint[],
-  $23::integer[], $24::boolean[], $25::text[], $26::boolean[])
+  $23::integer[], $24::boolean[], $25::text[], $26::boolean[], $27::text[])
 ON CONFLICT (id) DO NOTHING
 RETURNING id
 )sql";
@@ -47,10 +47,10 @@ RETURNING id
 constexpr std::string_view kMergeTemplate = R"sql(
 WITH n AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
   $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
-  $15::bigint[], $16::bigint[], $17::bigint[], $18::boolean[], $19::text[], $20::boolean[])
+  $15::bigint[], $16::bigint[], $17::bigint[], $18::boolean[], $19::text[], $20::boolean[], $21::text[])
   AS n(id, session_id, parent_session_id, model, provider, project_name, project_path, git_branch, surface, ts_ms,
        input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, replay,
-       pricing_model, model_guessed))
+       pricing_model, model_guessed, repository))
 UPDATE events e SET
   session_id = CASE WHEN e.session_id = '' THEN n.session_id ELSE e.session_id END,
   parent_session_id = CASE WHEN e.parent_session_id = '' THEN n.parent_session_id ELSE e.parent_session_id END,
@@ -61,6 +61,7 @@ UPDATE events e SET
   project_name = CASE WHEN e.project_name = '' THEN n.project_name ELSE e.project_name END,
   project_path = CASE WHEN e.project_path = '' THEN n.project_path ELSE e.project_path END,
   git_branch = CASE WHEN e.git_branch = '' THEN n.git_branch ELSE e.git_branch END,
+  repository = CASE WHEN e.repository = '' THEN n.repository ELSE e.repository END,
   surface = CASE WHEN e.surface = '' THEN n.surface ELSE e.surface END,
   ts_ms = CASE WHEN n.ts_ms = 0 THEN e.ts_ms WHEN e.ts_ms = 0 THEN n.ts_ms ELSE least(e.ts_ms, n.ts_ms) END,
   input = CASE WHEN {prompt_wins} THEN n.input ELSE e.input END,
@@ -237,7 +238,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return events[a].id < events[b].id; });
         std::vector<PricedCost> costs(events.size());
-        constexpr int kColumns = 26;
+        constexpr int kColumns = 27;
         std::vector<ArrayLiteral> cols(kColumns);
         for (std::size_t i : order) {
             const UsageEvent& e = events[i];
@@ -258,6 +259,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
             cols[k++].add(e.replay);
             cols[k++].add(e.pricing_model);
             cols[k++].add(e.model_guessed);
+            cols[k++].add(e.repository);
         }
         std::unordered_set<std::string> new_ids;
         if (!events.empty()) {
@@ -301,7 +303,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
 
     void merge(Connection& c, const std::vector<const UsageEvent*>& copies, ApplyStats& stats) {
         if (copies.empty()) return;
-        std::vector<ArrayLiteral> cols(20);
+        std::vector<ArrayLiteral> cols(21);
         for (const UsageEvent* e : copies) {
             int k = 0;
             for (const std::string* s : {&e->id, &e->session_id, &e->parent_session_id, &e->model, &e->provider,
@@ -314,6 +316,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
             cols[k++].add(e->replay);
             cols[k++].add(e->pricing_model);
             cols[k++].add(e->model_guessed);
+            cols[k++].add(e->repository);
         }
         std::vector<Param> params;
         params.reserve(cols.size());

@@ -344,6 +344,11 @@ INSERT INTO usage_rollup_day
   FROM usage_rollup
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 )sql"},
+    {"the repository of each event",
+     R"sql(
+-- 4: the git remote of the event's project folder (UsageEvent::repository).
+ALTER TABLE events ADD COLUMN repository text NOT NULL DEFAULT '';
+)sql"},
 };
 
 int recorded_version(Connection& conn) {

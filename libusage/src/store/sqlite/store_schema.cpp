@@ -110,6 +110,8 @@ CREATE TABLE push_set_aside (
         rollup_migration_sql(),
         // 5: the daily rollup, kept from the hourly one (rollup_schema.cpp).
         rollup_day_migration_sql(),
+        // 6: the git remote of the event's project folder (UsageEvent::repository).
+        "ALTER TABLE events ADD COLUMN repository TEXT NOT NULL DEFAULT '';",
     };
     return migrations;
 }

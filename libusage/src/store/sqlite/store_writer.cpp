@@ -21,8 +21,8 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed, change_seq)
-VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)
+  pricing_model, model_guessed, change_seq, repository)
+VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)
 ON CONFLICT (id) DO NOTHING
 )sql";
 
@@ -37,6 +37,7 @@ UPDATE events SET
   project_name = CASE WHEN project_name = '' THEN ?7 ELSE project_name END,
   project_path = CASE WHEN project_path = '' THEN ?8 ELSE project_path END,
   git_branch = CASE WHEN git_branch = '' THEN ?9 ELSE git_branch END,
+  repository = CASE WHEN repository = '' THEN ?28 ELSE repository END,
   surface = CASE WHEN surface = '' THEN ?10 ELSE surface END,
   ts_ms = CASE WHEN ?13 = 0 THEN ts_ms WHEN ts_ms = 0 THEN ?13 ELSE min(ts_ms, ?13) END,
   input = CASE WHEN {new_prompt_wins} THEN ?14 ELSE input END,
@@ -97,6 +98,7 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     st.bindNoCopy(i++, e.pricing_model);
     st.bind(i++, e.model_guessed ? 1 : 0);
     st.bind(i++, change_seq);
+    st.bindNoCopy(i++, e.repository);
 }
 
 // Which dedup groups a writer has seen, as a fixed bitset of group hashes:
