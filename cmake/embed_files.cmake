@@ -8,7 +8,7 @@
 #
 # The generated file defines agent::serve::dashboard_files() (declared in
 # agent/src/serve/dashboard_files.hpp).
-cmake_minimum_required(VERSION 3.20)
+cmake_minimum_required(VERSION 3.21)  # file(COPY_FILE)
 if(NOT OUTPUT OR NOT ENTRIES)
   message(FATAL_ERROR "embed_files.cmake: pass -D OUTPUT=... -D ENTRIES=...")
 endif()
@@ -24,6 +24,9 @@ foreach(entry IN LISTS entries)
   file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
+  if(size EQUAL 0)
+    message(FATAL_ERROR "embed_files.cmake: ${path} is empty")
+  endif()
   # Sixteen bytes a line keeps the file diffable and the compiler quick.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   set(sixteen "")

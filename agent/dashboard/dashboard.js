@@ -18,6 +18,7 @@ const $ = (id) => document.getElementById(id);
 const charts = {};
 let loadedAt = 0;
 let loading = null;
+let generation = 0;  // the newest load; an older one that ends later draws nothing
 let mode = "";  // "local" or "team", from /api/v1/session
 
 // ---- state: the URL is the truth (bookmarkable, shareable) ----
@@ -112,12 +113,17 @@ function showSignedIn(session) {
 }
 
 async function signIn(token) {
-  const response = await fetch("/api/v1/session", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    credentials: "same-origin",
-    body: JSON.stringify({ token }),
-  });
+  let response;
+  try {
+    response = await fetch("/api/v1/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ token }),
+    });
+  } catch (e) {
+    return showSignIn("cannot reach the server: " + e.message);
+  }
   const body = await response.json().catch(() => null);
   if (!response.ok) return showSignIn((body && body.error) || response.statusText);
   $("token").value = "";
@@ -415,7 +421,7 @@ function renderControls(state) {
 
 // ---- loading ----
 
-async function load(state) {
+async function load(state, mine) {
   const size = parseInt(localStorage.getItem("sessions-size") || "25", 10);
   document.body.dataset.state = "loading";
   const [summary, series, models, projects, users, machines, sessions, insights, months] = await Promise.all([
@@ -429,6 +435,7 @@ async function load(state) {
     api("insights", state),
     api("timeseries", state, { bucket: "month" }),
   ]);
+  if (mine !== generation) return false;  // a newer load (a click, the timer) owns the page
   renderControls(state);
   renderCards(summary.totals);
   renderInsights(insights.insights);
@@ -449,18 +456,22 @@ async function load(state) {
   fillSelect("project", projects.rows.map((r) => r.key), state.project);
   fillSelect("machine", machines.rows.map((r) => r.key), state.machine, machineLabels);
   fillSelect("user", users.rows.map((r) => r.key), state.user);
+  return true;
 }
 
 function go(state, push = true) {
   if (push) writeState(state);
   $("error").hidden = true;
-  loading = load(state).then(() => {
+  const mine = ++generation;
+  loading = load(state, mine).then((drawn) => {
+    if (!drawn) return;
     loadedAt = Date.now();
     tick();
     // Since navigation began, for bench/bench_dashboard.py: the first load only.
     if (!document.body.dataset.readyMs) document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.state = "ready";
   }, (error) => {
+    if (mine !== generation) return;
     if (error instanceof SignedOut) return showSignIn(error.message);
     $("error").textContent = error.message;
     $("error").hidden = false;
@@ -511,7 +522,20 @@ function init() {
   $("refresh").addEventListener("click", async () => {
     $("refresh").disabled = true;
     try {
-      if (mode === "local") await fetch("/api/usage/refresh", { method: "POST", credentials: "same-origin" });
+      if (mode === "local") {
+        const scan = await fetch("/api/usage/refresh", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          credentials: "same-origin",
+          body: "{}",
+        });
+        if (!scan.ok) {
+          const body = await scan.json().catch(() => null);
+          $("error").textContent = "scan: " + ((body && body.error) || scan.statusText);
+          $("error").hidden = false;
+          return;
+        }
+      }
       await go(readState(), false);
     } finally {
       $("refresh").disabled = false;

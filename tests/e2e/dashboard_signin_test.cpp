@@ -91,6 +91,12 @@ TEST_CASE("dashboard sign-in: the session route sets an HttpOnly SameSite=Strict
     CHECK(nlohmann::json::parse(ok.body) == nlohmann::json{{"mode", "team"}, {"user", "bob"}, {"role", "member"}});
     CHECK(ok.headers.at("set-cookie") ==
           "usage_session=" + team.bob + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+    // Behind a TLS proxy the cookie is Secure: never sent over plain HTTP.
+    usage::HttpClient proxy;
+    const auto via_tls = proxy.post(server.url("/api/v1/session"), nlohmann::json{{"token", team.bob}}.dump(),
+                                    {"Content-Type: application/json", "X-Forwarded-Proto: https"});
+    CHECK(via_tls.headers.at("set-cookie") ==
+          "usage_session=" + team.bob + "; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=604800");
 
     const std::string cookie = "Cookie: theme=dark; usage_session=" + team.bob;
     usage::HttpClient client;

@@ -216,7 +216,8 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
-    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") == Rows{{"1"}, {"2"}, {"3"}, {"4"}});
+    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 

@@ -63,6 +63,26 @@ TEST_CASE("repository: resolved at scan time, stored, pushed and kept by a SQLit
     CHECK(repositories(server_home.dir / "state" / "usage.db") == kExpected);
 }
 
+TEST_CASE("repository: a folder that becomes a clone fills the calls stored before, on a full rescan") {
+    testing::AgentHome server_home;
+    const std::string token = serve_test::add_token(server_home, "bob", "member");
+    testing::ServeProcess server(server_home, {"--ingest"});
+    push_test::TeamMachine laptop("laptop", server.url(""), token);
+    add_calls(laptop);
+    const auto clone_git = laptop.dir / "work" / "api" / ".git";
+    std::filesystem::rename(clone_git, laptop.dir / "git-aside");  // not a clone yet
+    CHECK(laptop.sync()["push"]["endpoint_new"] == 2);
+    CHECK(repositories(laptop.dir / "state" / "usage.db") ==
+          Rows{{"claude-code:msg_r1:req_r1", ""}, {"claude-code:msg_r2:req_r2", ""}});
+    std::filesystem::rename(laptop.dir / "git-aside", clone_git);
+    auto r = laptop.run({"sync", "--once", "--full-rescan", "--json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["push"]["endpoint_updated"] == 1);
+    CHECK(repositories(laptop.dir / "state" / "usage.db") == kExpected);
+    CHECK(server.stop() == 0);
+    CHECK(repositories(server_home.dir / "state" / "usage.db") == kExpected);
+}
+
 #ifdef USAGE_WITH_POSTGRES
 TEST_CASE("repository: kept by a PostgreSQL endpoint") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();

@@ -57,7 +57,13 @@ TEST_CASE("serve compat: POST /api/usage/refresh scans this machine in local mod
         testing::ServeProcess server(home);
         CHECK(get_json(server, "/api/v1/summary")["totals"]["events"] == 0);
         usage::HttpClient client;
-        const auto first = client.post(server.url("/api/usage/refresh"), "", {});
+        // Only JSON: a form on another site cannot start scans.
+        const auto form =
+            client.post(server.url("/api/usage/refresh"), "a=1", {"Content-Type: application/x-www-form-urlencoded"});
+        CHECK(form.status == 415);
+        CHECK(error_of(form) == "refresh with Content-Type: application/json (body {} or empty)");
+        const std::vector<std::string> json = {"Content-Type: application/json"};
+        const auto first = client.post(server.url("/api/usage/refresh"), "{}", json);
         REQUIRE(first.status == 200);
         const auto stats = nlohmann::json::parse(first.body)["sources"];
         const auto claude =
@@ -65,7 +71,8 @@ TEST_CASE("serve compat: POST /api/usage/refresh scans this machine in local mod
         REQUIRE(claude != stats.end());
         CHECK((*claude)["events_new"] == 3);
         CHECK(get_json(server, "/api/v1/summary")["totals"]["events"] == 3);
-        const auto again = nlohmann::json::parse(client.post(server.url("/api/usage/refresh"), "", {}).body)["sources"];
+        const auto again =
+            nlohmann::json::parse(client.post(server.url("/api/usage/refresh"), "", json).body)["sources"];
         for (const auto& s : again) CHECK(s["events_new"] == 0);
         CHECK(get(server, "/api/usage/refresh").status == 405);
         CHECK(server.stop() == 0);
@@ -73,8 +80,11 @@ TEST_CASE("serve compat: POST /api/usage/refresh scans this machine in local mod
     const std::string alice = add_token(home, "alice", "member");
     testing::ServeProcess team(home, {"--ingest"});
     usage::HttpClient client;
-    CHECK(client.post(team.url("/api/usage/refresh"), "", {}).status == 401);
-    CHECK(client.post(team.url("/api/usage/refresh"), "", {"Authorization: Bearer " + alice}).status == 204);
+    CHECK(client.post(team.url("/api/usage/refresh"), "", {"Content-Type: application/json"}).status == 401);
+    CHECK(client
+              .post(team.url("/api/usage/refresh"), "",
+                    {"Content-Type: application/json", "Authorization: Bearer " + alice})
+              .status == 204);
     // The aliases keep the read API's scoping.
     CHECK(get(team, "/api/usage/summary").status == 401);
     CHECK(error_of(get(team, "/api/usage/summary?user=bob", alice)) ==

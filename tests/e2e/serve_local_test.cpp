@@ -158,12 +158,17 @@ TEST_CASE("serve local: --open starts $BROWSER with the dashboard's URL") {
     testing::AgentHome home;
     const auto opened = home.dir.path() / "opened";
     const auto browser = home.dir.path() / "browser.sh";
-    testing::write_file(browser, "#!/bin/sh\nprintf '%s' \"$*\" > '" + opened.string() + "'\n");
+    const auto sockets = home.dir.path() / "sockets";
+    // It records its arguments, and how many sockets it inherited (none: it
+    // may outlive serve and must not hold its port).
+    testing::write_file(browser, "#!/bin/sh\nls -l /proc/$$/fd | grep -c socket > '" + sockets.string() +
+                                     "'\nprintf '%s' \"$*\" > '" + opened.string() + "'\n");
     std::filesystem::permissions(browser, std::filesystem::perms::owner_all);
     home.env["BROWSER"] = browser.string() + " --new-window";
     testing::ServeProcess server(home, {"--open"});
     for (int i = 0; i < 100 && !std::filesystem::exists(opened); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(testing::read_file(opened) == "--new-window " + server.url("/"));
+    CHECK(testing::read_file(sockets) == "0\n");
     CHECK(server.stop() == 0);
 }

@@ -46,6 +46,15 @@ TEST_CASE("git repository: origin's URL of the work tree holding a folder, throu
     const fs::path fork = tmp.path() / "fork";
     git_config(fork / ".git", "[remote \"mine\"]\n\turl = \"https://example.com/me/fork.git\"\n");
     CHECK(usage::git_remote_url(fork) == "https://example.com/me/fork.git");
+    // Names in any case, an inline comment, a quoted value.
+    const fs::path shouty = tmp.path() / "shouty";
+    testing::write_file(shouty / ".git" / "config",
+                        "[Remote \"origin\"]\n\tURL = https://example.com/s.git ; mirror\n");
+    CHECK(usage::git_remote_url(shouty) == "https://example.com/s.git");
+    // A byte that is not UTF-8 becomes '?', as everywhere else in an event.
+    const fs::path latin1 = tmp.path() / "latin1";
+    git_config(latin1 / ".git", "[remote \"origin\"]\n\turl = https://example.com/caf\xe9.git\n");
+    CHECK(usage::git_remote_url(latin1) == "https://example.com/caf?.git");
     const fs::path local = tmp.path() / "local";
     git_config(local / ".git", "");
     CHECK(usage::git_remote_url(local).empty());
@@ -74,4 +83,5 @@ TEST_CASE("git repository: credentials are removed from scheme URLs only") {
     CHECK(usage::without_credentials("https://github.com/a/b@v2.git") == "https://github.com/a/b@v2.git");
     CHECK(usage::without_credentials("git@github.com:a/b.git") == "git@github.com:a/b.git");
     CHECK(usage::without_credentials("/srv/git/b.git") == "/srv/git/b.git");
+    CHECK(usage::without_credentials("https://u:tok@host?x=1") == "https://host?x=1");
 }

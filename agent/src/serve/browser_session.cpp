@@ -75,8 +75,11 @@ Response handle_session(const Request& req, const usage::Store& store, bool team
                                  : AuthOutcome{std::nullopt, http::status::unauthorized, "unknown token"};
     if (!auth.principal) return refused(req, auth);
     Response res = json_response(req, http::status::ok, who(*auth.principal));
-    res.set(http::field::set_cookie,
-            std::string(kCookie) + "=" + token + kCookieAttributes + "; Max-Age=" + std::to_string(kCookieSeconds));
+    // Behind the TLS proxy a team endpoint belongs behind, the browser must
+    // never send the cookie over plain HTTP.
+    const bool tls = view(req["X-Forwarded-Proto"]) == "https";
+    res.set(http::field::set_cookie, std::string(kCookie) + "=" + token + kCookieAttributes + (tls ? "; Secure" : "") +
+                                         "; Max-Age=" + std::to_string(kCookieSeconds));
     return res;
 }
 

@@ -72,6 +72,11 @@ std::variant<Response, Route> Router::route(const Request& header) const {
         r.kind = Route::Kind::read;
     } else if (path == kRefreshPath) {
         if (method != http::verb::post) return method_not_allowed(header, "POST");
+        // JSON only: another site's form cannot send it without a CORS
+        // preflight (never granted), so no web page can start scans here.
+        if (!view(header[http::field::content_type]).starts_with("application/json"))
+            return error_response(header, http::status::unsupported_media_type,
+                                  "refresh with Content-Type: application/json (body {} or empty)");
         r.kind = Route::Kind::refresh;
     } else if (path == "/v1/ingest") {
         return error_response(header, http::status::not_found,

@@ -21,6 +21,11 @@ struct Span {
     std::int64_t last_ms;
 };
 
+// A vector of seen values is merged in place when it passes its limit,
+// which then doubles: memory follows the distinct values (the rows of an
+// event scan can be millions), at O(n log n) over the query.
+constexpr std::size_t kCompactAt = 4096;
+
 // Everything one group accumulates. Sessions and users are small integer ids
 // (interned once per query by the Aggregator) in vectors that finish() sorts
 // and merges: a map per group, per hour bucket and per model cost an
@@ -30,6 +35,8 @@ struct Acc {
     std::vector<std::pair<std::uint32_t, Span>> sessions;  // by session id, merged in finish()
     std::vector<std::uint32_t> users;
     std::vector<std::int64_t> machines;
+    // Sizes past which the vectors are merged in place (see keep_bounded()).
+    std::size_t sessions_limit = kCompactAt, users_limit = kCompactAt, machines_limit = kCompactAt;
     std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
     std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
@@ -37,10 +44,42 @@ struct Acc {
     std::map<std::string, Acc> by_model;            // --full breakdown
 };
 
+// Sorted, each value once.
+template <typename T>
+void compact(std::vector<T>& seen) {
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+}
+
+// Sorted by session id, each session once with its first and last time.
+void compact(std::vector<std::pair<std::uint32_t, Span>>& sessions) {
+    std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        if (out > 0 && sessions[out - 1].first == sessions[i].first) {
+            Span& kept = sessions[out - 1].second;
+            kept.first_ms = std::min(kept.first_ms, sessions[i].second.first_ms);
+            kept.last_ms = std::max(kept.last_ms, sessions[i].second.last_ms);
+        } else {
+            sessions[out++] = sessions[i];
+        }
+    }
+    sessions.resize(out);
+}
+
+template <typename V>
+void keep_bounded(V& seen, std::size_t& limit) {
+    if (seen.size() < limit) return;
+    compact(seen);
+    limit = std::max(kCompactAt, 2 * seen.size());
+}
+
 // Appends `value` unless it repeats the last one (rows come in runs).
 template <typename T>
-void note(std::vector<T>& seen, T value) {
-    if (seen.empty() || seen.back() != value) seen.push_back(value);
+void note(std::vector<T>& seen, T value, std::size_t& limit) {
+    if (!seen.empty() && seen.back() == value) return;
+    seen.push_back(value);
+    keep_bounded(seen, limit);
 }
 
 void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t user) {
@@ -52,9 +91,10 @@ void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t u
         span.last_ms = std::max(span.last_ms, r.last_ms);
     } else {
         acc.sessions.emplace_back(session, Span{r.first_ms, r.last_ms});
+        keep_bounded(acc.sessions, acc.sessions_limit);
     }
-    note(acc.users, user);
-    note(acc.machines, r.machine);
+    note(acc.users, user, acc.users_limit);
+    note(acc.machines, r.machine, acc.machines_limit);
     // Every value is non-negative in a store that keeps the token rule, so
     // saturating sums give the same total and flag in any order of rows.
     auto add = [&t](std::int64_t& sum, std::int64_t value) { sum = saturating_add(sum, value, t.overflow); };
@@ -72,32 +112,20 @@ void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t u
     acc.last_ms = std::max(acc.last_ms, r.last_ms);
 }
 
-template <typename T>
-std::int64_t count_distinct(std::vector<T>& seen) {
-    std::sort(seen.begin(), seen.end());
-    return std::unique(seen.begin(), seen.end()) - seen.begin();
-}
-
 void keep_max(std::string& mine, std::string_view theirs) {
     if (mine < theirs) mine = theirs;
 }
 
 Totals finish(Acc& acc) {
     Totals& t = acc.totals;
-    t.users = count_distinct(acc.users);
-    t.machines = count_distinct(acc.machines);
-    // By session id; a session's spans merge by min and max, in any order.
-    std::sort(acc.sessions.begin(), acc.sessions.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    t.sessions = 0;
-    for (std::size_t i = 0; i < acc.sessions.size();) {
-        Span span = acc.sessions[i].second;
-        std::size_t j = i + 1;
-        for (; j < acc.sessions.size() && acc.sessions[j].first == acc.sessions[i].first; ++j) {
-            span.first_ms = std::min(span.first_ms, acc.sessions[j].second.first_ms);
-            span.last_ms = std::max(span.last_ms, acc.sessions[j].second.last_ms);
-        }
-        i = j;
-        ++t.sessions;
+    compact(acc.users);
+    compact(acc.machines);
+    compact(acc.sessions);
+    t.users = static_cast<std::int64_t>(acc.users.size());
+    t.machines = static_cast<std::int64_t>(acc.machines.size());
+    t.sessions = static_cast<std::int64_t>(acc.sessions.size());
+    for (const auto& entry : acc.sessions) {
+        const Span& span = entry.second;
         std::int64_t length = 0;
         if (__builtin_sub_overflow(span.last_ms, span.first_ms, &length)) {
             length = std::numeric_limits<std::int64_t>::max();

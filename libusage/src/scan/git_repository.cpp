@@ -1,8 +1,11 @@
 #include "usage/scan/git_repository.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include "usage/scan/utf8_repair.hpp"
 
 namespace usage {
 namespace {
@@ -52,13 +55,25 @@ std::string remote_in_config(const fs::path& config) {
         if (line.empty() || line[0] == '#' || line[0] == ';') continue;
         if (line[0] == '[') {
             section = line;
+            // Section and key names are case-insensitive; subsection names
+            // ("origin") are not.
+            for (std::size_t i = 1; i < section.size() && section[i] != ' ' && section[i] != '"'; ++i)
+                section[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(section[i])));
             continue;
         }
         if (!section.starts_with("[remote ")) continue;
         const auto eq = line.find('=');
-        if (eq == std::string::npos || trim(line.substr(0, eq)) != "url") continue;
+        if (eq == std::string::npos) continue;
+        std::string key = trim(line.substr(0, eq));
+        for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (key != "url") continue;
         std::string url = trim(line.substr(eq + 1));
-        if (url.size() >= 2 && url.front() == '"' && url.back() == '"') url = url.substr(1, url.size() - 2);
+        if (url.size() >= 2 && url.front() == '"') {
+            const auto close = url.find('"', 1);
+            url = url.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+        } else if (const auto comment = url.find_first_of("#;"); comment != std::string::npos) {
+            url = trim(url.substr(0, comment));  // an inline comment
+        }
         if (first.empty()) first = url;
         if (section == "[remote \"origin\"]" && origin.empty()) origin = url;
     }
@@ -71,7 +86,7 @@ std::string without_credentials(const std::string& url) {
     const auto scheme = url.find("://");
     if (scheme == std::string::npos) return url;
     const auto authority = scheme + 3;
-    const auto end = url.find('/', authority);
+    const auto end = url.find_first_of("/?#", authority);
     const auto at = url.rfind('@', end == std::string::npos ? url.size() : end);
     if (at == std::string::npos || at < authority) return url;
     return url.substr(0, authority) + url.substr(at + 1);
@@ -85,7 +100,11 @@ std::string git_remote_url(const fs::path& dir) {
     for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
         if (fs::exists(at / ".git", ec)) {
             const fs::path git = config_dir(at);
-            return git.empty() ? std::string() : without_credentials(remote_in_config(git / "config"));
+            std::string url = git.empty() ? std::string() : without_credentials(remote_in_config(git / "config"));
+            // From a file, not parsed JSON: one byte that is not UTF-8 would
+            // make the push of every event carrying it fail.
+            detail::repair_utf8(url.data(), url.size());
+            return url;
         }
         if (at == at.root_path()) break;
     }

@@ -79,7 +79,7 @@ FROM n
 WHERE e.id = n.id COLLATE "C" AND ({prompt_wins} OR n.output > e.output OR n.reasoning > e.reasoning
    OR (e.replay AND NOT n.replay) OR coalesce(n.reported_cost_micros, 0) > coalesce(e.reported_cost_micros, 0)
    OR (e.model = '' AND n.model <> '') OR (e.model_guessed AND NOT n.model_guessed AND n.model <> '')
-   OR (e.session_id = '' AND n.session_id <> ''))
+   OR (e.session_id = '' AND n.session_id <> '') OR (e.repository = '' AND n.repository <> ''))
 RETURNING e.id, coalesce(nullif(e.pricing_model, ''), e.model), e.input, e.output, e.reasoning, e.cache_read,
   e.cache_write_5m, e.cache_write_1h, e.reported_cost_micros, e.superseded
 )sql";

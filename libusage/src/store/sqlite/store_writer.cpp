@@ -52,7 +52,8 @@ UPDATE events SET
   change_seq = ?27
 WHERE id = ?1 AND ({new_prompt_wins} OR ?15 > output OR ?16 > reasoning OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
-   OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> ''))
+   OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> '')
+   OR (repository = '' AND ?28 <> ''))
 RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, superseded
 )sql";
 
