@@ -66,7 +66,7 @@ def main():
                 time.sleep(0.1)
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": args.chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,1200"]}}}}
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1440,1200"]}}}}
         session = call(base, "POST", "/session", caps)["sessionId"]
         s = "/session/" + session
 

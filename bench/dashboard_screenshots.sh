@@ -18,7 +18,7 @@ for _ in $(seq 50); do grep -q listening "$tmp/out" && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$tmp/out")
 shot() {  # name width height scheme
   # The virtual-time budget lets the page's fetches and charts finish.
-  HOME=$tmp chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+  HOME=$tmp chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
     --user-data-dir="$tmp/profile-$1" --window-size="$2,$3" --virtual-time-budget=20000 \
     --blink-settings="preferredColorScheme=$4" --screenshot="$out/$1.png" \
     "$url/?range=all&tz=UTC" >/dev/null 2>&1

@@ -21,6 +21,7 @@ std::vector<std::string> common_args(const std::string& chromium, const TempDir&
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-dev-shm-usage",  // containers and chroots have a small /dev/shm
             "--no-first-run",
             "--disable-extensions",
             "--disable-background-networking",

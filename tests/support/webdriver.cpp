@@ -62,8 +62,8 @@ WebDriver::WebDriver(const std::string& chromedriver, const std::string& chromiu
             {"goog:chromeOptions",
              {{"binary", chromium},
               {"args",
-               {"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                "--user-data-dir=" + (profile_.path() / "profile").string(),
+               {"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-extensions", "--user-data-dir=" + (profile_.path() / "profile").string(),
                 "--window-size=" + std::to_string(width) + ",1200"}}}}}}}}};
     session_ = post("/session", caps).at("sessionId").get<std::string>();
 }
