@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "test_support.hpp"
@@ -85,11 +84,8 @@ bool pty_or_skip() {
         ::close(slave);
         return true;
     }
-    const std::string why =
-        std::string("no pseudo-terminal here (openpty: ") + std::strerror(errno) + "; mount devpts on /dev/pts)";
-    MESSAGE("skipped: " << why);
-    std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
-    std::fflush(stdout);
+    testing::skip_unless_required(nullptr, std::string("no pseudo-terminal here (openpty: ") + std::strerror(errno) +
+                                               "; mount devpts on /dev/pts)");
     return false;
 }
 

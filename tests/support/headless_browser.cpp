@@ -39,17 +39,18 @@ std::map<std::string, std::string> browser_env(const TempDir& home, const std::s
 
 }  // namespace
 
-std::optional<std::string> chromium_or_skip() {
-    const char* configured = std::getenv("USAGE_CHROMIUM");
-    const std::string path = configured != nullptr && *configured != '\0' ? configured : "/usr/bin/chromium";
+std::optional<std::string> browser_program_or_skip(const char* env, const std::string& fallback,
+                                                   const std::string& package) {
+    const char* configured = std::getenv(env);
+    const std::string path = configured != nullptr && *configured != '\0' ? configured : fallback;
     if (std::filesystem::exists(path)) return path;
-    const std::string why = "no chromium at " + path + " (apt-get install chromium) for the dashboard's browser tests";
-    const char* required = std::getenv("USAGE_REQUIRE_CHROMIUM");
-    if (required != nullptr && *required != '\0') FAIL("USAGE_REQUIRE_CHROMIUM is set but " << why);
-    MESSAGE("skipped: " << why);
-    std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
-    std::fflush(stdout);
+    skip_unless_required("USAGE_REQUIRE_CHROMIUM", "no " + fallback.substr(fallback.rfind('/') + 1) + " at " + path +
+                                                       " (apt-get install " + package + ") for the dashboard's tests");
     return std::nullopt;
+}
+
+std::optional<std::string> chromium_or_skip() {
+    return browser_program_or_skip("USAGE_CHROMIUM", "/usr/bin/chromium", "chromium");
 }
 
 LoadedPage load_page(const std::string& chromium, const std::string& url, int width, const std::string& tz) {

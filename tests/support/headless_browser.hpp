@@ -15,6 +15,11 @@ namespace testing {
 /// the skip marker ctest reports as "Skipped" and returns nullopt.
 std::optional<std::string> chromium_or_skip();
 
+/// The program $`env` names, else `fallback`; when it is missing, as
+/// chromium_or_skip (`package` is what to install).
+std::optional<std::string> browser_program_or_skip(const char* env, const std::string& fallback,
+                                                   const std::string& package);
+
 struct LoadedPage {
     std::string dom;      ///< the serialized DOM after the scripts ran
     std::string console;  ///< chromium's log: console messages, CSP refusals

@@ -222,13 +222,7 @@ std::string PostgresServer::log() const {
 
 bool postgres_available_or_skip() {
     if (PostgresServer::available()) return true;
-    const std::string why = PostgresServer::unavailable_reason();
-    const char* required = std::getenv("USAGE_REQUIRE_POSTGRES");
-    if (required != nullptr && *required != '\0') FAIL("USAGE_REQUIRE_POSTGRES is set but " << why);
-    MESSAGE("skipped: " << why);
-    // ctest turns this line into "Skipped" (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt).
-    std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
-    std::fflush(stdout);
+    skip_unless_required("USAGE_REQUIRE_POSTGRES", PostgresServer::unavailable_reason());
     return false;
 }
 

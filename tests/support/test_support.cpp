@@ -79,6 +79,15 @@ std::optional<fs::path> shared_dir(const std::string& what) {
     return std::nullopt;
 }
 
+void skip_unless_required(const char* required_by, const std::string& why) {
+    const char* required = required_by != nullptr ? std::getenv(required_by) : nullptr;
+    if (required != nullptr && *required != '\0') FAIL((std::string(required_by) + " is set but " + why));
+    MESSAGE("skipped: " << why);
+    // ctest turns this line into "Skipped" (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt).
+    std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
+    std::fflush(stdout);
+}
+
 bool has_shape(std::string_view s, std::string_view shape) {
     if (s.size() != shape.size()) return false;
     for (std::size_t i = 0; i < s.size(); ++i) {

@@ -44,6 +44,11 @@ std::filesystem::path source_dir();
 /// what goes unchecked.
 std::optional<std::filesystem::path> shared_dir(const std::string& what);
 
+/// A case that cannot run here, for `why`: fails it when the environment
+/// variable `required_by` is set (CI, where it must run; nullptr: never),
+/// else prints the skip marker ctest reports as "Skipped".
+void skip_unless_required(const char* required_by, const std::string& why);
+
 /// Whether `s` has the shape `shape`, character by character: 'd' is any
 /// digit, 'h' a lowercase hex digit, anything else itself. (std::regex trips
 /// GCC 12's -Wmaybe-uninitialized in the sanitizer build.)

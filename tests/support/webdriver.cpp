@@ -24,17 +24,9 @@ std::string base(int port) {
 std::optional<std::pair<std::string, std::string>> chromedriver_or_skip() {
     const auto chromium = chromium_or_skip();
     if (!chromium) return std::nullopt;
-    const char* configured = std::getenv("USAGE_CHROMEDRIVER");
-    const std::string path = configured != nullptr && *configured != '\0' ? configured : "/usr/bin/chromedriver";
-    if (std::filesystem::exists(path)) return std::make_pair(path, *chromium);
-    const std::string why =
-        "no chromedriver at " + path + " (apt-get install chromium-driver) for the dashboard's tests";
-    const char* required = std::getenv("USAGE_REQUIRE_CHROMIUM");
-    if (required != nullptr && *required != '\0') FAIL("USAGE_REQUIRE_CHROMIUM is set but " << why);
-    MESSAGE("skipped: " << why);
-    std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
-    std::fflush(stdout);
-    return std::nullopt;
+    const auto driver = browser_program_or_skip("USAGE_CHROMEDRIVER", "/usr/bin/chromedriver", "chromium-driver");
+    if (!driver) return std::nullopt;
+    return std::make_pair(*driver, *chromium);
 }
 
 WebDriver::WebDriver(const std::string& chromedriver, const std::string& chromium, int width) {
