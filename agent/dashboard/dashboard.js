@@ -6,7 +6,7 @@
 // it is ("signin", "loading", "ready", "error"): the browser tests wait on it.
 "use strict";
 
-const FILTERS = ["source", "model", "project", "machine", "user"];
+const FILTERS = ["source", "model", "project", "machine", "user", "repository"];
 const RANGES = ["today", "24h", "7d", "30d", "month", "all"];
 const REFRESH_SECONDS = 60;
 
@@ -424,17 +424,19 @@ function renderControls(state) {
 async function load(state, mine) {
   const size = parseInt(localStorage.getItem("sessions-size") || "25", 10);
   document.body.dataset.state = "loading";
-  const [summary, series, models, projects, users, machines, sessions, insights, months] = await Promise.all([
-    api("summary", state),
-    api("timeseries", state, { bucket: state.bucket, full: 1 }),
-    api("by-model", state),
-    api("by-project", state, { full: 1 }),
-    api("by-user", state),
-    api("by-machine", state),
-    api("sessions", state, { limit: size, offset: state.offset, full: 1 }),
-    api("insights", state),
-    api("timeseries", state, { bucket: "month" }),
-  ]);
+  const [summary, series, models, projects, users, machines, sessions, insights, months, repositories] =
+    await Promise.all([
+      api("summary", state),
+      api("timeseries", state, { bucket: state.bucket, full: 1 }),
+      api("by-model", state),
+      api("by-project", state, { full: 1 }),
+      api("by-user", state),
+      api("by-machine", state),
+      api("sessions", state, { limit: size, offset: state.offset, full: 1 }),
+      api("insights", state),
+      api("timeseries", state, { bucket: "month" }),
+      api("by-repository", state),
+    ]);
   if (mine !== generation) return false;  // a newer load (a click, the timer) owns the page
   renderControls(state);
   renderCards(summary.totals);
@@ -446,6 +448,9 @@ async function load(state, mine) {
             [{ label: "cost (USD)", data: months.rows.map((r) => r.cost_usd) }]);
   renderTable("table-projects", [["Project", (r) => r.key], sessionsColumn, tokensColumn, costColumn,
                                  ["Top model", topModel]], projects.rows);
+  // Events from a folder without a git remote share the '' repository.
+  renderTable("table-repositories", [["Repository", (r) => r.key, (r) => r.key || "(none)"], sessionsColumn,
+                                     tokensColumn, costColumn], repositories.rows);
   renderTable("table-users", [["User", (r) => r.key], sessionsColumn, tokensColumn, costColumn], users.rows);
   renderTable("table-machines", [["Machine", (r) => r.label], sessionsColumn, tokensColumn, costColumn],
               machines.rows);
@@ -456,6 +461,7 @@ async function load(state, mine) {
   fillSelect("project", projects.rows.map((r) => r.key), state.project);
   fillSelect("machine", machines.rows.map((r) => r.key), state.machine, machineLabels);
   fillSelect("user", users.rows.map((r) => r.key), state.user);
+  fillSelect("repository", repositories.rows.map((r) => r.key).filter((k) => k), state.repository);
   return true;
 }
 

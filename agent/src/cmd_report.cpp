@@ -19,10 +19,12 @@ struct ViewSpec {
 };
 
 constexpr ViewSpec kViews[] = {
-    {"summary", usage::GroupBy::source},   {"daily", usage::GroupBy::day},      {"weekly", usage::GroupBy::week},
-    {"monthly", usage::GroupBy::month},    {"hourly", usage::GroupBy::hour},    {"sessions", usage::GroupBy::session},
-    {"models", usage::GroupBy::model},     {"sources", usage::GroupBy::source}, {"projects", usage::GroupBy::project},
-    {"machines", usage::GroupBy::machine}, {"users", usage::GroupBy::user},
+    {"summary", usage::GroupBy::source},   {"daily", usage::GroupBy::day},
+    {"weekly", usage::GroupBy::week},      {"monthly", usage::GroupBy::month},
+    {"hourly", usage::GroupBy::hour},      {"sessions", usage::GroupBy::session},
+    {"models", usage::GroupBy::model},     {"sources", usage::GroupBy::source},
+    {"projects", usage::GroupBy::project}, {"machines", usage::GroupBy::machine},
+    {"users", usage::GroupBy::user},       {"repositories", usage::GroupBy::repository},
 };
 
 }  // namespace
@@ -43,6 +45,7 @@ void ReportCommand::setup(CLI::App& app) {
     cmd->add_option("--project", project, "Only this project name");
     cmd->add_option("--machine", machine, "Only this machine (name or id)");
     cmd->add_option("--user", user, "Only this user");
+    cmd->add_option("--repository", repository, "Only this git remote URL (as `report repositories` lists it)");
     cmd->add_option("--tz", tz, "IANA time zone for day/hour buckets and ranges (default: $TZ, else local)")
         ->check(non_empty());
     cmd->add_option("--limit", limit, "At most this many rows (at least 1)")->check(integer_at_least(1));
@@ -55,7 +58,8 @@ void ReportCommand::setup(CLI::App& app) {
         "  usage-agent report daily --range 30d --tz Europe/Berlin   cost per day, last 30 days\n"
         "  usage-agent report models --json                          per model, stable JSON\n"
         "  usage-agent report sessions --full --limit 20             the 20 latest sessions, per model\n"
-        "  usage-agent report projects --since 2026-01-01 --csv      per project since a day, as CSV");
+        "  usage-agent report projects --since 2026-01-01 --csv      per project since a day, as CSV\n"
+        "  usage-agent report repositories --range month             per git remote, this month");
 }
 
 int ReportCommand::run(AppContext& ctx) const {
@@ -71,7 +75,7 @@ int ReportCommand::run(AppContext& ctx) const {
     }
     for (const auto& v : kViews)
         if (view == v.view) q.group = v.group;
-    q.filters = {source, model, project, machine, user};
+    q.filters = {source, model, project, machine, user, repository};
     q.limit = limit;
 
     if (!no_scan) run_scan(ctx, {});

@@ -39,6 +39,7 @@ struct ReportCommand {
     std::string project;
     std::string machine;
     std::string user;
+    std::string repository;
     std::string tz;
     bool full = false;
     bool no_scan = false;
@@ -80,7 +81,7 @@ struct StatusCommand {
 struct ServeCommand {
     std::string listen = "127.0.0.1:8787";
     bool ingest = false;
-    bool open = false;  ///< --open: the dashboard in a browser once listening
+    bool open = false;       ///< --open: the dashboard in a browser once listening
     std::string store_text;  ///< --store: a StoreLocation; empty: serve.store, else the state dir's
     std::string token_user;
     std::string token_role;

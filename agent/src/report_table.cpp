@@ -57,8 +57,20 @@ std::string key_title(const std::string& view) {
     if (view == "projects") return "PROJECT";
     if (view == "machines") return "MACHINE";
     if (view == "users") return "USER";
+    if (view == "repositories") return "REPOSITORY";
     if (view == "summary" || view == "sources") return "SOURCE";
     return "KEY";
+}
+
+// A remote URL as a table shows it: without the scheme, the ssh user and
+// ".git" (`https://github.com/acme/api.git` -> `github.com/acme/api`), which
+// leaves a 20-column cell room for the part that tells repositories apart.
+std::string repository_label(const std::string& url) {
+    std::string s = url;
+    if (const auto scheme = s.find("://"); scheme != std::string::npos) s.erase(0, scheme + 3);
+    if (const auto at = s.find('@'); at != std::string::npos && at < s.find_first_of("/:")) s.erase(0, at + 1);
+    if (s.size() > 4 && s.compare(s.size() - 4, 4, ".git") == 0) s.resize(s.size() - 4);
+    return s;
 }
 
 // Model ids are cut in the middle, with a split that keeps the ids of one
@@ -140,9 +152,12 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
     if (!r.rows.empty()) {
         out << st.bold(header_line(key_title(o.view))) << "\n";
         std::vector<std::string> keys;
-        for (const auto& row : r.rows) keys.push_back(row.label);
-        // Model ids and machine labels differ at their ends (a date, a short id).
-        const auto cells = key_cells(keys, kKeyWidth, o.view == "models" || o.view == "machines");
+        for (const auto& row : r.rows)
+            keys.push_back(o.view == "repositories" ? repository_label(row.label) : row.label);
+        // Model ids, machine labels and remote URLs differ at their ends (a
+        // date, a short id, the repository's name).
+        const auto cells =
+            key_cells(keys, kKeyWidth, o.view == "models" || o.view == "machines" || o.view == "repositories");
         for (std::size_t i = 0; i < r.rows.size(); ++i) {
             const auto& row = r.rows[i];
             out << row_line(cells[i], row.totals) << "\n";

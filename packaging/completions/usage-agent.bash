@@ -11,7 +11,7 @@ _usage_agent() {
     local commands="sync report status prices import config serve service run"
     local global_opts="--state-dir --config --help --version"
     local sources="claude-code codex-cli gemini-cli opencode cursor"
-    local views="summary daily weekly monthly hourly sessions models sources projects machines users"
+    local views="summary daily weekly monthly hourly sessions models sources projects machines users repositories"
 
     # The command path so far (e.g. "serve token add"), skipping options and
     # the values of the options that take one.
@@ -19,7 +19,7 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
@@ -43,7 +43,7 @@ _usage_agent() {
                 COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
             fi
             return ;;
-        --since|--until|--model|--project|--machine|--user|--limit|--timeout|--listen|--poll) return ;;
+        --since|--until|--model|--project|--machine|--user|--repository|--limit|--timeout|--listen|--poll) return ;;
     esac
 
     local words=""
@@ -53,7 +53,7 @@ _usage_agent() {
         report)
             # One view at most.
             ((operands == 0)) || views=""
-            words="$views --json --csv --range --since --until --source --model --project --machine --user --tz --limit --full --no-scan --help" ;;
+            words="$views --json --csv --range --since --until --source --model --project --machine --user --repository --tz --limit --full --no-scan --help" ;;
         status) words="--json --help" ;;
         run) words="--log-level --poll --help" ;;
         service) words="install uninstall status --help" ;;

@@ -47,6 +47,7 @@ void fill(const std::filesystem::path& dir) {
     batches[0].events = {
         event("c:1", "claude-code", "s1", "api", kSonnet, kJan10, {1000, 200, 0, 5000, 300, 0}),
         event("c:2", "claude-code", "s1", "api", kSonnet, kJan10 + 10 * kMinute, {500, 100, 0, 8000, 0, 0})};
+    for (auto& e : batches[0].events) e.repository = "https://github.com/acme/api.git";
     batches[1].source = "codex-cli";
     batches[1].path = "/x";
     auto codex =
@@ -57,6 +58,7 @@ void fill(const std::filesystem::path& dir) {
     batches[2].path = "/o";
     batches[2].events = {
         event("o:1", "opencode", "s3", "web", "mystery-model", kJan10 + 48 * 60 * kMinute, {10, 10, 0, 0, 0, 0})};
+    batches[2].events[0].repository = "git@github.com:acme/web.git";
     store.apply(batches);
 }
 
@@ -127,9 +129,9 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     fill(store_dir.path());
     testing::ServeProcess server(home, {"--store", store_dir.path().string()});
 
-    const std::vector<std::string> queries = {"range=all&tz=UTC", "range=all&tz=UTC&source=codex-cli",
-                                              "since=2026-01-10&until=2026-01-11&tz=UTC",
-                                              "range=all&tz=UTC&project=api&model=sonnet"};
+    const std::vector<std::string> queries = {
+        "range=all&tz=UTC", "range=all&tz=UTC&source=codex-cli", "since=2026-01-10&until=2026-01-11&tz=UTC",
+        "range=all&tz=UTC&project=api&model=sonnet", "range=all&tz=UTC&repository=git%40github.com%3Aacme%2Fweb.git"};
     for (const auto& query : queries) {
         INFO(query);
         const auto page = testing::load_page(*chromium, server.url("/?" + query));
@@ -166,6 +168,17 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     CHECK(page.find("<li data-kind=\"unpriced_model\">model mystery-model: 1 request has no known price and is not "
                     "in the cost</li>") != std::string::npos);
     CHECK(codex.at("requests").text == "1");
+    // The repositories table (codex's call has none) and the filter's choices.
+    const auto repositories = page.substr(page.find("<table id=\"table-repositories\">"));
+    CHECK(repositories.find("<td>https://github.com/acme/api.git</td><td class=\"num\">1</td>") != std::string::npos);
+    CHECK(repositories.find("<td>(none)</td>") != std::string::npos);
+    CHECK(page.find("<option value=\"git@github.com:acme/web.git\">git@github.com:acme/web.git</option>") !=
+          std::string::npos);
+    const auto web = cards(
+        testing::load_page(*chromium, server.url("/?range=all&tz=UTC&repository=git%40github.com%3Aacme%2Fweb.git"))
+            .dom);
+    CHECK(web.at("requests").text == "1");
+    CHECK(web.at("sessions").text == "1");
     CHECK(server.stop() == 0);
 }
 

@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 4") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 5") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 4);
+    REQUIRE(usage::pg::store_migrations().size() == 5);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 4);
-    CHECK(usage::pg::schema_version(c) == 4);
+    CHECK(usage::pg::migrate(c) == 5);
+    CHECK(usage::pg::schema_version(c) == 5);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -55,7 +55,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
           Rows{{"1", "endpoint tables: meta, machines, events, tokens"},
                {"2", "scan tables (cursors, coverage) and the hourly usage rollup"},
                {"3", "the daily usage rollup"},
-               {"4", "the repository of each event"}});
+               {"4", "the repository of each event"},
+               {"5", "the rollups keyed by repository"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -92,6 +93,19 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"model_guessed boolean not null"},
                                          {"change_seq bigint not null"},
                                          {"repository text not null"}});
+    // Both rollups: the time, the key (with the repository since migration 5), the sums.
+    for (const char* rollup : {"usage_rollup", "usage_rollup_day"}) {
+        const Rows columns = column_types(rollup);
+        REQUIRE(columns.size() == 22);
+        CHECK(columns[0] == Rows::value_type{std::string(rollup) == "usage_rollup" ? "hour_ms bigint not null"
+                                                                                   : "day_ms bigint not null"});
+        CHECK(columns[8] == Rows::value_type{"repository text not null"});
+        CHECK(columns[19] == Rows::value_type{"unpriced_events bigint not null"});
+    }
+    CHECK(check.scalar("SELECT string_agg(a.attname, ',' ORDER BY k.i) FROM pg_index x CROSS JOIN LATERAL "
+                       "unnest(x.indkey) WITH ORDINALITY k(attnum, i) JOIN pg_attribute a ON a.attrelid = x.indrelid "
+                       "AND a.attnum = k.attnum WHERE x.indexrelid = 'usage_rollup_pkey'::regclass") ==
+          "hour_ms,source,session_id,model,project_name,surface,machine,user_name,repository");
     CHECK(column_types("machines") == Rows{{"id text not null"},
                                            {"key bigint not null"},
                                            {"name text not null"},
@@ -171,18 +185,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 4);
+    REQUIRE(usage::pg::migrate(c) == 5);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 4);
-    CHECK(usage::pg::migrate(c) == 4);
+    CHECK(usage::pg::migrate(c) == 5);
+    CHECK(usage::pg::migrate(c) == 5);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "4");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "5");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 4") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 5") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -205,7 +219,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{4, 4, 4, 4});
+    CHECK(reached == std::array<int, 4>{5, 5, 5, 5});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -217,7 +231,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -294,6 +308,36 @@ TEST_CASE("pg schema: change_seq values from concurrent writers are unique, and 
         "'t0:0:0'");
     CHECK(check.scalar("SELECT change_seq FROM events WHERE id = 't0:0:0'") == "2001");
     CHECK(check.scalar("SELECT count(DISTINCT change_seq) FROM events") == "2000");
+}
+
+TEST_CASE("pg schema: migration 5 builds the rollups again with the repository in their key, from the events") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    testing::PgConnection check(uri);
+    Connection c(uri);
+    REQUIRE(usage::pg::migrate(c, usage::pg::store_migrations().first(4)) == 4);
+    // One session in one hour across two repositories and none: one row at version 4.
+    c.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin, repository) VALUES
+ ('a:1', 'claude-code', 's1', 'opus', 1741135500000, 10, 100, 1, 'https://github.com/acme/api.git'),
+ ('a:2', 'claude-code', 's1', 'opus', 1741135600000, 20, 200, 1, 'https://github.com/acme/api.git'),
+ ('a:3', 'claude-code', 's1', 'opus', 1741135700000, 30, 300, 2, 'git@github.com:acme/tools.git'),
+ ('a:4', 'claude-code', 's1', 'opus', 1741135800000, 40, 400, 1, ''))sql");
+    CHECK(check.scalar("SELECT count(*) FROM usage_rollup") == "1");
+    REQUIRE(usage::pg::migrate(c) == 5);
+    CHECK(check.query("SELECT repository, events::text, input::text, reported_micros::text, first_ms::text FROM "
+                      "usage_rollup ORDER BY repository") ==
+          Rows{{"", "1", "40", "0", "1741135800000"},
+               {"git@github.com:acme/tools.git", "1", "30", "300", "1741135700000"},
+               {"https://github.com/acme/api.git", "2", "30", "0", "1741135500000"}});
+    CHECK(check.query("SELECT repository, events::text FROM usage_rollup_day ORDER BY repository") ==
+          Rows{{"", "1"}, {"git@github.com:acme/tools.git", "1"}, {"https://github.com/acme/api.git", "2"}});
+    // The new triggers key by repository: an event that learns its repository moves rows.
+    c.exec("UPDATE events SET repository = 'git@github.com:acme/tools.git' WHERE id = 'a:4'");
+    CHECK(check.query("SELECT repository, events::text, input::text, last_ms::text FROM usage_rollup_day ORDER BY "
+                      "repository") == Rows{{"git@github.com:acme/tools.git", "2", "70", "1741135800000"},
+                                            {"https://github.com/acme/api.git", "2", "30", "1741135600000"}});
 }
 
 #endif  // USAGE_WITH_POSTGRES

@@ -1,7 +1,7 @@
 // The repository of each call: resolved from the project folder's git remote
 // at scan time (credentials removed), kept in the agent's store, pushed in
 // the protocol's `repository` field, and kept by the endpoint, on SQLite and
-// on PostgreSQL.
+// on PostgreSQL; a group and a filter of `report` and of the read API.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
@@ -48,6 +48,26 @@ void add_calls(const push_test::TeamMachine& m) {
 const Rows kExpected = {{"claude-code:msg_r1:req_r1", "https://github.com/acme/api.git"},
                         {"claude-code:msg_r2:req_r2", ""}};
 
+// (key, events, input tokens) of each row of a report's JSON.
+Rows keyed(const nlohmann::json& report) {
+    Rows out;
+    for (const auto& r : report["rows"])
+        out.push_back({r["key"].get<std::string>(), std::to_string(r["events"].get<std::int64_t>()),
+                       std::to_string(r["input_tokens"].get<std::int64_t>())});
+    return out;
+}
+
+const Rows kByRepository = {{"", "1", "10"}, {"https://github.com/acme/api.git", "1", "10"}};
+
+// The endpoint answers by repository and filters by it (whatever its store).
+void check_read_api(const testing::ServeProcess& server, const std::string& token) {
+    CHECK(keyed(serve_test::get_json(server, "/api/v1/by-repository?range=all", token)) == kByRepository);
+    const auto one = serve_test::get_json(
+        server, "/api/v1/by-model?range=all&repository=https%3A%2F%2Fgithub.com%2Facme%2Fapi.git", token);
+    CHECK(one["totals"]["events"] == 1);
+    CHECK(one["totals"]["sessions"] == 1);
+}
+
 }  // namespace
 
 TEST_CASE("repository: resolved at scan time, stored, pushed and kept by a SQLite endpoint") {
@@ -59,8 +79,23 @@ TEST_CASE("repository: resolved at scan time, stored, pushed and kept by a SQLit
     const auto pushed = laptop.sync();
     CHECK(pushed["push"]["endpoint_new"] == 2);
     CHECK(repositories(laptop.dir / "state" / "usage.db") == kExpected);
+    check_read_api(server, token);
     CHECK(server.stop() == 0);
     CHECK(repositories(server_home.dir / "state" / "usage.db") == kExpected);
+
+    // The laptop's own report, grouped and filtered.
+    auto r = laptop.run({"report", "repositories", "--json", "--no-scan"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(keyed(nlohmann::json::parse(r.out)) == kByRepository);
+    r = laptop.run({"report", "sessions", "--json", "--no-scan", "--repository", "https://github.com/acme/api.git"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(keyed(nlohmann::json::parse(r.out)) == Rows{{"s-r", "1", "10"}});
+    r = laptop.run({"report", "repositories", "--no-scan"});
+    REQUIRE(r.exit_code == 0);
+    INFO(r.out);
+    CHECK(r.out.find("REPOSITORY") != std::string::npos);
+    CHECK(r.out.find("(none)") != std::string::npos);
+    CHECK(r.out.find("\ngithub.com/acme/api ") != std::string::npos);  // scheme and .git left out
 }
 
 TEST_CASE("repository: a folder that becomes a clone fills the calls stored before, on a full rescan") {
@@ -97,5 +132,6 @@ TEST_CASE("repository: kept by a PostgreSQL endpoint") {
     CHECK(laptop.sync()["push"]["endpoint_new"] == 2);
     testing::PgConnection check(db);
     CHECK(check.query("SELECT id, repository FROM events ORDER BY id COLLATE \"C\"") == kExpected);
+    check_read_api(server, added.out.substr(0, added.out.find('\n')));
 }
 #endif

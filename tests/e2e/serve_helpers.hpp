@@ -25,7 +25,7 @@ inline constexpr const char* kOpus = "claude-opus-4-1-20250805";
 /// Every read path of the API.
 inline const std::vector<std::string> kReadPaths = {"/api/v1/summary",  "/api/v1/timeseries", "/api/v1/by-source",
                                                     "/api/v1/by-model", "/api/v1/by-project", "/api/v1/by-machine",
-                                                    "/api/v1/by-user",  "/api/v1/sessions"};
+                                                    "/api/v1/by-user",  "/api/v1/sessions",   "/api/v1/by-repository"};
 
 struct Call {
     std::string id;

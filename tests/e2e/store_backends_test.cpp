@@ -31,17 +31,18 @@ struct Range {
     const char* until;
 };
 const Range kRanges[] = {{"all", "", ""}, {"24h", "", ""}, {"", "2025-03-28", "2025-04-02"}};
-const GroupBy kGroups[] = {GroupBy::none,    GroupBy::source, GroupBy::model,   GroupBy::project,
-                           GroupBy::machine, GroupBy::user,   GroupBy::session, GroupBy::hour,
-                           GroupBy::day,     GroupBy::week,   GroupBy::month};
+const GroupBy kGroups[] = {GroupBy::none,    GroupBy::source, GroupBy::model,      GroupBy::project,
+                           GroupBy::machine, GroupBy::user,   GroupBy::repository, GroupBy::session,
+                           GroupBy::hour,    GroupBy::day,    GroupBy::week,       GroupBy::month};
 
 std::vector<usage::Filters> filters() {
-    std::vector<usage::Filters> out(5);
+    std::vector<usage::Filters> out(6);
     out[1].source = "claude-code";
     out[2].model = "SONNET";
     out[3].machine = "laptop";  // a name two machines share
     out[4].user = "alice";
     out[4].project = "api";
+    out[5].repository = "https://github.com/acme/r2.git";
     return out;
 }
 
@@ -83,7 +84,7 @@ TEST_CASE("store backends: the random store gives the same reports on every back
             CAPTURE(tz);
             const auto planned = answers(*store, tz, usage::detail::ReadPath::planned);
             const auto scanned = answers(*store, tz, usage::detail::ReadPath::events);
-            REQUIRE(planned.size() == 3 * 5 * 11);
+            REQUIRE(planned.size() == 3 * 6 * 12);
             for (std::size_t i = 0; i < planned.size(); ++i) {
                 CAPTURE(i);
                 REQUIRE(planned[i] == scanned[i]);

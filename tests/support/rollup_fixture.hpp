@@ -85,6 +85,9 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
             base.user = rng.pick(users);
             base.surface = rng.pick(surfaces);
             base.machine_id = rng.pick(machines);
+            // Not drawn from rng, so the other fields stay what they were
+            // before repositories existed (tests assert their totals).
+            base.repository = s % 4 == 0 ? "" : "https://github.com/acme/r" + std::to_string(s % 3) + ".git";
             const std::string model = rng.pick(models);
             std::int64_t ts = kStartMs + rng.below(kDays * 24 * kHourMs);
             usage::FileBatch batch;
@@ -136,6 +139,8 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
         if (rng.chance(30)) e.timestamp_ms -= rng.below(2 * kHourMs);  // an earlier copy: may change hour
         if (e.model.empty()) e.model = "claude-opus-4-1";
         if (e.session_id.empty()) e.session_id = "late-" + e.id;
+        // A later copy that knows the repository: the event moves rows.
+        if (e.repository.empty() && old.timestamp_ms % 2 == 0) e.repository = "git@example.com:acme/late.git";
         if (rng.chance(10)) e.reported_cost_micros = rng.below(90000);
         again.events.push_back(e);
     }

@@ -33,12 +33,12 @@ constexpr std::int64_t kNow = rollup_fixture::kStartMs + 20 * 24 * rollup_fixtur
 const Range kRanges[] = {
     {"all", "", ""}, {"24h", "", ""}, {"7d", "", ""}, {"", "2025-03-28", "2025-04-02"}, {"", "", "2025-03-10"}};
 
-const GroupBy kGroups[] = {GroupBy::none,    GroupBy::source, GroupBy::model,   GroupBy::project,
-                           GroupBy::machine, GroupBy::user,   GroupBy::session, GroupBy::hour,
-                           GroupBy::day,     GroupBy::week,   GroupBy::month};
+const GroupBy kGroups[] = {GroupBy::none,    GroupBy::source, GroupBy::model,      GroupBy::project,
+                           GroupBy::machine, GroupBy::user,   GroupBy::repository, GroupBy::session,
+                           GroupBy::hour,    GroupBy::day,    GroupBy::week,       GroupBy::month};
 
 std::vector<usage::Filters> filters() {
-    std::vector<usage::Filters> out(8);
+    std::vector<usage::Filters> out(10);
     out[1].source = "claude-code";
     out[2].model = "SONNET";  // a substring, any case
     out[3].project = "api";
@@ -47,6 +47,9 @@ std::vector<usage::Filters> filters() {
     out[6].machine = "m-cccccccc-3";
     out[7].user = "alice";
     out[7].source = "cursor";
+    out[8].repository = "https://github.com/acme/r1.git";
+    out[9].repository = "git@example.com:acme/late.git";  // only events a later copy moved there
+    out[9].project = "web";
     return out;
 }
 
@@ -89,7 +92,7 @@ void check_zone_on_random_store(const std::string& tz) {
     rollup_fixture::fill(store, 11, 300);
     store.use_prices(second);
     CHECK(usage::run_query(store, {}).totals.events > 3000);
-    CHECK(check_zone(store, tz) == 5 * (8 * 11 + 2 * 11));
+    CHECK(check_zone(store, tz) == 5 * (10 * 12 + 2 * 12));
 }
 
 std::vector<usage::detail::ReadInterval> plan(const char* tz, GroupBy g, std::optional<std::int64_t> since,

@@ -1,12 +1,14 @@
 // The usage rollups (store/sqlite/rollup_schema.cpp), hourly and daily, stay
 // equal to a GROUP BY over the counted events through every write path, and
-// migrations 4 and 5 fill them for a store written before they existed.
+// migrations 4 and 5 fill them for a store written before they existed (7
+// builds them again with the repository in their key).
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <limits>
 
 #include "rollup_fixture.hpp"
+#include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
@@ -18,17 +20,17 @@ namespace {
 // per `unit` (3600000 for the hourly rollup, 86400000 for the daily one).
 std::string expected_sql(const std::string& unit) {
     return "SELECT ts_ms - ((ts_ms % " + unit + ") + " + unit + ") % " + unit + R"sql(, source, session_id, model,
-  project_name, surface, machine, user, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read),
+  project_name, surface, machine, user, repository, count(*), sum(input), sum(output), sum(reasoning), sum(cache_read),
   sum(cache_write_5m), sum(cache_write_1h), sum(CASE WHEN cost_origin <> 0 THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(cost_origin = 0), min(ts_ms), max(ts_ms)
-FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8)sql";
+FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9)sql";
 }
 
-constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
+constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 
-constexpr const char* kActualDays = "SELECT * FROM usage_rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
+constexpr const char* kActualDays = "SELECT * FROM usage_rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 
 // Every row as one line; a REAL shows as such (a sum that left 64 bits).
 std::vector<std::string> lines(SQLite::Database& db, const char* sql) {
@@ -142,4 +144,45 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
     // Migration 5 summed the hours into days (s1's two hours are one day).
     CHECK(scalar(store, "SELECT count(*) FROM usage_rollup_day") == 3);
     CHECK(scalar(store, "SELECT events FROM usage_rollup_day WHERE session_id = 's1'") == 3);
+}
+
+TEST_CASE("rollup: migration 7 builds both rollups again with the repository in their key") {
+    testing::TempDir dir;
+    {
+        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        usage::detail::register_rollup_functions(db.getHandle());
+        const auto& migrations = usage::detail::store_migrations();
+        for (int i = 0; i < 6; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
+        db.exec("PRAGMA user_version = 6");
+        // One session in one hour across two repositories and none; the
+        // version-6 triggers keep them in one rollup row.
+        db.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, project_name, surface, machine, user, ts_ms, input, output,
+  cost_micros, cost_origin, superseded, repository) VALUES
+ ('a:1', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 0, 'alice', 1741135500000, 10, 5, 100, 1, 0,
+  'https://github.com/acme/api.git'),
+ ('a:2', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 0, 'alice', 1741135600000, 20, 5, 200, 1, 0,
+  'https://github.com/acme/api.git'),
+ ('a:3', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 0, 'alice', 1741135700000, 30, 5, 300, 2, 0,
+  'git@github.com:acme/tools.git'),
+ ('a:4', 'claude-code', 's1', 'claude-opus-4-1', 'api', 'cli', 0, 'alice', 1741135800000, 40, 5, 400, 1, 0, '');
+)sql");
+        CHECK(db.execAndGet("SELECT count(*) FROM usage_rollup").getInt64() == 1);
+    }
+    usage::Store store(dir.path());
+    CHECK(store.schema_version() == usage::Store::kSchemaVersion);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 3);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup_day") == 3);
+    CHECK(scalar(store, "SELECT input FROM usage_rollup WHERE repository = 'https://github.com/acme/api.git'") == 30);
+    CHECK(scalar(store,
+                 "SELECT reported_micros FROM usage_rollup_day WHERE repository = 'git@github.com:acme/tools.git'") ==
+          300);
+    check_rollup_matches(store);
+    // The new triggers key by repository: a copy that learns its repository moves rows.
+    usage::detail::sqlite_database(store).exec(
+        "UPDATE events SET repository = 'git@github.com:acme/tools.git' WHERE id = 'a:4'");
+    check_rollup_matches(store);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 2);
+    CHECK(scalar(store, "SELECT first_ms FROM usage_rollup_day WHERE repository = 'git@github.com:acme/tools.git'") ==
+          1741135700000);
 }

@@ -35,13 +35,14 @@ constexpr Endpoint kEndpoints[] = {
     {"/api/v1/by-project", GroupBy::project},
     {"/api/v1/by-machine", GroupBy::machine},
     {"/api/v1/by-user", GroupBy::user},
+    {"/api/v1/by-repository", GroupBy::repository},
     {"/api/v1/sessions", GroupBy::session, true},
     {"/api/v1/insights", GroupBy::none, false, false, true},
     {"/api/v1/cost-breakdown", GroupBy::none, false, false, false, true},
 };
 
-constexpr std::string_view kCommonParams[] = {"range",   "since",   "until", "tz",    "source", "model",
-                                              "project", "machine", "user",  "limit", "offset", "full"};
+constexpr std::string_view kCommonParams[] = {"range",   "since", "until",      "tz",    "source", "model", "project",
+                                              "machine", "user",  "repository", "limit", "offset", "full"};
 
 const Endpoint* find_endpoint(std::string_view path) {
     for (const auto& e : kEndpoints)
@@ -137,8 +138,8 @@ ParsedQuery build_query(const Endpoint& endpoint, const Target& target,
     } catch (const std::invalid_argument& e) {
         throw BadParameter(parameter_wording(e.what()));
     }
-    q.filters = {get(params, "source"), get(params, "model"), get(params, "project"), get(params, "machine"),
-                 get(params, "user")};
+    q.filters = {get(params, "source"),  get(params, "model"), get(params, "project"),
+                 get(params, "machine"), get(params, "user"),  get(params, "repository")};
     if (confined_user) {
         if (!q.filters.user.empty() && q.filters.user != *confined_user)
             throw NotAllowed("a member token reads only its own user's usage ('" + *confined_user + "')");

@@ -16,10 +16,18 @@ namespace usage {
 namespace {
 
 constexpr std::pair<const char*, GroupBy> kGroupNames[] = {
-    {"none", GroupBy::none},       {"source", GroupBy::source},   {"model", GroupBy::model},
-    {"project", GroupBy::project}, {"machine", GroupBy::machine}, {"user", GroupBy::user},
-    {"session", GroupBy::session}, {"hour", GroupBy::hour},       {"day", GroupBy::day},
-    {"week", GroupBy::week},       {"month", GroupBy::month},
+    {"none", GroupBy::none},
+    {"source", GroupBy::source},
+    {"model", GroupBy::model},
+    {"project", GroupBy::project},
+    {"machine", GroupBy::machine},
+    {"user", GroupBy::user},
+    {"repository", GroupBy::repository},
+    {"session", GroupBy::session},
+    {"hour", GroupBy::hour},
+    {"day", GroupBy::day},
+    {"week", GroupBy::week},
+    {"month", GroupBy::month},
 };
 
 }  // namespace

@@ -15,7 +15,7 @@
 
 namespace usage {
 
-enum class GroupBy { none, source, model, project, machine, user, session, hour, day, week, month };
+enum class GroupBy { none, source, model, project, machine, user, repository, session, hour, day, week, month };
 
 /// Parse "source", "day", ... Throws std::invalid_argument.
 GroupBy group_by_from_string(const std::string& text);
@@ -52,6 +52,7 @@ struct Filters {
     std::string project;  ///< exact project name
     std::string machine;  ///< machine id, its first 8 characters (as labels show them) or name
     std::string user;
+    std::string repository;  ///< exact repository URL ('' events have none; see UsageEvent)
 };
 
 struct Query {

@@ -80,7 +80,7 @@ public:
     Store& operator=(const Store&) = delete;
 
     /// The schema version a new SQLite store has.
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL
     /// URI without its password.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/postgres/pg_error.hpp"
+#include "store/postgres/pg_rollup_schema.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 namespace usage::pg {
@@ -30,9 +31,12 @@ constexpr std::int64_t schema_lock_key = 0x7573616765000001;
 //    means to a reader of "everything after seq N").
 // Migration 2 spells every sum out: what the database runs is what this
 // file says.
-constexpr Migration migrations[] = {
-    {"endpoint tables: meta, machines, events, tokens",
-     R"sql(
+// Migration 5 is generated (pg_rollup_schema.cpp), so the list is built once
+// at first use.
+std::span<const Migration> migration_list() {
+    static const Migration migrations[] = {
+        {"endpoint tables: meta, machines, events, tokens",
+         R"sql(
 CREATE TABLE meta (
   key text PRIMARY KEY,
   value text NOT NULL
@@ -96,8 +100,8 @@ CREATE TABLE tokens (
   revoked_ms bigint
 );
 )sql"},
-    {"scan tables (cursors, coverage) and the hourly usage rollup",
-     R"sql(
+        {"scan tables (cursors, coverage) and the hourly usage rollup",
+         R"sql(
 -- 2: what a scan keeps beside its events (cursors, coverage; see the SQLite
 -- store's), and the hourly usage rollup: per UTC hour and session, model,
 -- project, surface, machine and user, the sums of the counted events. Sums
@@ -219,8 +223,8 @@ INSERT INTO usage_rollup
   FROM events WHERE NOT superseded
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 )sql"},
-    {"the daily usage rollup",
-     R"sql(
+        {"the daily usage rollup",
+         R"sql(
 -- 3: the daily usage rollup: usage_rollup's rows summed per UTC day, kept
 -- from the hourly rows by statement triggers on usage_rollup (which the
 -- triggers on events fire), so a report over months reads about a third of
@@ -344,12 +348,15 @@ INSERT INTO usage_rollup_day
   FROM usage_rollup
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 )sql"},
-    {"the repository of each event",
-     R"sql(
+        {"the repository of each event",
+         R"sql(
 -- 4: the git remote of the event's project folder (UsageEvent::repository).
 ALTER TABLE events ADD COLUMN repository text NOT NULL DEFAULT '';
 )sql"},
-};
+        {"the rollups keyed by repository", rollup_repository_migration_sql()},
+    };
+    return migrations;
+}
 
 int recorded_version(Connection& conn) {
     // Two statements: a query naming a missing table fails when parsed,
@@ -361,7 +368,7 @@ int recorded_version(Connection& conn) {
 }  // namespace
 
 std::span<const Migration> store_migrations() {
-    return migrations;
+    return migration_list();
 }
 
 int schema_version(Connection& conn) {

@@ -27,6 +27,7 @@ const char* key_sql(GroupBy g) {
         case GroupBy::project: return "e.project_name";
         case GroupBy::machine: return "coalesce(m.id, '')";
         case GroupBy::user: return "e.user_name";
+        case GroupBy::repository: return "e.repository";
         case GroupBy::session: return "e.session_id";
         default: return "''";
     }
@@ -156,6 +157,7 @@ private:
                    "))";
         }
         if (!f.user.empty()) sql += " AND e.user_name = " + param(f.user);
+        if (!f.repository.empty()) sql += " AND e.repository = " + param(f.repository);
         lease_->exec(sql, params);
         // The next page is asked for before this one is read: the server
         // produces it meanwhile (on another core), and a report over many

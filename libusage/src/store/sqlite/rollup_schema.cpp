@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace usage::detail {
@@ -17,8 +18,13 @@ std::string hour(const std::string& p) {
     return "(" + p + "ts_ms - ((" + p + "ts_ms % 3600000) + 3600000) % 3600000)";
 }
 
-// The key columns after the hour, as events and usage_rollup both name them.
-constexpr const char* kKeyColumns[] = {"source", "session_id", "model", "project_name", "surface", "machine", "user"};
+// The key columns after the hour, as events and usage_rollup both name them:
+// migrations 4 and 5 built the rollups on kKeys4, migration 7 rebuilt them on
+// kKeys7 (the repository joined the key).
+using Keys = std::span<const char* const>;
+constexpr const char* kKeys4[] = {"source", "session_id", "model", "project_name", "surface", "machine", "user"};
+constexpr const char* kKeys7[] = {"source",  "session_id", "model", "project_name",
+                                  "surface", "machine",    "user",  "repository"};
 // Token classes, summed one to one.
 constexpr const char* kTokenColumns[] = {"input",      "output",         "reasoning",
                                          "cache_read", "cache_write_5m", "cache_write_1h"};
@@ -39,30 +45,30 @@ std::string unpriced(const std::string& p) {
 }
 
 // `hour_ms = ... AND source = OLD.source AND ...`: the rollup row of event `p`.
-std::string row_of(const std::string& p) {
+std::string row_of(Keys keys, const std::string& p) {
     std::string s = "hour_ms = " + hour(p);
-    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    for (const char* c : keys) s += std::string(" AND ") + c + " = " + p + c;
     return s;
 }
 
 // The events counted in the rollup row of event `p` (for a subquery on events).
-std::string events_of(const std::string& p) {
+std::string events_of(Keys keys, const std::string& p) {
     std::string s = "ts_ms >= " + hour(p) + " AND ts_ms < " + hour(p) + " + 3600000 AND superseded = 0";
-    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    for (const char* c : keys) s += std::string(" AND ") + c + " = " + p + c;
     return s;
 }
 
 // OLD and NEW count in the same row at the same time: a delta is enough.
-std::string same_row_and_time() {
+std::string same_row_and_time(Keys keys) {
     std::string s = "OLD.superseded = 0 AND NEW.superseded = 0 AND OLD.ts_ms = NEW.ts_ms";
-    for (const char* c : kKeyColumns) s += std::string(" AND OLD.") + c + " = NEW." + c;
+    for (const char* c : keys) s += std::string(" AND OLD.") + c + " = NEW." + c;
     return s;
 }
 
 // The rollup row of one event `p` (as a VALUES list or SELECT list).
-std::string one_event(const std::string& p) {
+std::string one_event(Keys keys, const std::string& p) {
     std::string s = hour(p);
-    for (const char* c : kKeyColumns) s += std::string(", ") + p + c;
+    for (const char* c : keys) s += std::string(", ") + p + c;
     s += ", 1";
     for (const char* c : kTokenColumns) s += std::string(", ") + p + c;
     s += ", " + priced(p) + ", " + reported(p) + ", " + estimated(p) + ", " + unpriced(p);
@@ -71,8 +77,8 @@ std::string one_event(const std::string& p) {
 }
 
 // Add one event to its row (an UPSERT: `excluded` is the event's row).
-std::string add_event(const std::string& p, const std::string& select_guard) {
-    std::string s = "INSERT INTO usage_rollup SELECT " + one_event(p) + select_guard;
+std::string add_event(Keys keys, const std::string& p, const std::string& select_guard) {
+    std::string s = "INSERT INTO usage_rollup SELECT " + one_event(keys, p) + select_guard;
     s += "\n  ON CONFLICT DO UPDATE SET events = events + 1";
     for (const char* c : kTokenColumns) s += std::string(", ") + c + " = " + c + " + excluded." + c;
     for (const char* c : {"cost_micros", "reported_micros", "estimated_micros", "unpriced_events"})
@@ -96,11 +102,10 @@ std::string sums_moved(bool with_new) {
     return s;
 }
 
-std::string build_migration() {
-    // The sums have no declared type (no affinity): a sum that left 64 bits
-    // becomes a REAL and must stay one (INTEGER affinity would turn an
-    // integral REAL back into a wrong integer), so the query path sees it.
-    std::string sql = R"sql(
+// The sums have no declared type (no affinity): a sum that left 64 bits
+// becomes a REAL and must stay one (INTEGER affinity would turn an integral
+// REAL back into a wrong integer), so the query path sees it.
+constexpr const char* kTable4 = R"sql(
 -- 4: the usage rollup (see store/sqlite/rollup_schema.hpp): per UTC hour and
 -- session/model/project/surface/machine/user, the sums of the counted events.
 CREATE TABLE usage_rollup (
@@ -124,36 +129,44 @@ CREATE TABLE usage_rollup (
   PRIMARY KEY (hour_ms, source, session_id, model, project_name, surface, machine, user)
 ) WITHOUT ROWID;
 )sql";
+
+// The hourly rollup's table (`table`, created on `keys`), its triggers on
+// events and its fill from the events.
+std::string build_migration(Keys keys, const char* table) {
+    std::string sql = table;
     sql += "CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events WHEN NEW.superseded = 0 BEGIN\n  " +
-           add_event("NEW.", " WHERE true") + "END;\n";
+           add_event(keys, "NEW.", " WHERE true") + "END;\n";
     std::string watched = "ts_ms, superseded, cost_micros, cost_origin";
-    for (const char* c : kKeyColumns) watched += std::string(", ") + c;
+    for (const char* c : keys) watched += std::string(", ") + c;
     for (const char* c : kTokenColumns) watched += std::string(", ") + c;
     // A grown copy or a re-priced event that stays in its row and keeps its
     // time: add the difference (first and last time are unchanged).
-    sql += "CREATE TRIGGER usage_rollup_change AFTER UPDATE OF " + watched + " ON events WHEN " + same_row_and_time() +
-           " BEGIN\n  UPDATE usage_rollup SET " + sums_moved(true) + " WHERE " + row_of("OLD.") + ";\nEND;\n";
+    sql += "CREATE TRIGGER usage_rollup_change AFTER UPDATE OF " + watched + " ON events WHEN " +
+           same_row_and_time(keys) + " BEGIN\n  UPDATE usage_rollup SET " + sums_moved(true) + " WHERE " +
+           row_of(keys, "OLD.") + ";\nEND;\n";
     // Otherwise the event leaves its row (superseded, an earlier time, a
     // filled-in model or session) and/or joins one. A row's first and last
     // time cannot be decremented: when the leaving event held one of them,
     // they are read again from the row's events (one hour of the events_ts index).
     sql += "CREATE TRIGGER usage_rollup_move AFTER UPDATE OF " + watched +
-           " ON events WHEN (OLD.superseded = 0 OR NEW.superseded = 0) AND NOT (" + same_row_and_time() + ") BEGIN\n";
+           " ON events WHEN (OLD.superseded = 0 OR NEW.superseded = 0) AND NOT (" + same_row_and_time(keys) +
+           ") BEGIN\n";
     sql += "  UPDATE usage_rollup SET events = events - 1, " + sums_moved(false) + " WHERE OLD.superseded = 0 AND " +
-           row_of("OLD.") + ";\n";
-    sql += "  DELETE FROM usage_rollup WHERE OLD.superseded = 0 AND " + row_of("OLD.") + " AND events = 0;\n";
-    sql += "  UPDATE usage_rollup SET first_ms = (SELECT min(ts_ms) FROM events WHERE " + events_of("OLD.") +
-           "), last_ms = (SELECT max(ts_ms) FROM events WHERE " + events_of("OLD.") +
-           ") WHERE OLD.superseded = 0 AND " + row_of("OLD.") + " AND (first_ms = OLD.ts_ms OR last_ms = OLD.ts_ms);\n";
-    sql += "  " + add_event("NEW.", " WHERE NEW.superseded = 0") + "END;\n";
+           row_of(keys, "OLD.") + ";\n";
+    sql += "  DELETE FROM usage_rollup WHERE OLD.superseded = 0 AND " + row_of(keys, "OLD.") + " AND events = 0;\n";
+    sql += "  UPDATE usage_rollup SET first_ms = (SELECT min(ts_ms) FROM events WHERE " + events_of(keys, "OLD.") +
+           "), last_ms = (SELECT max(ts_ms) FROM events WHERE " + events_of(keys, "OLD.") +
+           ") WHERE OLD.superseded = 0 AND " + row_of(keys, "OLD.") +
+           " AND (first_ms = OLD.ts_ms OR last_ms = OLD.ts_ms);\n";
+    sql += "  " + add_event(keys, "NEW.", " WHERE NEW.superseded = 0") + "END;\n";
     // Fill from the events already stored.
     sql += "INSERT INTO usage_rollup SELECT " + hour("");
-    for (const char* c : kKeyColumns) sql += std::string(", ") + c;
+    for (const char* c : keys) sql += std::string(", ") + c;
     sql += ", count(*)";
     for (const char* c : kTokenColumns) sql += std::string(", usage_isum(") + c + ")";
     sql += ", usage_isum(" + priced("") + "), usage_isum(" + reported("") + "), usage_isum(" + estimated("") +
            "), sum(" + unpriced("") + "), min(ts_ms), max(ts_ms) FROM events WHERE superseded = 0 GROUP BY 1";
-    for (int i = 2; i <= 8; ++i) sql += ", " + std::to_string(i);
+    for (std::size_t i = 2; i <= keys.size() + 1; ++i) sql += ", " + std::to_string(i);
     sql += ";\n";
     return sql;
 }
@@ -172,23 +185,22 @@ constexpr const char* kSumColumns[] = {
     "cache_write_1h", "cost_micros", "reported_micros", "estimated_micros", "unpriced_events"};
 
 // `day_ms = ... AND source = p.source AND ...`: the day row of hour row `p`.
-std::string day_row_of(const std::string& p) {
+std::string day_row_of(Keys keys, const std::string& p) {
     std::string s = "day_ms = " + day(p);
-    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    for (const char* c : keys) s += std::string(" AND ") + c + " = " + p + c;
     return s;
 }
 
 // The hour rows of the day row of hour row `p` (24 primary-key lookups).
-std::string hours_of(const std::string& p) {
+std::string hours_of(Keys keys, const std::string& p) {
     std::string s = "hour_ms IN (";
     for (int h = 0; h < 24; ++h) s += (h ? ", " : "") + day(p) + " + " + std::to_string(h * 3600000);
     s += ")";
-    for (const char* c : kKeyColumns) s += std::string(" AND ") + c + " = " + p + c;
+    for (const char* c : keys) s += std::string(" AND ") + c + " = " + p + c;
     return s;
 }
 
-std::string build_day_migration() {
-    std::string sql = R"sql(
+constexpr const char* kDayTable5 = R"sql(
 -- 5: the daily usage rollup (rollup_schema.hpp): usage_rollup's rows summed
 -- per UTC day, so a report over months reads about a third of the rows.
 CREATE TABLE usage_rollup_day (
@@ -210,12 +222,17 @@ CREATE TABLE usage_rollup_day (
   PRIMARY KEY (day_ms, source, session_id, model, project_name, surface, machine, user)
 ) WITHOUT ROWID;
 )sql";
+
+// The daily rollup's table (`table`, created on `keys`), its triggers on
+// usage_rollup and its fill from the hours.
+std::string build_day_migration(Keys keys, const char* table) {
+    std::string sql = table;
     // An hour row appears: add it to its day.
     sql +=
         "CREATE TRIGGER usage_rollup_day_insert AFTER INSERT ON usage_rollup BEGIN\n  INSERT INTO usage_rollup_day "
         "SELECT " +
         day("NEW.");
-    for (const char* c : kKeyColumns) sql += std::string(", NEW.") + c;
+    for (const char* c : keys) sql += std::string(", NEW.") + c;
     for (const char* c : kSumColumns) sql += std::string(", NEW.") + c;
     sql += ", NEW.first_ms, NEW.last_ms WHERE true\n  ON CONFLICT DO UPDATE SET ";
     bool first = true;
@@ -235,20 +252,21 @@ CREATE TABLE usage_rollup_day (
     sql +=
         ",\n    first_ms = CASE WHEN NEW.first_ms <= first_ms THEN NEW.first_ms WHEN OLD.first_ms = first_ms AND "
         "NEW.first_ms > OLD.first_ms THEN (SELECT min(first_ms) FROM usage_rollup WHERE " +
-        hours_of("NEW.") + ") ELSE first_ms END";
+        hours_of(keys, "NEW.") + ") ELSE first_ms END";
     sql +=
         ",\n    last_ms = CASE WHEN NEW.last_ms >= last_ms THEN NEW.last_ms WHEN OLD.last_ms = last_ms AND "
         "NEW.last_ms < OLD.last_ms THEN (SELECT max(last_ms) FROM usage_rollup WHERE " +
-        hours_of("NEW.") + ") ELSE last_ms END";
-    sql += "\n  WHERE " + day_row_of("NEW.") + ";\nEND;\n";
+        hours_of(keys, "NEW.") + ") ELSE last_ms END";
+    sql += "\n  WHERE " + day_row_of(keys, "NEW.") + ";\nEND;\n";
     // An hour row goes (its events left, its sums already moved): the day row
     // goes with its last hour, else its first and last time are read again.
     sql += "CREATE TRIGGER usage_rollup_day_delete AFTER DELETE ON usage_rollup BEGIN\n";
-    sql += "  DELETE FROM usage_rollup_day WHERE " + day_row_of("OLD.") +
-           " AND NOT EXISTS (SELECT 1 FROM usage_rollup WHERE " + hours_of("OLD.") + ");\n";
+    sql += "  DELETE FROM usage_rollup_day WHERE " + day_row_of(keys, "OLD.") +
+           " AND NOT EXISTS (SELECT 1 FROM usage_rollup WHERE " + hours_of(keys, "OLD.") + ");\n";
     sql += "  UPDATE usage_rollup_day SET first_ms = (SELECT min(first_ms) FROM usage_rollup WHERE " +
-           hours_of("OLD.") + "), last_ms = (SELECT max(last_ms) FROM usage_rollup WHERE " + hours_of("OLD.") +
-           ") WHERE " + day_row_of("OLD.") + " AND (first_ms = OLD.first_ms OR last_ms = OLD.last_ms);\n";
+           hours_of(keys, "OLD.") + "), last_ms = (SELECT max(last_ms) FROM usage_rollup WHERE " +
+           hours_of(keys, "OLD.") + ") WHERE " + day_row_of(keys, "OLD.") +
+           " AND (first_ms = OLD.first_ms OR last_ms = OLD.last_ms);\n";
     // Its sums, when a deleted hour row still held some (not through the
     // triggers on events, which empty a row before they delete it).
     sql += "  UPDATE usage_rollup_day SET ";
@@ -257,15 +275,78 @@ CREATE TABLE usage_rollup_day (
         sql += std::string(first ? "" : ", ") + c + " = " + c + " - OLD." + c;
         first = false;
     }
-    sql += " WHERE " + day_row_of("OLD.") + " AND OLD.events <> 0;\nEND;\n";
+    sql += " WHERE " + day_row_of(keys, "OLD.") + " AND OLD.events <> 0;\nEND;\n";
     // Fill from the hours already there.
     sql += "INSERT INTO usage_rollup_day SELECT " + day("");
-    for (const char* c : kKeyColumns) sql += std::string(", ") + c;
+    for (const char* c : keys) sql += std::string(", ") + c;
     sql += ", sum(events)";
     for (int k = 1; k < 11; ++k) sql += std::string(", usage_isum(") + kSumColumns[k] + ")";
     sql += ", min(first_ms), max(last_ms) FROM usage_rollup GROUP BY 1";
-    for (int i = 2; i <= 8; ++i) sql += ", " + std::to_string(i);
+    for (std::size_t i = 2; i <= keys.size() + 1; ++i) sql += ", " + std::to_string(i);
     sql += ";\n";
+    return sql;
+}
+
+// Migration 7: both rollups rebuilt with the repository in their key, so a
+// report grouped or filtered by repository reads them too. Their triggers go
+// with them; the fills read the events again.
+constexpr const char* kTable7 = R"sql(
+CREATE TABLE usage_rollup (
+  hour_ms INTEGER NOT NULL,  -- UTC hour start
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  machine INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  input NOT NULL, output NOT NULL, reasoning NOT NULL, cache_read NOT NULL,
+  cache_write_5m NOT NULL, cache_write_1h NOT NULL,
+  cost_micros NOT NULL,       -- over priced events (cost_origin <> 0)
+  reported_micros NOT NULL,   -- cost_origin = reported
+  estimated_micros NOT NULL,  -- estimated and override
+  unpriced_events NOT NULL,
+  first_ms INTEGER NOT NULL,  -- earliest and latest event time in the row
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (hour_ms, source, session_id, model, project_name, surface, machine, user, repository)
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kDayTable7 = R"sql(
+CREATE TABLE usage_rollup_day (
+  day_ms INTEGER NOT NULL,  -- UTC day start
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  machine INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  input NOT NULL, output NOT NULL, reasoning NOT NULL, cache_read NOT NULL,
+  cache_write_5m NOT NULL, cache_write_1h NOT NULL,
+  cost_micros NOT NULL, reported_micros NOT NULL, estimated_micros NOT NULL,
+  unpriced_events NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (day_ms, source, session_id, model, project_name, surface, machine, user, repository)
+) WITHOUT ROWID;
+)sql";
+
+std::string build_repository_migration() {
+    std::string sql = R"sql(
+-- 7: the rollups keyed by repository too (rollup_schema.hpp).
+DROP TRIGGER usage_rollup_insert;
+DROP TRIGGER usage_rollup_change;
+DROP TRIGGER usage_rollup_move;
+DROP TABLE usage_rollup_day;
+DROP TABLE usage_rollup;
+)sql";
+    sql += build_migration(kKeys7, kTable7);
+    sql += build_day_migration(kKeys7, kDayTable7);
     return sql;
 }
 
@@ -303,12 +384,17 @@ void isum_final(sqlite3_context* ctx) {
 }  // namespace
 
 std::string_view rollup_migration_sql() {
-    static const std::string sql = build_migration();
+    static const std::string sql = build_migration(kKeys4, kTable4);
     return sql;
 }
 
 std::string_view rollup_day_migration_sql() {
-    static const std::string sql = build_day_migration();
+    static const std::string sql = build_day_migration(kKeys4, kDayTable5);
+    return sql;
+}
+
+std::string_view rollup_repository_migration_sql() {
+    static const std::string sql = build_repository_migration();
     return sql;
 }
 

@@ -1,7 +1,7 @@
-// The usage rollups' schema (migrations 4 and 5) and the SQL function their fill needs.
+// The usage rollups' schema (migrations 4, 5 and 7) and the SQL function their fill needs.
 //
 // usage_rollup holds, per UTC hour and (source, session id, model, project,
-// surface, machine, user), the sums run_query adds up and the first and last
+// surface, machine, user, repository), the sums run_query adds up and the first and last
 // event time. Triggers on `events` keep it equal to a GROUP BY over the
 // counted events (superseded = 0) inside the statement that changes an event,
 // so every write path (StoreWriter's insert, merge, re-price and supersede,
@@ -22,6 +22,10 @@ std::string_view rollup_migration_sql();
 /// Migration 5: usage_rollup_day (the same sums per UTC day), the triggers
 /// on usage_rollup that keep it, and its fill. Never change it either.
 std::string_view rollup_day_migration_sql();
+
+/// Migration 7: both rollups dropped and built again with the repository in
+/// their key (the tables, their triggers, their fills). Never change it.
+std::string_view rollup_repository_migration_sql();
 
 /// Registers `usage_isum(x)`, the aggregate migration 4 fills the rollup with:
 /// an exact 64-bit sum that, like SQLite's `+` (and unlike sum(), which

@@ -112,6 +112,8 @@ CREATE TABLE push_set_aside (
         rollup_day_migration_sql(),
         // 6: the git remote of the event's project folder (UsageEvent::repository).
         "ALTER TABLE events ADD COLUMN repository TEXT NOT NULL DEFAULT '';",
+        // 7: the rollups keyed by repository too (rollup_schema.cpp).
+        rollup_repository_migration_sql(),
     };
     return migrations;
 }

@@ -26,6 +26,7 @@ std::string key_sql(GroupBy g, const std::string& time) {
         case GroupBy::project: return "e.project_name";
         case GroupBy::machine: return "coalesce(m.id, '')";
         case GroupBy::user: return "e.user";
+        case GroupBy::repository: return "e.repository";
         case GroupBy::session: return "e.session_id";
         case GroupBy::hour:
         case GroupBy::day:
@@ -45,6 +46,7 @@ std::string filter_sql(const Filters& f) {
         sql +=
             " AND (m.id = :machine OR m.name = :machine OR (length(:machine) = 8 AND substr(m.id, 1, 8) = :machine))";
     if (!f.user.empty()) sql += " AND e.user = :user";
+    if (!f.repository.empty()) sql += " AND e.repository = :repository";
     return sql;
 }
 
@@ -139,6 +141,7 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(int table, std::option
         if (!f.project.empty()) slot->bind(":project", f.project);
         if (!f.machine.empty()) slot->bind(":machine", f.machine);
         if (!f.user.empty()) slot->bind(":user", f.user);
+        if (!f.repository.empty()) slot->bind(":repository", f.repository);
     }
     if (from) slot->bind(":from", *from);
     if (to) slot->bind(":to", *to);
