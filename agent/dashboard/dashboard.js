@@ -172,7 +172,22 @@ function card(key, label, value, shown, note) {
   return node;
 }
 
-function renderCards(t) {
+// The cost of every model split into input (prompts and cache) and output,
+// summed in micro-dollars so the parts add up exactly.
+function costSplit(models) {
+  const micros = (usd) => Math.round((usd || 0) * 1e6);
+  const sum = { input: 0, output: 0, unsplit: 0 };
+  for (const m of models) {
+    sum.input += micros(m.input_cost_usd);
+    sum.output += micros(m.output_cost_usd);
+    sum.unsplit += micros(m.unsplit_cost_usd);
+  }
+  return { input: sum.input / 1e6, output: sum.output / 1e6, unsplit: sum.unsplit / 1e6 };
+}
+
+function renderCards(t, models) {
+  const split = costSplit(models);
+  const splitTotal = split.input + split.output;
   const ratio = t.output_tokens > 0 ? (promptTokens(t) / t.output_tokens).toFixed(1) + " : 1" : "-";
   $("cards").replaceChildren(
     card("cost", "Total cost", t.cost_usd, estimatedMoney(t, t.cost_usd),
@@ -194,6 +209,10 @@ function renderCards(t) {
     card("cache-hit", "Cache hit share", cacheHitShare(t), percentFormat.format(cacheHitShare(t)),
          "of prompt tokens read from cache"),
     card("ratio", "Prompt : completion", ratio, ratio),
+    card("io-cost", "Input / output cost", split.input,
+         estimatedMoney(t, split.input) + " / " + estimatedMoney(t, split.output),
+         (splitTotal > 0 ? "output " + percentFormat.format(split.output / splitTotal) + " of the cost" : "no cost") +
+           (split.unsplit > 0 ? " · " + money(split.unsplit) + " reported without rates to split" : "")),
   );
 }
 
@@ -439,7 +458,7 @@ async function load(state, mine) {
     ]);
   if (mine !== generation) return false;  // a newer load (a click, the timer) owns the page
   renderControls(state);
-  renderCards(summary.totals);
+  renderCards(summary.totals, models.rows);
   renderInsights(insights.insights);
   renderCharts(series, models, summary);
   lastModels = models;

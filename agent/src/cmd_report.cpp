@@ -86,7 +86,7 @@ int ReportCommand::run(AppContext& ctx) const {
         std::cerr << "warning: the store holds impossible numbers: a sum does not fit in 64 bits and shows the "
                      "largest value instead (marked \"overflow\": true in --json)\n";
     if (json)
-        std::cout << json_text(report_json(report, full)) << "\n";
+        std::cout << json_text(report_json(report, full, ctx.store().prices_if_set())) << "\n";
     else if (csv)
         std::cout << report_csv(report);
     else if (report.totals.events == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.events == 0)

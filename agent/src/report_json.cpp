@@ -5,6 +5,7 @@
 
 #include "report_render.hpp"
 #include "terminal.hpp"
+#include "usage/analytics/cost_split.hpp"
 
 namespace agent {
 namespace {
@@ -22,6 +23,16 @@ std::string csv_field(const std::string& s) {
     std::string out = "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
+}
+
+// input_cost_usd, output_cost_usd and unsplit_cost_usd of a model's object.
+void add_cost_split(nlohmann::json& object, const usage::PriceBook* prices, const std::string& model,
+                    const usage::Totals& t) {
+    if (!prices) return;
+    const usage::CostSplit split = usage::split_cost(*prices, model, t);
+    object["input_cost_usd"] = usd(split.input_micros);
+    object["output_cost_usd"] = usd(split.output_micros);
+    object["unsplit_cost_usd"] = usd(split.unsplit_micros);
 }
 
 }  // namespace
@@ -49,7 +60,7 @@ nlohmann::json totals_json(const usage::Totals& t) {
             {"overflow", t.overflow}};
 }
 
-nlohmann::json report_json(const usage::Report& report, bool full) {
+nlohmann::json report_json(const usage::Report& report, bool full, const usage::PriceBook* prices) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : report.rows) {
         nlohmann::json row = {{"key", r.key}};
@@ -58,6 +69,7 @@ nlohmann::json report_json(const usage::Report& report, bool full) {
             row["label"] = r.label;
         }
         row.update(totals_json(r.totals));
+        if (report.group == usage::GroupBy::model) add_cost_split(row, prices, r.key, r.totals);
         if (r.session) {
             const auto& s = *r.session;
             row["project"] = s.project;
@@ -73,6 +85,7 @@ nlohmann::json report_json(const usage::Report& report, bool full) {
             for (const auto& [model, t] : r.models) {
                 nlohmann::json m = {{"key", model}};
                 m.update(totals_json(t));
+                add_cost_split(m, prices, model, t);
                 models.push_back(std::move(m));
             }
             row["by_model"] = std::move(models);

@@ -161,6 +161,10 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     CHECK(all.at("cache").text == "13,300");
     CHECK(all.at("cost").text.starts_with("~$"));    // estimates are marked
     CHECK(all.at("avg-duration").text == "3m 20s");  // (600 s + 0 + 0) / 3
+    // Input / output: Sonnet's estimate 9,525 / 4,500 micro-dollars; codex's reported
+    // $1.234567 split 5:8 by gpt-5's rates (2,000 x 1.25 : 400 x 10); the unpriced model none.
+    CHECK(all.at("io-cost").value == "0.484358");
+    CHECK(all.at("io-cost").text == "~$0.48 / ~$0.76");
     const auto codex = cards(testing::load_page(*chromium, server.url("/?range=all&tz=UTC&source=codex-cli")).dom);
     CHECK(codex.at("cost").text == "$1.23");  // reported only: no ~
     // The insights, as the API words them.

@@ -78,6 +78,14 @@ TEST_CASE("serve: ingest with a token, then summary and by-machine with exact nu
     auto models = get_json(server, "/api/v1/by-model", admin);
     CHECK(row(models, kOpus)["cost_usd"].get<double>() == doctest::Approx(0.00165).epsilon(1e-12));
     CHECK(row(models, kSonnet)["events"] == 2);
+    // Each model's cost split into input and output adds up to it.
+    for (const char* model : {kOpus, kSonnet}) {
+        const auto& split = row(models, model);
+        CHECK(split["unsplit_cost_usd"] == 0);
+        CHECK(split["output_cost_usd"].get<double>() > 0);
+        CHECK(split["input_cost_usd"].get<double>() + split["output_cost_usd"].get<double>() ==
+              doctest::Approx(split["cost_usd"].get<double>()).epsilon(1e-12));
+    }
 
     auto days = get_json(server, "/api/v1/timeseries?bucket=day", admin);
     REQUIRE(days["rows"].size() == 2);

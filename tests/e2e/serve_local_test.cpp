@@ -21,6 +21,7 @@ TEST_CASE("serve local: no tokens, the same JSON as report --json for every view
         {"/api/v1/by-project", "projects"},
         {"/api/v1/by-machine", "machines"},
         {"/api/v1/by-user", "users"},
+        {"/api/v1/by-repository", "repositories"},
         {"/api/v1/sessions", "sessions"},
         {"/api/v1/timeseries", "daily"},
         {"/api/v1/timeseries?bucket=hour", "hourly"},

@@ -184,7 +184,7 @@ nlohmann::json breakdown_json(const usage::Store& store, usage::Query q) {
         {GroupBy::model, "by_model"}, {GroupBy::project, "by_project"}, {GroupBy::user, "by_user"}};
     for (const auto& [group, name] : parts) {
         q.group = group;
-        nlohmann::json report = report_json(usage::run_query(store, q), false);
+        nlohmann::json report = report_json(usage::run_query(store, q), false, store.prices_if_set());
         if (out.empty()) {
             out["range"] = report["range"];
             out["totals"] = report["totals"];
@@ -215,7 +215,7 @@ Response handle_read(const Request& req, const Target& target, const usage::Stor
     if (endpoint->insights) return json_response(req, http::status::ok, insights_json(store, p.query));
     if (endpoint->breakdown) return json_response(req, http::status::ok, breakdown_json(store, p.query));
     const usage::Report report = usage::run_query(store, p.query, p.full);
-    nlohmann::json body = report_json(report, p.full);
+    nlohmann::json body = report_json(report, p.full, store.prices_if_set());
     body["paging"] = paging_json(p, report);
     return json_response(req, http::status::ok, body);
 }

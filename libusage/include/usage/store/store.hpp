@@ -109,8 +109,10 @@ public:
     /// Apply several file batches in ONE transaction (events + cursors).
     ApplyStats apply(const std::vector<FileBatch>& batches);
 
-    /// The prices in use (set by use_prices).
+    /// The prices in use (set by use_prices); throws std::logic_error before.
     [[nodiscard]] const PriceBook& prices() const;
+    /// The prices in use, or nullptr before use_prices.
+    [[nodiscard]] const PriceBook* prices_if_set() const noexcept { return prices_; }
 
     /// How many files of a source a scan has read (each keeps a cursor).
     [[nodiscard]] std::int64_t file_count(const std::string& source) const;
