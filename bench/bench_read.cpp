@@ -145,7 +145,10 @@ double fill(usage::Store& store, std::size_t total) {
         usage::UsageEvent base;
         base.source = src->name;
         base.session_id = "sess-" + std::to_string(session);
-        base.project_name = "project-" + std::to_string((user + rng.below(4) * 11) % kProjects);
+        const int project = static_cast<int>((user + rng.below(4) * 11) % kProjects);
+        base.project_name = "project-" + std::to_string(project);
+        // Every fifth project is a folder outside any repository.
+        if (project % 5 != 0) base.repository = "https://github.com/acme/" + base.project_name + ".git";
         base.user = "user" + std::to_string(user);
         base.machine_id = machine_id(machine);
         base.surface = rng.below(10) == 0 ? "ide" : "cli";
@@ -256,6 +259,7 @@ int main(int argc, char** argv) try {
         {"by_project", usage::GroupBy::project},
         {"by_machine", usage::GroupBy::machine},
         {"by_user", usage::GroupBy::user},
+        {"by_repository", usage::GroupBy::repository},
         {"sessions_page", usage::GroupBy::session, "all", "UTC", 50},
         {"summary_24h", usage::GroupBy::none, "24h"},
         {"timeseries_day_30d_kolkata", usage::GroupBy::day, "30d", "Asia/Kolkata"},
