@@ -186,3 +186,51 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
     CHECK(scalar(store, "SELECT first_ms FROM usage_rollup_day WHERE repository = 'git@github.com:acme/tools.git'") ==
           1741135700000);
 }
+
+TEST_CASE(
+    "rollup: a first scan rebuilds the rollups at its commit, and a writer that rolls back leaves the triggers on") {
+    testing::TempDir dir;
+    usage::PriceBook prices;
+    usage::Store store(dir.path());
+    store.use_prices(prices);
+    usage::FileBatch batch;
+    batch.source = "claude-code";
+    batch.path = "/s";
+    for (int i = 0; i < 3; ++i) {
+        usage::UsageEvent e;
+        e.id = "claude-code:m" + std::to_string(i) + ":";
+        e.dedup_group = e.id;
+        e.source = "claude-code";
+        e.session_id = "s";
+        e.model = "claude-opus-4-1";
+        e.timestamp_ms = 1741135500000 + i * 1800000;  // two hours
+        e.tokens.input = 10 + i;
+        batch.events.push_back(e);
+    }
+    {
+        usage::StoreWriter rolled_back(store);  // an empty store: triggers paused
+        rolled_back.add(batch);
+    }  // no commit: rolled back, and the triggers run again
+    usage::detail::sqlite_database(store).exec(
+        "INSERT INTO events (id, source, session_id, model, ts_ms, input) VALUES ('x:1', 'codex-cli', 'c', 'gpt-5', "
+        "1741135500000, 5)");
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 1);
+    check_rollup_matches(store);
+    usage::detail::sqlite_database(store).exec(
+        "DELETE FROM usage_rollup_day; DELETE FROM usage_rollup; DELETE FROM events");
+    {
+        usage::StoreWriter first(store);  // empty again: paused, rebuilt at commit
+        first.add(batch);
+        batch.events[0].tokens.output = 7;  // a grown copy in the same transaction
+        first.add(batch);
+        CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 0);  // nothing kept as it goes
+        first.commit();
+        CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 2);
+        check_rollup_matches(store);
+        batch.events[1].tokens.output = 9;  // the next transaction keeps them as it goes
+        first.add(batch);
+        CHECK(scalar(store, "SELECT sum(output) FROM usage_rollup_day") == 16);
+        first.commit();
+    }
+    check_rollup_matches(store);
+}

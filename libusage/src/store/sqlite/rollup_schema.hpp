@@ -27,6 +27,17 @@ std::string_view rollup_day_migration_sql();
 /// their key (the tables, their triggers, their fills). Never change it.
 std::string_view rollup_repository_migration_sql();
 
+/// Pauses the rollup triggers of migration 7 for the rest of this transaction:
+/// a row in `rollup_pause`, which no other transaction sees (it is deleted
+/// before the commit, or rolled back), so a writer never pauses anyone
+/// else's triggers. The writer must run rollup_rebuild_sql() before it commits.
+std::string_view rollup_pause_sql();
+
+/// Both rollups emptied and filled again from the events (the fills of
+/// migration 7), and the triggers running again: what a writer that paused
+/// them runs before its commit.
+std::string_view rollup_rebuild_sql();
+
 /// Registers `usage_isum(x)`, the aggregate migration 4 fills the rollup with:
 /// an exact 64-bit sum that, like SQLite's `+` (and unlike sum(), which
 /// raises an error), turns into a REAL when it leaves 64 bits. A REAL in the

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "usage/os/wall_clock.hpp"
@@ -175,6 +176,13 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
   size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset,
   head_hash = excluded.head_hash, tail_hash = excluded.tail_hash, state = excluded.state)sql") {}
     std::unique_ptr<SQLite::Transaction> tx;
+    // Set while this writer's transaction fills an empty store: the rollup
+    // triggers cost as much as the rest of a first scan (a rollup upsert and
+    // a daily one per event), so they are paused and commit() rebuilds both
+    // rollups from the events in one GROUP BY instead. Correct because every
+    // event counted is in this transaction (the store was empty in its
+    // snapshot, and a write succeeds only while that snapshot is the newest).
+    bool rollups_paused = false;
     // Groups written by this writer. When the store held no replay before,
     // a non-replay event can only supersede replays of `replay_groups`; when
     // it held no event at all (a first scan), a replay can only be
@@ -211,6 +219,10 @@ SqliteEventWriter::SqliteEventWriter(SqliteBackend& backend, const PriceBook& pr
     st_ = std::make_unique<Statements>(db);
     st_->replays_before = backend_.has_replays();
     st_->empty_before = db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
+    if (st_->empty_before) {
+        db.exec(std::string(rollup_pause_sql()));
+        st_->rollups_paused = true;
+    }
     st_->next_seq = db.execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
     st_->last_rowid_before = db.execAndGet("SELECT coalesce(max(rowid), 0) FROM events").getInt64();
     SQLite::Statement spans(db, "SELECT source, from_ms, to_ms FROM coverage");
@@ -236,6 +248,10 @@ void SqliteEventWriter::add_coverage(const std::string& source, std::int64_t fro
 
 // Destroyed without commit(), the transaction rolls back (SQLite::Transaction).
 void SqliteEventWriter::commit() {
+    if (st_->rollups_paused) {
+        backend_.db().exec(std::string(rollup_rebuild_sql()));
+        st_->rollups_paused = false;  // later transactions keep the rollups as they go
+    }
     st_->tx->commit();
     st_->tx = std::make_unique<SQLite::Transaction>(backend_.db());
 }
