@@ -12,6 +12,8 @@
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/model/token_limits.hpp"
 #include "usage/store/store.hpp"
 
 namespace {
@@ -233,4 +235,39 @@ TEST_CASE(
         first.commit();
     }
     check_rollup_matches(store);
+}
+
+TEST_CASE("rollup: a first scan whose sums leave 64 bits rebuilds them as REALs, so reports read the events") {
+    testing::TempDir dir;
+    usage::PriceBook prices;
+    usage::Store store(dir.path());
+    store.use_prices(prices);
+    usage::FileBatch batch;
+    batch.source = "cursor";
+    batch.path = "/c";
+    // 10,000 calls at the largest cost a call may report ($1e9): 1e19 micro-dollars.
+    for (int i = 0; i < 10'000; ++i) {
+        usage::UsageEvent e;
+        e.id = "cursor:c" + std::to_string(i) + ":";
+        e.dedup_group = e.id;
+        e.source = "cursor";
+        e.session_id = "s";
+        e.model = "auto";
+        e.timestamp_ms = 1741135500000 + i;
+        e.tokens.input = 1;
+        e.reported_cost_micros = usage::kMaxCostMicrosPerCall;
+        batch.events.push_back(e);
+    }
+    usage::StoreWriter writer(store);
+    writer.add(batch);
+    writer.commit();
+    CHECK(scalar(store, "SELECT events FROM usage_rollup") == 10'000);
+    CHECK(
+        usage::detail::sqlite_database(store).execAndGet("SELECT typeof(cost_micros) FROM usage_rollup").getString() ==
+        "real");
+    CHECK(scalar(store, "SELECT input FROM usage_rollup_day") == 10'000);
+    CHECK(scalar(store, "SELECT count(*) FROM rollup_pause") == 0);
+    const auto report = usage::run_query(store, usage::Query{});
+    CHECK(report.totals.overflow);
+    CHECK(report.totals.cost_micros == std::numeric_limits<std::int64_t>::max());
 }
