@@ -8,7 +8,7 @@ Starts `usage-agent serve --store DIR` (local mode) and Debian's chromedriver
 with headless chromium, loads the page `--runs` times per query (each in a
 fresh navigation, after one warm-up), and prints, as JSON, the median time
 from the start of navigation until the page says it is complete (every
-card, chart and table drawn from its nine API calls: body[data-ready-ms]).
+card, chart and table drawn from its ten API calls: body[data-ready-ms]).
 Fill a store first, e.g. `build/bench/bench_read --dir /tmp/b1m --runs 1`.
 Needs chromium and chromium-driver (apt-get install chromium chromium-driver).
 """
