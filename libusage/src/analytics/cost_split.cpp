@@ -11,8 +11,9 @@ CostSplit split_cost(const PriceBook& prices, std::string_view model, const Tota
         split.unsplit_micros = t.cost_micros;
         return split;
     }
-    // Base rates: a tier's rates move input and output by similar factors,
-    // and which calls crossed it is not in the sums.
+    // Base rates: which calls crossed a long-context tier is not in the sums.
+    // (Tiers raise input rates more than output rates, e.g. 2x and 1.5x, so
+    // for such calls this split gives input a little less than it cost.)
     const Rates& r = resolved->price.base;
     const double input = static_cast<double>(t.input_tokens) * r.input +
                          static_cast<double>(t.cache_read_tokens) * r.cache_read +
