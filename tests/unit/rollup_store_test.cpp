@@ -66,6 +66,18 @@ void check_rollup_matches(usage::Store& store) {
     check_lines_match(store, expected_sql("86400000"), kActualDays);
 }
 
+// Call `i` of source `source` in session "s".
+usage::UsageEvent call(const std::string& source, const std::string& model, int i, std::int64_t ts_ms) {
+    usage::UsageEvent e;
+    e.id = source + ":c" + std::to_string(i) + ":";
+    e.dedup_group = e.id;
+    e.source = source;
+    e.session_id = "s";
+    e.model = model;
+    e.timestamp_ms = ts_ms;
+    return e;
+}
+
 std::int64_t scalar(usage::Store& store, const char* sql) {
     return usage::detail::sqlite_database(store).execAndGet(sql).getInt64();
 }
@@ -199,13 +211,7 @@ TEST_CASE(
     batch.source = "claude-code";
     batch.path = "/s";
     for (int i = 0; i < 3; ++i) {
-        usage::UsageEvent e;
-        e.id = "claude-code:m" + std::to_string(i) + ":";
-        e.dedup_group = e.id;
-        e.source = "claude-code";
-        e.session_id = "s";
-        e.model = "claude-opus-4-1";
-        e.timestamp_ms = 1741135500000 + i * 1800000;  // two hours
+        usage::UsageEvent e = call("claude-code", "claude-opus-4-1", i, 1741135500000 + i * 1800000);  // two hours
         e.tokens.input = 10 + i;
         batch.events.push_back(e);
     }
@@ -247,13 +253,7 @@ TEST_CASE("rollup: a first scan whose sums leave 64 bits rebuilds them as REALs,
     batch.path = "/c";
     // 10,000 calls at the largest cost a call may report ($1e9): 1e19 micro-dollars.
     for (int i = 0; i < 10'000; ++i) {
-        usage::UsageEvent e;
-        e.id = "cursor:c" + std::to_string(i) + ":";
-        e.dedup_group = e.id;
-        e.source = "cursor";
-        e.session_id = "s";
-        e.model = "auto";
-        e.timestamp_ms = 1741135500000 + i;
+        usage::UsageEvent e = call("cursor", "auto", i, 1741135500000 + i);
         e.tokens.input = 1;
         e.reported_cost_micros = usage::kMaxCostMicrosPerCall;
         batch.events.push_back(e);

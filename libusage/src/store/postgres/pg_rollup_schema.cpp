@@ -79,16 +79,18 @@ std::string hourly(Keys keys) {
     const std::string hour = floor_to("ts_ms", "3600000");
     const std::string distinct_old =
         "SELECT DISTINCT " + hour + " AS hour_ms, " + list(keys, "") + " FROM old_rows WHERE NOT superseded";
+    // The sums of a set of events, as the insert trigger and the fill add them up.
+    const std::string sums = std::string(
+                                 "count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), "
+                                 "sum(cache_write_5m), sum(cache_write_1h), sum(") +
+                             kPriced + "), sum(" + kReported + "), sum(" + kEstimated +
+                             "),\n    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)\n";
     std::string s = table(keys, "usage_rollup", "hour_ms");
     // Rows in key order, so two writers lock shared rollup rows in one order.
     s += "CREATE FUNCTION usage_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
-    s += "  INSERT INTO usage_rollup AS r\n  SELECT " + hour + ", " + list(keys, "") +
-         ",\n    count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), "
-         "sum(cache_write_1h), sum(" +
-         kPriced + "), sum(" + kReported + "), sum(" + kEstimated +
-         "),\n    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)\n"
-         "  FROM new_rows WHERE NOT superseded\n  GROUP BY " +
-         positions(keys) + " ORDER BY " + positions(keys) + "\n" + merge(keys, "hour_ms");
+    s += "  INSERT INTO usage_rollup AS r\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + sums +
+         "  FROM new_rows WHERE NOT superseded\n  GROUP BY " + positions(keys) + " ORDER BY " + positions(keys) + "\n" +
+         merge(keys, "hour_ms");
     s += "  RETURN NULL;\nEND $fn$;\n";
     // An update moves each changed event out of its old row and into its new
     // one; rows events left are emptied (deleted) or their first and last
@@ -118,13 +120,8 @@ std::string hourly(Keys keys) {
 CREATE TRIGGER usage_rollup_update AFTER UPDATE ON events
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_updated();
 )sql";
-    s += "INSERT INTO usage_rollup\n  SELECT " + hour + ", " + list(keys, "") +
-         ",\n    count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), sum(cache_write_5m), "
-         "sum(cache_write_1h), sum(" +
-         kPriced + "), sum(" + kReported + "), sum(" + kEstimated +
-         "),\n    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)\n"
-         "  FROM events WHERE NOT superseded\n  GROUP BY " +
-         positions(keys) + " ORDER BY " + positions(keys) + ";\n";
+    s += "INSERT INTO usage_rollup\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + sums +
+         "  FROM events WHERE NOT superseded\n  GROUP BY " + positions(keys) + " ORDER BY " + positions(keys) + ";\n";
     return s;
 }
 
