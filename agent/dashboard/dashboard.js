@@ -152,6 +152,12 @@ function duration(seconds) {
 
 const promptTokens = (t) => t.input_tokens + t.cache_read_tokens + t.cache_write_tokens;
 const cacheHitShare = (t) => (promptTokens(t) > 0 ? t.cache_read_tokens / promptTokens(t) : 0);
+// Answered requests of all made (a failed one: the tool wrote an error instead of an answer).
+const successShare = (t) => (t.events + t.failed_requests > 0 ? t.events / (t.events + t.failed_requests) : 1);
+// Rounded down to 0.01%, so one failure in 10,000 never reads "100%".
+const successFormat = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 2 });
+const successText = (t) =>
+  successFormat.format(Math.floor(Math.min(successShare(t), t.failed_requests > 0 ? 0.9999 : 1) * 10000 + 1e-6) / 10000);
 const localTime = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function el(tag, text, className) {
@@ -196,6 +202,10 @@ function renderCards(t, models) {
          t.unpriced_events > 0 ? "no price known: not in the cost" : "every request priced"),
     card("sessions", "Sessions", t.sessions, integer(t.sessions)),
     card("requests", "Requests", t.events, integer(t.events)),
+    card("success", "Success rate", successShare(t), successText(t),
+         t.failed_requests > 0
+           ? integer(t.failed_requests) + " failed of " + integer(t.events + t.failed_requests) + " requests"
+           : "no failed requests"),
     card("tokens", "Total tokens", t.total_tokens, integer(t.total_tokens)),
     card("avg-tokens", "Tokens per session", t.avg_tokens_per_session, integer(t.avg_tokens_per_session)),
     card("avg-cost", "Cost per session", t.avg_cost_usd_per_session,
@@ -281,7 +291,10 @@ function renderCharts(series, models, sources) {
       return m ? m.cost_usd : 0;
     }),
   })), { stacked: true });
-  drawChart("chart-sessions", "line", labels, [{ label: "sessions", data: series.rows.map((r) => r.sessions) }]);
+  drawChart("chart-sessions", "line", labels, [
+    { label: "sessions", data: series.rows.map((r) => r.sessions) },
+    { label: "failed requests", data: series.rows.map((r) => r.failed_requests) },
+  ]);
   drawChart("chart-source", "bar", sources.rows.map((r) => r.key),
             [{ label: "cost (USD)", data: sources.rows.map((r) => r.cost_usd) }]);
   drawChart("chart-model", "bar", modelNames, [{ label: "cost (USD)", data: models.rows.map((r) => r.cost_usd) }],

@@ -50,16 +50,21 @@ void ReportCommand::setup(CLI::App& app) {
         ->check(non_empty());
     cmd->add_option("--limit", limit, "At most this many rows (at least 1)")->check(integer_at_least(1));
     cmd->add_flag("--full", full, "Add per-model and per-token-type breakdowns");
+    cmd->add_flag("--failures", failures,
+                  "Show requests, failed requests (the tool wrote an error instead of an answer) and their share "
+                  "per row instead of tokens and cost (--json and --csv always carry failed_requests)");
     cmd->add_flag("--no-scan", no_scan, "Do not scan for new transcripts first");
     cmd->footer(
         "Runs the incremental scan first (unless --no-scan), so a report is always current.\n"
-        "Costs marked * exclude events whose model has no known price.\n"
+        "Costs marked * exclude events whose model has no known price. Failed requests count in no\n"
+        "column but their own (see --failures).\n"
         "Examples:\n"
         "  usage-agent report daily --range 30d --tz Europe/Berlin   cost per day, last 30 days\n"
         "  usage-agent report models --json                          per model, stable JSON\n"
         "  usage-agent report sessions --full --limit 20             the 20 latest sessions, per model\n"
         "  usage-agent report projects --since 2026-01-01 --csv      per project since a day, as CSV\n"
-        "  usage-agent report repositories --range month             per git remote, this month");
+        "  usage-agent report repositories --range month             per git remote, this month\n"
+        "  usage-agent report models --failures --range 7d           failed requests per model, last 7 days");
 }
 
 int ReportCommand::run(AppContext& ctx) const {
@@ -92,7 +97,7 @@ int ReportCommand::run(AppContext& ctx) const {
     else if (report.totals.events == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.events == 0)
         std::cout << empty_home_message(ctx, "no usage found in the folders each source looks in:");
     else
-        std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit});
+        std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit, failures});
     return 0;
 }
 

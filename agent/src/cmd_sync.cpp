@@ -81,6 +81,7 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"files_read", s.files_read},
                                   {"events_read", s.events_read},
                                   {"events_new", s.events_new},
+                                  {"failures_new", s.failures_new},
                                   {"events_updated", s.events_updated},
                                   {"events_superseded", s.events_superseded},
                                   {"bytes_read", s.bytes_read},
@@ -110,6 +111,9 @@ int SyncCommand::run(AppContext& ctx) const {
                       << with_commas(static_cast<std::int64_t>(s.events_updated)) << " updated, ";
             if (s.events_superseded > 0)
                 std::cout << with_commas(static_cast<std::int64_t>(s.events_superseded)) << " superseded, ";
+            if (s.failures_new > 0)
+                std::cout << with_commas(static_cast<std::int64_t>(s.failures_new))
+                          << (s.failures_new == 1 ? " failed request, " : " failed requests, ");
             if (s.events_invalid > 0)
                 std::cout << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid, ";
             std::cout << human_bytes(s.bytes_read) << " in " << secs << "\n";

@@ -42,6 +42,7 @@ struct ReportCommand {
     std::string repository;
     std::string tz;
     bool full = false;
+    bool failures = false;
     bool no_scan = false;
     std::int64_t limit = 0;
     CLI::App* cmd = nullptr;

@@ -52,6 +52,7 @@ nlohmann::json totals_json(const usage::Totals& t) {
             {"reported_cost_usd", usd(t.reported_cost_micros)},
             {"estimated_cost_usd", usd(t.estimated_cost_micros)},
             {"unpriced_events", t.unpriced_events},
+            {"failed_requests", t.failed_requests},
             {"users", t.users},
             {"machines", t.machines},
             {"avg_tokens_per_session", t.avg_tokens_per_session()},
@@ -103,7 +104,8 @@ nlohmann::json report_json(const usage::Report& report, bool full, const usage::
 std::string report_csv(const usage::Report& report) {
     static const char* columns[] = {"events",           "sessions",          "input_tokens",       "output_tokens",
                                     "reasoning_tokens", "cache_read_tokens", "cache_write_tokens", "total_tokens",
-                                    "cost_usd",         "reported_cost_usd", "estimated_cost_usd", "unpriced_events"};
+                                    "cost_usd",         "reported_cost_usd", "estimated_cost_usd", "unpriced_events",
+                                    "failed_requests"};
     std::ostringstream out;
     out << "key";
     for (const char* c : columns) out << "," << c;

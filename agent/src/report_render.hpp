@@ -19,6 +19,9 @@ struct RenderOptions {
     std::string since_date;
     std::string until_date;
     std::int64_t limit = 0;  ///< `--limit`, named in the "more rows" line
+    /// `--failures`: requests, answered, failed and their share per row
+    /// instead of tokens and cost.
+    bool failures = false;
 };
 
 std::string report_csv(const usage::Report& report);

@@ -47,6 +47,29 @@ std::string header_line(const std::string& key_title) {
     return columns(key_title, "EVENTS", "INPUT", "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
 }
 
+// The share of failed requests, "0.4%"; "-" without requests.
+std::string failed_share(const usage::Totals& t) {
+    if (t.requests() == 0) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%",
+                  100.0 * static_cast<double>(t.failed_requests) / static_cast<double>(t.requests()));
+    return buf;
+}
+
+// --failures: KEY(20) REQUESTS(14) ANSWERED(14) FAILED(14) SHARE(14) = 80 columns with spaces.
+std::string failure_columns(const std::string& key_cell, const std::string& requests, const std::string& answered,
+                            const std::string& failed, const std::string& share) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %14s %14s %14s %14s", requests.c_str(), answered.c_str(), failed.c_str(),
+                  share.c_str());
+    return pad_right(key_cell, kKeyWidth) + buf;
+}
+
+std::string failure_line(const std::string& key_cell, const usage::Totals& t) {
+    return failure_columns(key_cell, with_commas(t.requests()), with_commas(t.events), with_commas(t.failed_requests),
+                           failed_share(t));
+}
+
 std::string key_title(const std::string& view) {
     if (view == "daily") return "DAY";
     if (view == "weekly") return "WEEK";
@@ -105,6 +128,9 @@ void summary_block(std::ostringstream& out, const usage::Report& r, const Style&
     if (full || t.reported_cost_micros > 0) line("  reported by tools", dollars(t.reported_cost_micros));
     if (full) line("  estimated", dollars(t.estimated_cost_micros));
     if (t.unpriced_events > 0) line("unpriced events", with_commas(t.unpriced_events) + " (cost unknown)");
+    if (t.failed_requests > 0)
+        line("failed requests", with_commas(t.failed_requests) + " (" + failed_share(t) + " of " +
+                                    with_commas(t.requests()) + ", not in any figure above)");
 }
 
 // The range as the user gave it, in their zone: the dates typed, or the named
@@ -149,8 +175,14 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
         out << "no usage in this range\n";
         return out.str();
     }
+    // --failures: requests, answered and failed per row instead of tokens.
+    const auto line_of = [&](const std::string& key_cell, const usage::Totals& t) {
+        return o.failures ? failure_line(key_cell, t) : row_line(key_cell, t);
+    };
     if (!r.rows.empty()) {
-        out << st.bold(header_line(key_title(o.view))) << "\n";
+        out << st.bold(o.failures ? failure_columns(key_title(o.view), "REQUESTS", "ANSWERED", "FAILED", "FAILED %")
+                                  : header_line(key_title(o.view)))
+            << "\n";
         std::vector<std::string> keys;
         for (const auto& row : r.rows)
             keys.push_back(o.view == "repositories" ? repository_label(row.label) : row.label);
@@ -160,20 +192,24 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
             key_cells(keys, kKeyWidth, o.view == "models" || o.view == "machines" || o.view == "repositories");
         for (std::size_t i = 0; i < r.rows.size(); ++i) {
             const auto& row = r.rows[i];
-            out << row_line(cells[i], row.totals) << "\n";
+            out << line_of(cells[i], row.totals) << "\n";
             if (row.session) out << st.dim(session_line(*row.session, r.tz)) << "\n";
             if (!o.full) continue;
             std::vector<std::string> models;
             for (const auto& m : row.models) models.push_back(m.first);
             const auto model_cells = key_cells(models, kKeyWidth - 2, true);
             for (std::size_t m = 0; m < row.models.size(); ++m)
-                out << st.dim(row_line("  " + model_cells[m], row.models[m].second)) << "\n";
+                out << st.dim(line_of("  " + model_cells[m], row.models[m].second)) << "\n";
         }
         const auto hidden = r.row_count - static_cast<std::int64_t>(r.rows.size());
         if (hidden > 0) out << st.dim(more_rows_line(hidden, o.limit)) << "\n";
-        if (o.view != "summary") out << st.bold(row_line("TOTAL", r.totals)) << "\n";
+        if (o.view != "summary") out << st.bold(line_of("TOTAL", r.totals)) << "\n";
     }
-    if (r.totals.unpriced_events > 0)
+    if (r.totals.failed_requests > 0 && !o.failures && o.view != "summary")
+        out << st.dim(with_commas(r.totals.failed_requests) + " failed requests (" + failed_share(r.totals) +
+                      ") are in no column: --failures shows them per row")
+            << "\n";
+    if (r.totals.unpriced_events > 0 && !o.failures)
         out << st.dim("* excludes " + with_commas(r.totals.unpriced_events) +
                       " unpriced events (unknown model price; see `usage-agent prices`)")
             << "\n";

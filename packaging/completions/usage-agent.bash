@@ -53,7 +53,7 @@ _usage_agent() {
         report)
             # One view at most.
             ((operands == 0)) || views=""
-            words="$views --json --csv --range --since --until --source --model --project --machine --user --repository --tz --limit --full --no-scan --help" ;;
+            words="$views --json --csv --range --since --until --source --model --project --machine --user --repository --tz --limit --full --failures --no-scan --help" ;;
         status) words="--json --help" ;;
         run) words="--log-level --poll --help" ;;
         service) words="install uninstall status --help" ;;

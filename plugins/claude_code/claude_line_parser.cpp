@@ -17,8 +17,11 @@ namespace {
 namespace od = simdjson::ondemand;
 
 struct Raw {
-    std::string_view type, timestamp, session_id, cwd, git_branch, request_id, msg_id, model;
+    std::string_view type, timestamp, session_id, cwd, git_branch, request_id, msg_id, model, uuid;
     bool sidechain = false;
+    bool api_error = false;       ///< `isApiErrorMessage`: the tool wrote an error instead of an answer
+    std::string_view error;       ///< its `error` (`rate_limit`, ...) when a string
+    std::int64_t api_status = 0;  ///< its `apiErrorStatus`
     bool has_usage = false;
     double cost_usd = -1;
     TokenCounts tokens;
@@ -101,7 +104,17 @@ simdjson::error_code read_line(od::parser& parser, char* line, std::size_t size,
             r.git_branch = str_of(field.value());
         else if (key == "requestId")
             r.request_id = str_of(field.value());
-        else if (key == "isSidechain") {
+        else if (key == "uuid")
+            r.uuid = str_of(field.value());
+        else if (key == "isApiErrorMessage") {
+            bool b = false;
+            if (field.value().get_bool().get(b) == simdjson::SUCCESS) r.api_error = b;
+        } else if (key == "error")
+            r.error = str_of(field.value());
+        else if (key == "apiErrorStatus") {
+            std::int64_t status = 0;
+            if (field.value().get_int64().get(status) == simdjson::SUCCESS) r.api_status = status;
+        } else if (key == "isSidechain") {
             bool b = false;
             if (field.value().get_bool().get(b) == simdjson::SUCCESS) r.sidechain = b;
         } else if (key == "costUSD") {
@@ -119,6 +132,16 @@ std::string provider_of(std::string_view msg_id, std::string_view model) {
     if (msg_id.starts_with("msg_bdrk_") || model.find("anthropic.") != std::string_view::npos) return "bedrock";
     if (msg_id.starts_with("msg_vrtx_") || model.find('@') != std::string_view::npos) return "vertex";
     return "anthropic";
+}
+
+// How a call failed, in the tool's words when they are a plain name
+// (`rate_limit`, `authentication_failed`), else by its HTTP status.
+std::string failure_of(const Raw& r) {
+    const bool plain = !r.error.empty() && r.error.size() <= 40 &&
+                       r.error.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
+    if (plain) return std::string(r.error);
+    if (r.api_status >= 100 && r.api_status <= 599) return "http_" + std::to_string(r.api_status);
+    return "error";
 }
 
 std::string last_component(std::string_view path) {
@@ -142,8 +165,27 @@ LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, 
         err = read_line(parser, line, size, capacity, r);
     }
     if (err) return LineOutcome::malformed;
+    if (r.type == "assistant" && r.api_error) {
+        // A call that failed: its error message carries no usage, and its
+        // model is `<synthetic>` (the caller knows the session's last one).
+        out = ClaudeCall{r.msg_id.empty() ? r.uuid : r.msg_id,
+                         r.request_id,
+                         {},
+                         r.session_id,
+                         r.cwd,
+                         r.git_branch,
+                         r.sidechain,
+                         TokenCounts{},
+                         0,
+                         -1,
+                         {}};
+        if (out.msg_id.empty()) return LineOutcome::skipped;
+        out.failure = failure_of(r);
+        if (auto ms = detail::parse_iso8601_ms(r.timestamp)) out.timestamp_ms = *ms;
+        return LineOutcome::failure;
+    }
     if (r.type != "assistant" || !r.has_usage || r.msg_id.empty()) return LineOutcome::skipped;
-    if (r.model == "<synthetic>") return LineOutcome::skipped;  // local error/abort, no API call
+    if (r.model == "<synthetic>") return LineOutcome::skipped;  // local abort, no API call
     if (r.bad.found()) {
         bad = r.bad;
         return LineOutcome::invalid;
@@ -158,7 +200,8 @@ LineOutcome parse_claude_line(od::parser& parser, char* line, std::size_t size, 
     }
     if (t.total() == 0 && r.cost_usd <= 0) return LineOutcome::skipped;
 
-    out = ClaudeCall{r.msg_id, r.request_id, r.model, r.session_id, r.cwd, r.git_branch, r.sidechain, t, 0, r.cost_usd};
+    out = ClaudeCall{r.msg_id, r.request_id, r.model, r.session_id, r.cwd, r.git_branch, r.sidechain, t,
+                     0,        r.cost_usd,   {}};
     if (auto ms = detail::parse_iso8601_ms(r.timestamp)) out.timestamp_ms = *ms;
     return LineOutcome::event;
 }
@@ -171,6 +214,12 @@ UsageEvent make_claude_event(const ClaudeCall& c, const SourceFile& file) {
     out.id.reserve(out.dedup_group.size() + c.request_id.size());
     out.id.append(out.dedup_group).append(c.request_id);
     out.replay = c.sidechain;
+    if (!c.failure.empty()) {
+        // Copies of a failure have one id (dedup by it is all they need).
+        out.failure = c.failure;
+        out.dedup_group.clear();
+        out.replay = false;
+    }
     out.tokens = c.tokens;
     out.model.assign(c.model);
     out.provider = provider_of(c.msg_id, c.model);

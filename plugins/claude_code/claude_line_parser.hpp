@@ -22,6 +22,9 @@ struct ClaudeCall {
     TokenCounts tokens;
     std::int64_t timestamp_ms = 0;
     double cost_usd = -1;  ///< < 0: not reported
+    /// Not empty: the call failed (UsageEvent::failure); `model` is empty
+    /// and the counts are zero.
+    std::string failure;
 
     /// Append the event id (`claude-code:<message.id>:<requestId>`) to `out`.
     void append_id(std::string& out) const;
@@ -29,6 +32,7 @@ struct ClaudeCall {
 
 enum class LineOutcome {
     event,      ///< `out` holds a usage call
+    failure,    ///< `out` holds a failed call (an `isApiErrorMessage` line)
     skipped,    ///< valid line without a billable call (user line, <synthetic>, zero usage)
     malformed,  ///< not valid JSON (counted and reported, never fatal)
     invalid,    ///< a call whose count or cost breaks the rule of usage/model/token_limits.hpp: `bad` says which

@@ -29,8 +29,12 @@ public:
     std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
         return claude::discover_claude_files(roots);
     }
+    // The scan's state is the model of the file's last answered call: a
+    // failed call names none (`<synthetic>`), and is the session's attempt
+    // to call the model it called last.
     ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
         ScanResult result;
+        result.state = start.state;
         simdjson::ondemand::parser parser;
         std::unordered_map<std::string, std::size_t> index;
         claude::ClaudeCall call;
@@ -49,8 +53,19 @@ public:
                         bad = {};
                         return;
                     case claude::LineOutcome::skipped: return;
+                    case claude::LineOutcome::failure: {
+                        id.clear();
+                        call.append_id(id);
+                        if (!index.emplace(id, result.events.size()).second) return;  // a copy
+                        UsageEvent failed = claude::make_claude_event(call, file);
+                        failed.model = result.state;
+                        failed.model_guessed = true;
+                        result.events.push_back(std::move(failed));
+                        return;
+                    }
                     case claude::LineOutcome::event: break;
                 }
+                if (!call.model.empty()) result.state.assign(call.model);
                 id.clear();
                 call.append_id(id);
                 if (auto it = index.find(id); it != index.end()) {

@@ -165,7 +165,7 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
     testing::AgentHome h;
     // Each command and how many examples its page gives.
     const std::vector<std::pair<std::vector<std::string>, int>> pages = {{{"sync"}, 3},
-                                                                         {{"report"}, 5},
+                                                                         {{"report"}, 6},
                                                                          {{"prices"}, 3},
                                                                          {{"prices", "update"}, 2},
                                                                          {{"import"}, 2},

@@ -217,9 +217,9 @@ TEST_CASE("cli: CSV and table output") {
     REQUIRE(csv.exit_code == 0);
     CHECK(csv.out.rfind("key,events,sessions,input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,"
                         "cache_write_tokens,total_tokens,cost_usd,reported_cost_usd,estimated_cost_usd,"
-                        "unpriced_events\n",
+                        "unpriced_events,failed_requests\n",
                         0) == 0);
-    CHECK(csv.out.find("\nproj-a,2,1,150,30,0,1000,200,1380,0.00195,0.0,0.00195,0\n") != std::string::npos);
+    CHECK(csv.out.find("\nproj-a,2,1,150,30,0,1000,200,1380,0.00195,0.0,0.00195,0,0\n") != std::string::npos);
     CHECK(csv.out.find("\nTOTAL,4,2,158,34,0,1000,200,1392,") != std::string::npos);
 
     auto table = h.run({"report", "daily", "--no-scan", "--tz", "UTC"});

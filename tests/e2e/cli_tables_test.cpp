@@ -362,12 +362,12 @@ TEST_CASE("tables: CSV quotes commas, quotes and line breaks in keys and keeps o
     REQUIRE(r.exit_code == 0);
     const std::string expected =
         "key,events,sessions,input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,"
-        "total_tokens,cost_usd,reported_cost_usd,estimated_cost_usd,unpriced_events\n"
-        "\"a,b\",1,1,4000,0,0,0,0,4000,0.012,0.0,0.012,0\n"
-        "\"say \"\"hi\"\"\",1,1,3000,0,0,0,0,3000,0.009,0.0,0.009,0\n"
-        "\"two\nlines\",1,1,2000,0,0,0,0,2000,0.006,0.0,0.006,0\n"
-        "\x1b[31mraw,1,1,1000,0,0,0,0,1000,0.003,0.0,0.003,0\n"
-        "TOTAL,4,4,10000,0,0,0,0,10000,0.03,0.0,0.03,0\n";
+        "total_tokens,cost_usd,reported_cost_usd,estimated_cost_usd,unpriced_events,failed_requests\n"
+        "\"a,b\",1,1,4000,0,0,0,0,4000,0.012,0.0,0.012,0,0\n"
+        "\"say \"\"hi\"\"\",1,1,3000,0,0,0,0,3000,0.009,0.0,0.009,0,0\n"
+        "\"two\nlines\",1,1,2000,0,0,0,0,2000,0.006,0.0,0.006,0,0\n"
+        "\x1b[31mraw,1,1,1000,0,0,0,0,1000,0.003,0.0,0.003,0,0\n"
+        "TOTAL,4,4,10000,0,0,0,0,10000,0.03,0.0,0.03,0,0\n";
     CHECK(r.out == expected);
 }
 

@@ -247,15 +247,19 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
     {
         // All sources share one writer: each source's events_new must be
         // exactly the events of that source it stored (superseded copies are
-        // rows, not events).
+        // rows, not events; failed calls are counted apart: synthetic-and-errors
+        // holds claude-code's one).
         SQLite::Database db((h.dir / "state" / "usage.db").string(), SQLite::OPEN_READONLY);
-        SQLite::Statement rows(db, "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source");
+        SQLite::Statement rows(db,
+                               "SELECT source, count(*) FROM events WHERE superseded = 0 AND failure = '' "
+                               "GROUP BY source");
         std::map<std::string, std::int64_t> stored;
         while (rows.executeStep()) stored[rows.getColumn(0).getString()] = rows.getColumn(1).getInt64();
         REQUIRE(stored.size() == 5);
         for (const auto& [source, stats] : first) {
             INFO("source: " << source);
             CHECK(n(stats, "events_new") == stored.at(source));
+            CHECK(n(stats, "failures_new") == (source == "claude-code" ? 1 : 0));
             CHECK(n(stats, "events_new") + n(stats, "events_updated") <= n(stats, "events_read"));
         }
     }

@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 5") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 6") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 5);
+    REQUIRE(usage::pg::store_migrations().size() == 6);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 5);
-    CHECK(usage::pg::schema_version(c) == 5);
+    CHECK(usage::pg::migrate(c) == 6);
+    CHECK(usage::pg::schema_version(c) == 6);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -56,7 +56,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"2", "scan tables (cursors, coverage) and the hourly usage rollup"},
                {"3", "the daily usage rollup"},
                {"4", "the repository of each event"},
-               {"5", "the rollups keyed by repository"}});
+               {"5", "the rollups keyed by repository"},
+               {"6", "failed calls, counted apart"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -92,7 +93,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"pricing_model text not null"},
                                          {"model_guessed boolean not null"},
                                          {"change_seq bigint not null"},
-                                         {"repository text not null"}});
+                                         {"repository text not null"},
+                                         {"failure text not null"}});
     // Both rollups: the time, the key (with the repository since migration 5), the sums.
     for (const char* rollup : {"usage_rollup", "usage_rollup_day"}) {
         const Rows columns = column_types(rollup);
@@ -125,6 +127,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
           Rows{{"coverage_pkey"},
                {"cursors_pkey"},
                {"events_change"},
+               {"events_failed"},
                {"events_live_replays"},
                {"events_pkey"},
                {"events_ts"},
@@ -185,18 +188,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 5);
+    REQUIRE(usage::pg::migrate(c) == 6);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 5);
-    CHECK(usage::pg::migrate(c) == 5);
+    CHECK(usage::pg::migrate(c) == 6);
+    CHECK(usage::pg::migrate(c) == 6);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "5");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "6");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 5") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 6") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -219,7 +222,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{5, 5, 5, 5});
+    CHECK(reached == std::array<int, 4>{6, 6, 6, 6});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -231,7 +234,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -325,7 +328,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
  ('a:3', 'claude-code', 's1', 'opus', 1741135700000, 30, 300, 2, 'git@github.com:acme/tools.git'),
  ('a:4', 'claude-code', 's1', 'opus', 1741135800000, 40, 400, 1, ''))sql");
     CHECK(check.scalar("SELECT count(*) FROM usage_rollup") == "1");
-    REQUIRE(usage::pg::migrate(c) == 5);
+    REQUIRE(usage::pg::migrate(c, usage::pg::store_migrations().first(5)) == 5);
     CHECK(check.query("SELECT repository, events::text, input::text, reported_micros::text, first_ms::text FROM "
                       "usage_rollup ORDER BY repository") ==
           Rows{{"", "1", "40", "0", "1741135800000"},
@@ -338,6 +341,46 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
     CHECK(check.query("SELECT repository, events::text, input::text, last_ms::text FROM usage_rollup_day ORDER BY "
                       "repository") == Rows{{"git@github.com:acme/tools.git", "2", "70", "1741135800000"},
                                             {"https://github.com/acme/api.git", "2", "30", "1741135600000"}});
+}
+
+TEST_CASE("pg schema: migration 6 keeps the rollups, and failed calls stay out of them however they change") {
+    testing::PostgresServer* pg = testing::shared_postgres_or_skip();
+    if (pg == nullptr) return;
+    const std::string uri = pg->fresh_database();
+    testing::PgConnection check(uri);
+    Connection c(uri);
+    REQUIRE(usage::pg::migrate(c, usage::pg::store_migrations().first(5)) == 5);
+    c.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin) VALUES
+ ('a:1', 'claude-code', 's1', 'opus', 1741135500000, 10, 100, 1),
+ ('a:2', 'claude-code', 's1', 'opus', 1741135600000, 20, 200, 1))sql");
+    const std::string rollups =
+        "SELECT 'h', hour_ms::text, events::text, input::text, first_ms::text, last_ms::text FROM usage_rollup "
+        "UNION ALL SELECT 'd', day_ms::text, events::text, input::text, first_ms::text, last_ms::text FROM "
+        "usage_rollup_day ORDER BY 1, 2";
+    const Rows kept = {{"d", "1741132800000", "2", "30", "1741135500000", "1741135600000"},
+                       {"h", "1741132800000", "2", "30", "1741135500000", "1741135600000"}};
+    CHECK(check.query(rollups) == kept);
+    REQUIRE(usage::pg::migrate(c) == 6);
+    CHECK(check.query(rollups) == kept);
+    CHECK(check.scalar("SELECT count(*) FROM events WHERE failure <> ''") == "0");
+
+    // A failed call in the same row (earlier than its first event), even
+    // one that holds tokens, grows, moves and is superseded: never counted.
+    c.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin, failure) VALUES
+ ('f:1', 'claude-code', 's1', 'opus', 1741135400000, 0, NULL, 0, 'rate_limit'),
+ ('f:2', 'claude-code', 's1', 'opus', 1741135450000, 5, 50, 1, 'http_529'))sql");
+    CHECK(check.query(rollups) == kept);
+    c.exec("UPDATE events SET input = 99, ts_ms = 1741139000000 WHERE id = 'f:2'");
+    c.exec("UPDATE events SET superseded = true WHERE id = 'f:1'");
+    CHECK(check.query(rollups) == kept);
+    // A counted event that leaves the row reads its first time again, past the failed calls.
+    c.exec("UPDATE events SET superseded = true WHERE id = 'a:1'");
+    CHECK(check.query(rollups) == Rows{{"d", "1741132800000", "1", "20", "1741135600000", "1741135600000"},
+                                       {"h", "1741132800000", "1", "20", "1741135600000", "1741135600000"}});
+    CHECK(check.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'events_failed'") ==
+          "CREATE INDEX events_failed ON public.events USING btree (ts_ms) WHERE (failure <> ''::text)");
 }
 
 #endif  // USAGE_WITH_POSTGRES

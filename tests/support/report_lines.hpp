@@ -14,7 +14,7 @@ inline std::string describe(const usage::Totals& t) {
     for (std::int64_t v :
          {t.events, t.sessions, t.users, t.machines, t.session_duration_ms, t.input_tokens, t.output_tokens,
           t.reasoning_tokens, t.cache_read_tokens, t.cache_write_5m_tokens, t.cache_write_1h_tokens, t.cost_micros,
-          t.reported_cost_micros, t.estimated_cost_micros, t.unpriced_events})
+          t.reported_cost_micros, t.estimated_cost_micros, t.unpriced_events, t.failed_requests})
         s += std::to_string(v) + ",";
     return s + (t.overflow ? "overflow" : "");
 }

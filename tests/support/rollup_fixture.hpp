@@ -4,7 +4,9 @@
 // hour and day boundaries and the DST changes of March/April 2025; then
 // grown copies (some earlier, some filling an empty model or session),
 // replays superseded by their real call, imports covering replays,
-// events marked superseded, and a re-pricing of everything.
+// events marked superseded, and a re-pricing of everything. Failed calls
+// (UsageEvent::failure) in every fifth session, some of them copied with
+// tokens, earlier or superseded: no rollup may count them.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +77,9 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
     store.record_machine("m-cccccccc-3", "build-box");
 
     std::vector<usage::UsageEvent> written;
+    // Not drawn from rng either, and never in `written`: every other figure
+    // stays what it was before failed calls existed.
+    std::vector<usage::UsageEvent> failed;
     {
         usage::StoreWriter writer(store);
         for (int s = 0; s < sessions; ++s) {
@@ -113,10 +118,20 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
                 }
                 batch.events.push_back(e);
             }
+            if (s % 5 == 1) {
+                usage::UsageEvent f = base;
+                f.id = base.source + ":s" + std::to_string(s) + "failed:";
+                f.model = model;
+                f.model_guessed = true;
+                f.failure = s % 10 == 1 ? "rate_limit" : "http_529";
+                f.timestamp_ms = ts + 1000;
+                failed.push_back(f);
+            }
             writer.add(batch);
             for (const auto& e : batch.events) written.push_back(e);
             if (s % 17 == 0) writer.commit();
         }
+        writer.add(usage::FileBatch{"failed", "/failed", failed, std::nullopt});
         writer.commit();
     }
 
@@ -144,8 +159,17 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
         if (rng.chance(10)) e.reported_cost_micros = rng.below(90000);
         again.events.push_back(e);
     }
+    // Copies of failed calls: with tokens (a store must not count them), an
+    // hour earlier (another rollup row, if one counted them).
+    for (std::size_t i = 0; i < failed.size(); i += 3) {
+        usage::UsageEvent e = failed[i];
+        e.tokens.output = 40;
+        if (i % 2 == 0) e.timestamp_ms -= kHourMs;
+        again.events.push_back(e);
+    }
     usage::StoreWriter w2(store);
     w2.add(again);
+    for (std::size_t i = 1; i < failed.size(); i += 7) w2.mark_superseded(failed[i].id);
     for (const auto& e : written)
         if (!e.replay && rng.chance(3)) w2.mark_superseded(e.id);
     // An import that is the complete record of cursor over one day: its replays there stop counting.

@@ -18,7 +18,8 @@
 
 namespace {
 
-// A rollup as it should be, computed here independently of the triggers:
+// A rollup as it should be (over the counted events: failed calls are not),
+// computed here independently of the triggers:
 // per `unit` (3600000 for the hourly rollup, 86400000 for the daily one).
 std::string expected_sql(const std::string& unit) {
     return "SELECT ts_ms - ((ts_ms % " + unit + ") + " + unit + ") % " + unit + R"sql(, source, session_id, model,
@@ -27,7 +28,7 @@ std::string expected_sql(const std::string& unit) {
   sum(CASE WHEN cost_origin = 2 THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(CASE WHEN cost_origin IN (1, 3) THEN coalesce(cost_micros, 0) ELSE 0 END),
   sum(cost_origin = 0), min(ts_ms), max(ts_ms)
-FROM events WHERE superseded = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9)sql";
+FROM events WHERE superseded = 0 AND failure = '' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9)sql";
 }
 
 constexpr const char* kActual = "SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
@@ -199,6 +200,122 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
     CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 2);
     CHECK(scalar(store, "SELECT first_ms FROM usage_rollup_day WHERE repository = 'git@github.com:acme/tools.git'") ==
           1741135700000);
+}
+
+TEST_CASE("rollup: migration 8 keeps both rollups, and failed calls stay out of them however they change") {
+    testing::TempDir dir;
+    {
+        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        usage::detail::register_rollup_functions(db.getHandle());
+        const auto& migrations = usage::detail::store_migrations();
+        for (int i = 0; i < 7; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
+        db.exec("PRAGMA user_version = 7");
+        db.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin) VALUES
+ ('a:1', 'claude-code', 's1', 'opus', 1741135500000, 10, 100, 1),
+ ('a:2', 'claude-code', 's1', 'opus', 1741135600000, 20, 200, 1);
+)sql");
+    }
+    usage::Store store(dir.path());
+    CHECK(store.schema_version() == 8);
+    auto rows = [&] { return lines(usage::detail::sqlite_database(store), kActual); };
+    auto days = [&] { return lines(usage::detail::sqlite_database(store), kActualDays); };
+    const auto kept_rows = rows();
+    const auto kept_days = days();
+    REQUIRE(kept_rows.size() == 1);
+    CHECK(scalar(store, "SELECT events FROM usage_rollup") == 2);
+    check_rollup_matches(store);
+    // Failed calls in the same row (one earlier than its first event), even
+    // one holding tokens, that grow, move and are superseded: never counted.
+    auto& db = usage::detail::sqlite_database(store);
+    db.exec(R"sql(
+INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin, failure) VALUES
+ ('f:1', 'claude-code', 's1', 'opus', 1741135400000, 0, NULL, 0, 'rate_limit'),
+ ('f:2', 'claude-code', 's1', 'opus', 1741135450000, 5, 50, 1, 'http_529'))sql");
+    CHECK(rows() == kept_rows);
+    db.exec("UPDATE events SET input = 99, ts_ms = 1741139000000 WHERE id = 'f:2'");
+    db.exec("UPDATE events SET superseded = 1 WHERE id = 'f:1'");
+    CHECK(rows() == kept_rows);
+    CHECK(days() == kept_days);
+    // A counted event that leaves the row reads its first time again, past the failed calls.
+    db.exec("UPDATE events SET superseded = 1 WHERE id = 'a:1'");
+    check_rollup_matches(store);
+    CHECK(scalar(store, "SELECT first_ms FROM usage_rollup") == 1741135600000);
+    CHECK(scalar(store, "SELECT first_ms FROM usage_rollup_day") == 1741135600000);
+}
+
+TEST_CASE("rollup: a first scan's rebuild and the writer leave failed calls out, and reports count them apart") {
+    testing::TempDir dir;
+    usage::PriceBook prices;
+    usage::Store store(dir.path());
+    store.use_prices(prices);
+    usage::FileBatch batch;
+    batch.source = "claude-code";
+    batch.path = "/s";
+    for (int i = 0; i < 4; ++i) {
+        // Two hours, each with an answered and a failed call.
+        usage::UsageEvent e = call("claude-code", "claude-opus-4-1", i, 1741135500000 + (i / 2) * 3600000 + i % 2);
+        e.tokens.input = 10 + i;
+        if (i % 2 == 1) {
+            e.tokens = {};
+            e.failure = "overloaded_error";
+        }
+        batch.events.push_back(e);
+    }
+    usage::StoreWriter first(store);  // an empty store: paused, rebuilt at commit
+    first.add(batch);
+    CHECK(first.stats().inserted == 4);
+    CHECK(first.stats().inserted_failed == 2);
+    CHECK(first.stats().events_new() == 2);
+    first.commit();
+    check_rollup_matches(store);
+    CHECK(scalar(store, "SELECT sum(events) FROM usage_rollup") == 2);
+    batch.events[1].tokens.output = 9;  // a copy of a failed call, with tokens: still not counted
+    batch.events[1].failure.clear();    // and a row's failure never changes
+    first.add(batch);
+    first.commit();
+    check_rollup_matches(store);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE failure <> ''") == 2);
+
+    usage::Query q;
+    q.group = usage::GroupBy::hour;
+    const auto report = usage::run_query(store, q, true);
+    CHECK(report.totals.events == 2);
+    CHECK(report.totals.failed_requests == 2);
+    CHECK(report.totals.requests() == 4);
+    CHECK(report.totals.input_tokens == 10 + 12);
+    CHECK(report.totals.output_tokens == 0);
+    CHECK(report.totals.sessions == 1);
+    REQUIRE(report.rows.size() == 2);
+    for (const auto& row : report.rows) {
+        CHECK(row.totals.events == 1);
+        CHECK(row.totals.failed_requests == 1);
+        REQUIRE(row.models.size() == 1);
+        CHECK(row.models[0].second.failed_requests == 1);
+    }
+    // A session of failed calls only is a row with no event, no session and no model of its own.
+    usage::FileBatch lone;
+    lone.source = "claude-code";
+    lone.path = "/lone";
+    usage::UsageEvent f = call("claude-code", "claude-opus-4-1", 9, 1741135500000);
+    f.session_id = "only-failed";
+    f.failure = "rate_limit";
+    lone.events.push_back(f);
+    first.add(lone);
+    first.commit();
+    q.group = usage::GroupBy::session;
+    const auto sessions = usage::run_query(store, q);
+    REQUIRE(sessions.rows.size() == 2);
+    const auto& failed_only = sessions.rows[0].key == "only-failed" ? sessions.rows[0] : sessions.rows[1];
+    CHECK(failed_only.key == "only-failed");
+    CHECK(failed_only.totals.events == 0);
+    CHECK(failed_only.totals.sessions == 0);
+    CHECK(failed_only.totals.failed_requests == 1);
+    REQUIRE(failed_only.session);
+    CHECK(failed_only.session->models.empty());
+    CHECK(failed_only.session->last_ms == 1741135500000);
+    CHECK(sessions.totals.sessions == 1);
+    CHECK(sessions.totals.failed_requests == 3);
 }
 
 TEST_CASE(

@@ -116,6 +116,13 @@ void keep_max(std::string& mine, std::string_view theirs) {
     if (mine < theirs) mine = theirs;
 }
 
+// Failed calls count only as failures: no event, session, user or machine.
+void add_failures(Acc& acc, const UsageRow& r) {
+    acc.totals.failed_requests += r.failed;
+    acc.first_ms = std::min(acc.first_ms, r.first_ms);
+    acc.last_ms = std::max(acc.last_ms, r.last_ms);
+}
+
 Totals finish(Acc& acc) {
     Totals& t = acc.totals;
     compact(acc.users);
@@ -181,9 +188,15 @@ Aggregator::~Aggregator() = default;
 
 void Aggregator::add(const UsageRow& r) {
     State& s = *s_;
-    const std::uint32_t session = s.sessions.id(r.source, r.session_id);
-    const std::uint32_t user = s.users.id(r.user);
-    add_row(s.all, r, session, user);
+    const bool failures = r.failed != 0;
+    std::uint32_t session = 0, user = 0;
+    if (failures) {
+        add_failures(s.all, r);
+    } else {
+        session = s.sessions.id(r.source, r.session_id);
+        user = s.users.id(r.user);
+        add_row(s.all, r, session, user);
+    }
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
     if (!s.last_acc || s.last_key != r.key) {
@@ -191,16 +204,19 @@ void Aggregator::add(const UsageRow& r) {
         s.last_acc = &s.groups[s.last_key];
     }
     Acc& acc = *s.last_acc;
-    add_row(acc, r, session, user);
+    failures ? add_failures(acc, r) : add_row(acc, r, session, user);
     if (group == GroupBy::machine) keep_max(acc.machine, r.machine_name);
     if (group == GroupBy::session) {
         keep_max(acc.project, r.project);
         keep_max(acc.machine, r.machine_name);
         keep_max(acc.source, r.source);
         keep_max(acc.surface, r.surface);
-        acc.models.emplace(r.model);
+        if (!failures) acc.models.emplace(r.model);  // a failed call's model is a guess
     }
-    if (s.with_models && group != GroupBy::model) add_row(acc.by_model[std::string(r.model)], r, session, user);
+    if (s.with_models && group != GroupBy::model) {
+        Acc& m = acc.by_model[std::string(r.model)];
+        failures ? add_failures(m, r) : add_row(m, r, session, user);
+    }
 }
 
 Report Aggregator::report() {

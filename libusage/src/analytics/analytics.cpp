@@ -47,6 +47,10 @@ Report run_query_via(const Store& store, const Query& q, bool with_models, ReadP
     auto read_events = [&](Aggregator& agg) {
         reader.events(q.range.since_ms, q.range.until_ms, [&](const UsageRow& r) { agg.add(r); });
     };
+    // Failed calls are in no rollup: always read themselves (few, through their own index).
+    auto read_failures = [&](Aggregator& agg) {
+        reader.failures(q.range.since_ms, q.range.until_ms, [&](const UsageRow& r) { agg.add(r); });
+    };
     if (path == ReadPath::planned) {
         Aggregator agg(q, with_models);
         bool exact = true;
@@ -58,12 +62,16 @@ Report run_query_via(const Store& store, const Query& q, bool with_models, ReadP
                                              part.from_ms, part.to_ms, add)))
                 break;
         }
-        if (exact) return agg.report();
+        if (exact) {
+            read_failures(agg);
+            return agg.report();
+        }
         // A rollup sum left 64 bits (impossible numbers in the store): the
         // events saturate and flag it one by one, as they always did.
     }
     Aggregator agg(q, with_models);
     read_events(agg);
+    read_failures(agg);
     return agg.report();
 }
 

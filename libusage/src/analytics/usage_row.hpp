@@ -12,7 +12,8 @@ namespace usage::detail {
 
 /// One event, or one rollup row: the events of one session, model, project,
 /// surface, machine and user within one UTC hour. An event is a row of one
-/// event whose first and last time are its own. The strings point into the
+/// event whose first and last time are its own; a failed call a row of one
+/// failure. The strings point into the
 /// reader's current result row and are valid during the callback only.
 struct UsageRow {
     std::string_view key;  ///< the group's value for the query's grouping
@@ -25,6 +26,9 @@ struct UsageRow {
     std::int64_t estimated_cost_micros = 0;  ///< estimated and override
     std::int64_t unpriced_events = 0;
     std::int64_t first_ms = 0, last_ms = 0;
+    /// Failed calls (UsageEvent::failure): a row of them has no event, token
+    /// or cost, and adds no session, user or machine.
+    std::int64_t failed = 0;
 };
 
 using RowSink = std::function<void(const UsageRow&)>;

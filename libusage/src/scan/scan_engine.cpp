@@ -389,6 +389,8 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         // scan: the sums stay exact per source, never below zero.
         stats.events_new += after.inserted - before.inserted;
         stats.events_new -= after.inserted_superseded - before.inserted_superseded;
+        stats.events_new -= after.inserted_failed - before.inserted_failed;
+        stats.failures_new += after.inserted_failed - before.inserted_failed;
         stats.events_updated += after.events_updated() - before.events_updated();
         stats.events_superseded += after.superseded - before.superseded;
         results.give_back(std::move(d.batch.events));

@@ -8,8 +8,8 @@
 //    cursors, tokens) and the factories of the other two;
 //  - EventWriter: one write transaction of events, their cursors, coverage
 //    spans and machines, made durable together by commit();
-//  - UsageReader: run_query's two sources of rows (events, hourly rollup),
-//    read in one snapshot.
+//  - UsageReader: run_query's sources of rows (events, the rollups, failed
+//    calls), read in one snapshot.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +60,9 @@ public:
     /// read the events instead.
     virtual bool rollup(RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                         const RowSink& sink) = 0;
+    /// The failed calls (UsageEvent::failure) with from <= ts_ms < to, as
+    /// rows of one failed request and nothing else (no rollup holds them).
+    virtual void failures(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) = 0;
     /// The first and last UTC hour the rollup holds; nullopt when it is empty.
     virtual std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() = 0;
 };

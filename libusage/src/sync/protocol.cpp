@@ -13,6 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxIdLength = 1024;
+constexpr std::size_t kMaxFailureLength = 64;
 
 json optional_int(const std::optional<std::int64_t>& v) {
     return v ? json(*v) : json(nullptr);
@@ -25,37 +26,40 @@ json machine_json(const MachineInfo& m) {
 
 json event_json(const WireEvent& w) {
     const UsageEvent& e = w.event;
-    return {{"id", e.id},
-            {"source", e.source},
-            {"session_id", e.session_id},
-            {"parent_session_id", e.parent_session_id},
-            {"model", e.model},
-            {"pricing_model", e.pricing_model},
-            {"model_guessed", e.model_guessed},
-            {"provider", e.provider},
-            {"project_name", e.project_name},
-            {"project_path", e.project_path},
-            {"git_branch", e.git_branch},
-            {"repository", e.repository},
-            {"surface", e.surface},
-            {"machine_id", e.machine_id},
-            {"timestamp", format_utc_ms(e.timestamp_ms)},
-            {"timestamp_ms", e.timestamp_ms},
-            {"tokens",
-             {{"input", e.tokens.input},
-              {"output", e.tokens.output},
-              {"reasoning", e.tokens.reasoning},
-              {"cache_read", e.tokens.cache_read},
-              {"cache_write_5m", e.tokens.cache_write_5m},
-              {"cache_write_1h", e.tokens.cache_write_1h}}},
-            {"cost",
-             {{"micros", optional_int(e.cost_micros)},
-              {"origin", std::string(to_string(e.cost_origin))},
-              {"reported_micros", optional_int(e.reported_cost_micros)}}},
-            {"dedup_group", e.dedup_group},
-            {"replay", e.replay},
-            {"superseded", w.superseded},
-            {"revision", w.revision}};
+    json j = {{"id", e.id},
+              {"source", e.source},
+              {"session_id", e.session_id},
+              {"parent_session_id", e.parent_session_id},
+              {"model", e.model},
+              {"pricing_model", e.pricing_model},
+              {"model_guessed", e.model_guessed},
+              {"provider", e.provider},
+              {"project_name", e.project_name},
+              {"project_path", e.project_path},
+              {"git_branch", e.git_branch},
+              {"repository", e.repository},
+              {"surface", e.surface},
+              {"machine_id", e.machine_id},
+              {"timestamp", format_utc_ms(e.timestamp_ms)},
+              {"timestamp_ms", e.timestamp_ms},
+              {"tokens",
+               {{"input", e.tokens.input},
+                {"output", e.tokens.output},
+                {"reasoning", e.tokens.reasoning},
+                {"cache_read", e.tokens.cache_read},
+                {"cache_write_5m", e.tokens.cache_write_5m},
+                {"cache_write_1h", e.tokens.cache_write_1h}}},
+              {"cost",
+               {{"micros", optional_int(e.cost_micros)},
+                {"origin", std::string(to_string(e.cost_origin))},
+                {"reported_micros", optional_int(e.reported_cost_micros)}}},
+              {"dedup_group", e.dedup_group},
+              {"replay", e.replay},
+              {"superseded", w.superseded},
+              {"revision", w.revision}};
+    // Only on failed calls: an answered call's event is what it always was.
+    if (!e.failure.empty()) j["failure"] = e.failure;
+    return j;
 }
 
 // Field readers that name what is wrong.
@@ -188,6 +192,10 @@ WireEvent read_event(const Reader& r) {
     e.dedup_group = r.str("dedup_group");
     if (!e.id.starts_with(e.dedup_group)) r.fail("dedup_group", "must be a prefix of 'id'");
     e.replay = r.boolean("replay");
+    e.failure = r.str("failure");  // optional: only failed calls have one
+    if (e.failure.size() > kMaxFailureLength) r.fail("failure", "must be at most 64 characters");
+    if (!e.failure.empty() && (e.tokens.total() != 0 || e.reported_cost_micros.value_or(0) != 0))
+        r.fail("failure", "is set, but a failed call has no tokens and no reported cost");
     w.superseded = r.boolean("superseded");
     w.revision = r.find("revision") ? r.integer("revision", false, 1) : 1;
     return w;

@@ -87,6 +87,9 @@ TEST_CASE("claude fixtures: every case matches its expected.json") {
                          n("cache_write_1h")});
         CHECK(t.at("total_tokens").get<std::int64_t>() == n("total"));
         CHECK(micros(t.at("reported_cost_usd")) == micros(want.at("reported_cost_usd")));
+        // Failed calls (isApiErrorMessage lines) count apart from the events.
+        CHECK(t.at("failed_requests").get<std::int64_t>() == n("failed_requests"));
+        CHECK(count(first, "failures_new") == n("failed_requests"));
 
         // Idempotent: nothing changed, nothing read; a full re-read adds nothing.
         const json again = agent.sync();

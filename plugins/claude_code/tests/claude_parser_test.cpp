@@ -322,3 +322,62 @@ TEST_CASE("claude: provider from the message id or model") {
     CHECK(find_event(r, "claude-code:msg_3:")->provider == "bedrock");
     CHECK(find_event(r, "claude-code:msg_4:req_4")->provider == "anthropic");
 }
+
+TEST_CASE("claude: a failed call becomes a zero-token event flagged with how it failed") {
+    testing::TempDir tmp;
+    const fs::path file = tmp / "p/s.jsonl";
+    const std::string ok = Assistant("msg_ok", "req_ok", 5, 0, 0, 7).model("claude-opus-4-5").line();
+    const std::string rate = claude_test::api_error_line("0b1e-rate", "2025-09-03T01:00:00.000Z", "rate_limit", 429);
+    testing::write_file(file,
+                        ok + rate +
+                            // The same failure again (a resumed session's copy): one failed call.
+                            rate +
+                            // No kind, a status: named by it. Neither: "error".
+                            claude_test::api_error_line("0b1e-overload", "2025-09-03T01:01:00.000Z", "", 529) +
+                            claude_test::api_error_line("0b1e-bare", "2025-09-03T01:02:00.000Z", "", 0) +
+                            // A kind that is not a plain name is not taken as one.
+                            claude_test::api_error_line("0b1e-odd", "2025-09-03T01:03:00.000Z", "Bad Thing!", 400));
+    auto r = claude().scan(main_file(file), {});
+    REQUIRE(r.events.size() == 5);
+    CHECK(r.malformed_lines == 0);
+    const auto* answered = find_event(r, "claude-code:msg_ok:req_ok");
+    REQUIRE(answered != nullptr);
+    CHECK(answered->failure.empty());
+    const auto* failed = find_event(r, "claude-code:0b1e-rate:");
+    REQUIRE(failed != nullptr);
+    CHECK(failed->failure == "rate_limit");
+    CHECK(failed->tokens == usage::TokenCounts{});
+    CHECK(!failed->reported_cost_micros);
+    CHECK(failed->model == "claude-opus-4-5");  // the session's last model, not <synthetic>
+    CHECK(failed->model_guessed);
+    CHECK(failed->session_id == kSession);
+    CHECK(failed->project_name == "proj");
+    CHECK(failed->timestamp_ms == 1756861200000);
+    CHECK(failed->dedup_group.empty());
+    CHECK(!failed->replay);
+    CHECK(find_event(r, "claude-code:0b1e-overload:")->failure == "http_529");
+    CHECK(find_event(r, "claude-code:0b1e-bare:")->failure == "error");
+    CHECK(find_event(r, "claude-code:0b1e-odd:")->failure == "http_400");
+    CHECK(r.state == "claude-opus-4-5");
+}
+
+TEST_CASE("claude: a failed call read in a later scan gets the model the file called last") {
+    testing::TempDir tmp;
+    const fs::path file = tmp / "p/s.jsonl";
+    const std::string first =
+        claude_test::api_error_line("0b1e-first", "2025-09-03T00:00:00.000Z", "server_error", 500);
+    testing::write_file(file, first + Assistant("msg_a", "req_a", 1, 0, 0, 1).model("claude-haiku-4-5").line());
+    auto r = claude().scan(main_file(file), {});
+    REQUIRE(r.events.size() == 2);
+    CHECK(find_event(r, "claude-code:0b1e-first:")->model.empty());  // nothing called before it
+    CHECK(r.state == "claude-haiku-4-5");
+
+    testing::append_file(
+        file, claude_test::api_error_line("0b1e-later", "2025-09-03T02:00:00.000Z", "authentication_failed", 401));
+    auto next = claude().scan(main_file(file), {r.offset, r.state});
+    REQUIRE(next.events.size() == 1);
+    CHECK(next.events[0].id == "claude-code:0b1e-later:");
+    CHECK(next.events[0].failure == "authentication_failed");
+    CHECK(next.events[0].model == "claude-haiku-4-5");
+    CHECK(next.state == "claude-haiku-4-5");
+}

@@ -112,6 +112,47 @@ private:
     std::string branch_ = "main";
 };
 
+/// A failed call as Claude Code 2.1 writes it: a `<synthetic>` assistant
+/// message with all-zero usage, flagged `isApiErrorMessage`, with the error's
+/// kind (`error`, omitted when empty) and HTTP status (`apiErrorStatus`,
+/// omitted when 0). Copies of it (a resumed session) keep its message id.
+inline std::string api_error_line(const std::string& message_id, const std::string& timestamp, const std::string& error,
+                                  int status, const std::string& session = kSession) {
+    nlohmann::ordered_json usage = {
+        {"input_tokens", 0},
+        {"output_tokens", 0},
+        {"cache_creation_input_tokens", 0},
+        {"cache_read_input_tokens", 0},
+        {"server_tool_use", {{"web_search_requests", 0}, {"web_fetch_requests", 0}}},
+        {"service_tier", nullptr},
+        {"cache_creation", {{"ephemeral_1h_input_tokens", 0}, {"ephemeral_5m_input_tokens", 0}}}};
+    nlohmann::ordered_json line = {
+        {"parentUuid", "3f0c1a2b-0000-4000-8000-000000000001"},
+        {"isSidechain", false},
+        {"type", "assistant"},
+        {"uuid", "3f0c1a2b-0000-4000-8000-0000000000cc"},
+        {"timestamp", timestamp},
+        {"message",
+         {{"id", message_id},
+          {"container", nullptr},
+          {"model", "<synthetic>"},
+          {"role", "assistant"},
+          {"stop_reason", "stop_sequence"},
+          {"stop_sequence", ""},
+          {"type", "message"},
+          {"usage", usage},
+          {"content",
+           nlohmann::ordered_json::array({{{"type", "text"}, {"text", "API Error: the request failed"}}})}}}};
+    if (!error.empty()) line["error"] = error;
+    line["isApiErrorMessage"] = true;
+    if (status != 0) line["apiErrorStatus"] = status;
+    line["sessionId"] = session;
+    line["version"] = "2.1.278";
+    line["cwd"] = "/home/dev/proj";
+    line["gitBranch"] = "main";
+    return line.dump() + "\n";
+}
+
 /// A user line (prompt or tool result text); never carries usage.
 inline std::string user_line(const std::string& text, const std::string& session = kSession) {
     nlohmann::ordered_json line = {{"parentUuid", nullptr},

@@ -83,6 +83,9 @@ struct Totals {
     std::int64_t reported_cost_micros = 0;   ///< reported by the tool
     std::int64_t estimated_cost_micros = 0;  ///< estimated (incl. user overrides)
     std::int64_t unpriced_events = 0;
+    /// Calls that failed (UsageEvent::failure): counted here only, in no
+    /// other figure (not in `events`, sessions, users, tokens or cost).
+    std::int64_t failed_requests = 0;
     /// A sum (or total_tokens()) did not fit in 64 bits, which only a store
     /// holding impossible numbers can cause: the sums that overflowed show
     /// the int64 limit instead of a wrapped value (usage/model/saturating.hpp).
@@ -96,6 +99,8 @@ struct Totals {
         return saturating_add(saturating_add(saturating_add(input_tokens, output_tokens), cache_read_tokens),
                               cache_write_tokens());
     }
+    /// Every call made: the answered ones (`events`) and the failed ones.
+    [[nodiscard]] std::int64_t requests() const { return saturating_add(events, failed_requests); }
     // Per-session averages, rounded to the nearest integer (0 without sessions).
     [[nodiscard]] std::int64_t avg_tokens_per_session() const { return per_session(total_tokens()); }
     [[nodiscard]] std::int64_t avg_cost_micros_per_session() const { return per_session(cost_micros); }

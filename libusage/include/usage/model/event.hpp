@@ -97,8 +97,18 @@ struct UsageEvent {
     std::string dedup_group;
     bool replay = false;
 
+    /// Not empty: the call failed and the tool wrote its error instead of an
+    /// answer (Claude Code's `isApiErrorMessage` lines). The value says how,
+    /// in the tool's words where it gives one (`rate_limit`, `server_error`,
+    /// `http_529`), else `error`. A failed call has no tokens and no cost, and
+    /// counts only in Totals::failed_requests: never as an event, a session
+    /// or a user. Its `model` is the one the session called last (guessed).
+    /// Fixed by the first copy stored: a later copy never changes it.
+    std::string failure;
+
     /// Merge another copy of the same call: counts by TokenCounts::merge_copy,
-    /// first non-empty value of every descriptive field, earliest timestamp.
+    /// first non-empty value of every descriptive field, earliest timestamp;
+    /// `failure` stays this copy's.
     void merge(const UsageEvent& other);
 };
 

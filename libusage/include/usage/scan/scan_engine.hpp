@@ -25,8 +25,9 @@ struct SourceScanStats {
     std::string source;
     std::uint64_t files_seen = 0;
     std::uint64_t files_read = 0;
-    std::uint64_t events_read = 0;  ///< events in the lines read (after in-file dedup)
-    std::uint64_t events_new = 0;   ///< events added to the store (new rows that are not superseded copies)
+    std::uint64_t events_read = 0;   ///< events in the lines read (after in-file dedup)
+    std::uint64_t events_new = 0;    ///< events added to the store (new rows that are not superseded copies)
+    std::uint64_t failures_new = 0;  ///< failed calls added to the store (UsageEvent::failure; not events)
     std::uint64_t events_updated = 0;
     /// Events stored before this scan that it found to be copies of another
     /// (superseded: they stop counting). Reports' events grow by new - superseded.

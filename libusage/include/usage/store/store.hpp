@@ -51,8 +51,9 @@ struct ApplyStats {
     std::uint64_t inserted_superseded = 0;  ///< of `inserted`, rows superseded by now
     std::uint64_t updated_superseded = 0;   ///< of `updated`, rows that were superseded copies
     std::uint64_t superseded = 0;           ///< rows stored before this writer that it superseded
-    /// Events added: new rows that count.
-    [[nodiscard]] std::uint64_t events_new() const { return inserted - inserted_superseded; }
+    std::uint64_t inserted_failed = 0;      ///< of `inserted`, failed calls (UsageEvent::failure)
+    /// Events added: new rows that count as events (not superseded, not failed calls).
+    [[nodiscard]] std::uint64_t events_new() const { return inserted - inserted_superseded - inserted_failed; }
     [[nodiscard]] std::uint64_t events_updated() const { return updated - updated_superseded; }
 };
 
@@ -80,7 +81,7 @@ public:
     Store& operator=(const Store&) = delete;
 
     /// The schema version a new SQLite store has.
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL
     /// URI without its password.
@@ -116,7 +117,7 @@ public:
 
     /// How many files of a source a scan has read (each keeps a cursor).
     [[nodiscard]] std::int64_t file_count(const std::string& source) const;
-    /// Events that count (not superseded) per source, by source name.
+    /// Events that count (not superseded, not failed) per source, by source name.
     [[nodiscard]] std::map<std::string, std::int64_t> events_by_source() const;
     /// Give the connection's page cache back to the system: an agent that
     /// idles for hours holds no more than it needs.

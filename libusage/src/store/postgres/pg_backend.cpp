@@ -164,7 +164,8 @@ void PgBackend::forget_cursors(const std::string& source) {
 
 std::map<std::string, std::int64_t> PgBackend::events_by_source() const {
     auto conn = lease();
-    const Result r = conn->exec("SELECT source, count(*) FROM events WHERE NOT superseded GROUP BY source");
+    const Result r =
+        conn->exec("SELECT source, count(*) FROM events WHERE NOT superseded AND failure = '' GROUP BY source");
     std::map<std::string, std::int64_t> out;
     for (int i = 0; i < r.rows(); ++i) out[r.string(i, 0)] = r.int64(i, 1);
     return out;
@@ -173,7 +174,7 @@ std::map<std::string, std::int64_t> PgBackend::events_by_source() const {
 std::vector<std::pair<std::string, std::int64_t>> PgBackend::unpriced_models() const {
     auto conn = lease();
     const Result r = conn->exec(
-        "SELECT model, count(*) FROM events WHERE cost_origin = 0 AND NOT superseded GROUP BY model "
+        "SELECT model, count(*) FROM events WHERE cost_origin = 0 AND NOT superseded AND failure = '' GROUP BY model "
         "ORDER BY model COLLATE \"C\"");
     std::vector<std::pair<std::string, std::int64_t>> out;
     for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.string(i, 0), r.int64(i, 1));

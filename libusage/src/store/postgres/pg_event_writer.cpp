@@ -29,11 +29,11 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user_name, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed, repository)
+  pricing_model, model_guessed, repository, failure)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
   $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
   $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::smallint[],
-  $23::integer[], $24::boolean[], $25::text[], $26::boolean[], $27::text[])
+  $23::integer[], $24::boolean[], $25::text[], $26::boolean[], $27::text[], $28::text[])
 ON CONFLICT (id) DO NOTHING
 RETURNING id
 )sql";
@@ -238,7 +238,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return events[a].id < events[b].id; });
         std::vector<PricedCost> costs(events.size());
-        constexpr int kColumns = 27;
+        constexpr int kColumns = 28;
         std::vector<ArrayLiteral> cols(kColumns);
         for (std::size_t i : order) {
             const UsageEvent& e = events[i];
@@ -260,6 +260,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
             cols[k++].add(e.pricing_model);
             cols[k++].add(e.model_guessed);
             cols[k++].add(e.repository);
+            cols[k++].add(e.failure);  // only inserted: a row's failure never changes
         }
         std::unordered_set<std::string> new_ids;
         if (!events.empty()) {
@@ -278,6 +279,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
             const UsageEvent& e = events[i];
             if (new_ids.erase(e.id) == 1) {
                 ++stats.inserted;
+                if (!e.failure.empty()) ++stats.inserted_failed;
                 inserted.insert(e.id);
             } else {
                 (merging.insert(e.id).second ? copies : repeats).push_back(&e);

@@ -73,29 +73,37 @@ std::string table(Keys keys, const char* name, const char* time) {
     return s;
 }
 
-// The hourly rollup: the table, the functions its statement triggers on
-// events run, the triggers, the fill.
-std::string hourly(Keys keys) {
+// The events a rollup counts: not superseded and, since migration 6
+// (`failures`), not failed calls (UsageEvent::failure, which never changes).
+std::string counted(bool failures, const std::string& p = "") {
+    return "NOT " + p + "superseded" + (failures ? " AND " + p + "failure = ''" : "");
+}
+
+// The sums of a set of events, as the insert trigger and the fill add them up.
+std::string event_sums() {
+    return std::string(
+               "count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), "
+               "sum(cache_write_5m), sum(cache_write_1h), sum(") +
+           kPriced + "), sum(" + kReported + "), sum(" + kEstimated +
+           "),\n    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)\n";
+}
+
+// The functions the hourly rollup's statement triggers on events run,
+// created by `create` ("CREATE FUNCTION" or "CREATE OR REPLACE FUNCTION").
+std::string hourly_functions(Keys keys, const std::string& create, bool failures) {
     const std::string hour = floor_to("ts_ms", "3600000");
     const std::string distinct_old =
-        "SELECT DISTINCT " + hour + " AS hour_ms, " + list(keys, "") + " FROM old_rows WHERE NOT superseded";
-    // The sums of a set of events, as the insert trigger and the fill add them up.
-    const std::string sums = std::string(
-                                 "count(*), sum(input), sum(output), sum(reasoning), sum(cache_read), "
-                                 "sum(cache_write_5m), sum(cache_write_1h), sum(") +
-                             kPriced + "), sum(" + kReported + "), sum(" + kEstimated +
-                             "),\n    count(*) FILTER (WHERE cost_origin = 0), min(ts_ms), max(ts_ms)\n";
-    std::string s = table(keys, "usage_rollup", "hour_ms");
+        "SELECT DISTINCT " + hour + " AS hour_ms, " + list(keys, "") + " FROM old_rows WHERE " + counted(failures);
     // Rows in key order, so two writers lock shared rollup rows in one order.
-    s += "CREATE FUNCTION usage_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
-    s += "  INSERT INTO usage_rollup AS r\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + sums +
-         "  FROM new_rows WHERE NOT superseded\n  GROUP BY " + positions(keys) + " ORDER BY " + positions(keys) + "\n" +
-         merge(keys, "hour_ms");
+    std::string s = create + " usage_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
+    s += "  INSERT INTO usage_rollup AS r\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + event_sums() +
+         "  FROM new_rows WHERE " + counted(failures) + "\n  GROUP BY " + positions(keys) + " ORDER BY " +
+         positions(keys) + "\n" + merge(keys, "hour_ms");
     s += "  RETURN NULL;\nEND $fn$;\n";
     // An update moves each changed event out of its old row and into its new
     // one; rows events left are emptied (deleted) or their first and last
     // time read again from their events, after the delta locked them.
-    s += "CREATE FUNCTION usage_rollup_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
+    s += create + " usage_rollup_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
     s += "  INSERT INTO usage_rollup AS r\n  SELECT " + hour + ", " + list(keys, "") +
          ",\n    sum(sign), sum(sign * input), sum(sign * output), sum(sign * reasoning), sum(sign * cache_read), "
          "sum(sign * cache_write_5m), sum(sign * cache_write_1h), sum(sign * " +
@@ -103,26 +111,39 @@ std::string hourly(Keys keys) {
          "),\n    coalesce(sum(sign) FILTER (WHERE cost_origin = 0), 0),\n"
          "    coalesce(min(ts_ms) FILTER (WHERE sign > 0), min(ts_ms)), coalesce(max(ts_ms) FILTER (WHERE sign > 0), "
          "max(ts_ms))\n"
-         "  FROM (SELECT 1 AS sign, * FROM new_rows WHERE NOT superseded\n"
-         "        UNION ALL SELECT -1 AS sign, * FROM old_rows WHERE NOT superseded) d\n  GROUP BY " +
-         positions(keys) + " ORDER BY " + positions(keys) + "\n" + merge(keys, "hour_ms");
+         "  FROM (SELECT 1 AS sign, * FROM new_rows WHERE " +
+         counted(failures) + "\n        UNION ALL SELECT -1 AS sign, * FROM old_rows WHERE " + counted(failures) +
+         ") d\n  GROUP BY " + positions(keys) + " ORDER BY " + positions(keys) + "\n" + merge(keys, "hour_ms");
     s += "  DELETE FROM usage_rollup r USING (" + distinct_old + ") t\n  WHERE r.hour_ms = t.hour_ms AND " +
          equal(keys, "r", "t") + " AND r.events = 0;\n";
     s += "  UPDATE usage_rollup r SET first_ms = x.first_ms, last_ms = x.last_ms\n  FROM (SELECT t.hour_ms, " +
          list(keys, "t.") + ", min(e.ts_ms) AS first_ms, max(e.ts_ms) AS last_ms\n        FROM (" + distinct_old +
-         ") t\n        JOIN events e ON e.ts_ms >= t.hour_ms AND e.ts_ms < t.hour_ms + 3600000 AND NOT e.superseded "
-         "AND " +
-         equal(keys, "e", "t") + "\n        GROUP BY t.hour_ms, " + list(keys, "t.") +
-         ") x\n  WHERE r.hour_ms = x.hour_ms AND " + equal(keys, "r", "x") + ";\n";
+         ") t\n        JOIN events e ON e.ts_ms >= t.hour_ms AND e.ts_ms < t.hour_ms + 3600000 AND " +
+         counted(failures, "e.") + " AND " + equal(keys, "e", "t") + "\n        GROUP BY t.hour_ms, " +
+         list(keys, "t.") + ") x\n  WHERE r.hour_ms = x.hour_ms AND " + equal(keys, "r", "x") + ";\n";
     s += "  RETURN NULL;\nEND $fn$;\n";
+    return s;
+}
+
+// The hourly rollup's fill from the events (into an empty table).
+std::string hourly_fill(Keys keys, bool failures) {
+    const std::string hour = floor_to("ts_ms", "3600000");
+    return "INSERT INTO usage_rollup\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + event_sums() +
+           "  FROM events WHERE " + counted(failures) + "\n  GROUP BY " + positions(keys) + " ORDER BY " +
+           positions(keys) + ";\n";
+}
+
+// The hourly rollup: the table, the functions its statement triggers on
+// events run, the triggers, the fill.
+std::string hourly(Keys keys) {
+    std::string s = table(keys, "usage_rollup", "hour_ms");
+    s += hourly_functions(keys, "CREATE FUNCTION", false);
     s += R"sql(CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_inserted();
 CREATE TRIGGER usage_rollup_update AFTER UPDATE ON events
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_updated();
 )sql";
-    s += "INSERT INTO usage_rollup\n  SELECT " + hour + ", " + list(keys, "") + ",\n    " + sums +
-         "  FROM events WHERE NOT superseded\n  GROUP BY " + positions(keys) + " ORDER BY " + positions(keys) + ";\n";
-    return s;
+    return s + hourly_fill(keys, false);
 }
 
 // The daily rollup, kept from the hourly rows by statement triggers on
@@ -208,6 +229,18 @@ DROP FUNCTION usage_rollup_inserted(), usage_rollup_updated(), usage_rollup_day_
 
 std::string_view rollup_repository_migration_sql() {
     static const std::string sql = build();
+    return sql;
+}
+
+std::string_view failure_migration_sql() {
+    static const std::string sql = R"sql(
+-- 6: failed calls (UsageEvent::failure) are rows of events that only failure
+-- counts read (through their own index); the hourly rollup's trigger
+-- functions are made again to leave them out. No failed call is stored
+-- before this, so the rollups stay as they are.
+ALTER TABLE events ADD COLUMN failure text NOT NULL DEFAULT '';
+CREATE INDEX events_failed ON events (ts_ms) WHERE failure <> '';
+)sql" + hourly_functions(kKeys5, "CREATE OR REPLACE FUNCTION", true);
     return sql;
 }
 

@@ -14,4 +14,9 @@ namespace usage::pg {
 /// Part of the schema history: never change it, append a migration.
 std::string_view rollup_repository_migration_sql();
 
+/// Migration 6: events gain `failure` (UsageEvent::failure) with an index of
+/// the failed calls, and the hourly rollup's trigger functions are replaced
+/// by ones that leave failed calls out. Never change it either.
+std::string_view failure_migration_sql();
+
 }  // namespace usage::pg

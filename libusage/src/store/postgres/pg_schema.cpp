@@ -354,6 +354,7 @@ INSERT INTO usage_rollup_day
 ALTER TABLE events ADD COLUMN repository text NOT NULL DEFAULT '';
 )sql"},
         {"the rollups keyed by repository", rollup_repository_migration_sql()},
+        {"failed calls, counted apart", failure_migration_sql()},
     };
     return migrations;
 }

@@ -96,6 +96,19 @@ public:
         });
     }
 
+    void failures(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                  const usage::detail::RowSink& sink) override {
+        usage::detail::UsageRow r;
+        r.events = 0;
+        r.failed = 1;
+        read(3, from, to, [&](const Result& res, int i) {
+            r.first_ms = r.last_ms = res.int64(i, 1);
+            describe(res, i, 2, r.first_ms, r);
+            sink(r);
+            return true;
+        });
+    }
+
     std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() override {
         const Result r =
             lease_->exec("SELECT (SELECT min(hour_ms) FROM usage_rollup), (SELECT max(hour_ms) FROM usage_rollup)");
@@ -117,11 +130,12 @@ private:
         r.machine = res.int64(i, first + 7);
     }
 
-    // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily) and
-    // interval; `row` returns false to stop (read then returns false).
+    // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily, 3
+    // failed calls) and interval; `row` returns false to stop (read then
+    // returns false).
     template <typename RowFn>
     bool read(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to, RowFn&& row) {
-        const bool rollup = table != 0;
+        const bool rollup = table == 1 || table == 2;
         std::vector<Param> params;
         auto param = [&](Param p) {
             params.push_back(std::move(p));
@@ -129,9 +143,11 @@ private:
             placeholder += std::to_string(params.size());
             return placeholder;
         };
-        const std::string time = table == 0 ? "e.ts_ms" : table == 1 ? "e.hour_ms" : "e.day_ms";
+        const std::string time = table == 1 ? "e.hour_ms" : table == 2 ? "e.day_ms" : "e.ts_ms";
         std::string sql = std::string("DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ") + key_sql(query_.group) + ", ";
-        if (rollup)
+        if (table == 3)
+            sql += "e.ts_ms, ";  // a failed call has nothing else to add up
+        else if (rollup)
             sql +=
                 "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, " +
@@ -141,10 +157,13 @@ private:
                 "e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, coalesce(e.cost_micros, 0), e.ts_ms, ";
         sql += descriptive_sql(query_.group);
-        sql += table == 0 ? " FROM events e" : table == 1 ? " FROM usage_rollup e" : " FROM usage_rollup_day e";
+        sql += table == 1 ? " FROM usage_rollup e" : table == 2 ? " FROM usage_rollup_day e" : " FROM events e";
         if (needs_machines(query_)) sql += " LEFT JOIN machines m ON m.key = e.machine";
         sql += " WHERE ";
-        sql += rollup ? "true" : "NOT e.superseded";
+        // Failed calls through their own index (events_failed).
+        sql += rollup       ? "true"
+               : table == 0 ? "NOT e.superseded AND e.failure = ''"
+                            : "e.failure <> '' AND NOT e.superseded";
         if (from) sql += " AND " + time + " >= " + param(*from);
         if (to) sql += " AND " + time + " < " + param(*to);
         const Filters& f = query_.filters;

@@ -77,7 +77,7 @@ SELECT e.change_seq, e.rowid, e.id, e.source, e.session_id, e.parent_session_id,
   e.model_guessed, e.provider, e.project_name, e.project_path, e.git_branch, e.surface, coalesce(m.id, ''),
   e.ts_ms, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h,
   e.reported_cost_micros, e.cost_micros, e.cost_origin, substr(e.id, 1, e.dedup_len), e.replay, e.superseded,
-  e.revision, e.repository
+  e.revision, e.repository, e.failure
 FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
                                                               kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
     st.bind(1, after.seq);
@@ -110,6 +110,7 @@ FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
         it.event.superseded = st.getColumn(c++).getInt() != 0;
         it.event.revision = st.getColumn(c++).getInt64();
         e.repository = st.getColumn(c++).getString();
+        e.failure = st.getColumn(c++).getString();
         it.json = encode_event(it.event);
         if (!out.empty() && bytes + it.json.size() > max_bytes) break;
         bytes += it.json.size();

@@ -25,6 +25,13 @@ using Keys = std::span<const char* const>;
 constexpr const char* kKeys4[] = {"source", "session_id", "model", "project_name", "surface", "machine", "user"};
 constexpr const char* kKeys7[] = {"source",  "session_id", "model", "project_name",
                                   "surface", "machine",    "user",  "repository"};
+// Since migration 8 a failed call (UsageEvent::failure) is a row of events
+// that no rollup counts: the triggers and fills built with `failures` skip it.
+// Its `failure` never changes, so a row's NEW value is its OLD one.
+std::string not_failed(bool failures, const std::string& p) {
+    return failures ? " AND " + p + "failure = ''" : "";
+}
+
 // Token classes, summed one to one.
 constexpr const char* kTokenColumns[] = {"input",      "output",         "reasoning",
                                          "cache_read", "cache_write_5m", "cache_write_1h"};
@@ -52,8 +59,9 @@ std::string row_of(Keys keys, const std::string& p) {
 }
 
 // The events counted in the rollup row of event `p` (for a subquery on events).
-std::string events_of(Keys keys, const std::string& p) {
-    std::string s = "ts_ms >= " + hour(p) + " AND ts_ms < " + hour(p) + " + 3600000 AND superseded = 0";
+std::string events_of(Keys keys, const std::string& p, bool failures) {
+    std::string s =
+        "ts_ms >= " + hour(p) + " AND ts_ms < " + hour(p) + " + 3600000 AND superseded = 0" + not_failed(failures, "");
     for (const char* c : keys) s += std::string(" AND ") + c + " = " + p + c;
     return s;
 }
@@ -131,50 +139,57 @@ CREATE TABLE usage_rollup (
 )sql";
 
 // The hourly rollup from the events (into an empty table).
-std::string fill_hours(Keys keys) {
+std::string fill_hours(Keys keys, bool failures) {
     std::string sql = "INSERT INTO usage_rollup SELECT " + hour("");
     for (const char* c : keys) sql += std::string(", ") + c;
     sql += ", count(*)";
     for (const char* c : kTokenColumns) sql += std::string(", usage_isum(") + c + ")";
     sql += ", usage_isum(" + priced("") + "), usage_isum(" + reported("") + "), usage_isum(" + estimated("") +
-           "), sum(" + unpriced("") + "), min(ts_ms), max(ts_ms) FROM events WHERE superseded = 0 GROUP BY 1";
+           "), sum(" + unpriced("") + "), min(ts_ms), max(ts_ms) FROM events WHERE superseded = 0" +
+           not_failed(failures, "") + " GROUP BY 1";
     for (std::size_t i = 2; i <= keys.size() + 1; ++i) sql += ", " + std::to_string(i);
     sql += ";\n";
     return sql;
 }
 
-// The hourly rollup's table (`table`, created on `keys`), its triggers on
-// events and its fill from the events. `pausable` triggers run only while
-// rollup_pause is empty (rollup_schema.hpp).
-std::string build_migration(Keys keys, const char* table, bool pausable) {
+// The hourly rollup's triggers on events (on `keys`). `pausable` triggers run
+// only while rollup_pause is empty (rollup_schema.hpp); with `failures` they
+// leave failed calls out.
+std::string event_triggers(Keys keys, bool pausable, bool failures) {
     const std::string live = pausable ? "NOT EXISTS (SELECT 1 FROM rollup_pause) AND " : "";
-    std::string sql = table;
-    sql += "CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events WHEN " + live + "NEW.superseded = 0 BEGIN\n  " +
-           add_event(keys, "NEW.", " WHERE true") + "END;\n";
+    const std::string counted = not_failed(failures, "NEW.");
+    std::string sql = "CREATE TRIGGER usage_rollup_insert AFTER INSERT ON events WHEN " + live + "NEW.superseded = 0" +
+                      counted + " BEGIN\n  " + add_event(keys, "NEW.", " WHERE true") + "END;\n";
     std::string watched = "ts_ms, superseded, cost_micros, cost_origin";
     for (const char* c : keys) watched += std::string(", ") + c;
     for (const char* c : kTokenColumns) watched += std::string(", ") + c;
     // A grown copy or a re-priced event that stays in its row and keeps its
     // time: add the difference (first and last time are unchanged).
     sql += "CREATE TRIGGER usage_rollup_change AFTER UPDATE OF " + watched + " ON events WHEN " + live +
-           same_row_and_time(keys) + " BEGIN\n  UPDATE usage_rollup SET " + sums_moved(true) + " WHERE " +
+           same_row_and_time(keys) + counted + " BEGIN\n  UPDATE usage_rollup SET " + sums_moved(true) + " WHERE " +
            row_of(keys, "OLD.") + ";\nEND;\n";
     // Otherwise the event leaves its row (superseded, an earlier time, a
     // filled-in model or session) and/or joins one. A row's first and last
     // time cannot be decremented: when the leaving event held one of them,
     // they are read again from the row's events (one hour of the events_ts index).
     sql += "CREATE TRIGGER usage_rollup_move AFTER UPDATE OF " + watched + " ON events WHEN " + live +
-           "(OLD.superseded = 0 OR NEW.superseded = 0) AND NOT (" + same_row_and_time(keys) + ") BEGIN\n";
+           "(OLD.superseded = 0 OR NEW.superseded = 0) AND NOT (" + same_row_and_time(keys) + ")" + counted +
+           " BEGIN\n";
     sql += "  UPDATE usage_rollup SET events = events - 1, " + sums_moved(false) + " WHERE OLD.superseded = 0 AND " +
            row_of(keys, "OLD.") + ";\n";
     sql += "  DELETE FROM usage_rollup WHERE OLD.superseded = 0 AND " + row_of(keys, "OLD.") + " AND events = 0;\n";
-    sql += "  UPDATE usage_rollup SET first_ms = (SELECT min(ts_ms) FROM events WHERE " + events_of(keys, "OLD.") +
-           "), last_ms = (SELECT max(ts_ms) FROM events WHERE " + events_of(keys, "OLD.") +
-           ") WHERE OLD.superseded = 0 AND " + row_of(keys, "OLD.") +
+    sql += "  UPDATE usage_rollup SET first_ms = (SELECT min(ts_ms) FROM events WHERE " +
+           events_of(keys, "OLD.", failures) + "), last_ms = (SELECT max(ts_ms) FROM events WHERE " +
+           events_of(keys, "OLD.", failures) + ") WHERE OLD.superseded = 0 AND " + row_of(keys, "OLD.") +
            " AND (first_ms = OLD.ts_ms OR last_ms = OLD.ts_ms);\n";
     sql += "  " + add_event(keys, "NEW.", " WHERE NEW.superseded = 0") + "END;\n";
-    // Fill from the events already stored.
-    return sql + fill_hours(keys);
+    return sql;
+}
+
+// The hourly rollup's table (`table`, created on `keys`), its triggers on
+// events and its fill from the events (migrations 4 and 7).
+std::string build_migration(Keys keys, const char* table, bool pausable) {
+    return table + event_triggers(keys, pausable, false) + fill_hours(keys, false);
 }
 
 // Migration 5: usage_rollup_day, the same sums per UTC day, kept from the
@@ -421,11 +436,25 @@ std::string_view rollup_pause_sql() {
     return "INSERT INTO rollup_pause (writer) VALUES (1)";
 }
 
+std::string_view rollup_failure_migration_sql() {
+    static const std::string sql = R"sql(
+-- 8: failed calls (UsageEvent::failure) are rows of events that only
+-- failure counts read (through their own index); the rollup triggers are
+-- made again to leave them out. No failed call is stored before this.
+ALTER TABLE events ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_failed ON events (ts_ms) WHERE failure <> '';
+DROP TRIGGER usage_rollup_insert;
+DROP TRIGGER usage_rollup_change;
+DROP TRIGGER usage_rollup_move;
+)sql" + event_triggers(kKeys7, true, true);
+    return sql;
+}
+
 std::string_view rollup_rebuild_sql() {
     // Still paused while the rollups are emptied and filled: no trigger on
     // usage_rollup moves a day row meanwhile.
-    static const std::string sql = "DELETE FROM usage_rollup_day;\nDELETE FROM usage_rollup;\n" + fill_hours(kKeys7) +
-                                   fill_days(kKeys7) + "DELETE FROM rollup_pause;\n";
+    static const std::string sql = "DELETE FROM usage_rollup_day;\nDELETE FROM usage_rollup;\n" +
+                                   fill_hours(kKeys7, true) + fill_days(kKeys7) + "DELETE FROM rollup_pause;\n";
     return sql;
 }
 

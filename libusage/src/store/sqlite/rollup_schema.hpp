@@ -1,12 +1,13 @@
-// The usage rollups' schema (migrations 4, 5 and 7) and the SQL function their fill needs.
+// The usage rollups' schema (migrations 4, 5, 7 and 8) and the SQL function their fill needs.
 //
 // usage_rollup holds, per UTC hour and (source, session id, model, project,
-// surface, machine, user, repository), the sums run_query adds up and the first and last
-// event time. Triggers on `events` keep it equal to a GROUP BY over the
-// counted events (superseded = 0) inside the statement that changes an event,
-// so every write path (StoreWriter's insert, merge, re-price and supersede,
-// Store::reprice_all, the endpoint's ingest, and any future UPDATE) keeps it
-// exact in the same transaction without having to remember to.
+// surface, machine, user, repository), the sums run_query adds up and the
+// first and last event time. Triggers on `events` keep it equal to a GROUP BY
+// over the counted events (superseded = 0, and since migration 8 failure =
+// '') inside the statement that changes an event, so every write path
+// (StoreWriter's insert, merge, re-price and supersede, Store::reprice_all,
+// the endpoint's ingest, and any future UPDATE) keeps it exact in the same
+// transaction without having to remember to.
 #pragma once
 
 #include <string_view>
@@ -26,6 +27,11 @@ std::string_view rollup_day_migration_sql();
 /// Migration 7: both rollups dropped and built again with the repository in
 /// their key (the tables, their triggers, their fills). Never change it.
 std::string_view rollup_repository_migration_sql();
+
+/// Migration 8: events gain `failure` (UsageEvent::failure) with an index of
+/// the failed calls, and the triggers on events are made again to leave
+/// failed calls out of both rollups. Never change it.
+std::string_view rollup_failure_migration_sql();
 
 /// Pauses the rollup triggers of migration 7 for the rest of this transaction:
 /// a row in `rollup_pause`, which no other transaction sees (it is deleted

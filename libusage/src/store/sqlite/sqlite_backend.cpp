@@ -187,7 +187,8 @@ std::int64_t SqliteBackend::file_count(const std::string& source) const {
 
 std::map<std::string, std::int64_t> SqliteBackend::events_by_source() const {
     std::map<std::string, std::int64_t> out;
-    SQLite::Statement st(*db_, "SELECT source, count(*) FROM events WHERE superseded = 0 GROUP BY source");
+    SQLite::Statement st(*db_,
+                         "SELECT source, count(*) FROM events WHERE superseded = 0 AND failure = '' GROUP BY source");
     while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
     return out;
 }
@@ -206,7 +207,7 @@ std::vector<std::pair<std::string, std::int64_t>> SqliteBackend::unpriced_models
     std::vector<std::pair<std::string, std::int64_t>> out;
     SQLite::Statement st(*db_,
                          "SELECT model, COUNT(*) FROM events WHERE cost_origin = 0 "
-                         "AND superseded = 0 GROUP BY model ORDER BY model");
+                         "AND superseded = 0 AND failure = '' GROUP BY model ORDER BY model");
     while (st.executeStep()) out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getInt64());
     return out;
 }

@@ -114,6 +114,8 @@ CREATE TABLE push_set_aside (
         "ALTER TABLE events ADD COLUMN repository TEXT NOT NULL DEFAULT '';",
         // 7: the rollups keyed by repository too (rollup_schema.cpp).
         rollup_repository_migration_sql(),
+        // 8: failed calls, counted apart from the events (rollup_schema.cpp).
+        rollup_failure_migration_sql(),
     };
     return migrations;
 }

@@ -22,8 +22,8 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed, change_seq, repository)
-VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)
+  pricing_model, model_guessed, change_seq, repository, failure)
+VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)
 ON CONFLICT (id) DO NOTHING
 )sql";
 
@@ -77,10 +77,11 @@ const std::string& merge_sql() {
     return sql;
 }
 
-// Bind an event to the numbered parameters shared by kInsertSql and the merge UPDATE.
-// The strings are bound without copying: they outlive the statement's step.
+// Bind an event to the numbered parameters shared by kInsertSql and the merge
+// UPDATE (which leaves out ?29: a row's failure never changes). The strings
+// are bound without copying: they outlive the statement's step.
 void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine,
-                std::int64_t change_seq) {
+                std::int64_t change_seq, bool insert) {
     int i = 1;
     for (const std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.provider,
                                  &e.project_name, &e.project_path, &e.git_branch, &e.surface})
@@ -101,6 +102,7 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     st.bind(i++, e.model_guessed ? 1 : 0);
     st.bind(i++, change_seq);
     st.bindNoCopy(i++, e.repository);
+    if (insert) st.bindNoCopy(i++, e.failure);
 }
 
 // Which dedup groups a writer has seen, as a fixed bitset of group hashes:
@@ -318,14 +320,15 @@ void SqliteEventWriter::add(const FileBatch& batch) {
             throw std::logic_error("event " + e.id + ": dedup_group '" + e.dedup_group + "' is not a prefix of its id");
         const PricedCost cost = prices.evaluate(e);
         const std::int64_t seq = s.next_seq;
-        bind_event(s.insert, e, cost, machine_key(e.machine_id), seq);
+        bind_event(s.insert, e, cost, machine_key(e.machine_id), seq, true);
         const bool inserted = s.insert.exec() == 1;
         s.insert.reset();
         if (inserted) {
             ++stats_.inserted;
+            if (!e.failure.empty()) ++stats_.inserted_failed;
             ++s.next_seq;
         } else {
-            bind_event(s.merge, e, cost, machine_key(e.machine_id), seq);
+            bind_event(s.merge, e, cost, machine_key(e.machine_id), seq, false);
             if (s.merge.executeStep()) {
                 ++s.next_seq;
                 // A grown copy of a known call: price the merged counts.

@@ -113,13 +113,15 @@ struct SqliteUsageReader::Prepared {
 SqliteUsageReader::Prepared& SqliteUsageReader::statement(int table, std::optional<std::int64_t> from,
                                                           std::optional<std::int64_t> to) {
     auto& slot = statements_[{table, from.has_value(), to.has_value()}];
-    const bool rollup = table != 0;
+    const bool rollup = table == 1 || table == 2;
     if (slot) {
         sqlite3_reset(slot->st);
     } else {
-        const std::string time = table == 0 ? "ts_ms" : table == 1 ? "hour_ms" : "day_ms";
+        const std::string time = table == 1 ? "hour_ms" : table == 2 ? "day_ms" : "ts_ms";
         std::string sql = "SELECT " + key_sql(query_.group, time) + ", ";
-        if (rollup)
+        if (table == 3)
+            sql += "e.ts_ms, ";  // a failed call has nothing else to add up
+        else if (rollup)
             sql +=
                 "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, ";
@@ -128,9 +130,12 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(int table, std::option
                 "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, e.cost_micros, e.ts_ms, ";
         sql += kDescriptive;
-        sql += table == 0 ? " FROM events e" : table == 1 ? " FROM usage_rollup e" : " FROM usage_rollup_day e";
+        sql += table == 1 ? " FROM usage_rollup e" : table == 2 ? " FROM usage_rollup_day e" : " FROM events e";
         sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
-        sql += rollup ? "1" : "e.superseded = 0";
+        // Failed calls through their own index (events_failed).
+        sql += rollup       ? "1"
+               : table == 0 ? "e.superseded = 0 AND e.failure = ''"
+                            : "e.failure <> '' AND e.superseded = 0";
         if (from) sql += " AND e." + time + " >= :from";
         if (to) sql += " AND e." + time + " < :to";
         sql += filter_sql(query_.filters);
@@ -185,6 +190,21 @@ bool SqliteUsageReader::rollup(RollupLevel level, std::optional<std::int64_t> fr
         sink(r);
     }
     return true;
+}
+
+void SqliteUsageReader::failures(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                                 const RowSink& sink) {
+    Prepared& p = statement(3, from, to);
+    sqlite3_stmt* raw = p.st;
+    UsageRow r;
+    r.events = 0;
+    r.failed = 1;
+    while (p.step()) {
+        r.first_ms = r.last_ms = int64(raw, 1);
+        r.key = bucketed_ ? keys_(r.first_ms) : text(raw, 0);
+        read_descriptive(raw, 2, r);
+        sink(r);
+    }
 }
 
 std::optional<std::pair<std::int64_t, std::int64_t>> SqliteUsageReader::rollup_hours() {

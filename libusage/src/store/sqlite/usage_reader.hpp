@@ -34,6 +34,8 @@ public:
     /// having stopped, at a sum that left 64 bits (a REAL): read the events.
     bool rollup(RollupLevel level, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                 const RowSink& sink) override;
+    /// The failed calls with from <= ts_ms < to.
+    void failures(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const RowSink& sink) override;
     /// The first and last UTC hour the rollup holds; nullopt when it is empty.
     std::optional<std::pair<std::int64_t, std::int64_t>> rollup_hours() override;
 
@@ -41,7 +43,7 @@ private:
     struct Prepared;
     /// The statement for a table and the bounds given, reset, filters bound,
     /// `from` and `to` bound when given.
-    /// table: 0 events, 1 usage_rollup, 2 usage_rollup_day.
+    /// table: 0 events, 1 usage_rollup, 2 usage_rollup_day, 3 failed calls.
     Prepared& statement(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
     SQLite::Database& db_;
     Query query_;
