@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "headless_browser.hpp"
@@ -36,7 +37,8 @@ usage::UsageEvent event(const std::string& id, const std::string& source, const 
 }
 
 // Four calls in three sessions over three days, of three sources: one
-// priced by the built-in table, one with a reported cost, one unpriced.
+// priced by the built-in table, one with a reported cost, one unpriced; and
+// three calls that failed (two of claude-code's session, one of opencode's).
 void fill(const std::filesystem::path& dir) {
     usage::PriceBook prices;
     usage::Store store(dir);
@@ -59,6 +61,15 @@ void fill(const std::filesystem::path& dir) {
     batches[2].events = {
         event("o:1", "opencode", "s3", "web", "mystery-model", kJan10 + 48 * 60 * kMinute, {10, 10, 0, 0, 0, 0})};
     batches[2].events[0].repository = "git@github.com:acme/web.git";
+    for (auto [batch, id, minute] :
+         {std::tuple{0, "c:f1", 5}, std::tuple{0, "c:f2", 20}, std::tuple{2, "o:f1", 2881}}) {
+        usage::UsageEvent failed = batches[batch].events[0];
+        failed.id = id;
+        failed.tokens = {};
+        failed.timestamp_ms = kJan10 + minute * kMinute;
+        failed.failure = "rate_limit";
+        batches[batch].events.push_back(failed);
+    }
     store.apply(batches);
 }
 
@@ -109,6 +120,9 @@ void check_cards_match(const std::map<std::string, Card>& shown, const nlohmann:
     }
     CHECK(std::stod(shown.at("cache").value) ==
           t.at("cache_read_tokens").get<double>() + t.at("cache_write_tokens").get<double>());
+    const double requests = t.at("events").get<double>() + t.at("failed_requests").get<double>();
+    CHECK(std::stod(shown.at("success").value) ==
+          doctest::Approx(requests > 0 ? t.at("events").get<double>() / requests : 1.0));
 }
 
 // The page logged nothing: no script error ("Uncaught ..."), no Content
@@ -155,6 +169,8 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     const auto all = cards(testing::load_page(*chromium, server.url("/?range=all&tz=UTC")).dom);
     CHECK(all.at("sessions").text == "3");
     CHECK(all.at("requests").text == "4");
+    // Three of seven requests failed: 57.14% (rounded down, never up to a better rate).
+    CHECK(all.at("success").text == "57.14%");
     CHECK(all.at("tokens").text == "17,520");
     CHECK(all.at("unpriced").text == "1");
     CHECK(all.at("users").text == "1");
@@ -172,6 +188,7 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     CHECK(page.find("<li data-kind=\"unpriced_model\">model mystery-model: 1 request has no known price and is not "
                     "in the cost</li>") != std::string::npos);
     CHECK(codex.at("requests").text == "1");
+    CHECK(codex.at("success").text == "100%");
     // The repositories table (codex's call has none) and the filter's choices.
     const auto repositories = page.substr(page.find("<table id=\"table-repositories\">"));
     CHECK(repositories.find("<td>https://github.com/acme/api.git</td><td class=\"num\">1</td>") != std::string::npos);

@@ -126,6 +126,15 @@ TEST_CASE("protocol: a batch survives encode, gzip and decode unchanged, field b
     const auto o = usage::sync::decode_batch(old_agent.dump());
     CHECK(o.events[0].event.repository.empty());
     CHECK(o.events[0].event.git_branch == "feature/x");
+    // An answered call carries no `failure` at all; a failed call its kind.
+    CHECK(old_agent["events"][0].contains("failure") == false);
+    auto failed = b;
+    auto& f = failed.events[0].event;
+    f.tokens = {};
+    f.reported_cost_micros.reset();
+    f.failure = "rate_limit";
+    CHECK(nlohmann::json::parse(usage::sync::encode_batch(failed))["events"][0]["failure"] == "rate_limit");
+    CHECK(usage::sync::decode_batch(usage::sync::encode_batch(failed)).events[0].event.failure == "rate_limit");
 }
 
 TEST_CASE("protocol: malformed batches are refused with the field that is wrong") {
@@ -146,6 +155,18 @@ TEST_CASE("protocol: malformed batches are refused with the field that is wrong"
           "'events[0].machine_id' must be the machine's id or one of its variants");
     CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a:1","source":"s","timestamp_ms":1,
         "tokens":{},"dedup_group":"b:"}]})") == "'events[0].dedup_group' must be a prefix of 'id'");
+    // A failed call has no tokens and no reported cost, and says how it failed in a few words.
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{"output":3},"failure":"rate_limit"}]})") ==
+          "'events[0].failure' is set, but a failed call has no tokens and no reported cost");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{},"cost":{"reported_micros":5},"failure":"rate_limit"}]})") ==
+          "'events[0].failure' is set, but a failed call has no tokens and no reported cost");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{},"failure":")" +
+                  std::string(65, 'x') + R"("}]})") == "'events[0].failure' must be at most 64 characters");
+    CHECK(refusal(R"({"protocol":1,"machine":{"id":"m"},"events":[{"id":"a","source":"s","timestamp_ms":1,
+        "tokens":{},"failure":7}]})") == "'events[0].failure' must be a string");
 }
 
 namespace {
