@@ -2,10 +2,11 @@
 // above their baselines (in cost and in tokens), a session far costlier than
 // the median, two models first seen in the last week, one of them unpriced,
 // and a cache hit share that fell. Exact sentences, on every backend.
+#include "usage/analytics/insights.hpp"
+
 #include <doctest/doctest.h>
 
 #include "store_backends.hpp"
-#include "usage/analytics/insights.hpp"
 #include "usage/pricing/pricing.hpp"
 
 namespace {
@@ -75,5 +76,51 @@ TEST_CASE("insights: spikes, a costly session, new and unpriced models, a fallin
         q.filters.model = "sonnet";
         q.range.until_ms = kJan1Noon + 4 * kDay;  // days 1-4
         CHECK(usage::find_insights(*store, q, kJan1Noon + 7 * kDay + 12 * 3'600'000).empty());
+    });
+}
+
+TEST_CASE("insights: a day of many failed requests and a model whose requests often fail") {
+    testing::for_each_backend([](const testing::StoreBackend& backend) {
+        auto store = backend.open();
+        usage::PriceBook prices;
+        store->use_prices(prices);
+        usage::FileBatch b;
+        b.source = "claude-code";
+        b.path = "/t";
+        for (int d = 1; d <= 5; ++d)
+            b.events.push_back(call(d, "s" + std::to_string(d), "claude-sonnet-4-5", 1'000, 0, 2'000));
+        // Day 5: six calls failed; day 3: one (a wobble, not a line).
+        for (int i = 0; i < 7; ++i) {
+            auto failed = call(i < 6 ? 5 : 3, "s-f", "claude-sonnet-4-5", 0, 0, std::nullopt);
+            failed.id += ":" + std::to_string(i);
+            failed.timestamp_ms += i * 60'000;
+            failed.failure = "overloaded_error";
+            b.events.push_back(failed);
+        }
+        // Another model fails too, but rarely: 5 of its 55 requests, under 10%.
+        for (int i = 0; i < 50; ++i) {
+            auto ok = call(1 + i % 5, "s-h" + std::to_string(i), "claude-haiku-4-5", 10, 0, 10);
+            b.events.push_back(ok);
+        }
+        for (int i = 0; i < 5; ++i) {
+            auto failed = call(1 + i, "s-hf", "claude-haiku-4-5", 0, 0, std::nullopt);
+            failed.id += ":" + std::to_string(i);
+            failed.failure = "rate_limit";
+            b.events.push_back(failed);
+        }
+        store->apply({b});
+
+        // A month later: no model is new, no hour recent.
+        const auto found = usage::find_insights(*store, {}, kJan1Noon + 30 * kDay);
+        std::vector<std::string> lines;
+        for (const auto& i : found) lines.push_back(i.kind + " | " + i.subject + " | " + i.message);
+        CHECK(lines == std::vector<std::string>{
+                           "day_failures | 2026-01-05 | 2026-01-05: 7 failed requests, 7.0x the median of the 4 "
+                           "active days before (1 failed request)",
+                           "failing_model | claude-sonnet-4-5 | model claude-sonnet-4-5: 7 of 12 requests failed "
+                           "(58.3%)",
+                       });
+        REQUIRE(found.size() == 2);
+        CHECK(found[1].value == doctest::Approx(7.0 / 12));
     });
 }

@@ -19,6 +19,8 @@ constexpr std::size_t kDayWindow = 7;     // active days a day is compared with
 constexpr std::size_t kHourWindow = 24;   // active hours an hour is compared with
 constexpr std::size_t kMostSessions = 5;  // costly sessions listed
 constexpr double kCacheDrop = 0.10;       // ten points of cache hit share
+constexpr std::int64_t kMinFailures = 5;  // failed requests before a model's share means anything
+constexpr double kFailingShare = 0.10;    // of a model's requests
 
 double usd(std::int64_t micros) {
     return static_cast<double>(micros) / 1e6;
@@ -79,6 +81,15 @@ double cost_of(const Totals& t) {
 double tokens_of(const Totals& t) {
     return static_cast<double>(t.total_tokens());
 }
+double failures_of(const Totals& t) {
+    return static_cast<double>(t.failed_requests);
+}
+
+std::string failures_text(double v) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.0f failed request%s", v, v == 1 ? "" : "s");
+    return buf;
+}
 
 // Rows of a timeseries (in time order) far above the median of the `window`
 // active buckets before them.
@@ -92,10 +103,11 @@ void spikes(const Report& series, std::size_t window, const Metric& m, const cha
         const double v = m.value(series.rows[i].totals);
         if (v - base < m.floor || v < kSpikeRatio * base) continue;
         const std::string& key = series.rows[i].key;
+        const std::string days = std::to_string(previous.size()) + " active " + before + " before";
         found.push_back({m.kind, key,
-                         key + ": " + m.text(v) + ", " + (base > 0 ? ratio_text(v / base) + " " : "") +
-                             "the median of the " + std::to_string(previous.size()) + " active " + before +
-                             " before (" + m.text(base) + ")",
+                         key + ": " + m.text(v) + ", " +
+                             (base > 0 ? ratio_text(v / base) + " the median of the " + days + " (" + m.text(base) + ")"
+                                       : "where the median of the " + days + " is " + m.text(0)),
                          v, base});
     }
     std::sort(found.begin(), found.end(),
@@ -163,6 +175,7 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     const Report days = query_by(store, query, GroupBy::day);
     spikes(days, kDayWindow, cost, "days", out);
     spikes(days, kDayWindow, tokens, "days", out);
+    spikes(days, kDayWindow, Metric{"day_failures", failures_of, kMinFailures, failures_text}, "days", out);
 
     // Hours: the last 7 days of the range (a day's baseline needs no hours).
     Query recent = query;
@@ -182,7 +195,8 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     std::vector<std::pair<std::string, std::string>> first_day;  // model, day
     for (const Row& day : history.rows)
         for (const auto& [model, totals] : day.models)
-            if (std::none_of(first_day.begin(), first_day.end(), [&](const auto& f) { return f.first == model; }))
+            if (totals.events > 0 &&  // a model named only by failed calls was called before
+                std::none_of(first_day.begin(), first_day.end(), [&](const auto& f) { return f.first == model; }))
                 first_day.emplace_back(model, day.key);
     const Report models = query_by(store, query, GroupBy::model);
     Query last_week = ever;
@@ -201,6 +215,22 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
                                                               : " requests have no known price and are") +
                                " not in the cost",
                            static_cast<double>(r.totals.unpriced_events), 0});
+
+    // Models whose calls failed often: a share of their requests, not a count.
+    std::vector<Insight> failing;
+    for (const Row& r : models.rows) {
+        const auto requests = r.totals.requests();
+        if (r.totals.failed_requests < kMinFailures || requests == 0) continue;
+        const double share = static_cast<double>(r.totals.failed_requests) / static_cast<double>(requests);
+        if (share < kFailingShare) continue;
+        failing.push_back({"failing_model", r.key,
+                           "model " + (r.key.empty() ? std::string("(unknown)") : r.key) + ": " +
+                               std::to_string(r.totals.failed_requests) + " of " + std::to_string(requests) +
+                               " requests failed (" + share_text(share) + ")",
+                           share, 0});
+    }
+    std::sort(failing.begin(), failing.end(), [](const Insight& a, const Insight& b) { return a.value > b.value; });
+    out.insert(out.end(), failing.begin(), failing.end());
 
     cache_hit_falling(days, out);
     return out;

@@ -1,7 +1,8 @@
 // usage/analytics/insights.hpp — what stands out in a query's usage, in
-// sentences: days and hours far above their recent baseline, sessions far
-// costlier than usual, models new to the store, models without a price and a
-// falling cache hit share. Built on run_query, so it honours the same range,
+// sentences: days and hours far above their recent baseline (in cost, tokens
+// or failed requests), sessions far costlier than usual, models new to the
+// store, models without a price, models whose calls often fail and a falling
+// cache hit share. Built on run_query, so it honours the same range,
 // filters, zone and scoping, on every store backend.
 #pragma once
 
@@ -14,8 +15,9 @@
 namespace usage {
 
 struct Insight {
-    /// day_cost, day_tokens, hour_cost, hour_tokens, costly_session,
-    /// new_model, unpriced_model, cache_hit_falling
+    /// day_cost, day_tokens, day_failures, hour_cost, hour_tokens,
+    /// costly_session, new_model, unpriced_model, failing_model,
+    /// cache_hit_falling
     std::string kind;
     /// The day ("2026-01-14"), hour ("2026-01-14T15"), session id or model.
     std::string subject;
