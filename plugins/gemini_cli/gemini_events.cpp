@@ -11,13 +11,40 @@ std::string last_component(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// How an API call failed, from its text: `[API Error: ... (Status:
+// RESOURCE_EXHAUSTED)]` is `resource_exhausted`; without a status, `api_error`.
+std::string failure_of(std::string_view text) {
+    const auto at = text.rfind("(Status: ");
+    if (at != std::string_view::npos) {
+        const auto end = text.find(')', at);
+        std::string kind;
+        for (char c : text.substr(at + 9, end == std::string_view::npos ? 0 : end - at - 9)) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return "api_error";
+            kind += c;
+        }
+        if (!kind.empty() && kind.size() <= 40) return kind;
+    }
+    return "api_error";
+}
+
 }  // namespace
 
 EventCollector::EventCollector(const SourceFile& file, std::string last_model)
     : file_(&file), previous_model_(std::move(last_model)), last_model_(previous_model_) {}
 
 void EventCollector::add(const GeminiMessage& m) {
-    if (!m.is_call() || m.bad.found()) return;  // user / info / error / warning: no call
+    if (m.is_failed_call()) {
+        // One failed call per record id; its model is filled in by finish().
+        if (!index_.emplace(std::string(m.id), events_.size()).second) return;
+        UsageEvent e;
+        e.id.assign(m.id);
+        e.failure = failure_of(m.content);
+        if (auto parsed = detail::parse_iso8601_ms(m.timestamp)) e.timestamp_ms = *parsed;
+        events_.push_back(std::move(e));
+        return;
+    }
+    if (!m.is_call() || m.bad.found()) return;  // user / info / warning / the CLI's errors: no call
     const TokenCounts tokens = normalised_tokens(m);
     if (tokens.total() == 0) return;
     if (!m.model.empty()) last_model_.assign(m.model);

@@ -23,7 +23,8 @@ public:
     /// that names none.
     EventCollector(const SourceFile& file, std::string last_model);
 
-    /// Keep `m` if it is a model call: type `gemini` with a non-zero `tokens`.
+    /// Keep `m` if it is a model call: type `gemini` with a non-zero `tokens`,
+    /// or a call that failed (GeminiMessage::is_failed_call).
     void add(const GeminiMessage& m);
 
     /// The events, with ids `gemini-cli:<sessionId>:<message id>` and session,

@@ -155,10 +155,11 @@ private:
         gemini::GeminiMeta line_meta;  // later `$set` records: nothing they change matters here
         gemini::EventCollector events(file, start.state);
         InvalidMessages invalid(result);
-        // Only message records with usage carry a `"tokens"` key; the needle
-        // skips user turns and tool output without parsing them.
+        // Every message record has a `"type"` key (the calls and the failed
+        // calls among them); `$set` and `$rewindTo` records without messages
+        // are skipped without parsing.
         auto read = read_jsonl_matches(
-            file.path, start.offset, "\"tokens\"", [&](char* line, std::size_t size, std::uint64_t at) {
+            file.path, start.offset, "\"type\"", [&](char* line, std::size_t size, std::uint64_t at) {
                 const auto sink = [&](const gemini::GeminiMessage& m) {
                     invalid.check(m, at);
                     events.add(m);

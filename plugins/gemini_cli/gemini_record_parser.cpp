@@ -71,6 +71,8 @@ simdjson::error_code visit_record(od::object record, bool top, GeminiMeta& meta,
             m.model = str_of(field.value());
         else if (key == "timestamp")
             m.timestamp = str_of(field.value());
+        else if (key == "content")
+            m.content = str_of(field.value());  // a string only on info/error/warning records
         else if (key == "tokens") {
             if (auto err = read_tokens(field.value(), m)) return err;
         } else if (key == "messages") {

@@ -25,7 +25,8 @@ namespace usage::plugins::gemini {
 /// string buffer and die with the next parse.
 struct GeminiMessage {
     std::string_view id, type, model, timestamp;
-    bool has_tokens = false;  ///< `tokens` is an object (not absent or null)
+    std::string_view content;  ///< when a string (an `error` record's text); else empty
+    bool has_tokens = false;   ///< `tokens` is an object (not absent or null)
     // TokensSummary: Gemini's usageMetadata copied field by field.
     std::int64_t input = 0;     ///< promptTokenCount: includes `cached`
     std::int64_t output = 0;    ///< candidatesTokenCount: excludes thoughts
@@ -39,6 +40,9 @@ struct GeminiMessage {
 
     /// A model call: type `gemini` with a `tokens` object.
     [[nodiscard]] bool is_call() const { return type == "gemini" && has_tokens; }
+    /// A model call that failed: an `error` record whose text is the API's
+    /// error (`[API Error: ...]`); other error records are the CLI's own.
+    [[nodiscard]] bool is_failed_call() const { return type == "error" && content.starts_with("[API Error:"); }
 };
 
 /// Session-level fields of a document (copied: they outlive the parse).

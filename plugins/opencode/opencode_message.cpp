@@ -86,6 +86,39 @@ void read_time(od::value v, MessageUsage& m) {
     }
 }
 
+// `error`: {name, data: {...}}. A failed call is an error OpenCode saved
+// because the provider call failed (APIError, with the HTTP status when there
+// was one), threw (UnknownError) or could not be made (ProviderAuthError); a
+// user's abort, an output cut at its limit or a structured output that did
+// not parse are not failures of the call.
+void read_error(od::value v, std::string& failure) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return;
+    std::string_view name;
+    std::int64_t status = 0;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return;
+        if (key == "name") {
+            if (field.value().get_string().get(name) != simdjson::SUCCESS) return;
+        } else if (key == "data") {
+            od::object data;
+            if (field.value().get_object().get(data) != simdjson::SUCCESS) continue;
+            for (auto d : data) {
+                std::string_view k;
+                if (d.unescaped_key().get(k) != simdjson::SUCCESS) return;
+                if (k == "statusCode" && d.value().get_int64().get(status) != simdjson::SUCCESS) status = 0;
+            }
+        }
+    }
+    if (name == "APIError")
+        failure = status >= 100 && status <= 599 ? "http_" + std::to_string(status) : "api_error";
+    else if (name == "UnknownError")
+        failure = "unknown_error";
+    else if (name == "ProviderAuthError")
+        failure = "provider_auth_error";
+}
+
 }  // namespace
 
 MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t size, std::size_t capacity,
@@ -123,14 +156,20 @@ MessageOutcome parse_message(od::parser& parser, const char* json, std::size_t s
             read_string(value, out.id);
         } else if (key == "sessionID") {
             read_string(value, out.session_id);
+        } else if (key == "error") {
+            read_error(value, out.failure);
         }
     }
     if (!assistant) return MessageOutcome::skipped;
     if (bad_shape || !has_tokens) return MessageOutcome::malformed;
     if (out.bad.found()) return MessageOutcome::invalid;
     // A call still streaming (or aborted before any usage) carries zeros;
-    // OpenCode rewrites the message when the step finishes.
-    if (out.tokens.total() == 0 && !(out.cost > 0)) return MessageOutcome::skipped;
+    // OpenCode rewrites the message when the step finishes. A failed call
+    // carries zeros too, and its error. One that failed after using tokens
+    // counts as the usage it had.
+    if (out.tokens.total() == 0 && !(out.cost > 0))
+        return out.failure.empty() ? MessageOutcome::skipped : MessageOutcome::usage;
+    out.failure.clear();
     return MessageOutcome::usage;
 }
 
@@ -159,6 +198,7 @@ UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const 
     e.timestamp_ms = m.created_ms;
     e.tokens = m.tokens;
     if (m.cost > 0) e.reported_cost_micros = std::llround(m.cost * 1e6);
+    e.failure = m.failure;
 
     // The session's folder first, then the git worktree the message names
     // ("/" is OpenCode's placeholder outside git), then its working dir.

@@ -29,13 +29,16 @@ struct MessageUsage {
     std::int64_t created_ms = 0;
     double cost = 0;  ///< USD computed by OpenCode; 0 = unknown or free
     TokenCounts tokens;
+    /// Not empty: the call failed (UsageEvent::failure) and used nothing:
+    /// `http_429`, `api_error`, `unknown_error`, `provider_auth_error`.
+    std::string failure;
     /// The first count or cost that broke the rule of usage/model/token_limits.hpp
     /// (views into the parsed document).
     detail::BadNumber bad;
 };
 
 enum class MessageOutcome {
-    usage,      ///< an assistant message with tokens or a cost
+    usage,      ///< an assistant message with tokens or a cost, or a failed call (`failure`)
     skipped,    ///< valid but not billable: a user message, or a call not finished yet (all zero)
     malformed,  ///< not JSON, or an assistant message without a usable `tokens` object
     invalid,    ///< an assistant message whose count or cost breaks the rule: `bad` says which

@@ -116,6 +116,12 @@ constexpr Totals kCursor{.events = 2,
 const std::map<std::string, std::int64_t> kFiles{
     {"claude-code", 13}, {"codex-cli", 8}, {"gemini-cli", 7}, {"opencode", 4}, {"cursor", 1}};
 
+// Failed calls, from the fixtures' expected.json (`failed_requests`): claude
+// synthetic-and-errors 1 (`isApiErrorMessage`), gemini jsonl-session and
+// legacy-json 1 each (`[API Error: ...]`).
+const std::map<std::string, std::int64_t> kFailed{
+    {"claude-code", 1}, {"codex-cli", 0}, {"gemini-cli", 2}, {"opencode", 0}, {"cursor", 0}};
+
 const std::map<std::string, std::int64_t> kMalformed{
     {"claude-code", 2}, {"codex-cli", 1}, {"gemini-cli", 2}, {"opencode", 1}, {"cursor", 0}};
 
@@ -247,8 +253,7 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
     {
         // All sources share one writer: each source's events_new must be
         // exactly the events of that source it stored (superseded copies are
-        // rows, not events; failed calls are counted apart: synthetic-and-errors
-        // holds claude-code's one).
+        // rows, not events; failed calls are counted apart, see kFailed).
         SQLite::Database db((h.dir / "state" / "usage.db").string(), SQLite::OPEN_READONLY);
         SQLite::Statement rows(db,
                                "SELECT source, count(*) FROM events WHERE superseded = 0 AND failure = '' "
@@ -259,7 +264,7 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
         for (const auto& [source, stats] : first) {
             INFO("source: " << source);
             CHECK(n(stats, "events_new") == stored.at(source));
-            CHECK(n(stats, "failures_new") == (source == "claude-code" ? 1 : 0));
+            CHECK(n(stats, "failures_new") == kFailed.at(source));
             CHECK(n(stats, "events_new") + n(stats, "events_updated") <= n(stats, "events_read"));
         }
     }

@@ -91,6 +91,9 @@ TEST_CASE("gemini fixtures: every case matches its expected.json") {
         const json t = agent.totals();
         check_totals(t, {n("events"), n("sessions"), n("input"), n("output"), n("reasoning"), n("cache_read")});
         CHECK(t.at("total_tokens").get<std::int64_t>() == n("total"));
+        // `[API Error: ...]` records are failed calls, counted apart from the events.
+        CHECK(t.at("failed_requests").get<std::int64_t>() == n("failed_requests"));
+        CHECK(count(first, "failures_new") == n("failed_requests"));
 
         // Idempotent: nothing changed, nothing read; a full re-read adds nothing.
         const json again = agent.sync();
@@ -264,6 +267,8 @@ TEST_CASE("gemini e2e: report sources and sessions show the Gemini sessions") {
     CHECK(s.at("events") == 4);
     CHECK(s.at("models") == json::array({"gemini-2.5-flash", "gemini-2.5-pro"}));
     CHECK(s.at("first_activity") == "2026-02-03T09:15:20.000Z");
-    CHECK(s.at("last_activity") == "2026-02-03T09:16:45.000Z");
+    // The session's last activity is its failed call (`[API Error: socket hang up]`), after its last answer.
+    CHECK(s.at("last_activity") == "2026-02-03T09:17:00.000Z");
+    CHECK(s.at("failed_requests") == 1);
     REQUIRE(s.at("by_model").size() == 2);
 }

@@ -255,3 +255,32 @@ TEST_CASE("gemini: JSONL scans continue from the offset with the session id of t
     CHECK(r.events[0].model_guessed);
     CHECK(r.offset == fs::file_size(p));
 }
+
+TEST_CASE("gemini: an API error record is a failed call with the model called before it") {
+    testing::TempDir tmp;
+    const fs::path p = tmp / "chats" / "session-2026-05-02T09-14-6f1c0000.jsonl";
+    testing::write_file(
+        p, g::meta_line(kSession, kHash) +
+               g::line(g::gemini("g1", "2026-05-02T09:10:00.000Z", "gemini-2.5-pro", g::tokens(100, 10, 0, 0))) +
+               g::line(g::note("e1", "2026-05-02T09:14:03.120Z", "error",
+                               "[API Error: Quota exceeded for quota metric 'Generate Content API requests per "
+                               "minute' (Status: RESOURCE_EXHAUSTED)]\nPlease wait and try again later.")) +
+               g::line(g::note("e2", "2026-05-02T09:15:00.000Z", "error", "[API Error: socket hang up]")) +
+               // The CLI's own errors (a command that failed) are not calls.
+               g::line(g::note("e3", "2026-05-02T09:16:00.000Z", "error", "Unknown command: /frobnicate")) +
+               g::line(g::note("i1", "2026-05-02T09:16:30.000Z", "info", "[API Error: quoted in an info line]")));
+    const auto f = file_at(p);
+    auto r = gemini().scan(f, {});
+    CHECK(r.malformed_lines == 0);
+    REQUIRE(r.events.size() == 3);
+    CHECK(event(r, "gemini-cli:" + kSession + ":g1").failure.empty());
+    const auto& quota = event(r, "gemini-cli:" + kSession + ":e1");
+    CHECK(quota.failure == "resource_exhausted");
+    CHECK(quota.tokens == usage::TokenCounts{});
+    CHECK(quota.model == "gemini-2.5-pro");
+    CHECK(quota.model_guessed);
+    CHECK(quota.timestamp_ms == 1777713243120);
+    CHECK(quota.session_id == kSession);
+    CHECK(event(r, "gemini-cli:" + kSession + ":e2").failure == "api_error");
+    CHECK(r.state == "gemini-2.5-pro");  // failed calls name no model of their own
+}

@@ -167,6 +167,11 @@ TEST_CASE("opencode: a message in the database and in the legacy tree counts onc
     // written mid-stream); the database row is the one to keep.
     db.assistant(assistant("msg_twin", "ses_a", {100, 20, 0, 0, 0}, 0.002), 1767225600000);
     db.assistant(assistant("msg_dbonly", "ses_a", {1, 1, 0, 0, 0}), 1767225600001);
+    // A call that failed, in both stores: one failed request.
+    auto failed = assistant("msg_failed", "ses_a", {0, 0, 0, 0, 0});
+    failed.error = R"({"name":"APIError","data":{"message":"Too Many Requests","statusCode":429,"isRetryable":true}})";
+    db.assistant(failed, 1767225600002);
+    opencode_test::legacy_message(root / "storage", failed);
     opencode_test::legacy_session(root / "storage", "prj_1", "ses_a", "", "/w/app");
     opencode_test::legacy_message(root / "storage", assistant("msg_twin", "ses_a", {300, 5, 0, 9, 0}, 0.009));
     opencode_test::legacy_message(root / "storage", assistant("msg_legacyonly", "ses_a", {7, 7, 0, 0, 0}));
@@ -178,8 +183,8 @@ TEST_CASE("opencode: a message in the database and in the legacy tree counts onc
         auto& into = f.kind == kKindDatabase ? db_batch.events : legacy_batch.events;
         into.insert(into.end(), r.events.begin(), r.events.end());
     }
-    REQUIRE(db_batch.events.size() == 2);
-    REQUIRE(legacy_batch.events.size() == 2);
+    REQUIRE(db_batch.events.size() == 3);
+    REQUIRE(legacy_batch.events.size() == 3);
 
     struct Order {
         const char* name;
@@ -208,6 +213,7 @@ TEST_CASE("opencode: a message in the database and in the legacy tree counts onc
         CHECK(t.output_tokens == 20 + 1 + 7);
         CHECK(t.cache_read_tokens == 0);
         CHECK(t.reported_cost_micros == 2000);
+        CHECK(t.failed_requests == 1);
     }
 }
 

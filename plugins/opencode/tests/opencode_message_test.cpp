@@ -97,6 +97,45 @@ TEST_CASE("opencode message: skipped and malformed") {
     CHECK(parse("", m) == MessageOutcome::malformed);
 }
 
+TEST_CASE("opencode message: a call that failed without using anything is a failed call, named by its error") {
+    const std::string zero = R"("cost":0,"tokens":{"input":0,"output":0,"reasoning":0,"cache":{"read":0,"write":0}})";
+    for (auto [error, want] :
+         {std::pair{R"({"name":"APIError","data":{"message":"Overloaded","statusCode":529,"isRetryable":true}})",
+                    "http_529"},
+          {R"({"name":"APIError","data":{"message":"Connection reset by server","isRetryable":true}})", "api_error"},
+          {R"({"name":"UnknownError","data":{"message":"fetch failed"}})", "unknown_error"},
+          {R"({"name":"ProviderAuthError","data":{"providerID":"anthropic","message":"no key"}})",
+           "provider_auth_error"}}) {
+        INFO(error);
+        MessageUsage m;
+        REQUIRE(parse(R"({"role":"assistant","time":{"created":1767225600000},"error":)" + std::string(error) +
+                          R"(,"modelID":"claude-sonnet-4-5","providerID":"anthropic",)" + zero + "}",
+                      m) == MessageOutcome::usage);
+        CHECK(m.failure == want);
+        CHECK(m.tokens.total() == 0);
+        CHECK(m.model == "claude-sonnet-4-5");
+        const auto e = make_event(m, "msg_f", {"ses", "", "/w/app"}, Copy::database);
+        CHECK(e.failure == want);
+        CHECK(e.id == "opencode:msg_f:db");
+    }
+    MessageUsage m;
+    // The user stopped it: no call failed, nothing to count.
+    CHECK(parse(R"({"role":"assistant","error":{"name":"MessageAbortedError","data":{"message":"aborted"}},)" + zero +
+                    "}",
+                m) == MessageOutcome::skipped);
+    // Cut at the output limit: an answered call, with its usage.
+    CHECK(parse(R"({"role":"assistant","error":{"name":"MessageOutputLengthError","data":{}},"cost":0,)"
+                R"("tokens":{"input":10,"output":4000,"reasoning":0,"cache":{"read":0,"write":0}}})",
+                m) == MessageOutcome::usage);
+    CHECK(m.failure.empty());
+    // Failed after using tokens: the usage it had counts, as an answered call.
+    CHECK(parse(R"({"role":"assistant","error":{"name":"APIError","data":{"statusCode":500}},"cost":0,)"
+                R"("tokens":{"input":10,"output":3,"reasoning":0,"cache":{"read":0,"write":0}}})",
+                m) == MessageOutcome::usage);
+    CHECK(m.failure.empty());
+    CHECK(m.tokens.input == 10);
+}
+
 TEST_CASE("opencode message: project names from POSIX and Windows paths") {
     CHECK(last_path_component("/home/u/app") == "app");
     CHECK(last_path_component("/home/u/app/") == "app");

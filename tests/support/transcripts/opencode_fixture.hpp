@@ -65,6 +65,9 @@ struct Assistant {
     std::string provider = "anthropic";
     std::string cwd = "/w/app";
     std::string root = "/w/app";
+    /// The `error` object of a message whose call failed or stopped, as
+    /// OpenCode saves it (`{"name":"APIError","data":{...}}`); empty: none.
+    std::string error;
 
     /// The `message.data` column: the message without id and sessionID.
     [[nodiscard]] std::string data() const { return "{" + body() + "}"; }
@@ -79,7 +82,8 @@ private:
         // JavaScript writes an integral number without a fraction.
         std::string cost_text = cost == 0 ? "0" : std::to_string(cost);
         return R"("role":"assistant","time":{"created":)" + n(created_ms) + R"(,"completed":)" + n(created_ms + 1500) +
-               R"(},"parentID":"msg_user_)" + id + R"(","modelID":")" + model + R"(","providerID":")" + provider +
+               "}" + (error.empty() ? "" : R"(,"error":)" + error) + R"(,"parentID":"msg_user_)" + id +
+               R"(","modelID":")" + model + R"(","providerID":")" + provider +
                R"(","mode":"build","agent":"build","path":{"cwd":")" + cwd + R"(","root":")" + root + R"("},"cost":)" +
                cost_text + R"(,"tokens":{"input":)" + n(tokens.input) + R"(,"output":)" + n(tokens.output) +
                R"(,"reasoning":)" + n(tokens.reasoning) + R"(,"cache":{"read":)" + n(tokens.cache_read) +
