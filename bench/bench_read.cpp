@@ -168,6 +168,18 @@ double fill(usage::Store& store, std::size_t total) {
             e.tokens = {rng.below(4000), rng.below(1500), 0, 20'000 + rng.below(80'000), rng.below(3000), 0};
             batch.events.push_back(std::move(e));
         }
+        // Every 23rd session ends in a few failed calls (rate limits,
+        // overloads): rows the readers must leave out of every figure but
+        // failed_requests. Not drawn from rng, so the events stay as before.
+        for (int f = 0; session % 23 == 0 && f <= session % 7; ++f) {
+            usage::UsageEvent e = base;
+            e.id = base.source + ":" + base.session_id + ":failed-" + std::to_string(f);
+            e.model = model;
+            e.model_guessed = true;
+            e.failure = f % 2 == 0 ? "rate_limit" : "http_529";
+            e.timestamp_ms = std::min(ts + (f + 1) * 20'000, kNowMs - 1);
+            batch.events.push_back(std::move(e));
+        }
         writer.add(batch);
         if (since_commit >= 200'000) {
             writer.commit();

@@ -89,7 +89,8 @@ TEST_CASE("insights: a day of many failed requests and a model whose requests of
         b.path = "/t";
         for (int d = 1; d <= 5; ++d)
             b.events.push_back(call(d, "s" + std::to_string(d), "claude-sonnet-4-5", 1'000, 0, 2'000));
-        // Day 5: six calls failed; day 3: one (a wobble, not a line).
+        // Day 5: six calls failed; day 3: one (a wobble, not a line). With the
+        // other model's one a day: 1 in 12 requests fail on a usual day.
         for (int i = 0; i < 7; ++i) {
             auto failed = call(i < 6 ? 5 : 3, "s-f", "claude-sonnet-4-5", 0, 0, std::nullopt);
             failed.id += ":" + std::to_string(i);
@@ -115,8 +116,8 @@ TEST_CASE("insights: a day of many failed requests and a model whose requests of
         std::vector<std::string> lines;
         for (const auto& i : found) lines.push_back(i.kind + " | " + i.subject + " | " + i.message);
         CHECK(lines == std::vector<std::string>{
-                           "day_failures | 2026-01-05 | 2026-01-05: 7 failed requests, 7.0x the median of the 4 "
-                           "active days before (1 failed request)",
+                           "day_failures | 2026-01-05 | 2026-01-05: 7 of 18 requests failed (38.9%), 4.7x the "
+                           "median of the 4 active days before (8.3%)",
                            "failing_model | claude-sonnet-4-5 | model claude-sonnet-4-5: 7 of 12 requests failed "
                            "(58.3%)",
                        });

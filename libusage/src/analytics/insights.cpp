@@ -81,16 +81,10 @@ double cost_of(const Totals& t) {
 double tokens_of(const Totals& t) {
     return static_cast<double>(t.total_tokens());
 }
-double failures_of(const Totals& t) {
-    return static_cast<double>(t.failed_requests);
+// The share of a day's requests that failed; -1 without requests.
+double failed_share(const Totals& t) {
+    return t.requests() > 0 ? static_cast<double>(t.failed_requests) / static_cast<double>(t.requests()) : -1;
 }
-
-std::string failures_text(double v) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.0f failed request%s", v, v == 1 ? "" : "s");
-    return buf;
-}
-
 // Rows of a timeseries (in time order) far above the median of the `window`
 // active buckets before them.
 void spikes(const Report& series, std::size_t window, const Metric& m, const char* before, std::vector<Insight>& out) {
@@ -109,6 +103,35 @@ void spikes(const Report& series, std::size_t window, const Metric& m, const cha
                              (base > 0 ? ratio_text(v / base) + " the median of the " + days + " (" + m.text(base) + ")"
                                        : "where the median of the " + days + " is " + m.text(0)),
                          v, base});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Insight& a, const Insight& b) { return a.value - a.baseline > b.value - b.baseline; });
+    out.insert(out.end(), found.begin(), found.end());
+}
+
+// Days whose share of failed requests is far above the median share of
+// the `kDayWindow` active days before them: a count alone would name every
+// busy day of a team whose calls fail now and then.
+void failing_days(const Report& days, std::vector<Insight>& out) {
+    std::vector<Insight> found;
+    for (std::size_t i = kMinBaseline; i < days.rows.size(); ++i) {
+        const Totals& t = days.rows[i].totals;
+        const double v = failed_share(t);
+        if (t.failed_requests < kMinFailures || v < kFailingShare) continue;
+        std::vector<double> previous;
+        for (std::size_t j = i > kDayWindow ? i - kDayWindow : 0; j < i; ++j)
+            previous.push_back(std::max(0.0, failed_share(days.rows[j].totals)));
+        const double base = median(previous);
+        if (v < kSpikeRatio * base) continue;
+        const std::string& key = days.rows[i].key;
+        const std::string before = std::to_string(previous.size()) + " active days before";
+        found.push_back(
+            {"day_failures", key,
+             key + ": " + std::to_string(t.failed_requests) + " of " + std::to_string(t.requests()) +
+                 " requests failed (" + share_text(v) + "), " +
+                 (base > 0 ? ratio_text(v / base) + " the median of the " + before + " (" + share_text(base) + ")"
+                           : "where the median of the " + before + " is " + share_text(0)),
+             v, base});
     }
     std::sort(found.begin(), found.end(),
               [](const Insight& a, const Insight& b) { return a.value - a.baseline > b.value - b.baseline; });
@@ -175,7 +198,7 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     const Report days = query_by(store, query, GroupBy::day);
     spikes(days, kDayWindow, cost, "days", out);
     spikes(days, kDayWindow, tokens, "days", out);
-    spikes(days, kDayWindow, Metric{"day_failures", failures_of, kMinFailures, failures_text}, "days", out);
+    failing_days(days, out);
 
     // Hours: the last 7 days of the range (a day's baseline needs no hours).
     Query recent = query;

@@ -1,8 +1,8 @@
 // usage/analytics/insights.hpp — what stands out in a query's usage, in
-// sentences: days and hours far above their recent baseline (in cost, tokens
-// or failed requests), sessions far costlier than usual, models new to the
-// store, models without a price, models whose calls often fail and a falling
-// cache hit share. Built on run_query, so it honours the same range,
+// sentences: days and hours far above their recent baseline (in cost or
+// tokens), days whose share of failed requests is, sessions far costlier than
+// usual, models new to the store, models without a price, models whose calls
+// often fail and a falling cache hit share. Built on run_query, so it honours the same range,
 // filters, zone and scoping, on every store backend.
 #pragma once
 
