@@ -153,11 +153,13 @@ function duration(seconds) {
 const promptTokens = (t) => t.input_tokens + t.cache_read_tokens + t.cache_write_tokens;
 const cacheHitShare = (t) => (promptTokens(t) > 0 ? t.cache_read_tokens / promptTokens(t) : 0);
 // Answered requests of all made (a failed one: the tool wrote an error instead of an answer).
-const successShare = (t) => (t.events + t.failed_requests > 0 ? t.events / (t.events + t.failed_requests) : 1);
+// An endpoint from before failed requests sends none: 0.
+const failedOf = (t) => t.failed_requests || 0;
+const successShare = (t) => (t.events + failedOf(t) > 0 ? t.events / (t.events + failedOf(t)) : 1);
 // Rounded down to 0.01%, so one failure in 10,000 never reads "100%".
 const successFormat = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 2 });
 const successText = (t) =>
-  successFormat.format(Math.floor(Math.min(successShare(t), t.failed_requests > 0 ? 0.9999 : 1) * 10000 + 1e-6) / 10000);
+  successFormat.format(Math.floor(Math.min(successShare(t), failedOf(t) > 0 ? 0.9999 : 1) * 10000 + 1e-6) / 10000);
 const localTime = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function el(tag, text, className) {
@@ -203,8 +205,8 @@ function renderCards(t, models) {
     card("sessions", "Sessions", t.sessions, integer(t.sessions)),
     card("requests", "Requests", t.events, integer(t.events)),
     card("success", "Success rate", successShare(t), successText(t),
-         t.failed_requests > 0
-           ? integer(t.failed_requests) + " failed of " + integer(t.events + t.failed_requests) + " requests"
+         failedOf(t) > 0
+           ? integer(failedOf(t)) + " failed of " + integer(t.events + failedOf(t)) + " requests"
            : "no failed requests"),
     card("tokens", "Total tokens", t.total_tokens, integer(t.total_tokens)),
     card("avg-tokens", "Tokens per session", t.avg_tokens_per_session, integer(t.avg_tokens_per_session)),
@@ -293,7 +295,7 @@ function renderCharts(series, models, sources) {
   })), { stacked: true });
   drawChart("chart-sessions", "line", labels, [
     { label: "sessions", data: series.rows.map((r) => r.sessions) },
-    { label: "failed requests", data: series.rows.map((r) => r.failed_requests) },
+    { label: "failed requests", data: series.rows.map(failedOf) },
   ]);
   drawChart("chart-source", "bar", sources.rows.map((r) => r.key),
             [{ label: "cost (USD)", data: sources.rows.map((r) => r.cost_usd) }]);

@@ -94,7 +94,7 @@ int ReportCommand::run(AppContext& ctx) const {
         std::cout << json_text(report_json(report, full, ctx.store().prices_if_set())) << "\n";
     else if (csv)
         std::cout << report_csv(report);
-    else if (report.totals.events == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.events == 0)
+    else if (report.totals.requests() == 0 && usage::run_query(ctx.store(), usage::Query{}).totals.requests() == 0)
         std::cout << empty_home_message(ctx, "no usage found in the folders each source looks in:");
     else
         std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit, failures});

@@ -75,6 +75,7 @@ int StatusCommand::run(AppContext& ctx) const {
                     {"rows_waiting", waiting.rows},
                     {"events_waiting", waiting.events()},
                     {"superseded_waiting", waiting.superseded},
+                    {"failed_waiting", waiting.failed},
                     {"set_aside", set_aside},
                     {"set_aside_last", std::move(last)},
                     {"last_attempt", time_or_null(state.last_attempt_ms)},

@@ -54,6 +54,7 @@ nlohmann::json push_report_json(const usage::sync::PushReport& r) {
             {"pending_before", r.pending_before.rows},
             {"sent", r.sent.rows},
             {"sent_superseded", r.sent.superseded},
+            {"sent_failed", r.sent.failed},
             {"batches", r.batches},
             {"retries", r.retries},
             {"connections", r.connections},

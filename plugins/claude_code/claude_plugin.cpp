@@ -57,8 +57,8 @@ public:
                         id.clear();
                         call.append_id(id);
                         if (!index.emplace(id, result.events.size()).second) return;  // a copy
+                        call.model = result.state;  // its provider follows from it too
                         UsageEvent failed = claude::make_claude_event(call, file);
-                        failed.model = result.state;
                         failed.model_guessed = true;
                         result.events.push_back(std::move(failed));
                         return;

@@ -71,8 +71,11 @@ simdjson::error_code visit_record(od::object record, bool top, GeminiMeta& meta,
             m.model = str_of(field.value());
         else if (key == "timestamp")
             m.timestamp = str_of(field.value());
-        else if (key == "content")
-            m.content = str_of(field.value());  // a string only on info/error/warning records
+        else if (key == "content" && m.type == "error")
+            // Only an error's text is wanted: a model's answer (also a
+            // string) is not unescaped for nothing. The recorder writes
+            // `type` before `content`.
+            m.content = str_of(field.value());
         else if (key == "tokens") {
             if (auto err = read_tokens(field.value(), m)) return err;
         } else if (key == "messages") {

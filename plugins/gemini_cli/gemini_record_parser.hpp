@@ -25,7 +25,7 @@ namespace usage::plugins::gemini {
 /// string buffer and die with the next parse.
 struct GeminiMessage {
     std::string_view id, type, model, timestamp;
-    std::string_view content;  ///< when a string (an `error` record's text); else empty
+    std::string_view content;  ///< an `error` record's text (read only after `type`); else empty
     bool has_tokens = false;   ///< `tokens` is an object (not absent or null)
     // TokensSummary: Gemini's usageMetadata copied field by field.
     std::int64_t input = 0;     ///< promptTokenCount: includes `cached`

@@ -78,6 +78,8 @@ TEST_CASE("failed calls: counted apart by the agent, pushed, and kept apart by a
             CHECK(s["failures_new"] == 3);
         }
     CHECK(synced["push"]["endpoint_new"] == 5);  // rows: the endpoint stores the failed calls too
+    CHECK(synced["push"]["sent"] == 5);
+    CHECK(synced["push"]["sent_failed"] == 3);
     check_read_api(server, token);
 
     check_totals(laptop.local_totals());

@@ -174,6 +174,7 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
                      {"rows_waiting", 2},
                      {"events_waiting", 2},
                      {"superseded_waiting", 0},
+                     {"failed_waiting", 0},
                      {"set_aside", 1},
                      {"set_aside_last",
                       {{{"id", PushHome::id_of(2)}, {"reason", reason_for_negative_input(0)}, {"at", last[0]["at"]}}}},

@@ -104,11 +104,13 @@ TEST_CASE("outbox: a set-aside row is skipped until it changes, and is then sent
     CHECK(box.next(box.state().acknowledged, 100, 1 << 20).at(0).event.event.tokens.output == 20);
 }
 
-TEST_CASE("outbox: counts are shown as events, or rows with their superseded copies") {
+TEST_CASE("outbox: counts are shown as events, or rows with their superseded copies and failed calls") {
     auto number = [](std::uint64_t n) { return std::to_string(n); };
     CHECK(usage::sync::describe_rows({0, 0}, number) == "0 events");
     CHECK(usage::sync::describe_rows({1, 0}, number) == "1 event");
     CHECK(usage::sync::describe_rows({4, 1}, number) == "4 rows (3 events, 1 superseded copy)");
     CHECK(usage::sync::describe_rows({2, 2}, number) == "2 rows (0 events, 2 superseded copies)");
     CHECK(usage::sync::describe_rows({1, 1}, number) == "1 row (0 events, 1 superseded copy)");
+    CHECK(usage::sync::describe_rows({5, 1, 1}, number) == "5 rows (3 events, 1 superseded copy, 1 failed call)");
+    CHECK(usage::sync::describe_rows({3, 0, 2}, number) == "3 rows (1 event, 2 failed calls)");
 }

@@ -293,7 +293,8 @@ TEST_CASE("rollup: a first scan's rebuild and the writer leave failed calls out,
         REQUIRE(row.models.size() == 1);
         CHECK(row.models[0].second.failed_requests == 1);
     }
-    // A session of failed calls only is a row with no event, no session and no model of its own.
+    // A session whose calls all failed is no session: not a row of the
+    // sessions view, not in its sessions; its failure counts in the totals.
     usage::FileBatch lone;
     lone.source = "claude-code";
     lone.path = "/lone";
@@ -305,17 +306,18 @@ TEST_CASE("rollup: a first scan's rebuild and the writer leave failed calls out,
     first.commit();
     q.group = usage::GroupBy::session;
     const auto sessions = usage::run_query(store, q);
-    REQUIRE(sessions.rows.size() == 2);
-    const auto& failed_only = sessions.rows[0].key == "only-failed" ? sessions.rows[0] : sessions.rows[1];
-    CHECK(failed_only.key == "only-failed");
-    CHECK(failed_only.totals.events == 0);
-    CHECK(failed_only.totals.sessions == 0);
-    CHECK(failed_only.totals.failed_requests == 1);
-    REQUIRE(failed_only.session);
-    CHECK(failed_only.session->models.empty());
-    CHECK(failed_only.session->last_ms == 1741135500000);
+    REQUIRE(sessions.rows.size() == 1);
+    CHECK(sessions.rows[0].key == "s");
+    CHECK(sessions.rows[0].totals.failed_requests == 2);
+    CHECK(sessions.rows[0].session->models == std::vector<std::string>{"claude-opus-4-1"});
+    CHECK(sessions.row_count == 1);
     CHECK(sessions.totals.sessions == 1);
     CHECK(sessions.totals.failed_requests == 3);
+    // Grouped by model, the failure has a row (its model's failures count there).
+    q.group = usage::GroupBy::model;
+    const auto models = usage::run_query(store, q);
+    REQUIRE(models.rows.size() == 1);
+    CHECK(models.rows[0].totals.failed_requests == 3);
 }
 
 TEST_CASE(

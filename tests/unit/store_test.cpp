@@ -139,6 +139,48 @@ TEST_CASE("store: a replay is superseded by the real call of the same group, in 
     }
 }
 
+TEST_CASE("store: a failed call's replayed copy is superseded like an event's, and counted once as a failure") {
+    // OpenCode's legacy copy of a failed message (a replay) and its database row, in one writer
+    // and in two: the writer's counts never take the failure for a new or a superseded event.
+    for (bool one_writer : {true, false}) {
+        CAPTURE(one_writer);
+        testing::for_each_backend([&](const testing::StoreBackend& backend) {
+            usage::PriceBook prices;
+            auto opened = backend.open();
+            usage::Store& store = *opened;
+            store.use_prices(prices);
+            auto legacy = event("msg:json", 0, 0);
+            legacy.dedup_group = "test:msg:";
+            legacy.replay = true;
+            legacy.failure = "http_429";
+            auto row = legacy;
+            row.id = "test:msg:db";
+            row.replay = false;
+            auto answered = event("ok:db", 10, 1);
+            usage::ApplyStats stats;
+            if (one_writer) {
+                stats = store.apply({batch({legacy, row, answered})});
+                CHECK(stats.inserted == 3);
+                CHECK(stats.inserted_superseded == 1);
+                CHECK(stats.inserted_failed == 1);
+                CHECK(stats.events_new() == 1);
+            } else {
+                stats = store.apply({batch({legacy, answered})});
+                CHECK(stats.inserted_failed == 1);
+                CHECK(stats.events_new() == 1);
+                stats = store.apply({batch({row})});
+                CHECK(stats.inserted == 1);
+                CHECK(stats.inserted_failed == 1);
+                CHECK(stats.superseded == 0);  // the copy superseded was a failed call, not an event
+                CHECK(stats.events_new() == 0);
+            }
+            const auto t = totals(store);
+            CHECK(t.events == 1);
+            CHECK(t.failed_requests == 1);
+        });
+    }
+}
+
 TEST_CASE("store: cursors are saved with the events, survive reopen, machine id is stable") {
     testing::for_each_backend([](const testing::StoreBackend& backend) {
         usage::PriceBook prices;

@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "../push_runner.hpp"
+#include "../serial_worker.hpp"
 #include "folder_watcher.hpp"
 #include "run_state_file.hpp"
-#include "../serial_worker.hpp"
 #include "usage/scan/scan_engine.hpp"
 #include "usage/scan/source.hpp"
 
@@ -356,10 +356,12 @@ void RunLoop::State::scan_done(const std::vector<std::size_t>& which, const Scan
         for (const auto& s : outcome.stats) {
             for (const auto& e : s.errors) log.warn(s.source + ": " + e);
             for (const auto& w : s.warnings) log.warn(w);
-            if (s.events_new + s.events_updated + s.events_superseded + s.events_invalid == 0) continue;
+            if (s.events_new + s.events_updated + s.events_superseded + s.events_invalid + s.failures_new == 0)
+                continue;
             parts += (parts.empty() ? "" : ", ") + s.source + " " + std::to_string(s.events_new) + " new, " +
                      std::to_string(s.events_updated) + " updated";
             if (s.events_superseded) parts += ", " + std::to_string(s.events_superseded) + " superseded";
+            if (s.failures_new) parts += ", " + std::to_string(s.failures_new) + " failed";
             if (s.events_invalid) parts += ", " + std::to_string(s.events_invalid) + " invalid";
         }
         save_last_scan(ctx->state_dir(), last);

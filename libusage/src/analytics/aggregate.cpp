@@ -3,6 +3,7 @@
 #include "analytics/aggregate.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -40,8 +41,11 @@ struct Acc {
     std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
     std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
-    std::set<std::string> models;                   // session rows
-    std::map<std::string, Acc> by_model;            // --full breakdown
+    // Session rows. Transparent: a row's model (a view) is looked up without
+    // building a string, which for ids past the small-string size cost a
+    // malloc and a free per row.
+    std::set<std::string, std::less<>> models;
+    std::map<std::string, Acc> by_model;  // --full breakdown
 };
 
 // Sorted, each value once.
@@ -199,6 +203,15 @@ void Aggregator::add(const UsageRow& r) {
     }
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
+    if (failures && group == GroupBy::session) {
+        // A session row is a session counted: one whose calls all failed is
+        // none (nor in Totals::sessions). Failure rows come after every event
+        // (run_query reads them last), so its group exists if it ever will.
+        auto it = s.groups.find(std::string(r.key));
+        if (it == s.groups.end()) return;
+        s.last_key = it->first;
+        s.last_acc = &it->second;
+    }
     if (!s.last_acc || s.last_key != r.key) {
         s.last_key = r.key;
         s.last_acc = &s.groups[s.last_key];
@@ -211,7 +224,8 @@ void Aggregator::add(const UsageRow& r) {
         keep_max(acc.machine, r.machine_name);
         keep_max(acc.source, r.source);
         keep_max(acc.surface, r.surface);
-        if (!failures) acc.models.emplace(r.model);  // a failed call's model is a guess
+        if (!failures && acc.models.find(r.model) == acc.models.end())  // a failed call's model is a guess
+            acc.models.emplace(r.model);
     }
     if (s.with_models && group != GroupBy::model) {
         Acc& m = acc.by_model[std::string(r.model)];

@@ -9,7 +9,9 @@
 namespace usage::detail {
 
 /// Adds up rows for a query: totals, one accumulator per group key, and with
-/// `with_models` one per (key, model). Sessions are keyed by (source, session
+/// `with_models` one per (key, model). Failure rows (UsageRow::failed) must
+/// come after every other row: a session row exists only for a session with
+/// an event. Sessions are keyed by (source, session
 /// id) with their first and last time, so a session split over several rows
 /// (hours, models, the rollup and the events of an edge hour) counts once.
 class Aggregator {

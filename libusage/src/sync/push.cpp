@@ -62,7 +62,10 @@ std::string batches_of(std::uint64_t n) {
 
 void add(OutboxCount& total, const std::vector<Outbox::Item>& items) {
     total.rows += items.size();
-    for (const auto& it : items) total.superseded += it.event.superseded ? 1 : 0;
+    for (const auto& it : items) {
+        total.superseded += it.event.superseded ? 1 : 0;
+        total.failed += !it.event.superseded && !it.event.event.failure.empty() ? 1 : 0;
+    }
 }
 
 }  // namespace

@@ -50,8 +50,8 @@ struct ApplyStats {
     std::uint64_t unchanged = 0;
     std::uint64_t inserted_superseded = 0;  ///< of `inserted`, rows superseded by now
     std::uint64_t updated_superseded = 0;   ///< of `updated`, rows that were superseded copies
-    std::uint64_t superseded = 0;           ///< rows stored before this writer that it superseded
-    std::uint64_t inserted_failed = 0;      ///< of `inserted`, failed calls (UsageEvent::failure)
+    std::uint64_t superseded = 0;           ///< events stored before this writer that it superseded
+    std::uint64_t inserted_failed = 0;      ///< of `inserted`, failed calls (UsageEvent::failure) not superseded
     /// Events added: new rows that count as events (not superseded, not failed calls).
     [[nodiscard]] std::uint64_t events_new() const { return inserted - inserted_superseded - inserted_failed; }
     [[nodiscard]] std::uint64_t events_updated() const { return updated - updated_superseded; }

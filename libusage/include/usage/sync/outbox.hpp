@@ -11,8 +11,9 @@
 // for that endpoint with its reason: skipped, so it holds back nothing,
 // until its content changes (a new change_seq), when it is sent again.
 //
-// Counting: the outbox holds rows, i.e. events (what reports count) and
-// superseded copies of events (counted nowhere, sent so the endpoint knows).
+// Counting: the outbox holds rows, i.e. events (what reports count),
+// superseded copies of events (counted nowhere, sent so the endpoint knows)
+// and failed calls (counted only as failed requests).
 #pragma once
 
 #include <cstdint>
@@ -30,15 +31,16 @@ struct OutboxMark {
     std::int64_t row = -1;
 };
 
-/// Rows waiting for an endpoint: events and superseded copies.
+/// Rows waiting for an endpoint: events, superseded copies and failed calls.
 struct OutboxCount {
     std::uint64_t rows = 0;
     std::uint64_t superseded = 0;  ///< of `rows`, superseded copies
-    [[nodiscard]] std::uint64_t events() const { return rows - superseded; }
+    std::uint64_t failed = 0;      ///< of `rows`, failed calls (UsageEvent::failure) not superseded
+    [[nodiscard]] std::uint64_t events() const { return rows - superseded - failed; }
 };
 
-/// "3 events", or "4 rows (3 events, 1 superseded copy)" when copies are
-/// among them: the words every count of the push is shown with. `number`
+/// "3 events", or "5 rows (3 events, 1 superseded copy, 1 failed call)" when
+/// other rows are among them: the words every count of the push is shown with. `number`
 /// formats a count (e.g. with thousands separators).
 std::string describe_rows(const OutboxCount& count, const std::function<std::string(std::uint64_t)>& number);
 

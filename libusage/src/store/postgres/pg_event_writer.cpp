@@ -158,7 +158,7 @@ public:
                 if (const auto* v = std::get_if<Coverage>(&step)) write_coverage(c, *v, stats, inserted);
                 if (const auto* s = std::get_if<Supersede>(&step)) {
                     count_superseded(c.exec(std::string("UPDATE events e SET ") + kSupersedeSet +
-                                                " WHERE e.id = $1 AND NOT e.superseded RETURNING e.id",
+                                                " WHERE e.id = $1 AND NOT e.superseded RETURNING e.id, e.failure <> ''",
                                             {s->id}),
                                      stats, inserted);
                 }
@@ -358,7 +358,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
                                         " FROM unnest($1::text[], $2::text[], $3::text[]) AS g(grp, grp_end, id) "
                                         "WHERE e.id >= g.grp COLLATE \"C\" AND e.id < g.grp_end COLLATE \"C\" "
                                         "AND e.id <> g.id COLLATE \"C\" AND e.replay AND NOT e.superseded "
-                                        "RETURNING e.id",
+                                        "RETURNING e.id, e.failure <> ''",
                                     {plain_groups.text(), plain_ends.text(), plain_ids.text()}),
                              stats, inserted);
         if (replay_ids.size() > 0)
@@ -370,7 +370,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
                            "  AND e.ts_ms BETWEEN v.from_ms AND v.to_ms)"
                            " OR (g.grp <> '' AND EXISTS (SELECT 1 FROM events o WHERE o.id >= g.grp COLLATE \"C\""
                            "  AND o.id < g.grp_end COLLATE \"C\" AND o.id <> g.id COLLATE \"C\" AND NOT o.replay)))"
-                           " RETURNING e.id",
+                           " RETURNING e.id, e.failure <> ''",
                        {replay_ids.text(), replay_groups.text(), replay_ends.text()}),
                 stats, inserted);
     }
@@ -381,19 +381,23 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
                {v.source, v.from_ms, v.to_ms});
         count_superseded(c.exec(std::string("UPDATE events e SET ") + kSupersedeSet +
                                     " WHERE e.source = $1 AND e.ts_ms BETWEEN $2 AND $3 AND e.replay "
-                                    "AND NOT e.superseded RETURNING e.id",
+                                    "AND NOT e.superseded RETURNING e.id, e.failure <> ''",
                                 {v.source, v.from_ms, v.to_ms}),
                          stats, inserted);
     }
 
-    // A superseded row this writer inserted is a new row that counts nowhere;
-    // any other was an event counted before.
+    // A superseded row this writer inserted is a new row that counts nowhere
+    // (no longer a failed call either, when it was one); any other was an
+    // event counted before, or a failed call (which no event count held).
     static void count_superseded(const Result& r, ApplyStats& stats, const std::unordered_set<std::string>& inserted) {
         for (int i = 0; i < r.rows(); ++i) {
-            if (inserted.contains(std::string(r.text(i, 0))))
+            const bool failed = r.boolean(i, 1);
+            if (inserted.contains(std::string(r.text(i, 0)))) {
                 ++stats.inserted_superseded;
-            else
+                if (failed) --stats.inserted_failed;
+            } else if (!failed) {
                 ++stats.superseded;
+            }
         }
     }
 

@@ -31,9 +31,12 @@ std::string plural(std::uint64_t n, const std::string& number, const char* one, 
 
 std::string describe_rows(const OutboxCount& count, const std::function<std::string(std::uint64_t)>& number) {
     const std::string events = plural(count.events(), number(count.events()), "event", "events");
-    if (count.superseded == 0) return events;
-    return plural(count.rows, number(count.rows), "row", "rows") + " (" + events + ", " +
-           plural(count.superseded, number(count.superseded), "superseded copy", "superseded copies") + ")";
+    if (count.superseded == 0 && count.failed == 0) return events;
+    std::string parts = events;
+    if (count.superseded > 0)
+        parts += ", " + plural(count.superseded, number(count.superseded), "superseded copy", "superseded copies");
+    if (count.failed > 0) parts += ", " + plural(count.failed, number(count.failed), "failed call", "failed calls");
+    return plural(count.rows, number(count.rows), "row", "rows") + " (" + parts + ")";
 }
 
 Outbox::Outbox(Store& store, std::string endpoint) : store_(store), endpoint_(std::move(endpoint)) {
@@ -62,13 +65,16 @@ PushState Outbox::state() const {
 OutboxCount Outbox::pending() const {
     const OutboxMark m = state().acknowledged;
     SQLite::Statement st(detail::sqlite_database(store_),
-                         std::string("SELECT count(*), coalesce(sum(e.superseded), 0) FROM events e") + kAfterMark);
+                         std::string("SELECT count(*), coalesce(sum(e.superseded), 0), "
+                                     "coalesce(sum(e.superseded = 0 AND e.failure <> ''), 0) FROM events e") +
+                             kAfterMark);
     st.bind(1, m.seq);
     st.bind(2, m.row);
     st.bind(4, endpoint_);
     st.executeStep();
     return {static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
-            static_cast<std::uint64_t>(st.getColumn(1).getInt64())};
+            static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
+            static_cast<std::uint64_t>(st.getColumn(2).getInt64())};
 }
 
 std::vector<Outbox::Item> Outbox::next(const OutboxMark& after, std::size_t max_events, std::size_t max_bytes) const {

@@ -161,16 +161,16 @@ struct SqliteEventWriter::Statements {
                        "AND replay = 0)"),
           supersede_self(db,
                          "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?2 "
-                         "WHERE id = ?1 AND superseded = 0 RETURNING rowid"),
+                         "WHERE id = ?1 AND superseded = 0 RETURNING rowid, failure <> ''"),
           supersede_replays(db,
                             "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
                             "WHERE id >= ?1 AND id < ?2 AND id <> ?3 AND replay = 1 AND superseded = 0 "
-                            "RETURNING rowid"),
+                            "RETURNING rowid, failure <> ''"),
           add_coverage(db, "INSERT INTO coverage (source, from_ms, to_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
           supersede_covered(db,
                             "UPDATE events SET superseded = 1, revision = revision + 1, change_seq = ?4 "
                             "WHERE ts_ms BETWEEN ?2 AND ?3 AND source = ?1 AND replay = 1 AND superseded = 0 "
-                            "RETURNING rowid"),
+                            "RETURNING rowid, failure <> ''"),
           save_cursor(db, R"sql(
 INSERT INTO cursors (source, path, device, inode, size, mtime_ns, offset, head_hash, tail_hash, state)
 VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -302,12 +302,18 @@ void SqliteEventWriter::supersede(const std::string& id) {
     count_superseded(s.supersede_self);
 }
 
+// A superseded row this writer inserted is a new row that counts nowhere (no
+// longer a failed call either, when it was one); any other was an event
+// counted before, or a failed call (which no event count held).
 void SqliteEventWriter::count_superseded(SQLite::Statement& st) {
     while (st.executeStep()) {
-        if (st.getColumn(0).getInt64() > st_->last_rowid_before)
+        const bool failed = st.getColumn(1).getInt() != 0;
+        if (st.getColumn(0).getInt64() > st_->last_rowid_before) {
             ++stats_.inserted_superseded;
-        else
+            if (failed) --stats_.inserted_failed;
+        } else if (!failed) {
             ++stats_.superseded;
+        }
     }
     st.reset();
 }
