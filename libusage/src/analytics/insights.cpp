@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 namespace usage {
 namespace {
@@ -66,6 +67,14 @@ Report query_by(const Store& store, Query q, GroupBy group, bool with_models = f
     q.limit = 0;
     q.offset = 0;
     return run_query(store, q, with_models);
+}
+
+// The rows with an answered call: a bucket holding only failed calls is no
+// active day or hour for cost, tokens or the cache (its zeros would pull a
+// median down).
+Report answered(Report r) {
+    std::erase_if(r.rows, [](const Row& row) { return row.totals.events == 0; });
+    return r;
 }
 
 struct Metric {
@@ -195,16 +204,17 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     std::vector<Insight> out;
     const Metric cost{"day_cost", cost_of, 1.0, money};
     const Metric tokens{"day_tokens", tokens_of, 1e6, tokens_text};
-    const Report days = query_by(store, query, GroupBy::day);
+    const Report all_days = query_by(store, query, GroupBy::day);
+    const Report days = answered(all_days);
     spikes(days, kDayWindow, cost, "days", out);
     spikes(days, kDayWindow, tokens, "days", out);
-    failing_days(days, out);
+    failing_days(all_days, out);
 
     // Hours: the last 7 days of the range (a day's baseline needs no hours).
     Query recent = query;
     const std::int64_t end = query.range.until_ms.value_or(now_ms);
     recent.range.since_ms = std::max(query.range.since_ms.value_or(end - 7 * kDayMs), end - 7 * kDayMs);
-    const Report hours = query_by(store, recent, GroupBy::hour);
+    const Report hours = answered(query_by(store, recent, GroupBy::hour));
     spikes(hours, kHourWindow, Metric{"hour_cost", cost_of, 0.5, money}, "hours", out);
     spikes(hours, kHourWindow, Metric{"hour_tokens", tokens_of, 2.5e5, tokens_text}, "hours", out);
 
