@@ -50,6 +50,22 @@ public:
 
 enum class RollupLevel { hour, day };
 
+/// Which descriptive fields of a UsageRow a query's aggregation reads:
+/// project, surface and the machine's name only matter to session rows (and
+/// the name to machine rows). A reader may leave the others empty and skip
+/// the join with machines unless the grouping or a machine filter needs it.
+struct RowNeeds {
+    bool session_fields = false;  ///< project, surface
+    bool machine_name = false;
+    bool machines = false;  ///< the machines table: the name, the machine id key or filter
+};
+
+inline RowNeeds row_needs(const Query& q) {
+    const bool session = q.group == GroupBy::session;
+    const bool named = session || q.group == GroupBy::machine;
+    return {session, named, named || !q.filters.machine.empty()};
+}
+
 class UsageReader {
 public:
     virtual ~UsageReader() = default;

@@ -59,9 +59,14 @@ std::int64_t int64(sqlite3_stmt* st, int i) {
     return sqlite3_column_int64(st, i);
 }
 
-// Columns shared by both statements, after their own sums.
-constexpr const char* kDescriptive =
-    "e.source, e.session_id, e.model, e.project_name, coalesce(m.name, m.id, ''), e.surface, e.user, e.machine";
+// Columns shared by every statement, after their own sums; '' for the ones
+// the query does not need (row_needs), whose rows then skip the join with
+// machines.
+std::string descriptive_sql(const RowNeeds& needs) {
+    return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") + ", " +
+           (needs.machine_name ? "coalesce(m.name, m.id, '')" : "''") + ", " +
+           (needs.session_fields ? "e.surface" : "''") + ", e.user, e.machine";
+}
 
 void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
     r.source = text(st, first);
@@ -129,9 +134,11 @@ SqliteUsageReader::Prepared& SqliteUsageReader::statement(int table, std::option
             sql +=
                 "1, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, e.cost_micros, e.ts_ms, ";
-        sql += kDescriptive;
+        const RowNeeds needs = row_needs(query_);
+        sql += descriptive_sql(needs);
         sql += table == 1 ? " FROM usage_rollup e" : table == 2 ? " FROM usage_rollup_day e" : " FROM events e";
-        sql += " LEFT JOIN machines m ON m.key = e.machine WHERE ";
+        if (needs.machines) sql += " LEFT JOIN machines m ON m.key = e.machine";
+        sql += " WHERE ";
         // Failed calls through their own index (events_failed).
         sql += rollup       ? "1"
                : table == 0 ? "e.superseded = 0 AND e.failure = ''"
