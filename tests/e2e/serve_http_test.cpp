@@ -59,6 +59,19 @@ public:
         }
     }
 
+    /// The next response's head only (an answer to HEAD has no body, whatever its Content-Length).
+    std::string response_head() {
+        for (;;) {
+            auto head_end = buf_.find("\r\n\r\n");
+            if (head_end != std::string::npos) {
+                std::string r = buf_.substr(0, head_end + 4);
+                buf_.erase(0, r.size());
+                return r;
+            }
+            if (!fill()) return {};
+        }
+    }
+
     /// True when the server closed the connection (EOF) with nothing more to read.
     bool closed_by_server() { return buf_.empty() && !fill(); }
 
@@ -276,5 +289,45 @@ TEST_CASE("serve http: local mode sends no CORS header, even to a cross-origin r
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         CHECK(lower.find("access-control-") == std::string::npos);
     }
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("serve http: HEAD answers like GET without the body, and every answer carries the security headers") {
+    testing::AgentHome home;
+    testing::ServeProcess server(home);
+    Raw raw(server.port());
+    REQUIRE(raw.connected());
+    raw.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string get = raw.response();
+    REQUIRE(get.starts_with("HTTP/1.1 200"));
+    const std::string body = get.substr(get.find("\r\n\r\n") + 4);
+    CHECK(body == "{\"status\":\"ok\"}\n");
+    raw.send("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string head = raw.response_head();
+    CHECK(head.starts_with("HTTP/1.1 200"));
+    CHECK(has_header(head, "Content-Length: " + std::to_string(body.size())));
+    // No body followed: the next answer on the connection is the next request's.
+    raw.send("HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string page = raw.response_head();
+    CHECK(page.starts_with("HTTP/1.1 200"));
+    CHECK(has_header(page, "Content-Type: text/html; charset=utf-8"));
+    raw.send("GET /api/v1/summary?range=all HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string read = raw.response();
+    CHECK(read.starts_with("HTTP/1.1 200"));
+    raw.send("GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string missing = raw.response();
+    CHECK(missing.starts_with("HTTP/1.1 404"));
+    raw.send("DELETE /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string refused = raw.response();
+    CHECK(refused.starts_with("HTTP/1.1 405"));
+    CHECK(has_header(refused, "Allow: GET, HEAD"));
+    for (const std::string& r : {get, head, page, read, missing, refused}) {
+        INFO(r.substr(0, r.find("\r\n\r\n")));
+        CHECK(has_header(r, "X-Content-Type-Options: nosniff"));
+        CHECK(has_header(r, "Referrer-Policy: no-referrer"));
+    }
+    CHECK(has_header(read, "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'"));
+    CHECK(has_header(page, "X-Frame-Options: DENY"));
+    CHECK(page.find("Content-Security-Policy: default-src 'none'; script-src 'self'") != std::string::npos);
     CHECK(server.stop() == 0);
 }

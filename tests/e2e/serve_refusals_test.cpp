@@ -134,7 +134,7 @@ TEST_CASE("serve refusals: bad read parameters, paths and methods") {
     {
         usage::HttpClient client;
         refused(client.post(e.server.url("/api/v1/summary"), "{}", {"Authorization: Bearer " + k}), 405,
-                "POST is not allowed here (use GET)", e.server);
+                "POST is not allowed here (use GET, HEAD)", e.server);
     }
     // Percent-encoded values are decoded: a space in a project name.
     CHECK(get_json(e.server, "/api/v1/summary?project=my%20app&tz=Europe%2FBerlin", k)["range"]["tz"] ==

@@ -31,8 +31,6 @@ Response dashboard_response(const Request& req, std::string_view path) {
     res.set(http::field::server, "usage-agent");
     res.set(http::field::content_type, std::string(file->content_type));
     res.set("Content-Security-Policy", kContentSecurityPolicy);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
     res.set("X-Frame-Options", "DENY");
     // The files change only with the binary; `no-cache` revalidates rather
     // than show an old page after an upgrade.

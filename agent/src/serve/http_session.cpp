@@ -105,7 +105,15 @@ void HttpSession::send(Response response, bool body_unread) {
         body_unread || !parser_->is_header_done() || !parser_->get().keep_alive() || server_.stopping();
     response_ = std::move(response);
     response_.keep_alive(!close_after);
+    // Every answer, whoever built it: no content sniffing, no referrer, and
+    // (unless it is a page with its own policy) nothing to run, load or frame.
+    response_.set("X-Content-Type-Options", "nosniff");
+    response_.set("Referrer-Policy", "no-referrer");
+    if (response_.find("Content-Security-Policy") == response_.end())
+        response_.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     response_.prepare_payload();
+    // HEAD: the GET answer's header (its Content-Length included), no body.
+    if (parser_->is_header_done() && parser_->get().method() == http::verb::head) response_.body().clear();
     stream_.expires_after(kWriteTimeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), close_after, body_unread](beast::error_code ec, std::size_t) {

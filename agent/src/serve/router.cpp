@@ -27,6 +27,11 @@ Response unavailable(const Request& req, const std::string& reason) {
     return res;
 }
 
+// GET, or HEAD: the same answer without its body (http_session.cpp drops it).
+bool is_get(http::verb method) {
+    return method == http::verb::get || method == http::verb::head;
+}
+
 }  // namespace
 
 std::variant<Response, Route> Router::route(const Request& header) const {
@@ -49,7 +54,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     const std::string& path = r.target.path;
     const http::verb method = header.method();
     if (path == "/healthz") {
-        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        if (!is_get(method)) return method_not_allowed(header, "GET, HEAD");
         r.kind = Route::Kind::health;
         return r;
     }
@@ -60,7 +65,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
         return r;
     }
     if (is_dashboard_path(path)) {  // static files: the data behind them is the API's, with its checks
-        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        if (!is_get(method)) return method_not_allowed(header, "GET, HEAD");
         r.kind = Route::Kind::page;
         return r;
     }
@@ -68,7 +73,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
         if (method != http::verb::post) return method_not_allowed(header, "POST");
         r.kind = Route::Kind::ingest;
     } else if (is_read_path(path)) {
-        if (method != http::verb::get) return method_not_allowed(header, "GET");
+        if (!is_get(method)) return method_not_allowed(header, "GET, HEAD");
         r.kind = Route::Kind::read;
     } else if (path == kRefreshPath) {
         if (method != http::verb::post) return method_not_allowed(header, "POST");
