@@ -72,6 +72,12 @@ public:
         }
     }
 
+    /// True when nothing (no answer, no close) has arrived from the server yet.
+    bool quiet_now() {
+        pollfd p{fd_, POLLIN, 0};
+        return buf_.empty() && ::poll(&p, 1, 0) == 0;
+    }
+
     /// True when the server closed the connection (EOF) with nothing more to read.
     bool closed_by_server() { return buf_.empty() && !fill(); }
 
@@ -329,5 +335,31 @@ TEST_CASE("serve http: HEAD answers like GET without the body, and every answer 
     CHECK(has_header(read, "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'"));
     CHECK(has_header(page, "X-Frame-Options: DENY"));
     CHECK(page.find("Content-Security-Policy: default-src 'none'; script-src 'self'") != std::string::npos);
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("serve http: 600 idle connections from one address never keep /healthz out") {
+    testing::AgentHome home;
+    testing::ServeProcess server(home);
+    std::vector<std::unique_ptr<Raw>> idle;
+    for (int i = 0; i < 600; ++i) {
+        idle.push_back(std::make_unique<Raw>(server.port()));
+        REQUIRE(idle.back()->connected());
+    }
+    // Each health check gets a slot (an idle connection's) and its answer.
+    for (int i = 0; i < 5; ++i) {
+        Raw probe(server.port());
+        REQUIRE(probe.connected());
+        probe.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        CHECK(probe.response().starts_with("HTTP/1.1 200"));
+    }
+    // The server held at most its 512 slots: each of the 88 idle connections past them took
+    // the slot of the oldest one, closed at once (long before the 10 s a first header may take).
+    int closed = 0;
+    for (std::size_t i = 0; i < 600 - 512; ++i) closed += idle[i]->closed_by_server() ? 1 : 0;
+    CHECK(closed == 600 - 512);
+    // The rest still hold their slots: they were closed to make room, not for their silence.
+    CHECK(idle[300]->quiet_now());
+    CHECK(idle[599]->quiet_now());
     CHECK(server.stop() == 0);
 }

@@ -1,6 +1,7 @@
 #include "http_server.hpp"
 
 #include <csignal>
+#include <map>
 #include <stdexcept>
 #include <vector>
 
@@ -51,10 +52,27 @@ void HttpServer::accept() {
             });
             return;
         }
-        if (sessions_.size() < kMaxConnections)
+        if (sessions_.size() - evicted_ < kMaxConnections || make_room())
             std::make_shared<HttpSession>(std::move(socket), *this, router_)->start();
         accept();
     });
+}
+
+bool HttpServer::make_room() {
+    std::map<net::ip::address, std::size_t> held;
+    for (const HttpSession* s : sessions_)
+        if (!s->evicted()) ++held[s->remote()];
+    HttpSession* victim = nullptr;
+    for (HttpSession* s : sessions_) {
+        if (!s->waiting_for_header()) continue;
+        if (!victim || held[s->remote()] > held[victim->remote()] ||
+            (held[s->remote()] == held[victim->remote()] && s->waiting_since() < victim->waiting_since()))
+            victim = s;
+    }
+    if (!victim) return false;
+    ++evicted_;
+    victim->evict();
+    return true;
 }
 
 void HttpServer::stop() {
@@ -84,6 +102,7 @@ void HttpServer::abort_all() {
 }
 
 void HttpServer::detach(HttpSession* session) {
+    if (session->evicted()) --evicted_;
     sessions_.erase(session);
     if (stopping_ && sessions_.empty()) {  // nothing left to wait for: let io.run() return
         grace_.cancel();

@@ -44,6 +44,9 @@ public:
 private:
     void accept();
     void abort_all();
+    /// At kMaxConnections: evict a connection waiting for a header (see
+    /// limits.hpp); false when every connection is busy with a request.
+    bool make_room();
 
     const Router& router_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -51,6 +54,7 @@ private:
     boost::asio::steady_timer grace_;
     boost::asio::steady_timer retry_;  ///< accept() after a failed accept
     std::unordered_set<HttpSession*> sessions_;
+    std::size_t evicted_ = 0;  ///< of sessions_, evicted and closing
     bool stopping_ = false;
 };
 

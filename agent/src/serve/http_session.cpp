@@ -16,6 +16,8 @@ using tcp = net::ip::tcp;
 
 HttpSession::HttpSession(tcp::socket socket, HttpServer& server, const Router& router)
     : stream_(std::move(socket)), server_(server), router_(router) {
+    beast::error_code ec;
+    remote_ = stream_.socket().remote_endpoint(ec).address();
     server_.attach(this);
 }
 
@@ -35,7 +37,9 @@ void HttpSession::read_header() {
     parser_->body_limit(kMaxBodyBytes);
     route_.reset();
     waiting_ = true;
-    stream_.expires_after(kHeaderTimeout);
+    waiting_since_ = std::chrono::steady_clock::now();
+    stream_.expires_after(first_request_ ? kFirstHeaderTimeout : kHeaderTimeout);
+    first_request_ = false;
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
@@ -161,6 +165,11 @@ void HttpSession::on_server_stop() {
 
 void HttpSession::abort() {
     close();
+}
+
+void HttpSession::evict() {
+    evicted_ = true;
+    close();  // the pending header read ends and the session goes
 }
 
 }  // namespace agent::serve

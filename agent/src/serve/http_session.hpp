@@ -6,6 +6,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,15 @@ public:
     /// The shutdown grace period is over: close whatever the state.
     void abort();
 
+    /// Waiting for a request header (idle between requests, or receiving one
+    /// slowly): a connection the server may close to make room.
+    [[nodiscard]] bool waiting_for_header() const { return waiting_ && !evicted_; }
+    [[nodiscard]] std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
+    [[nodiscard]] const boost::asio::ip::address& remote() const { return remote_; }
+    [[nodiscard]] bool evicted() const { return evicted_; }
+    /// Close to make room for a new connection (see kMaxConnections).
+    void evict();
+
 private:
     void read_header();
     void on_header(boost::beast::error_code ec);
@@ -51,6 +61,10 @@ private:
     HttpServer& server_;
     const Router& router_;
     bool waiting_ = false;  ///< a header read is pending
+    bool evicted_ = false;
+    bool first_request_ = true;
+    std::chrono::steady_clock::time_point waiting_since_;
+    boost::asio::ip::address remote_;
 };
 
 }  // namespace agent::serve

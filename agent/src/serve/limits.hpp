@@ -20,6 +20,9 @@ inline constexpr std::uint32_t kMaxHeaderBytes = 16u << 10;
 /// Waiting for (the header of) the next request on a connection, idle
 /// keep-alive included.
 inline constexpr std::chrono::seconds kHeaderTimeout{60};
+/// A new connection's first request header: a client that connects and
+/// sends nothing holds a slot for this long at most.
+inline constexpr std::chrono::seconds kFirstHeaderTimeout{10};
 /// Receiving a body once its header arrived (16 MiB over a slow link).
 inline constexpr std::chrono::seconds kBodyTimeout{300};
 inline constexpr std::chrono::seconds kWriteTimeout{60};
@@ -30,7 +33,11 @@ inline constexpr std::chrono::seconds kLingerTimeout{5};
 inline constexpr std::size_t kMaxLingerBytes = 64u << 20;
 /// SIGTERM: requests still running after this are cut.
 inline constexpr std::chrono::seconds kShutdownGrace{30};
-/// Connections beyond this are closed as soon as they are accepted.
+/// Connections held at once. A connection accepted beyond it takes the slot
+/// of one waiting for a header (idle, or sending one slowly): the longest
+/// waiting of the address holding the most connections, so a flood of idle
+/// connections from one address cannot keep others (or /healthz) out. When
+/// every connection is busy with a request, the new one is closed.
 inline constexpr std::size_t kMaxConnections = 512;
 
 /// `Retry-After` of a 503 (store busy or failing).
