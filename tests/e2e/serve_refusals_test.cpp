@@ -141,3 +141,32 @@ TEST_CASE("serve refusals: bad read parameters, paths and methods") {
           "Europe/Berlin");
     CHECK(e.server.stop() == 0);
 }
+
+TEST_CASE("serve refusals: ten wrong tokens from one address in a minute make it wait, whatever it sends next") {
+    testing::AgentHome home;
+    const std::string token = add_token(home, "alice", "member");
+    testing::ServeProcess server(home, {"--ingest"});
+    for (int i = 0; i < 10; ++i) {
+        const auto r = get(server, "/api/v1/summary", "not-a-token-" + std::to_string(i));
+        CHECK(r.status == 401);
+        // Asking without a token guesses nothing: not counted.
+        if (i == 4)
+            for (int j = 0; j < 3; ++j) CHECK(get(server, "/api/v1/summary").status == 401);
+    }
+    // Now every request that needs a token waits, the right one included.
+    for (const std::string& next : {std::string("not-a-token-10"), token}) {
+        const auto r = get(server, "/api/v1/summary", next);
+        CHECK(r.status == 429);
+        REQUIRE(r.retry_after.has_value());
+        CHECK(r.retry_after->count() >= 1);
+        CHECK(r.retry_after->count() <= 60);
+        CHECK(error_of(r).starts_with("too many wrong tokens from this address; try again in "));
+    }
+    // Signing in on the page waits too; health checks do not.
+    usage::HttpClient client;
+    const auto sign_in = client.post(server.url("/api/v1/session"), R"({"token":")" + token + R"("})",
+                                     {"Content-Type: application/json"});
+    CHECK(sign_in.status == 429);
+    CHECK(healthy(server));
+    CHECK(server.stop() == 0);
+}

@@ -66,7 +66,7 @@ void HttpSession::on_header(beast::error_code ec) {
         return close();
     }
 
-    auto decision = router_.route(header);
+    auto decision = router_.route(header, remote_);
     if (auto* refusal = std::get_if<Response>(&decision)) return send(std::move(*refusal), !parser_->is_done());
     route_ = std::move(std::get<Route>(decision));
     if (parser_->is_done()) return on_body({});

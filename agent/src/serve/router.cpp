@@ -21,6 +21,14 @@ Response method_not_allowed(const Request& req, const char* allow) {
     return res;
 }
 
+Response too_many_failures(const Request& req, int retry_after) {
+    Response res =
+        error_response(req, http::status::too_many_requests,
+                       "too many wrong tokens from this address; try again in " + std::to_string(retry_after) + " s");
+    res.set(http::field::retry_after, std::to_string(retry_after));
+    return res;
+}
+
 Response unavailable(const Request& req, const std::string& reason) {
     Response res = error_response(req, http::status::service_unavailable, reason);
     res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
@@ -34,7 +42,7 @@ bool is_get(http::verb method) {
 
 }  // namespace
 
-std::variant<Response, Route> Router::route(const Request& header) const {
+std::variant<Response, Route> Router::route(const Request& header, const boost::asio::ip::address& remote) const {
     if (!team_) {
         const std::string_view host = view(header[http::field::host]);
         if (!is_loopback_host(host))
@@ -45,6 +53,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     }
     Route r;
     r.team = team_;
+    r.remote = remote;
     try {
         r.target = parse_target(view(header.target()));
     } catch (const std::invalid_argument& e) {
@@ -61,6 +70,9 @@ std::variant<Response, Route> Router::route(const Request& header) const {
     if (path == kSessionPath) {  // signs in with the token in its body, or reads the cookie
         if (method != http::verb::get && method != http::verb::post && method != http::verb::delete_)
             return method_not_allowed(header, "GET, POST, DELETE");
+        if (team_ && method != http::verb::delete_)
+            if (const int wait = throttle_.retry_after(remote, SignInThrottle::Clock::now()))
+                return too_many_failures(header, wait);
         r.kind = Route::Kind::session;
         return r;
     }
@@ -90,6 +102,8 @@ std::variant<Response, Route> Router::route(const Request& header) const {
         return error_response(header, http::status::not_found, "no such path '" + path + "'");
     }
     if (!team_) return r;  // local mode: the loopback-only read API needs no token
+    if (const int wait = throttle_.retry_after(remote, SignInThrottle::Clock::now()))
+        return too_many_failures(header, wait);
     try {
         // The dashboard's reads carry the session cookie instead of a header;
         // an upload never may (a cookie rides along with any request a
@@ -100,6 +114,7 @@ std::variant<Response, Route> Router::route(const Request& header) const {
             if (!token.empty()) authorization = "Bearer " + token;
         }
         AuthOutcome auth = authenticate(auth_store_, authorization);
+        if (!auth.principal && !authorization.empty()) throttle_.failed(remote, SignInThrottle::Clock::now());
         if (!auth.principal) {
             Response res = error_response(header, auth.status, auth.error);
             if (auth.status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
@@ -116,8 +131,15 @@ std::variant<Response, Route> Router::route(const Request& header) const {
 void Router::dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const {
     switch (route.kind) {
         case Route::Kind::health:
-        case Route::Kind::page:
-        case Route::Kind::session: return done(handle(route, req, auth_store_));
+        case Route::Kind::page: return done(handle(route, req, auth_store_));
+        case Route::Kind::session: {
+            Response res = handle(route, req, auth_store_);
+            // A refused sign-in (or session cookie) counts against its address.
+            if (route.team && (res.result() == http::status::unauthorized || res.result() == http::status::forbidden) &&
+                (req.method() == http::verb::post || !view(req[http::field::cookie]).empty()))
+                throttle_.failed(route.remote, SignInThrottle::Clock::now());
+            return done(std::move(res));
+        }
         case Route::Kind::ingest:
             return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
         case Route::Kind::read:

@@ -27,6 +27,7 @@
 #include "http_message.hpp"
 #include "query_string.hpp"
 #include "request_workers.hpp"
+#include "sign_in_throttle.hpp"
 #include "usage/store/store.hpp"
 
 namespace agent::serve {
@@ -38,6 +39,7 @@ struct Route {
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)
     bool team = false;                   ///< serve runs with --ingest
+    boost::asio::ip::address remote;     ///< the client's address
 };
 
 class Router {
@@ -53,8 +55,10 @@ public:
     Router(usage::Store& auth_store, RequestWorkers& workers, bool team, Scan scan = {})
         : auth_store_(auth_store), workers_(workers), team_(team), scan_(std::move(scan)) {}
 
-    /// The route, or the refusal to send right away (400, 401, 403, 404, 405).
-    std::variant<Response, Route> route(const Request& header) const;
+    /// The route, or the refusal to send right away (400, 401, 403, 404,
+    /// 405; 429 for an address that sent too many wrong tokens, see
+    /// sign_in_throttle.hpp). Called on the network thread only.
+    std::variant<Response, Route> route(const Request& header, const boost::asio::ip::address& remote) const;
 
     /// Run an accepted route on the complete request, on the worker for its
     /// kind, and give `done` the answer (on that worker's thread). `route`
@@ -70,6 +74,7 @@ private:
     RequestWorkers& workers_;
     bool team_;
     Scan scan_;
+    mutable SignInThrottle throttle_;  ///< network thread only
 };
 
 }  // namespace agent::serve
