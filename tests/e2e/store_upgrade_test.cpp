@@ -11,7 +11,7 @@
 
 #include "analytics/query_paths.hpp"
 #include "report_lines.hpp"
-#include "store/sqlite/rollup_schema.hpp"
+#include "sqlite_store_at_version.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
 #include "usage/analytics/analytics.hpp"
@@ -105,10 +105,7 @@ TEST_CASE("upgrade: a SQLite store of every earlier schema version opens with ev
         CAPTURE(version);
         testing::TempDir dir;
         {
-            SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-            usage::detail::register_rollup_functions(db.getHandle());
-            for (int i = 0; i < version; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
-            db.exec("PRAGMA user_version = " + std::to_string(version));
+            SQLite::Database db = testing::sqlite_store_at_version(dir.path(), version);
             db.exec("INSERT INTO machines (key, id, name, updated_ms) VALUES (1, 'm-1', 'laptop', 0)");
             db.exec(insert_events(version >= 2, version >= 6, "user"));
         }

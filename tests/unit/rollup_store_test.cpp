@@ -8,9 +8,8 @@
 #include <limits>
 
 #include "rollup_fixture.hpp"
-#include "store/sqlite/rollup_schema.hpp"
+#include "sqlite_store_at_version.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
-#include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/model/token_limits.hpp"
@@ -117,10 +116,7 @@ TEST_CASE("rollup: equals a GROUP BY over the counted events after inserts, merg
 TEST_CASE("rollup: migration 4 fills it for a store written at schema version 3") {
     testing::TempDir dir;
     {
-        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        const auto& migrations = usage::detail::store_migrations();
-        for (int i = 0; i < 3; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
-        db.exec("PRAGMA user_version = 3");
+        SQLite::Database db = testing::sqlite_store_at_version(dir.path(), 3);
         db.exec("INSERT INTO machines (key, id, name, updated_ms) VALUES (1, 'm-1', 'laptop', 0)");
         // Two sessions across an hour boundary, a superseded copy, an unpriced and a
         // reported call, an event before 1970, and three calls whose input sums
@@ -164,11 +160,7 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
 TEST_CASE("rollup: migration 7 builds both rollups again with the repository in their key") {
     testing::TempDir dir;
     {
-        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        usage::detail::register_rollup_functions(db.getHandle());
-        const auto& migrations = usage::detail::store_migrations();
-        for (int i = 0; i < 6; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
-        db.exec("PRAGMA user_version = 6");
+        SQLite::Database db = testing::sqlite_store_at_version(dir.path(), 6);
         // One session in one hour across two repositories and none; the
         // version-6 triggers keep them in one rollup row.
         db.exec(R"sql(
@@ -205,11 +197,7 @@ INSERT INTO events (id, source, session_id, model, project_name, surface, machin
 TEST_CASE("rollup: migration 8 keeps both rollups, and failed calls stay out of them however they change") {
     testing::TempDir dir;
     {
-        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        usage::detail::register_rollup_functions(db.getHandle());
-        const auto& migrations = usage::detail::store_migrations();
-        for (int i = 0; i < 7; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)]));
-        db.exec("PRAGMA user_version = 7");
+        SQLite::Database db = testing::sqlite_store_at_version(dir.path(), 7);
         db.exec(R"sql(
 INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, cost_origin) VALUES
  ('a:1', 'claude-code', 's1', 'opus', 1741135500000, 10, 100, 1),

@@ -4,8 +4,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include "sqlite_store_at_version.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
-#include "store/sqlite/store_schema.hpp"
 #include "test_support.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/store/store.hpp"
@@ -118,9 +118,7 @@ TEST_CASE("store: an import's coverage supersedes partial replay copies, stored 
 TEST_CASE("store: a version-1 store is upgraded in place and its events wait to be pushed") {
     testing::TempDir dir;
     {
-        SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        db.exec(std::string(usage::detail::store_migrations()[0]));
-        db.exec("PRAGMA user_version = 1");
+        SQLite::Database db = testing::sqlite_store_at_version(dir.path(), 1);
         db.exec("INSERT INTO events (id, source, ts_ms, input) VALUES ('claude-code:m:r', 'claude-code', 1, 7)");
     }
     usage::PriceBook prices;
