@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "usage/model/failure_kind.hpp"
 #include "usage/scan/iso_time.hpp"
 #include "usage/scan/ondemand_values.hpp"
 #include "usage/scan/utf8_repair.hpp"
@@ -137,11 +138,8 @@ std::string provider_of(std::string_view msg_id, std::string_view model) {
 // How a call failed, in the tool's words when they are a plain name
 // (`rate_limit`, `authentication_failed`), else by its HTTP status.
 std::string failure_of(const Raw& r) {
-    const bool plain = !r.error.empty() && r.error.size() <= 40 &&
-                       r.error.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
-    if (plain) return std::string(r.error);
-    if (r.api_status >= 100 && r.api_status <= 599) return "http_" + std::to_string(r.api_status);
-    return "error";
+    if (auto name = failure_name(r.error)) return *name;
+    return http_failure(r.api_status).value_or("error");
 }
 
 std::string last_component(std::string_view path) {

@@ -1,5 +1,6 @@
 #include "gemini_events.hpp"
 
+#include "usage/model/failure_kind.hpp"
 #include "usage/scan/iso_time.hpp"
 
 namespace usage::plugins::gemini {
@@ -15,17 +16,12 @@ std::string last_component(std::string_view path) {
 // RESOURCE_EXHAUSTED)]` is `resource_exhausted`; without a status, `api_error`.
 std::string failure_of(std::string_view text) {
     const auto at = text.rfind("(Status: ");
-    if (at != std::string_view::npos) {
-        const auto end = text.find(')', at);
-        std::string kind;
-        for (char c : text.substr(at + 9, end == std::string_view::npos ? 0 : end - at - 9)) {
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return "api_error";
-            kind += c;
-        }
-        if (!kind.empty() && kind.size() <= 40) return kind;
-    }
-    return "api_error";
+    if (at == std::string_view::npos) return "api_error";
+    const auto end = text.find(')', at);
+    std::string status(text.substr(at + 9, end == std::string_view::npos ? 0 : end - at - 9));
+    for (char& c : status)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return failure_name(status).value_or("api_error");
 }
 
 }  // namespace

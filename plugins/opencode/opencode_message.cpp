@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "usage/model/failure_kind.hpp"
+
 namespace usage::plugins::opencode {
 namespace {
 
@@ -112,7 +114,7 @@ void read_error(od::value v, std::string& failure) {
         }
     }
     if (name == "APIError")
-        failure = status >= 100 && status <= 599 ? "http_" + std::to_string(status) : "api_error";
+        failure = http_failure(status).value_or("api_error");
     else if (name == "UnknownError")
         failure = "unknown_error";
     else if (name == "ProviderAuthError")

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "usage/model/failure_kind.hpp"
+
 TEST_CASE("event merge: the higher-ranked prompt whole, the larger output, first non-empty text, earliest time") {
     usage::UsageEvent a;
     a.id = "x:1";
@@ -107,4 +109,20 @@ TEST_CASE("token merge: equal prompt sizes, the copy with the cache split wins, 
     CHECK(a.cache_read == 700);
     CHECK(a.cache_write_1h == 100);
     CHECK(a.output == 10);
+}
+
+TEST_CASE("failure kinds: a plain name or an HTTP status, never free text") {
+    CHECK(usage::failure_name("rate_limit") == "rate_limit");
+    CHECK(usage::failure_name("http_2") == "http_2");
+    CHECK_FALSE(usage::failure_name(""));
+    CHECK_FALSE(usage::failure_name("Rate_Limit"));
+    CHECK_FALSE(usage::failure_name("Bad Thing!"));
+    CHECK_FALSE(usage::failure_name(std::string(41, 'a')));
+    CHECK(usage::failure_name(std::string(40, 'a')) == std::string(40, 'a'));
+    CHECK(usage::http_failure(529) == "http_529");
+    CHECK(usage::http_failure(100) == "http_100");
+    CHECK(usage::http_failure(599) == "http_599");
+    CHECK_FALSE(usage::http_failure(99));
+    CHECK_FALSE(usage::http_failure(600));
+    CHECK_FALSE(usage::http_failure(0));
 }

@@ -90,7 +90,7 @@ double cost_of(const Totals& t) {
 double tokens_of(const Totals& t) {
     return static_cast<double>(t.total_tokens());
 }
-// The share of a day's requests that failed; -1 without requests.
+// The share of requests that failed; -1 without requests.
 double failed_share(const Totals& t) {
     return t.requests() > 0 ? static_cast<double>(t.failed_requests) / static_cast<double>(t.requests()) : -1;
 }
@@ -252,13 +252,11 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     // Models whose calls failed often: a share of their requests, not a count.
     std::vector<Insight> failing;
     for (const Row& r : models.rows) {
-        const auto requests = r.totals.requests();
-        if (r.totals.failed_requests < kMinFailures || requests == 0) continue;
-        const double share = static_cast<double>(r.totals.failed_requests) / static_cast<double>(requests);
-        if (share < kFailingShare) continue;
+        const double share = failed_share(r.totals);
+        if (r.totals.failed_requests < kMinFailures || share < kFailingShare) continue;
         failing.push_back({"failing_model", r.key,
                            "model " + (r.key.empty() ? std::string("(unknown)") : r.key) + ": " +
-                               std::to_string(r.totals.failed_requests) + " of " + std::to_string(requests) +
+                               std::to_string(r.totals.failed_requests) + " of " + std::to_string(r.totals.requests()) +
                                " requests failed (" + share_text(share) + ")",
                            share, 0});
     }
