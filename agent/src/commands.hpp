@@ -70,6 +70,21 @@ struct ImportCommand {
     int run(AppContext& ctx) const;
 };
 
+/// `store backup FILE | export [-o FILE] | import FILE | check [FILE]` (cmd_store.cpp).
+struct StoreCommand {
+    std::string file;
+    std::string format = "jsonl";
+    bool force = false;
+    bool json = false;
+    CLI::App* cmd = nullptr;
+    CLI::App* backup = nullptr;
+    CLI::App* export_ = nullptr;
+    CLI::App* import_ = nullptr;
+    CLI::App* check = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
 struct StatusCommand {
     bool json = false;
     CLI::App* cmd = nullptr;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     agent::ConfigCommand config;
     agent::ImportCommand import;
     agent::StatusCommand status;
+    agent::StoreCommand store;
     agent::ServeCommand serve;
     agent::RunCommand run;
     agent::ServiceCommand service;
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     prices.setup(app);
     import.setup(app);
     status.setup(app);
+    store.setup(app);
     config.setup(app);
     serve.setup(app);
     run.setup(app);
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
         "  usage-agent status                           store, machine, and push to the endpoint\n"
+        "  usage-agent store backup ~/usage-backup.db   a consistent copy of the store\n"
         "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
         "  usage-agent run                              the agent: scan on every change and push\n"
         "  usage-agent service install                  run the agent in the background (systemd/launchd)\n"
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
         if (prices.cmd->parsed()) return prices.run(*ctx);
         if (import.cmd->parsed()) return import.run(*ctx);
         if (status.cmd->parsed()) return status.run(*ctx);
+        if (store.cmd->parsed()) return store.run(*ctx);
         if (serve.cmd->parsed()) return serve.run(*ctx);
         if (run.cmd->parsed()) return run.run(*ctx, globals);
     } catch (const CLI::Error& e) {

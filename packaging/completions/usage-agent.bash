@@ -8,7 +8,7 @@ _usage_agent() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
 
-    local commands="sync report status prices import config serve service run"
+    local commands="sync report status store prices import config serve service run"
     local global_opts="--state-dir --config --help --version"
     local sources="claude-code codex-cli gemini-cli opencode cursor"
     local views="summary daily weekly monthly hourly sessions models sources projects machines users repositories"
@@ -19,12 +19,12 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:status|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -33,7 +33,8 @@ _usage_agent() {
     # Values of options.
     case $prev in
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --config|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --config|--from|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "jsonl" -- "$cur")); return ;;
         --source) COMPREPLY=($(compgen -W "$sources" -- "$cur")); return ;;
         --range) COMPREPLY=($(compgen -W "today 24h 7d 30d month year all" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "member manager admin" -- "$cur")); return ;;
@@ -55,6 +56,19 @@ _usage_agent() {
             ((operands == 0)) || views=""
             words="$views --json --csv --range --since --until --source --model --project --machine --user --repository --tz --limit --full --failures --no-scan --help" ;;
         status) words="--json --help" ;;
+        store) words="backup export import check --help" ;;
+        "store export") words="--format --output --help" ;;
+        "store backup"|"store import"|"store check")
+            # A file name, or the command's options once one is there.
+            if ((operands == 0)) && [[ $cur != -* ]]; then
+                COMPREPLY=($(compgen -f -- "$cur"))
+                return
+            fi
+            case $path in
+                "store backup") words="--force --json --help" ;;
+                *) words="--json --help" ;;
+            esac
+            ;;
         run) words="--log-level --poll --help" ;;
         service) words="install uninstall status --help" ;;
         "service install"|"service uninstall"|"service status") words="--dry-run --help" ;;

@@ -30,7 +30,7 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
     fails(h.run({"serve", "token", "frob"}), 2,
           "usage-agent: unknown command 'frob' (see 'usage-agent serve token --help')\n");
     fails(h.run({}), 2,
-          "usage-agent: missing command: one of sync, report, prices, import, status, config, serve, run, "
+          "usage-agent: missing command: one of sync, report, prices, import, status, store, config, serve, run, "
           "service (see 'usage-agent --help')\n");
     fails(h.run({"config"}), 2,
           "usage-agent: missing command: one of init, show, check, keys (see 'usage-agent config --help')\n");

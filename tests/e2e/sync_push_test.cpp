@@ -151,6 +151,7 @@ TEST_CASE("push: a refusal that names no event (404 wrong path, 400 about the ba
     h.configure(team.url());
     {
         SQLite::Database db(h.store_file().string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE machines SET id = '' WHERE id = (SELECT value FROM meta WHERE key = 'machine_id')");
         db.exec("UPDATE meta SET value = '' WHERE key = 'machine_id'");
     }
     CHECK(h.sync_json(1)["push"] ==

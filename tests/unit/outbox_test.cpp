@@ -114,3 +114,36 @@ TEST_CASE("outbox: counts are shown as events, or rows with their superseded cop
     CHECK(usage::sync::describe_rows({5, 1, 1}, number) == "5 rows (3 events, 1 superseded copy, 1 failed call)");
     CHECK(usage::sync::describe_rows({3, 0, 2}, number) == "3 rows (1 event, 2 failed calls)");
 }
+
+TEST_CASE("outbox: rows of another machine (brought in by store import) are not this machine's to push") {
+    testing::TempDir dir;
+    usage::PriceBook prices;
+    usage::Store store(dir.path());
+    store.use_prices(prices);
+    const std::string self = store.machine_id();
+    std::vector<usage::UsageEvent> events;
+    for (int i = 0; i < 5; ++i) events.push_back(call(i, 10));
+    events[0].machine_id = self;
+    events[1].machine_id = self + "/windows";  // a variant: WSL's Windows side
+    events[2].machine_id = "0000aaaa-0000-4000-8000-000000000001";
+    events[3].machine_id = "0000aaaa-0000-4000-8000-000000000001/windows";
+    // events[4]: no machine (stores written before machines were recorded): sent as this machine's
+    {
+        usage::StoreWriter writer(store);
+        writer.record_machine({self, "laptop", "", "", ""});
+        writer.record_machine({self + "/windows", "laptop (windows)", "", "", ""});
+        writer.record_machine({events[2].machine_id, "old-laptop", "", "", ""});
+        writer.record_machine({events[3].machine_id, "old-laptop (windows)", "", "", ""});
+        writer.add({"claude-code", "/x.jsonl", events, std::nullopt});
+        writer.commit();
+    }
+    usage::sync::Outbox box(store, "http://team.example");
+    CHECK(box.pending().rows == 3);
+    auto batch = box.next(box.state().acknowledged, 100, 1 << 20);
+    REQUIRE(batch.size() == 3);
+    CHECK(batch[0].event.event.id == "test:0");
+    CHECK(batch[1].event.event.id == "test:1");
+    CHECK(batch[2].event.event.id == "test:4");
+    box.acknowledge(batch.back().mark);
+    CHECK(box.pending().rows == 0);
+}

@@ -229,7 +229,8 @@ std::vector<Insight> find_insights(const Store& store, const Query& query, std::
     for (const Row& day : history.rows)
         for (const auto& [model, totals] : day.models)
             if (totals.events > 0 &&  // a model named only by failed calls was called before
-                std::none_of(first_day.begin(), first_day.end(), [&](const auto& f) { return f.first == model; }))
+                std::none_of(first_day.begin(), first_day.end(),
+                             [&name = model](const auto& f) { return f.first == name; }))
                 first_day.emplace_back(model, day.key);
     const Report models = query_by(store, query, GroupBy::model);
     Query last_week = ever;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "usage/analytics/analytics.hpp"
 #include "usage/store/store.hpp"
 #include "usage/store/token_store.hpp"
+#include "usage/sync/protocol.hpp"
 
 namespace date {
 class time_zone;
@@ -110,6 +112,13 @@ public:
     [[nodiscard]] virtual std::map<std::string, std::int64_t> events_by_source() const = 0;
     [[nodiscard]] virtual std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const = 0;
     virtual void release_memory() = 0;
+
+    /// Every stored row (events, superseded copies, failed calls) in the
+    /// order they were first stored, each with its user and machine id, read
+    /// in one snapshot (a store export).
+    virtual void each_row(const std::function<void(const sync::WireEvent&)>& sink) const = 0;
+    /// Every machine the store knows, with its details.
+    [[nodiscard]] virtual std::vector<MachineDetails> machines() const = 0;
 
     virtual std::int64_t add_token(const std::string& hash, const std::string& prefix, const std::string& user,
                                    const std::string& role, std::int64_t now_ms) = 0;

@@ -203,16 +203,16 @@ WireEvent read_event(const Reader& r) {
 
 // Valid JSON can still fail to parse here: a number beyond a double's range
 // (`1e400`) has no value to check. Say so rather than "not JSON".
-std::string why_not_json(std::string_view text) {
+std::string why_not_json(std::string_view text, const char* what = "body") {
     try {
         const json doc = json::parse(text.begin(), text.end());
     } catch (const json::out_of_range& e) {
-        std::string what = e.what();
-        if (auto at = what.find("number overflow parsing "); at != std::string::npos)
-            return "body holds a number out of range: " + what.substr(at + 24);
+        const std::string message = e.what();
+        if (auto at = message.find("number overflow parsing "); at != std::string::npos)
+            return std::string(what) + " holds a number out of range: " + message.substr(at + 24);
     } catch (const json::exception&) {
     }
-    return "body is not valid JSON";
+    return std::string(what) + " is not valid JSON";
 }
 
 // A stored name that is not UTF-8 (written before the scan repaired them)
@@ -273,6 +273,31 @@ IngestBatch decode_batch(std::string_view text) {
         b.events.push_back(std::move(w));
     }
     return b;
+}
+
+std::string encode_stored_event(const WireEvent& event) {
+    json j = event_json(event);
+    if (!event.event.user.empty()) j["user"] = event.event.user;
+    return wire_text(j);
+}
+
+WireEvent decode_stored_event(std::string_view text) {
+    const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) throw ProtocolError(why_not_json(text, "line"));
+    const Reader r(doc, "");
+    WireEvent w = read_event(r);
+    w.event.user = r.str("user");
+    return w;
+}
+
+std::string encode_machine(const MachineInfo& machine) {
+    return wire_text(machine_json(machine));
+}
+
+MachineInfo decode_machine(std::string_view text) {
+    const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) throw ProtocolError(why_not_json(text, "machine"));
+    return read_machine(Reader(doc, ""));
 }
 
 std::string error_reason(std::string_view body) {

@@ -11,6 +11,9 @@
 // for that endpoint with its reason: skipped, so it holds back nothing,
 // until its content changes (a new change_seq), when it is sent again.
 //
+// Only this machine's rows (and its variants', e.g. WSL's Windows side) are
+// sent: rows of another machine, merged in by `store import`, stay local.
+//
 // Counting: the outbox holds rows, i.e. events (what reports count),
 // superseded copies of events (counted nowhere, sent so the endpoint knows)
 // and failed calls (counted only as failed requests).

@@ -62,6 +62,17 @@ std::string encode_event(const WireEvent& event);
 /// the event index) that is wrong, or the unsupported protocol version.
 IngestBatch decode_batch(std::string_view json);
 
+/// A stored row as a store export writes it (usage/store/store_archive.hpp):
+/// the event as it travels plus its `user`, which the wire never carries.
+std::string encode_stored_event(const WireEvent& event);
+/// Parse and validate one such row with the rules decode_batch applies to
+/// each of its events; throws ProtocolError naming the wrong field.
+WireEvent decode_stored_event(std::string_view json);
+/// JSON text of one machine, as a batch's `machine` is written.
+std::string encode_machine(const MachineInfo& machine);
+/// Parse one machine object; throws ProtocolError naming the wrong field.
+MachineInfo decode_machine(std::string_view json);
+
 /// The reason in an error answer (`{"error": "<reason>"}`); otherwise the
 /// start of the body on one line (an endpoint that is not ours).
 std::string error_reason(std::string_view body);

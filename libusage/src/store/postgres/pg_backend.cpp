@@ -199,6 +199,12 @@ std::optional<TokenRecord> PgBackend::find_token(const std::string& hash) const 
     return token_from_row(r, 0);
 }
 
+void PgBackend::refuse_export() const {
+    throw std::runtime_error(display_ +
+                             ": a PostgreSQL store is exported and backed up with PostgreSQL's own tools "
+                             "(pg_dump; docs/scaling.md)");
+}
+
 std::vector<TokenRecord> PgBackend::list_tokens() const {
     auto conn = lease();
     const Result r = conn->exec(std::string(kTokenColumns) + " ORDER BY id");

@@ -35,6 +35,10 @@ public:
     [[nodiscard]] std::map<std::string, std::int64_t> events_by_source() const override;
     [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const override;
     void release_memory() override {}
+    // A team store is backed up and moved with PostgreSQL's own tools
+    // (docs/scaling.md); the export is the local store's.
+    void each_row(const std::function<void(const sync::WireEvent&)>&) const override { refuse_export(); }
+    [[nodiscard]] std::vector<MachineDetails> machines() const override { refuse_export(); }
     std::int64_t add_token(const std::string& hash, const std::string& prefix, const std::string& user,
                            const std::string& role, std::int64_t now_ms) override;
     [[nodiscard]] std::optional<TokenRecord> find_token(const std::string& hash) const override;
@@ -54,6 +58,7 @@ public:
     void remember_machine_key(const std::string& id, std::int64_t key) { machine_keys_[id] = key; }
 
 private:
+    [[noreturn]] void refuse_export() const;
     std::unordered_map<std::string, std::int64_t> machine_keys_;
     mutable Pool pool_;
     std::string display_;

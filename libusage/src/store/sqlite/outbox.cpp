@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "store/sqlite/event_row.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 #include "usage/os/wall_clock.hpp"
 
@@ -13,15 +14,36 @@ namespace {
 
 // `change_seq >= ?` lets SQLite range-scan events_change; the OR then skips
 // the rows of the mark's own sequence already acknowledged, the NOT EXISTS
-// the rows refused in their current content (?4 is the endpoint).
+// the rows refused in their current content (?4 is the endpoint). Only this
+// machine's rows (?5, its variants ?6) are sent: rows of another machine
+// came in with `store import`, and an endpoint takes a machine's rows from
+// that machine alone (its copy of them came from there).
 constexpr const char* kAfterMark =
     " WHERE e.change_seq >= ?1 AND (e.change_seq > ?1 OR e.rowid > ?2) AND NOT EXISTS (SELECT 1 FROM "
-    "push_set_aside s WHERE s.endpoint = ?4 AND s.event_id = e.id AND s.change_seq = e.change_seq) ";
+    "push_set_aside s WHERE s.endpoint = ?4 AND s.event_id = e.id AND s.change_seq = e.change_seq) "
+    "AND (e.machine = 0 OR e.machine IN (SELECT key FROM machines WHERE id = ?5 OR id LIKE ?6 ESCAPE '\\')) ";
 
 // Set-aside rows whose row still has the content that was refused.
 constexpr const char* kCurrentSetAside =
     " FROM push_set_aside s JOIN events e ON e.id = s.event_id AND e.change_seq = s.change_seq "
     "WHERE s.endpoint = ?1 ";
+
+// `id/%`, with LIKE's wildcards in `id` escaped: the ids of a machine's variants.
+std::string variants_pattern(const std::string& machine_id) {
+    std::string pattern;
+    for (char ch : machine_id) {
+        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+        pattern += ch;
+    }
+    return pattern + "/%";
+}
+
+// Binds kAfterMark's ?5 and ?6.
+void bind_machine(SQLite::Statement& st, const Store& store) {
+    const std::string id = store.machine_id();
+    st.bind(5, id);
+    st.bind(6, variants_pattern(id));
+}
 
 std::string plural(std::uint64_t n, const std::string& number, const char* one, const char* many) {
     return number + " " + (n == 1 ? one : many);
@@ -71,6 +93,7 @@ OutboxCount Outbox::pending() const {
     st.bind(1, m.seq);
     st.bind(2, m.row);
     st.bind(4, endpoint_);
+    bind_machine(st, store_);
     st.executeStep();
     return {static_cast<std::uint64_t>(st.getColumn(0).getInt64()),
             static_cast<std::uint64_t>(st.getColumn(1).getInt64()),
@@ -78,45 +101,21 @@ OutboxCount Outbox::pending() const {
 }
 
 std::vector<Outbox::Item> Outbox::next(const OutboxMark& after, std::size_t max_events, std::size_t max_bytes) const {
-    SQLite::Statement st(detail::sqlite_database(store_), std::string(R"sql(
-SELECT e.change_seq, e.rowid, e.id, e.source, e.session_id, e.parent_session_id, e.model, e.pricing_model,
-  e.model_guessed, e.provider, e.project_name, e.project_path, e.git_branch, e.surface, coalesce(m.id, ''),
-  e.ts_ms, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h,
-  e.reported_cost_micros, e.cost_micros, e.cost_origin, substr(e.id, 1, e.dedup_len), e.replay, e.superseded,
-  e.revision, e.repository, e.failure
-FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
-                                                              kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
+    SQLite::Statement st(detail::sqlite_database(store_),
+                         std::string("SELECT e.change_seq, e.rowid, ") + detail::kEventRowColumns +
+                             " FROM events e LEFT JOIN machines m ON m.key = e.machine" + kAfterMark + "ORDER BY e.change_seq, e.rowid LIMIT ?3");
     st.bind(1, after.seq);
     st.bind(2, after.row);
     st.bind(3, static_cast<std::int64_t>(max_events));
     st.bind(4, endpoint_);
+    bind_machine(st, store_);
     std::vector<Item> out;
     std::size_t bytes = 0;
     while (st.executeStep()) {
         Item it;
         it.mark = {st.getColumn(0).getInt64(), st.getColumn(1).getInt64()};
-        UsageEvent& e = it.event.event;
-        int c = 2;
-        for (std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model})
-            *s = st.getColumn(c++).getString();
-        e.model_guessed = st.getColumn(c++).getInt() != 0;
-        for (std::string* s : {&e.provider, &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id})
-            *s = st.getColumn(c++).getString();
-        e.timestamp_ms = st.getColumn(c++).getInt64();
-        for (std::int64_t* v : {&e.tokens.input, &e.tokens.output, &e.tokens.reasoning, &e.tokens.cache_read,
-                                &e.tokens.cache_write_5m, &e.tokens.cache_write_1h})
-            *v = st.getColumn(c++).getInt64();
-        if (!st.getColumn(c).isNull()) e.reported_cost_micros = st.getColumn(c).getInt64();
-        ++c;
-        if (!st.getColumn(c).isNull()) e.cost_micros = st.getColumn(c).getInt64();
-        ++c;
-        e.cost_origin = static_cast<CostOrigin>(st.getColumn(c++).getInt());
-        e.dedup_group = st.getColumn(c++).getString();
-        e.replay = st.getColumn(c++).getInt() != 0;
-        it.event.superseded = st.getColumn(c++).getInt() != 0;
-        it.event.revision = st.getColumn(c++).getInt64();
-        e.repository = st.getColumn(c++).getString();
-        e.failure = st.getColumn(c++).getString();
+        it.event = detail::read_event_row(st, 2);
+        it.event.event.user.clear();  // never sent: the endpoint's token says whose it is
         it.json = encode_event(it.event);
         if (!out.empty() && bytes + it.json.size() > max_bytes) break;
         bytes += it.json.size();
@@ -128,12 +127,7 @@ FROM events e LEFT JOIN machines m ON m.key = e.machine)sql") +
 std::vector<MachineInfo> Outbox::machine_variants(const std::string& machine_id) const {
     SQLite::Statement st(detail::sqlite_database(store_),
                          "SELECT id, name, os FROM machines WHERE id LIKE ? ESCAPE '\\' ORDER BY id");
-    std::string pattern;
-    for (char ch : machine_id) {
-        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-        pattern += ch;
-    }
-    st.bind(1, pattern + "/%");
+    st.bind(1, variants_pattern(machine_id));
     std::vector<MachineInfo> out;
     while (st.executeStep())
         out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), "", ""});

@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "store/sqlite/event_row.hpp"
 #include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/store_schema.hpp"
 #include "store/sqlite/usage_reader.hpp"
@@ -195,6 +196,23 @@ std::map<std::string, std::int64_t> SqliteBackend::events_by_source() const {
 
 void SqliteBackend::release_memory() {
     sqlite3_db_release_memory(db_->getHandle());
+}
+
+void SqliteBackend::each_row(const std::function<void(const sync::WireEvent&)>& sink) const {
+    // One statement is one snapshot: rows a concurrent writer commits while
+    // it runs are not half in it.
+    SQLite::Statement st(*db_, std::string("SELECT ") + kEventRowColumns +
+                                   " FROM events e LEFT JOIN machines m ON m.key = e.machine ORDER BY e.rowid");
+    while (st.executeStep()) sink(read_event_row(st, 0));
+}
+
+std::vector<MachineDetails> SqliteBackend::machines() const {
+    SQLite::Statement st(*db_, "SELECT id, name, os, time_zone, agent_version FROM machines ORDER BY key");
+    std::vector<MachineDetails> out;
+    while (st.executeStep())
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                       st.getColumn(3).getString(), st.getColumn(4).getString()});
+    return out;
 }
 
 void SqliteBackend::forget_cursors(const std::string& source) {

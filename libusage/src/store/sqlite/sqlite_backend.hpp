@@ -35,6 +35,8 @@ public:
     [[nodiscard]] std::map<std::string, std::int64_t> events_by_source() const override;
     [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> unpriced_models() const override;
     void release_memory() override;
+    void each_row(const std::function<void(const sync::WireEvent&)>& sink) const override;
+    [[nodiscard]] std::vector<MachineDetails> machines() const override;
     std::int64_t add_token(const std::string& hash, const std::string& prefix, const std::string& user,
                            const std::string& role, std::int64_t now_ms) override;
     [[nodiscard]] std::optional<TokenRecord> find_token(const std::string& hash) const override;

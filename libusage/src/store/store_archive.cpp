@@ -1,0 +1,156 @@
+// Export and import of a store's rows (store_archive.hpp): the header line,
+// then one protocol event per line, merged back through the StoreWriter a
+// scan uses. Backup and check, which are SQLite's own, live in
+// store/sqlite/sqlite_file_maintenance.cpp.
+#include "usage/store/store_archive.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <stdexcept>
+
+#include "store/store_backend.hpp"
+#include "usage/analytics/analytics.hpp"
+#include "usage/os/wall_clock.hpp"
+
+namespace usage {
+namespace {
+
+using nlohmann::json;
+
+// Rows per transaction on import: large enough that commits cost nothing
+// next to the rows, small enough that a failure loses little work.
+constexpr std::size_t kImportBatchRows = 5000;
+constexpr std::size_t kMaxProblemsKept = 10;
+
+sync::MachineInfo wire_machine(const MachineDetails& m) {
+    return {m.id, m.name, m.os, m.time_zone, m.agent_version};
+}
+
+MachineDetails stored_machine(const sync::MachineInfo& m) {
+    return {m.id, m.name, m.os, m.time_zone, m.agent_version};
+}
+
+std::string header_line(const Store& store, const std::vector<MachineDetails>& machines) {
+    json list = json::array();
+    for (const auto& m : machines) list.push_back(json::parse(sync::encode_machine(wire_machine(m))));
+    return json{{"format", kExportFormat},
+                {"version", kExportVersion},
+                {"exported", format_utc_ms(unix_now_ms())},
+                {"schema_version", store.schema_version()},
+                {"machine_id", store.machine_id()},
+                {"machines", std::move(list)}}
+        .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The header's machines; throws naming `name` when the line is not a header.
+std::vector<MachineDetails> read_header(const std::string& line, const std::string& name) {
+    const std::string not_export = name + ": not a usage-agent store export (its first line is not the header)";
+    const json h = json::parse(line, nullptr, false);
+    if (!h.is_object()) throw std::runtime_error(not_export);
+    auto format = h.find("format");
+    if (format == h.end() || *format != kExportFormat) throw std::runtime_error(not_export);
+    auto version = h.find("version");
+    if (version == h.end() || !version->is_number_integer()) throw std::runtime_error(name + ": line 1: no 'version'");
+    if (version->get<std::int64_t>() != kExportVersion)
+        throw std::runtime_error(name + ": export version " + version->dump() + " is not one this usage-agent reads (" +
+                                 std::to_string(kExportVersion) + "); upgrade usage-agent");
+    std::vector<MachineDetails> out;
+    auto machines = h.find("machines");
+    if (machines == h.end()) return out;
+    if (!machines->is_array()) throw std::runtime_error(name + ": line 1: 'machines' must be an array");
+    for (std::size_t i = 0; i < machines->size(); ++i) {
+        try {
+            out.push_back(stored_machine(sync::decode_machine((*machines)[i].dump())));
+        } catch (const sync::ProtocolError& e) {
+            throw std::runtime_error(name + ": line 1: machines[" + std::to_string(i) + "]: " + e.what());
+        }
+    }
+    return out;
+}
+
+void add_stats(ApplyStats& to, const ApplyStats& s) {
+    to.inserted += s.inserted;
+    to.updated += s.updated;
+    to.unchanged += s.unchanged;
+    to.inserted_superseded += s.inserted_superseded;
+    to.updated_superseded += s.updated_superseded;
+    to.superseded += s.superseded;
+    to.inserted_failed += s.inserted_failed;
+}
+
+}  // namespace
+
+ExportStats export_store(const Store& store, std::ostream& out, const std::function<void(std::uint64_t)>& progress) {
+    const auto& backend = store.backend();
+    const auto machines = backend.machines();
+    ExportStats stats;
+    stats.machines = machines.size();
+    out << header_line(store, machines) << '\n';
+    backend.each_row([&](const sync::WireEvent& w) {
+        out << sync::encode_stored_event(w) << '\n';
+        if (!out) throw std::runtime_error("cannot write the export: " + std::string(std::strerror(errno)));
+        ++stats.rows;
+        if (w.superseded)
+            ++stats.superseded;
+        else if (!w.event.failure.empty())
+            ++stats.failed;
+        if (progress && stats.rows % 4096 == 0) progress(stats.rows);
+    });
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write the export: " + std::string(std::strerror(errno)));
+    if (progress) progress(stats.rows);
+    return stats;
+}
+
+StoreImportStats import_store(Store& store, std::istream& in, const std::string& name,
+                              const std::function<void(std::uint64_t)>& progress) {
+    StoreImportStats stats;
+    std::string line;
+    if (!std::getline(in, line)) throw std::runtime_error(name + ": empty: not a usage-agent store export");
+    std::uint64_t bytes = line.size() + 1;
+    const auto machines = read_header(line, name);
+    stats.machines = machines.size();
+
+    FileBatch batch;
+    std::vector<std::string> superseded;
+    bool first_batch = true;
+    auto flush = [&] {
+        if (batch.events.empty() && !first_batch) return;
+        StoreWriter writer(store);  // one transaction: these rows, their flags and (first) the machines
+        if (first_batch)
+            for (const auto& m : machines) writer.record_machine(m);
+        first_batch = false;
+        writer.add(batch);
+        for (const auto& id : superseded) writer.mark_superseded(id);
+        writer.commit();
+        add_stats(stats.applied, writer.stats());
+        batch.events.clear();
+        superseded.clear();
+        if (progress) progress(bytes);
+    };
+    std::uint64_t line_no = 1;
+    while (std::getline(in, line)) {
+        ++line_no;
+        bytes += line.size() + 1;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        try {
+            sync::WireEvent w = sync::decode_stored_event(line);
+            if (w.superseded) superseded.push_back(w.event.id);
+            batch.events.push_back(std::move(w.event));
+            ++stats.rows_read;
+        } catch (const sync::ProtocolError& e) {
+            ++stats.invalid;
+            if (stats.problems.size() < kMaxProblemsKept)
+                stats.problems.push_back("line " + std::to_string(line_no) + ": " + e.what());
+        }
+        if (batch.events.size() >= kImportBatchRows) flush();
+    }
+    if (in.bad()) throw std::runtime_error(name + ": read error after line " + std::to_string(line_no));
+    flush();
+    return stats;
+}
+
+}  // namespace usage
