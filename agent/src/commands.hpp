@@ -98,6 +98,9 @@ struct ServeCommand {
     std::string listen = "127.0.0.1:8787";
     bool ingest = false;
     bool open = false;       ///< --open: the dashboard in a browser once listening
+    std::string tls_cert;    ///< --tls-cert: PEM chain; with tls_key, serve HTTPS
+    std::string tls_key;
+    bool allow_plain_http = false;  ///< --allow-plain-http: a team endpoint on a network address without TLS
     std::string store_text;  ///< --store: a StoreLocation; empty: serve.store, else the state dir's
     std::string token_user;
     std::string token_role;

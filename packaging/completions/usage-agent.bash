@@ -19,7 +19,7 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output|--tls-cert|--tls-key|--store)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
@@ -33,7 +33,7 @@ _usage_agent() {
     # Values of options.
     case $prev in
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --config|--from|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --config|--from|-o|--output|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "jsonl" -- "$cur")); return ;;
         --source) COMPREPLY=($(compgen -W "$sources" -- "$cur")); return ;;
         --range) COMPREPLY=($(compgen -W "today 24h 7d 30d month year all" -- "$cur")); return ;;
@@ -87,7 +87,7 @@ _usage_agent() {
         "config init") words="--force --help" ;;
         "config keys") words="--markdown --help" ;;
         "config show"|"config check") words="--help" ;;
-        serve) words="token --listen --ingest --help" ;;
+        serve) words="token --listen --ingest --store --open --tls-cert --tls-key --allow-plain-http --help" ;;
         "serve token") words="add list revoke --help" ;;
         "serve token add") words="--user --role --help" ;;
         "serve token list") words="--json --help" ;;

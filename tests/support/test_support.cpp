@@ -292,19 +292,23 @@ ServeProcess::ServeProcess(const AgentHome& home, const std::vector<std::string>
         if (n <= 0) break;
         line.append(buf, static_cast<std::size_t>(n));
     }
-    const std::string prefix = "listening on http://127.0.0.1:";
-    if (line.rfind(prefix, 0) != 0 || line.find('\n') == std::string::npos) {
+    // "listening on http://127.0.0.1:PORT" (https with --tls-cert; any address).
+    const bool tls = line.rfind("listening on https://", 0) == 0;
+    const auto nl = line.find('\n');
+    const auto colon = line.rfind(':', nl);
+    if ((!tls && line.rfind("listening on http://", 0) != 0) || nl == std::string::npos || colon < 20) {
         const int code = stop();
         throw std::runtime_error("serve did not start (exit " + std::to_string(code) + "): stdout '" + line +
                                  "', stderr '" + err() + "'");
     }
-    port_ = std::stoi(line.substr(prefix.size()));
+    scheme_ = tls ? "https" : "http";
+    port_ = std::stoi(line.substr(colon + 1));
 }
 
 ServeProcess::~ServeProcess() = default;
 
 std::string ServeProcess::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return scheme_ + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 int ServeProcess::stop() {

@@ -177,7 +177,7 @@ public:
     ServeProcess& operator=(const ServeProcess&) = delete;
 
     [[nodiscard]] int port() const { return port_; }
-    /// `http://127.0.0.1:PORT` + path.
+    /// `http://127.0.0.1:PORT` + path (`https://` when it serves TLS).
     [[nodiscard]] std::string url(const std::string& path) const;
     /// SIGTERM and wait; the exit code (128 + signal when it had to be killed).
     int stop();
@@ -190,6 +190,7 @@ public:
 
 private:
     AgentProcess proc_;
+    std::string scheme_ = "http";
     int port_ = 0;
 };
 

@@ -41,7 +41,7 @@ std::string session_token(std::string_view header) {
     return {};
 }
 
-Response handle_session(const Request& req, const usage::Store& store, bool team) {
+Response handle_session(const Request& req, const usage::Store& store, bool team, bool tls) {
     const http::verb method = req.method();
     if (!team) {
         if (method == http::verb::get) return json_response(req, http::status::ok, {{"mode", "local"}});
@@ -75,11 +75,11 @@ Response handle_session(const Request& req, const usage::Store& store, bool team
                                  : AuthOutcome{std::nullopt, http::status::unauthorized, "unknown token"};
     if (!auth.principal) return refused(req, auth);
     Response res = json_response(req, http::status::ok, who(*auth.principal));
-    // Behind the TLS proxy a team endpoint belongs behind, the browser must
-    // never send the cookie over plain HTTP.
-    const bool tls = view(req["X-Forwarded-Proto"]) == "https";
-    res.set(http::field::set_cookie, std::string(kCookie) + "=" + token + kCookieAttributes + (tls ? "; Secure" : "") +
-                                         "; Max-Age=" + std::to_string(kCookieSeconds));
+    // Over TLS - our own, or the proxy's in front - the browser must never
+    // send the cookie over plain HTTP.
+    const bool secure = tls || view(req["X-Forwarded-Proto"]) == "https";
+    res.set(http::field::set_cookie, std::string(kCookie) + "=" + token + kCookieAttributes +
+                                         (secure ? "; Secure" : "") + "; Max-Age=" + std::to_string(kCookieSeconds));
     return res;
 }
 

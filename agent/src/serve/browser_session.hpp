@@ -26,7 +26,8 @@ inline constexpr std::string_view kSessionPath = "/api/v1/session";
 /// The token in a `Cookie` header's session cookie, or "".
 std::string session_token(std::string_view cookie_header);
 
-/// Answers a request on kSessionPath; `team`: serve runs with --ingest.
-Response handle_session(const Request& req, const usage::Store& store, bool team);
+/// Answers a request on kSessionPath; `team`: serve runs with --ingest;
+/// `tls`: serve terminates TLS itself (the cookie is then `Secure`).
+Response handle_session(const Request& req, const usage::Store& store, bool team, bool tls = false);
 
 }  // namespace agent::serve

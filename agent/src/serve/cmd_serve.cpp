@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "../cli_checks.hpp"
 #include "../commands.hpp"
@@ -15,6 +16,7 @@
 #include "listen_address.hpp"
 #include "open_browser.hpp"
 #include "router.hpp"
+#include "tls_context.hpp"
 #include "usage/scan/scan_engine.hpp"
 #include "usage/store/token_store.hpp"
 
@@ -29,6 +31,14 @@ void ServeCommand::setup(CLI::App& app) {
         "state dir's store)";
     cmd->add_option("--store", store_text, store_help);
     cmd->add_flag("--open", open, "Open the dashboard in a browser once listening ($BROWSER, else xdg-open)");
+    auto* cert = cmd->add_option("--tls-cert", tls_cert, "Serve HTTPS with this PEM certificate chain (server first)")
+                     ->check(existing_file());
+    auto* key = cmd->add_option("--tls-key", tls_key, "The PEM private key of --tls-cert")->check(existing_file());
+    cert->needs(key);
+    key->needs(cert);
+    cmd->add_flag("--allow-plain-http", allow_plain_http,
+                  "With --ingest on a network address: serve plain HTTP anyway (a TLS proxy in front terminates "
+                  "TLS)");
     cmd->require_subcommand(0, 1);
 
     token = cmd->add_subcommand("token", "Manage the bearer tokens of a team endpoint");
@@ -57,13 +67,16 @@ void ServeCommand::setup(CLI::App& app) {
         "  usage-agent serve token list\n"
         "  usage-agent serve token revoke 3");
     cmd->footer(
-        "Prints \"listening on http://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
+        "Prints \"listening on http(s)://ADDR:PORT\" once bound; SIGTERM/SIGINT stop it after the requests in\n"
         "flight. Without --ingest only loopback addresses are allowed (the data is served without tokens).\n"
+        "With --ingest on a network address, tokens and usage cross the network: TLS (--tls-cert and\n"
+        "--tls-key, TLS 1.2 and later) is required unless --allow-plain-http says a proxy provides it.\n"
         "Routes and JSON: docs/sync-protocol.md.\n"
         "Examples:\n"
         "  usage-agent serve                                     this machine's usage on 127.0.0.1:8787\n"
         "  usage-agent serve --open                              ... and its dashboard in the browser\n"
-        "  usage-agent serve --ingest --listen 0.0.0.0:8787      a team endpoint (behind a TLS proxy)\n"
+        "  usage-agent serve --ingest --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem   over HTTPS\n"
+        "  usage-agent serve --ingest --listen 10.0.0.5:8787 --allow-plain-http   behind a TLS proxy\n"
         "  usage-agent serve --ingest --store postgresql://usage@db/usage   a replica on the team's database\n"
         "  usage-agent serve token add --user alice --role member");
 }
@@ -95,6 +108,15 @@ int ServeCommand::run(AppContext& ctx) const {
                                    ": without --ingest the read API needs no token, so it only binds loopback "
                                    "addresses (127.0.0.1, ::1); use --ingest and tokens to serve a team");
 
+    const bool tls = !tls_cert.empty();
+    if (ingest && !endpoint.address().is_loopback() && !tls && !allow_plain_http)
+        throw CLI::ValidationError("--listen " + listen +
+                                   ": a team endpoint on a network address would take tokens and usage in clear "
+                                   "text; give --tls-cert and --tls-key, or --allow-plain-http when a TLS proxy in "
+                                   "front of it terminates TLS");
+    std::optional<net::ssl::context> tls_context;
+    if (tls) tls_context.emplace(serve::make_tls_context(tls_cert, tls_key));
+
     const usage::StoreLocation location = store_location(ctx);
     const auto writer_store = ctx.open_store(location);
     if (ingest && usage::list_tokens(*writer_store).empty())
@@ -123,17 +145,19 @@ int ServeCommand::run(AppContext& ctx) const {
             return nlohmann::json{{"sources", std::move(sources)}};
         };
     serve::Router router(*auth_store, workers, ingest, std::move(scan));
-    serve::HttpServer server(io, endpoint, router);
+    router.set_tls(tls);
+    serve::HttpServer server(io, endpoint, router, tls_context ? &*tls_context : nullptr);
     server.start();
     std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";
-    std::cout << "listening on http://" << serve::format_endpoint(server.local_endpoint()) << std::endl;
+    const std::string scheme = tls ? "https://" : "http://";
+    std::cout << "listening on " << scheme << serve::format_endpoint(server.local_endpoint()) << std::endl;
     if (open) {
         // A wildcard address is reached on loopback from this machine.
         auto local = server.local_endpoint();
         if (local.address().is_unspecified())
             local.address(local.address().is_v6() ? net::ip::address(net::ip::address_v6::loopback())
                                                   : net::ip::address(net::ip::address_v4::loopback()));
-        const std::string url = "http://" + serve::format_endpoint(local) + "/";
+        const std::string url = scheme + serve::format_endpoint(local) + "/";
         if (!serve::open_browser(url))
             std::cerr << "usage-agent serve: no browser to open (set BROWSER or install xdg-utils): open " << url
                       << "\n";

@@ -14,8 +14,8 @@ namespace agent::serve {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-HttpServer::HttpServer(net::io_context& io, const tcp::endpoint& endpoint, const Router& router)
-    : router_(router), acceptor_(io), signals_(io, SIGINT, SIGTERM), grace_(io), retry_(io) {
+HttpServer::HttpServer(net::io_context& io, const tcp::endpoint& endpoint, const Router& router, net::ssl::context* tls)
+    : router_(router), tls_(tls), acceptor_(io), signals_(io, SIGINT, SIGTERM), grace_(io), retry_(io) {
     const auto fail = [&](const boost::system::error_code& ec) {
         const std::string why =
             ec == net::error::address_in_use  ? "the address is already in use (another server on this port?)"
@@ -53,7 +53,7 @@ void HttpServer::accept() {
             return;
         }
         if (sessions_.size() - evicted_ < kMaxConnections || make_room())
-            std::make_shared<HttpSession>(std::move(socket), *this, router_)->start();
+            start_session(std::move(socket), *this, router_, tls_);
         accept();
     });
 }

@@ -17,6 +17,10 @@
 
 #include "router.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace agent::serve {
 
 class HttpSession;
@@ -24,7 +28,9 @@ class HttpSession;
 class HttpServer {
 public:
     /// Bind and listen; throws std::runtime_error with one line (port taken, ...).
-    HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, const Router& router);
+    /// With `tls` (tls_context.hpp), every connection speaks TLS.
+    HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, const Router& router,
+               boost::asio::ssl::context* tls = nullptr);
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
@@ -49,6 +55,7 @@ private:
     bool make_room();
 
     const Router& router_;
+    boost::asio::ssl::context* tls_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer grace_;

@@ -1,70 +1,57 @@
 // One HTTP/1.1 connection: read a header, let the router accept or refuse
 // it, read the body within kMaxBodyBytes, answer, and keep the connection
-// for the next request unless either side wants it closed.
+// for the next request unless either side wants it closed. Over plain TCP,
+// or over TLS once the handshake is done (serve --tls-cert): the same code,
+// a connection template over the two stream types (http_session.cpp).
 #pragma once
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <memory>
-#include <optional>
-#include <vector>
 
 #include "router.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace agent::serve {
 
 class HttpServer;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+/// What the server sees of a connection, whatever carries it.
+class HttpSession {
 public:
-    HttpSession(boost::asio::ip::tcp::socket socket, HttpServer& server, const Router& router);
-    ~HttpSession();
+    virtual ~HttpSession() = default;
     HttpSession(const HttpSession&) = delete;
     HttpSession& operator=(const HttpSession&) = delete;
 
-    void start();
     /// The server is shutting down: close now if no request is under way.
-    void on_server_stop();
+    virtual void on_server_stop() = 0;
     /// The shutdown grace period is over: close whatever the state.
-    void abort();
+    virtual void abort() = 0;
+    /// Close to make room for a new connection (see kMaxConnections).
+    virtual void evict() = 0;
 
-    /// Waiting for a request header (idle between requests, or receiving one
-    /// slowly): a connection the server may close to make room.
+    /// Waiting for a request header (the TLS handshake, idle between
+    /// requests, or receiving one slowly): a connection the server may close
+    /// to make room.
     [[nodiscard]] bool waiting_for_header() const { return waiting_ && !evicted_; }
     [[nodiscard]] std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
     [[nodiscard]] const boost::asio::ip::address& remote() const { return remote_; }
     [[nodiscard]] bool evicted() const { return evicted_; }
-    /// Close to make room for a new connection (see kMaxConnections).
-    void evict();
 
-private:
-    void read_header();
-    void on_header(boost::beast::error_code ec);
-    void on_body(boost::beast::error_code ec);
-    /// `body_unread`: the request's body was not (fully) read, so the
-    /// connection cannot carry another request and is closed after a linger.
-    void send(Response response, bool body_unread);
-    void on_sent(bool close, bool body_unread, boost::beast::error_code ec);
-    void linger();
-    void drain();
-    void close();
-
-    boost::beast::tcp_stream stream_;
-    boost::beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    std::optional<Route> route_;
-    Response response_;
-    std::vector<char> drain_;
-    std::size_t drained_ = 0;
-    HttpServer& server_;
-    const Router& router_;
-    bool waiting_ = false;  ///< a header read is pending
+protected:
+    HttpSession() = default;
+    bool waiting_ = false;  ///< a handshake or header read is pending
     bool evicted_ = false;
-    bool first_request_ = true;
     std::chrono::steady_clock::time_point waiting_since_;
     boost::asio::ip::address remote_;
 };
+
+/// Start serving `socket`: over TLS with `tls` (its certificate and key
+/// loaded), else plain HTTP. The session keeps itself alive until it closes.
+std::shared_ptr<HttpSession> start_session(boost::asio::ip::tcp::socket socket, HttpServer& server,
+                                           const Router& router, boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace agent::serve

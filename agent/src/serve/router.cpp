@@ -53,6 +53,7 @@ std::variant<Response, Route> Router::route(const Request& header, const boost::
     }
     Route r;
     r.team = team_;
+    r.tls = tls_;
     r.remote = remote;
     try {
         r.target = parse_target(view(header.target()));
@@ -165,7 +166,7 @@ Response Router::handle(const Route& route, const Request& req, usage::Store& st
         switch (route.kind) {
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
             case Route::Kind::page: return dashboard_response(req, route.target.path);
-            case Route::Kind::session: return handle_session(req, store, route.team);
+            case Route::Kind::session: return handle_session(req, store, route.team, route.tls);
             case Route::Kind::refresh: return Response{http::status::no_content, req.version()};
             case Route::Kind::ingest: return handle_ingest(req, store, route.principal->user);
             case Route::Kind::read: {

@@ -39,6 +39,7 @@ struct Route {
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)
     bool team = false;                   ///< serve runs with --ingest
+    bool tls = false;                    ///< serve terminates TLS itself (--tls-cert)
     boost::asio::ip::address remote;     ///< the client's address
 };
 
@@ -54,6 +55,10 @@ public:
     /// local mode only.
     Router(usage::Store& auth_store, RequestWorkers& workers, bool team, Scan scan = {})
         : auth_store_(auth_store), workers_(workers), team_(team), scan_(std::move(scan)) {}
+
+    /// The server speaks TLS itself (serve --tls-cert): sign-in cookies are
+    /// `Secure`, as they are behind a proxy that says X-Forwarded-Proto: https.
+    void set_tls(bool tls) { tls_ = tls; }
 
     /// The route, or the refusal to send right away (400, 401, 403, 404,
     /// 405; 429 for an address that sent too many wrong tokens, see
@@ -73,6 +78,7 @@ private:
     usage::Store& auth_store_;
     RequestWorkers& workers_;
     bool team_;
+    bool tls_ = false;
     Scan scan_;
     mutable SignInThrottle throttle_;  ///< network thread only
 };
