@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,11 +39,27 @@ private:
     int fd_;
 };
 
-/// Open `path` read-only (close-on-exec). Throws std::runtime_error
-/// "PATH: cannot open: REASON".
+/// Open the regular file `path` read-only (close-on-exec). Throws
+/// std::runtime_error "PATH: cannot open: REASON", or "PATH: not a regular
+/// file (a FIFO)" for anything else: discovery lists regular files only, but
+/// one can be swapped for a FIFO before it is opened, and a blocking open of
+/// a FIFO with no writer would hang the scan. So the open never blocks
+/// (O_NONBLOCK, cleared again for the reads) and the type is checked on the
+/// descriptor itself.
 inline UniqueFd open_read_only(const std::filesystem::path& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd.valid()) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) {
+        const char* kind = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                           : S_ISSOCK(st.st_mode)                       ? "a socket"
+                           : S_ISDIR(st.st_mode)                        ? "a directory"
+                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                        : "not a file";
+        throw std::runtime_error(path.string() + ": not a regular file (" + kind + ")");
+    }
+    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
     return fd;
 }
 
