@@ -221,3 +221,28 @@ TEST_CASE("hostile home: files this user may not read are named once, the rest i
     // Let the TempDir remove what it made.
     fs::permissions(projects / "-w-closed", fs::perms::owner_all);
 }
+
+TEST_CASE("hostile home: timestamps far in the past or future are counted, every report still renders") {
+    testing::AgentHome h;
+    std::string lines;
+    int n = 0;
+    for (const char* ts : {"9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z",
+                           "+275760-09-13T00:00:00Z", "2026-01-10T10:00:00.000Z"}) {
+        const std::string id = "msg_t" + std::to_string(n++);
+        lines += Assistant(id, "req_" + id, 10, 0, 0, 5).model("claude-sonnet-4-5").at(ts).line();
+    }
+    testing::write_file(h.dir / "home" / ".claude" / "projects" / "-w-time" / "s.jsonl", lines);
+    auto r = h.run({"sync", "--once", "--no-push"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(h.report("summary", {"--range", "all"})["totals"]["events"] == 5);
+    const auto daily = h.report("daily", {"--range", "all"});
+    REQUIRE(daily["rows"].size() == 4);  // the unreadable year +275760 is kept at the epoch
+    CHECK(daily["rows"][0]["key"] == "0001-01-01");
+    CHECK(daily["rows"][1]["key"] == "1970-01-01");
+    CHECK(daily["rows"][1]["events"] == 2);
+    CHECK(daily["rows"][3]["key"] == "9999-12-31");
+    for (const char* view : {"sessions", "hourly", "weekly", "monthly", "models"}) {
+        auto table = h.run({"report", view, "--range", "all", "--no-scan"});
+        CHECK_MESSAGE(table.exit_code == 0, view);
+    }
+}
