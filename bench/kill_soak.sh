@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # kill_soak.sh — "never lose data" under SIGKILL, on a large home: a mixed
 # corpus of all five sources is generated, synced once undisturbed into a
-# reference store, then `usage-agent sync --once` (pushing to a local
-# `serve --ingest`) is killed with SIGKILL at a random moment KILLS times and
-# `usage-agent run` RUN_KILLS times, each followed by a restart. A last
+# reference store, then `usage-agent sync --once --full-rescan` (pushing to
+# a local `serve --ingest`) is killed with SIGKILL at a random moment KILLS
+# times and `usage-agent run` (its cursors dropped first, so it reads it all
+# again) RUN_KILLS times, each followed by a restart. A last
 # undisturbed sync must leave the store (every report total, `store check`)
 # and the endpoint exactly equal to the reference.
 #
@@ -84,13 +85,21 @@ echo "reference: one undisturbed sync in ${ref_ms} ms"
 
 cut=0
 for ((i = 1; i <= kills + run_kills; i++)); do
+    # Every run reads the whole home again (a full rescan, or run with its
+    # cursors dropped), so each kill lands in real work: reading, merging
+    # rows that are already stored, committing, pushing what changed.
     if ((i <= kills)); then
-        agent_in "$work/soak" sync --once >/dev/null 2>&1 &
-        limit=$((ref_ms * 2 + 200))
+        # `( exec ... ) &`: $! is the agent itself, not a subshell that
+        # SIGKILL would take away from under a still running agent.
+        (HOME=$home USAGE_AGENT_STATE_DIR=$work/soak exec "$agent" --config "$work/config.yaml" \
+            sync --once --full-rescan >/dev/null 2>&1) &
     else
-        agent_in "$work/soak" run >/dev/null 2>&1 &
-        limit=$((ref_ms * 3 + 1000))
+        [[ -f $work/soak/usage.db ]] && python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30); c.execute("DELETE FROM cursors"); c.commit()' "$work/soak/usage.db"
+        (HOME=$home USAGE_AGENT_STATE_DIR=$work/soak exec "$agent" --config "$work/config.yaml" \
+            run >/dev/null 2>&1) &
     fi
+    limit=$((ref_ms * 3 / 2 + 100))
     pid=$!
     sleep "$(awk -v r="$RANDOM" -v l="$limit" 'BEGIN { printf "%.3f", r / 32768 * l / 1000 }')"
     if kill -9 "$pid" 2>/dev/null; then cut=$((cut + 1)); fi
