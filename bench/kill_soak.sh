@@ -34,9 +34,10 @@ agent=$(realpath "$build_dir/agent/usage-agent")
 gen=$(realpath "$build_dir/bench")
 work=$(mktemp -d "${TMPDIR:-/tmp}/usage-kill-soak.XXXXXX")
 serve_pid=""
+failed=0
 cleanup() {
     [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-    rm -rf "$work"
+    if ((failed)); then echo "kept for a look: $work (reference/ and soak/ are state dirs)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 # shellcheck source=bench/local_endpoint.sh
@@ -118,5 +119,9 @@ echo "store check: $check"
 echo "reference: $want"
 echo "soaked:    $got"
 echo "endpoint (events, tokens, failed): $server; agent: $mine"
-[[ $got == "$want" && $server == "$mine" && $check == ok:* ]] || { echo "FAILED: the soaked store or the endpoint differs"; exit 1; }
+if [[ $got != "$want" || $server != "$mine" || $check != ok:* ]]; then
+    failed=1
+    echo "FAILED: the soaked store or the endpoint differs"
+    exit 1
+fi
 echo "exact: the store and the endpoint equal the undisturbed sync"

@@ -38,7 +38,7 @@ testing::RunResult run_limited(const push_test::PushHome& h, const std::vector<s
 }  // namespace
 
 TEST_CASE(
-    "disk full: while scanning nothing is stored, while recording a push the mark stays; the next runs are exact") {
+    "disk full: while scanning nothing is stored, while recording a push the mark stays, the next runs are exact") {
     push_test::Endpoint team;
     // One event per batch: every delivered batch is one more commit of the
     // push state, which soon finds no room.

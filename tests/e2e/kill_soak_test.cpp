@@ -54,7 +54,7 @@ struct GrowingHome {
 
 }  // namespace
 
-TEST_CASE("kill soak: sync and run killed at random 30 times while transcripts grow; nothing lost, nothing twice") {
+TEST_CASE("kill soak: sync and run killed at random 30 times while transcripts grow, nothing lost, nothing twice") {
     Endpoint team;
     PushHome h(team.url(), team.token, "  batch_size: 100\n");
     GrowingHome home{h};

@@ -191,6 +191,51 @@ TEST_CASE("store backends: ingest stores the token's user, the machines and supe
     });
 }
 
+TEST_CASE("store backends: a call copied into two sessions counts in the same one whatever is stored first") {
+    // A resumed session copies earlier calls into its own file, under its
+    // own session id: which file a scan commits first must not decide the
+    // session (nor the session count). The id that sorts first wins, with
+    // its parent session, in the store's merge as in UsageEvent::merge.
+    auto copy = [](const std::string& session, const std::string& parent, std::int64_t output) {
+        usage::UsageEvent e;
+        e.id = "claude-code:m1:r1";
+        e.source = "claude-code";
+        e.session_id = session;
+        e.parent_session_id = parent;
+        e.model = "claude-sonnet-4-5-20250929";
+        e.timestamp_ms = 1767225600000;
+        e.tokens = {100, output, 0, 0, 0, 0};
+        return e;
+    };
+    const auto original = copy("a-original", "p-original", 10);
+    const auto resumed = copy("b-resumed", "", 20);
+    for (bool original_first : {true, false}) {
+        INFO("original first: " << original_first);
+        usage::UsageEvent merged = original_first ? original : resumed;
+        merged.merge(original_first ? resumed : original);
+        CHECK(merged.session_id == "a-original");
+        CHECK(merged.parent_session_id == "p-original");
+        CHECK(merged.tokens.output == 20);
+        testing::for_each_backend([&](const testing::StoreBackend& backend) {
+            usage::PriceBook prices;
+            auto store = backend.open();
+            store->use_prices(prices);
+            for (const auto& e : original_first ? std::vector{original, resumed} : std::vector{resumed, original})
+                store->apply({usage::FileBatch{"claude-code", "/x/" + e.session_id + ".jsonl", {e}, std::nullopt}});
+            usage::Query q;
+            q.group = GroupBy::session;
+            const auto report = usage::run_query(*store, q);
+            REQUIRE(report.rows.size() == 1);
+            CHECK(report.rows[0].key == "a-original");
+            CHECK(report.totals.sessions == 1);
+            CHECK(report.totals.output_tokens == 20);
+            // The rollups moved with it: a day's report (read from them) agrees.
+            q.group = GroupBy::day;
+            CHECK(usage::run_query(*store, q).totals.sessions == 1);
+        });
+    }
+}
+
 TEST_CASE("store backends: tokens are added, found by hash, listed and revoked once, on every backend") {
     testing::for_each_backend([](const testing::StoreBackend& backend) {
         auto store = backend.open();

@@ -47,8 +47,15 @@ void fill(std::string& mine, const std::string& theirs) {
 
 void UsageEvent::merge(const UsageEvent& other) {
     tokens.merge_copy(other.tokens);
-    fill(session_id, other.session_id);
-    fill(parent_session_id, other.parent_session_id);
+    // A call copied into several sessions (a resumed session copies earlier
+    // lines into its own file) belongs to the session whose id sorts first,
+    // with that copy's parent: the same whatever the order copies come in.
+    if (!other.session_id.empty() && (session_id.empty() || other.session_id < session_id)) {
+        session_id = other.session_id;
+        parent_session_id = other.parent_session_id;
+    } else if (other.session_id == session_id) {
+        fill(parent_session_id, other.parent_session_id);
+    }
     if (model.empty() || (model_guessed && !other.model_guessed && !other.model.empty())) {
         model = other.model;
         pricing_model = other.pricing_model;

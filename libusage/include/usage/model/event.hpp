@@ -107,8 +107,10 @@ struct UsageEvent {
     std::string failure;
 
     /// Merge another copy of the same call: counts by TokenCounts::merge_copy,
-    /// first non-empty value of every descriptive field, earliest timestamp;
-    /// `failure` stays this copy's.
+    /// the session whose id sorts first (with its parent; a resumed session
+    /// copies earlier calls into its own file), first non-empty value of
+    /// every other descriptive field, earliest timestamp; `failure` stays
+    /// this copy's. Counts and session never depend on the order of copies.
     void merge(const UsageEvent& other);
 };
 

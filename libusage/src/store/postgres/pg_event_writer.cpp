@@ -52,8 +52,10 @@ WITH n AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], 
        input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, replay,
        pricing_model, model_guessed, repository))
 UPDATE events e SET
-  session_id = CASE WHEN e.session_id = '' THEN n.session_id ELSE e.session_id END,
-  parent_session_id = CASE WHEN e.parent_session_id = '' THEN n.parent_session_id ELSE e.parent_session_id END,
+  session_id = CASE WHEN {new_session_wins} THEN n.session_id ELSE e.session_id END,
+  parent_session_id = CASE WHEN {new_session_wins} THEN n.parent_session_id
+    WHEN e.parent_session_id = '' AND n.session_id = e.session_id THEN n.parent_session_id
+    ELSE e.parent_session_id END,
   pricing_model = CASE WHEN {model_wins} THEN n.pricing_model ELSE e.pricing_model END,
   model = CASE WHEN {model_wins} THEN n.model ELSE e.model END,
   model_guessed = CASE WHEN {model_wins} THEN n.model_guessed ELSE e.model_guessed END,
@@ -79,7 +81,7 @@ FROM n
 WHERE e.id = n.id COLLATE "C" AND ({prompt_wins} OR n.output > e.output OR n.reasoning > e.reasoning
    OR (e.replay AND NOT n.replay) OR coalesce(n.reported_cost_micros, 0) > coalesce(e.reported_cost_micros, 0)
    OR (e.model = '' AND n.model <> '') OR (e.model_guessed AND NOT n.model_guessed AND n.model <> '')
-   OR (e.session_id = '' AND n.session_id <> '') OR (e.repository = '' AND n.repository <> ''))
+   OR {new_session_wins} OR (e.repository = '' AND n.repository <> ''))
 RETURNING e.id, coalesce(nullif(e.pricing_model, ''), e.model), e.input, e.output, e.reasoning, e.cache_read,
   e.cache_write_5m, e.cache_write_1h, e.reported_cost_micros, e.superseded
 )sql";
@@ -92,12 +94,17 @@ constexpr std::string_view kPromptWins =
     "(e.input + e.cache_read + e.cache_write_5m + e.cache_write_1h, "
     "(e.cache_read + e.cache_write_5m + e.cache_write_1h) > 0, e.cache_read, e.cache_write_5m, e.cache_write_1h)";
 constexpr std::string_view kModelWins = "(e.model = '' OR (e.model_guessed AND NOT n.model_guessed AND n.model <> ''))";
+// The session whose id sorts first, in byte order as SQLite and C++ compare
+// (COLLATE "C": the database's collation may sort otherwise).
+constexpr std::string_view kNewSessionWins =
+    "(n.session_id <> '' AND (e.session_id = '' OR n.session_id < e.session_id COLLATE \"C\"))";
 
 const std::string& merge_sql() {
     static const std::string sql = [] {
         std::string out(kMergeTemplate);
         for (auto [slot, text] : {std::pair{std::string_view("{prompt_wins}"), kPromptWins},
-                                  std::pair{std::string_view("{model_wins}"), kModelWins}})
+                                  std::pair{std::string_view("{model_wins}"), kModelWins},
+                                  std::pair{std::string_view("{new_session_wins}"), kNewSessionWins}})
             for (auto at = out.find(slot); at != std::string::npos; at = out.find(slot, at))
                 out.replace(at, slot.size(), text);
         return out;

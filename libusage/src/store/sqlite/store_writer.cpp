@@ -29,8 +29,9 @@ ON CONFLICT (id) DO NOTHING
 
 constexpr const char* kMergeTemplate = R"sql(
 UPDATE events SET
-  session_id = CASE WHEN session_id = '' THEN ?3 ELSE session_id END,
-  parent_session_id = CASE WHEN parent_session_id = '' THEN ?4 ELSE parent_session_id END,
+  session_id = CASE WHEN {new_session_wins} THEN ?3 ELSE session_id END,
+  parent_session_id = CASE WHEN {new_session_wins} THEN ?4
+    WHEN parent_session_id = '' AND ?3 = session_id THEN ?4 ELSE parent_session_id END,
   pricing_model = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?25 ELSE pricing_model END,
   model = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?5 ELSE model END,
   model_guessed = CASE WHEN model = '' OR (model_guessed AND NOT ?26 AND ?5 <> '') THEN ?26 ELSE model_guessed END,
@@ -53,7 +54,7 @@ UPDATE events SET
   change_seq = ?27
 WHERE id = ?1 AND ({new_prompt_wins} OR ?15 > output OR ?16 > reasoning OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
-   OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR (session_id = '' AND ?3 <> '')
+   OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR {new_session_wins}
    OR (repository = '' AND ?28 <> ''))
 RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, superseded
 )sql";
@@ -66,12 +67,20 @@ constexpr std::string_view kNewPromptWins =
     "(input + cache_read + cache_write_5m + cache_write_1h, "
     "(cache_read + cache_write_5m + cache_write_1h) > 0, cache_read, cache_write_5m, cache_write_1h)";
 
+// A call copied into several sessions (a resumed session copies earlier
+// lines into its own file) belongs to the session whose id sorts first, with
+// that copy's parent: UsageEvent::merge's rule, so the session a call counts
+// in never depends on which file was read (or committed) first.
+constexpr std::string_view kNewSessionWins = "(?3 <> '' AND (session_id = '' OR ?3 < session_id))";
+
 const std::string& merge_sql() {
     static const std::string sql = [] {
         std::string out = kMergeTemplate;
-        constexpr std::string_view slot = "{new_prompt_wins}";
-        for (auto at = out.find(slot); at != std::string::npos; at = out.find(slot, at))
-            out.replace(at, slot.size(), kNewPromptWins);
+        for (const auto& [slot, text] :
+             {std::pair<std::string_view, std::string_view>{"{new_prompt_wins}", kNewPromptWins},
+              {"{new_session_wins}", kNewSessionWins}})
+            for (auto at = out.find(slot); at != std::string::npos; at = out.find(slot, at))
+                out.replace(at, slot.size(), text);
         return out;
     }();
     return sql;
