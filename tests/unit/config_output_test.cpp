@@ -123,6 +123,27 @@ TEST_CASE("config output: the standard init file loads back to the defaults") {
           usage::render_config(usage::load_config(dir / "none.yaml", env)));
 }
 
+// Found by fuzz/fuzz_config: yaml-cpp wrote a carriage return unquoted, and
+// reading the shown text back took it for a line break and lost it.
+TEST_CASE("config output: show quotes text with a control character, so it loads back unchanged") {
+    TwoSources t;
+    const auto c = usage::parse_config(
+        "machine_name: \"box\\r\"\npricing:\n  overrides:\n    \"m\\r\": {input: 1, output: 2}\n"
+        "sources:\n  keyed:\n    paths: [\"/a\\r\"]\n",
+        "c.yaml", t.map);
+    REQUIRE(c.machine_name == "box\r");
+    const std::string shown = usage::render_config(c, t.map);
+    CHECK(shown.find("machine_name: \"box\\r\"\n") != std::string::npos);
+    CHECK(shown.find("\n    \"m\\r\":\n      input: 1\n") != std::string::npos);
+    CHECK(shown.find("\n    paths: [\"/a\\r\"]\n") != std::string::npos);
+    const auto back = usage::parse_config(shown, "shown.yaml", t.map);
+    CHECK(back.machine_name == "box\r");
+    REQUIRE(back.price_overrides.size() == 1);
+    CHECK(back.price_overrides[0].model == "m\r");
+    CHECK(back.source("keyed").paths == std::vector<std::filesystem::path>{"/a\r"});
+    CHECK(usage::render_config(back, t.map) == shown);
+}
+
 TEST_CASE("config output: a plugin's own key is read, checked, listed and handed to its roots") {
     TwoSources t;
     const auto c = usage::parse_config("sources:\n  keyed:\n    poll: 9\n", "c.yaml", t.map);

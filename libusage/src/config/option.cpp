@@ -1,6 +1,7 @@
 // How a key's type and value read in errors, in `config keys` and as YAML.
 #include "usage/config/option.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -33,10 +34,21 @@ std::string range(const OptionSpec& spec) {
     return buf;
 }
 
+// yaml-cpp writes a carriage return as is in a plain scalar, where a reader
+// (yaml-cpp too) sees a line break and loses it: text with any control
+// character goes out double-quoted, where it is escaped.
+void emit_text(YAML::Emitter& out, const std::string& text) {
+    if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        out << YAML::DoubleQuoted;
+    out << text;
+}
+
 void emit_prices(YAML::Emitter& out, const std::vector<ModelPrice>& prices) {
     out << YAML::BeginMap;
     for (const auto& p : prices) {
-        out << YAML::Key << p.model << YAML::Value << YAML::BeginMap;
+        out << YAML::Key;
+        emit_text(out, p.model);
+        out << YAML::Value << YAML::BeginMap;
         out << YAML::Key << "input" << YAML::Value << p.base.input;
         out << YAML::Key << "output" << YAML::Value << p.base.output;
         out << YAML::Key << "cache_read" << YAML::Value << p.base.cache_read;
@@ -86,11 +98,13 @@ void emit_option_value(YAML::Emitter& out, const OptionValue& value, bool block)
             if constexpr (std::is_same_v<V, std::vector<std::string>>) {
                 if (!block) out << YAML::Flow;
                 out << YAML::BeginSeq;
-                for (const auto& item : v) out << item;
+                for (const auto& item : v) emit_text(out, item);
                 out << YAML::EndSeq;
             } else if constexpr (std::is_same_v<V, std::vector<ModelPrice>>) {
                 if (!block) out << YAML::Flow;
                 emit_prices(out, v);
+            } else if constexpr (std::is_same_v<V, std::string>) {
+                emit_text(out, v);
             } else {
                 out << v;
             }
