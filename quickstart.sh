@@ -3,13 +3,15 @@
 #   ./quickstart.sh          install what is missing, build, scan this machine, print the summary
 #   ./quickstart.sh test     install what is missing, build, run the whole test suite
 #   ./quickstart.sh test --sanitize   the same in an ASan+UBSan build (build-asan/)
+#   ./quickstart.sh fuzz [SECONDS]    build the libFuzzer harnesses (clang, build-fuzz/)
+#                                     and run each for SECONDS (default 20): CI's smoke
 # Idempotent: packages are installed only when missing, builds are incremental.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode="${1:-run}"
 sanitize=0
-[ "${2:-}" = "--sanitize" ] && sanitize=1
+[ "$mode" = test ] && [ "${2:-}" = "--sanitize" ] && sanitize=1
 
 # help2man makes the man page; file is what CPack's .deb generator needs to
 # find the binaries whose libraries become Depends (the package test).
@@ -26,6 +28,8 @@ packages=(
 # the dashboard's tests load the page in a headless chromium, and drive it
 # (typing, clicking) through chromedriver.
 [ "$mode" = test ] && packages+=(postgresql chromium chromium-driver)
+# The fuzz harnesses need clang and its libFuzzer runtime.
+[ "$mode" = fuzz ] && packages+=(clang libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
@@ -67,8 +71,18 @@ case "$mode" in
     fi
     ctest --output-on-failure -j "$(nproc)" --timeout 600
     ;;
+  fuzz)
+    seconds="${2:-20}"
+    if [ ! -f build-fuzz/CMakeCache.txt ]; then
+      cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSAGE_FUZZ=ON -DUSAGE_BUILD_TESTS=OFF -DUSAGE_BUILD_BENCH=OFF \
+        -DUSAGE_WERROR=ON >/dev/null
+    fi
+    cmake --build build-fuzz --target fuzz -j "$(nproc)"
+    fuzz/run_fuzzers.sh "$seconds" build-fuzz
+    ;;
   *)
-    echo "usage: $0 [run | test [--sanitize]]" >&2
+    echo "usage: $0 [run | test [--sanitize] | fuzz [SECONDS]]" >&2
     exit 2
     ;;
 esac
