@@ -16,7 +16,6 @@
 #include "progress_bar.hpp"
 #include "terminal.hpp"
 #include "usage/store/store_archive.hpp"
-#include "usage/sync/outbox.hpp"
 
 namespace agent {
 namespace {
@@ -149,8 +148,7 @@ int StoreCommand::run(AppContext& ctx) const {
         std::ostream& out = out_file ? out_file->stream() : std::cout;
         const usage::ExportStats s = usage::export_store(ctx.store(), out);
         if (out_file) out_file->finish();
-        const usage::sync::OutboxCount rows{s.rows, s.superseded, s.failed};
-        std::cerr << "exported " << usage::sync::describe_rows(rows, count) << " of " << count(s.machines)
+        std::cerr << "exported " << usage::sync::describe_rows(s.rows, count) << " of " << count(s.machines)
                   << (s.machines == 1 ? " machine" : " machines") << (file.empty() ? "" : " to " + file) << "\n";
         return 0;
     }

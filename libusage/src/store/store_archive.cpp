@@ -71,16 +71,6 @@ std::vector<MachineDetails> read_header(const std::string& line, const std::stri
     return out;
 }
 
-void add_stats(ApplyStats& to, const ApplyStats& s) {
-    to.inserted += s.inserted;
-    to.updated += s.updated;
-    to.unchanged += s.unchanged;
-    to.inserted_superseded += s.inserted_superseded;
-    to.updated_superseded += s.updated_superseded;
-    to.superseded += s.superseded;
-    to.inserted_failed += s.inserted_failed;
-}
-
 }  // namespace
 
 ExportStats export_store(const Store& store, std::ostream& out, const std::function<void(std::uint64_t)>& progress) {
@@ -92,16 +82,16 @@ ExportStats export_store(const Store& store, std::ostream& out, const std::funct
     backend.each_row([&](const sync::WireEvent& w) {
         out << sync::encode_stored_event(w) << '\n';
         if (!out) throw std::runtime_error("cannot write the export: " + std::string(std::strerror(errno)));
-        ++stats.rows;
+        ++stats.rows.rows;
         if (w.superseded)
-            ++stats.superseded;
+            ++stats.rows.superseded;
         else if (!w.event.failure.empty())
-            ++stats.failed;
-        if (progress && stats.rows % 4096 == 0) progress(stats.rows);
+            ++stats.rows.failed;
+        if (progress && stats.rows.rows % 4096 == 0) progress(stats.rows.rows);
     });
     out.flush();
     if (!out) throw std::runtime_error("cannot write the export: " + std::string(std::strerror(errno)));
-    if (progress) progress(stats.rows);
+    if (progress) progress(stats.rows.rows);
     return stats;
 }
 
@@ -114,19 +104,16 @@ StoreImportStats import_store(Store& store, std::istream& in, const std::string&
     const auto machines = read_header(line, name);
     stats.machines = machines.size();
 
+    // One writer for the whole file, committing every kImportBatchRows rows:
+    // its stats add up over the commits, and the machines land in the first.
+    StoreWriter writer(store);
+    for (const auto& m : machines) writer.record_machine(m);
     FileBatch batch;
     std::vector<std::string> superseded;
-    bool first_batch = true;
     auto flush = [&] {
-        if (batch.events.empty() && !first_batch) return;
-        StoreWriter writer(store);  // one transaction: these rows, their flags and (first) the machines
-        if (first_batch)
-            for (const auto& m : machines) writer.record_machine(m);
-        first_batch = false;
         writer.add(batch);
         for (const auto& id : superseded) writer.mark_superseded(id);
         writer.commit();
-        add_stats(stats.applied, writer.stats());
         batch.events.clear();
         superseded.clear();
         if (progress) progress(bytes);
@@ -150,6 +137,7 @@ StoreImportStats import_store(Store& store, std::istream& in, const std::string&
     }
     if (in.bad()) throw std::runtime_error(name + ": read error after line " + std::to_string(line_no));
     flush();
+    stats.applied = writer.stats();
     return stats;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "usage/store/store.hpp"
+#include "usage/sync/outbox.hpp"
 
 namespace usage {
 
@@ -25,13 +26,11 @@ namespace usage {
 inline constexpr const char* kExportFormat = "usage-agent-export";
 inline constexpr int kExportVersion = 1;
 
-/// What an export wrote. `rows` = events + superseded + failed.
+/// What an export wrote: its rows by kind, as the outbox counts them
+/// (events, superseded copies, failed calls), and the machines.
 struct ExportStats {
-    std::uint64_t rows = 0;
-    std::uint64_t superseded = 0;  ///< superseded copies (counted nowhere)
-    std::uint64_t failed = 0;      ///< failed calls, not superseded
+    sync::OutboxCount rows;
     std::uint64_t machines = 0;
-    [[nodiscard]] std::uint64_t events() const { return rows - superseded - failed; }
 };
 
 /// Write every row of `store` to `out` (the header first). `progress` is
