@@ -147,16 +147,18 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
                                    ? ": no connection within " + std::to_string(options_.connect_timeout.count()) + " s"
                                    : ": no complete answer within " + std::to_string(options_.timeout.count()) + " s"));
     }
-    const std::string why = error[0] ? std::string(error) : curl_easy_strerror(rc);
-    // TLS failures say what was trusted: the usual fix is the CA file.
-    const std::string trusted = options_.ca_file.empty() ? "the system's CA certificates"
-                                                         : "the CA certificates in " + options_.ca_file.string();
-    if (rc == CURLE_PEER_FAILED_VERIFICATION)
-        throw HttpError(url + ": TLS: the server's certificate is refused: " + why + " (trusted: " + trusted + ")");
-    if (rc == CURLE_SSL_CACERT_BADFILE)
-        throw HttpError(url + ": TLS: cannot use the CA file " + options_.ca_file.string() + ": " + why);
-    if (rc == CURLE_SSL_CONNECT_ERROR) throw HttpError(url + ": TLS handshake failed: " + why);
-    if (rc != CURLE_OK) throw HttpError(url + ": " + why);
+    if (rc != CURLE_OK) {
+        const std::string why = error[0] ? std::string(error) : curl_easy_strerror(rc);
+        // TLS failures say what was trusted: the usual fix is the CA file.
+        const std::string trusted = options_.ca_file.empty() ? "the system's CA certificates"
+                                                             : "the CA certificates in " + options_.ca_file.string();
+        if (rc == CURLE_PEER_FAILED_VERIFICATION)
+            throw HttpError(url + ": TLS: the server's certificate is refused: " + why + " (trusted: " + trusted + ")");
+        if (rc == CURLE_SSL_CACERT_BADFILE)
+            throw HttpError(url + ": TLS: cannot use the CA file " + options_.ca_file.string() + ": " + why);
+        if (rc == CURLE_SSL_CONNECT_ERROR) throw HttpError(url + ": TLS handshake failed: " + why);
+        throw HttpError(url + ": " + why);
+    }
     HttpResponse r;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &r.new_connections);

@@ -151,16 +151,16 @@ void strip_cr(char* line, std::size_t& size) {
 
 JsonlReadResult read_jsonl_matches(const std::filesystem::path& path, std::uint64_t start_offset,
                                    std::string_view needle, const JsonlLineHandler& on_line) {
-    const UniqueFd file = open_read_only(path);
+    struct stat st {};
+    const UniqueFd file = open_read_only(path, &st);
     if (start_offset > 0 && ::lseek(file.get(), static_cast<off_t>(start_offset), SEEK_SET) < 0)
         throw std::runtime_error(path.string() + ": seek failed: " + std::strerror(errno));
     ::posix_fadvise(file.get(), static_cast<off_t>(start_offset), 0, POSIX_FADV_SEQUENTIAL);
 
     // Size the buffer to what is left of the file: most transcripts are small,
     // and a fresh multi-MB buffer per file costs page faults for nothing.
-    struct stat st {};
     std::size_t initial = kMaxInitialBuffer;
-    if (::fstat(file.get(), &st) == 0 && st.st_size >= 0) {
+    if (st.st_size >= 0) {
         auto left = static_cast<std::uint64_t>(st.st_size) > start_offset
                         ? static_cast<std::uint64_t>(st.st_size) - start_offset
                         : 0;

@@ -45,8 +45,8 @@ private:
 /// one can be swapped for a FIFO before it is opened, and a blocking open of
 /// a FIFO with no writer would hang the scan. So the open never blocks
 /// (O_NONBLOCK, cleared again for the reads) and the type is checked on the
-/// descriptor itself.
-inline UniqueFd open_read_only(const std::filesystem::path& path) {
+/// descriptor itself. `stat_out`, when given, receives that fstat(2).
+inline UniqueFd open_read_only(const std::filesystem::path& path, struct stat* stat_out = nullptr) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd.valid()) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
     struct stat st {};
@@ -60,6 +60,7 @@ inline UniqueFd open_read_only(const std::filesystem::path& path) {
         throw std::runtime_error(path.string() + ": not a regular file (" + kind + ")");
     }
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+    if (stat_out) *stat_out = st;
     return fd;
 }
 
