@@ -46,22 +46,28 @@ void apply_session_meta(ThreadState& state, const SessionMeta& own, const std::v
     state.git_branch = own.git_branch;
     state.repository = usage::without_credentials(own.repository_url);
     state.provider = own.model_provider.empty() ? "openai" : own.model_provider;
-    state.surface = surface_of(own.originator, own.source);
+    // Auto-review calls are marked as such wherever they are counted, so a
+    // report can tell what reviewing approvals cost.
+    state.surface = own.auto_review() ? "auto-review" : surface_of(own.originator, own.source);
     state.session_id = state.thread_id;
     state.parent_id.clear();
 
     const std::string& parent = own.replayed_parent();
-    if (!own.subagent.empty() && !parent.empty()) {
+    // An Auto-review thread replays nothing; it names its parent in the
+    // payload only (and the root session too, from Codex 0.146 on).
+    const std::string& owner = parent.empty() && own.auto_review() ? own.control_parent_id : parent;
+    if ((!own.subagent.empty() || own.auto_review()) && !owner.empty()) {
         // A subagent's calls belong to the session that spawned it. Nested
         // subagents replay their ancestors' metas: follow them to the top.
-        state.parent_id = parent;
-        std::string top = parent;
+        state.parent_id = owner;
+        std::string top = owner;
         for (int depth = 0; depth < 32; ++depth) {
             auto it =
                 std::find_if(ancestors.begin(), ancestors.end(), [&](const SessionMeta& m) { return m.id == top; });
             if (it == ancestors.end() || it->subagent.empty() || it->replayed_parent().empty()) break;
             top = it->replayed_parent();
         }
+        if (parent.empty() && !own.root_session_id.empty() && own.root_session_id != own.id) top = own.root_session_id;
         state.session_id = top;
     }
     // Forks (human or subagent) begin by replaying the parent's history.

@@ -192,6 +192,12 @@ simdjson::error_code read_meta_payload(od::object payload, SessionMeta& meta) {
             meta.model_provider = std::string(str_of(field.value()));
         else if (key == "forked_from_id")
             meta.forked_from_id = std::string(str_of(field.value()));
+        else if (key == "parent_thread_id")
+            meta.control_parent_id = std::string(str_of(field.value()));
+        else if (key == "session_id")
+            meta.root_session_id = std::string(str_of(field.value()));
+        else if (key == "thread_source")
+            meta.thread_source = std::string(str_of(field.value()));
         else if (key == "source") {
             if (auto err = read_source(field.value(), meta)) return err;
         } else if (key == "git") {

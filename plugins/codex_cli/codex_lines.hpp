@@ -71,7 +71,21 @@ struct SessionMeta {
     std::string forked_from_id;   ///< set on forks (human or subagent)
     std::string spawn_parent_id;  ///< source.subagent.thread_spawn.parent_thread_id
     std::string subagent;         ///< review / compact / thread_spawn / other / ...; empty for a top-level thread
+    /// `parent_thread_id` of the payload: the thread that started this one
+    /// (Codex >= 0.146). Unlike the fields above it does not mean the rollout
+    /// replays that thread's history first.
+    std::string control_parent_id;
+    std::string root_session_id;  ///< `session_id` of the payload: the top thread
+    std::string thread_source;    ///< `thread_source`: user, subagent, guardian_review, ...
     std::string line_timestamp;
+
+    /// An Auto-review thread: the read-only reviewer Codex runs when
+    /// Auto-review judges an approval (`source.subagent.other: "guardian"`,
+    /// `thread_source: "guardian_review"`, or a `codex-auto-review` client).
+    [[nodiscard]] bool auto_review() const {
+        return subagent == "guardian" || thread_source == "guardian_review" || originator == "codex-auto-review" ||
+               source == "codex-auto-review";
+    }
 
     /// The thread whose history this rollout replays first, if any.
     [[nodiscard]] const std::string& replayed_parent() const {

@@ -123,6 +123,76 @@ TEST_CASE("codex subagents: thread_spawn and review threads fold into the parent
     CHECK(lone.events[0].parent_session_id.empty());
 }
 
+TEST_CASE("codex auto-review: reviewer threads fold into the session they review and are marked") {
+    const std::string root = v7(kT0, 11);
+    const std::string child = v7(kT0 + 30000, 12);  // a thread_spawn child of root, reviewed itself
+    auto reviewer = [&](std::string id, std::int64_t at) {
+        Meta m = meta(std::move(id), at);
+        m.originator = "Codex Desktop";
+        m.source = {{"subagent", {{"other", "guardian"}}}};
+        return m;
+    };
+    // Codex >= 0.151: thread_source guardian_review, the reviewed thread as
+    // parent_thread_id and the root session as session_id.
+    Meta current = reviewer(v7(kT0 + 40000, 20), kT0 + 40000);
+    current.thread_source = "guardian_review";
+    current.parent_thread_id = child;
+    current.session_id = root;
+    // Earlier builds: thread_source subagent, only the parent.
+    Meta older = reviewer(v7(kT0 + 50000, 22), kT0 + 50000);
+    older.thread_source = "subagent";
+    older.parent_thread_id = root;
+    // A review whose parent is not recorded, and one named by its client only.
+    Meta lone = reviewer(v7(kT0 + 60000, 24), kT0 + 60000);
+    Meta by_client = meta(v7(kT0 + 70000, 26), kT0 + 70000);
+    by_client.originator = "codex-auto-review";
+    by_client.parent_thread_id = root;
+    // A user's thread that names a parent is not a review: its own session.
+    Meta user_thread = meta(v7(kT0 + 80000, 28), kT0 + 80000);
+    user_thread.thread_source = "user";
+    user_thread.parent_thread_id = root;
+
+    Rollout r_current(current), r_older(older), r_lone(lone), r_client(by_client), r_user(user_thread);
+    r_current.turn(kT0 + 40100, v7(kT0 + 40100, 21), "codex-auto-review").call(kT0 + 41000, {9000, 4000, 120, 80});
+    r_older.turn(kT0 + 50100, v7(kT0 + 50100, 23), "codex-auto-review").call(kT0 + 51000, {7000, 0, 90, 40});
+    r_lone.turn(kT0 + 60100, v7(kT0 + 60100, 25), "codex-auto-review").call(kT0 + 61000, {3000, 0, 30, 0});
+    r_client.turn(kT0 + 70100, v7(kT0 + 70100, 27), "codex-auto-review").call(kT0 + 71000, {2000, 500, 20, 0});
+    r_user.turn(kT0 + 80100, v7(kT0 + 80100, 29), "gpt-5.1-codex").call(kT0 + 81000, {1000, 0, 10, 0});
+
+    const auto c = scan_rollout(r_current);
+    REQUIRE(c.events.size() == 1);
+    check_tokens(c.events[0], 5000, 4000, 120, 80);
+    CHECK(c.events[0].session_id == root);
+    CHECK(c.events[0].parent_session_id == child);
+    CHECK(c.events[0].surface == "auto-review");
+    CHECK(c.events[0].model == "codex-auto-review");
+
+    const auto o = scan_rollout(r_older);
+    REQUIRE(o.events.size() == 1);
+    check_tokens(o.events[0], 7000, 0, 90, 40);
+    CHECK(o.events[0].session_id == root);
+    CHECK(o.events[0].parent_session_id == root);
+    CHECK(o.events[0].surface == "auto-review");
+
+    const auto l = scan_rollout(r_lone);
+    REQUIRE(l.events.size() == 1);
+    CHECK(l.events[0].session_id == lone.id);  // no parent: a session of its own, still marked
+    CHECK(l.events[0].parent_session_id.empty());
+    CHECK(l.events[0].surface == "auto-review");
+
+    const auto b = scan_rollout(r_client);
+    REQUIRE(b.events.size() == 1);
+    check_tokens(b.events[0], 1500, 500, 20, 0);
+    CHECK(b.events[0].session_id == root);
+    CHECK(b.events[0].surface == "auto-review");
+
+    const auto u = scan_rollout(r_user);
+    REQUIRE(u.events.size() == 1);
+    CHECK(u.events[0].session_id == user_thread.id);
+    CHECK(u.events[0].parent_session_id.empty());
+    CHECK(u.events[0].surface == "cli");
+}
+
 TEST_CASE("codex incremental: an appended rollout continues from its cursor and state") {
     testing::TempDir home;
     Rollout r(meta(v7(kT0, 1)));

@@ -85,6 +85,9 @@ struct Meta {
     std::string originator = "codex_cli_rs";
     ordered_json source = "cli";
     std::string forked_from;
+    // Newer Codex (>= 0.146) also names the thread that controls this one and
+    // the root session; Auto-review threads say `thread_source`.
+    std::string parent_thread_id, session_id, thread_source;
     std::string branch = "main";
     std::string provider = "openai";
 };
@@ -93,6 +96,9 @@ inline std::string meta_line(const Meta& m) {
     ordered_json p;
     p["id"] = m.id;
     if (!m.forked_from.empty()) p["forked_from_id"] = m.forked_from;
+    if (!m.session_id.empty()) p["session_id"] = m.session_id;
+    if (!m.parent_thread_id.empty()) p["parent_thread_id"] = m.parent_thread_id;
+    if (!m.thread_source.empty()) p["thread_source"] = m.thread_source;
     p["timestamp"] = iso(m.created_ms - 420);
     p["cwd"] = m.cwd;
     p["originator"] = m.originator;
