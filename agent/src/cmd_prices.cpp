@@ -92,9 +92,14 @@ nlohmann::json price_json(const usage::ResolvedPrice& resolved) {
                         {"provider", p.provider},
                         {"unit", "USD per million tokens"},
                         {"rates", rates_json(p.base)}};
-    if (p.tier_threshold > 0) {
-        j["tier_threshold_tokens"] = p.tier_threshold;
-        j["tier_rates"] = rates_json(p.tier);
+    if (!p.tiers.empty()) {
+        nlohmann::json tiers = nlohmann::json::array();
+        for (const auto& t : p.tiers)
+            tiers.push_back({{"above_prompt_tokens", t.above_tokens}, {"rates", rates_json(t.rates)}});
+        j["tiers"] = std::move(tiers);
+        // The one-tier fields of earlier versions, kept for their readers.
+        j["tier_threshold_tokens"] = p.tiers.front().above_tokens;
+        j["tier_rates"] = rates_json(p.tiers.front().rates);
     }
     return j;
 }
@@ -104,8 +109,8 @@ void print_price(const usage::ResolvedPrice& resolved) {
     std::cout << "  matched   " << escape_terminal_text(resolved.matched_id) << " ("
               << usage::to_string(resolved.source) << ")\n  provider  " << escape_terminal_text(p.provider)
               << "\n  USD/Mtok  " << rates_text(p.base) << "\n";
-    if (p.tier_threshold > 0)
-        std::cout << "  above " << with_commas(p.tier_threshold) << " prompt tokens: " << rates_text(p.tier) << "\n";
+    for (const auto& t : p.tiers)
+        std::cout << "  above " << with_commas(t.above_tokens) << " prompt tokens: " << rates_text(t.rates) << "\n";
 }
 
 int show_model(const AppContext& ctx, const std::string& model, bool json) {

@@ -53,8 +53,11 @@ std::optional<StoredPrices> load_price_file(const std::filesystem::path& state_d
             mp.model = m.at("model").get<std::string>();
             mp.provider = m.value("provider", "");
             mp.base = rates_from(m.at("base"));
-            mp.tier_threshold = m.value("tier_threshold", 0);
-            if (mp.tier_threshold > 0) mp.tier = rates_from(m.at("tier"));
+            if (auto tiers = m.find("tiers"); tiers != m.end())
+                for (const auto& t : *tiers)
+                    mp.tiers.push_back({t.at("above_tokens").get<std::int64_t>(), rates_from(t.at("rates"))});
+            else if (m.value("tier_threshold", std::int64_t{0}) > 0)  // the one-tier layout of earlier versions
+                mp.tiers.push_back({m.at("tier_threshold").get<std::int64_t>(), rates_from(m.at("tier"))});
             std::string field;
             double value = 0;
             if (usage::find_implausible_rate(mp, field, value)) {
@@ -78,9 +81,11 @@ void save_price_file(const std::filesystem::path& state_dir, const StoredPrices&
     nlohmann::json models = nlohmann::json::array();
     for (const auto& m : prices.models) {
         nlohmann::json j = {{"model", m.model}, {"provider", m.provider}, {"base", rates_json(m.base)}};
-        if (m.tier_threshold > 0) {
-            j["tier_threshold"] = m.tier_threshold;
-            j["tier"] = rates_json(m.tier);
+        if (!m.tiers.empty()) {
+            nlohmann::json tiers = nlohmann::json::array();
+            for (const auto& t : m.tiers)
+                tiers.push_back({{"above_tokens", t.above_tokens}, {"rates", rates_json(t.rates)}});
+            j["tiers"] = std::move(tiers);
         }
         models.push_back(std::move(j));
     }

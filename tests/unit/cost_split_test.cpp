@@ -22,7 +22,7 @@ usage::Totals totals(std::int64_t input, std::int64_t output, std::int64_t cache
 
 TEST_CASE("cost split: an estimated cost splits exactly as its rates price each side") {
     usage::PriceBook prices;
-    prices.set_overrides({{"house", "", {3.0, 15.0, 0.3, 3.75, std::nullopt}, 0, {}}});
+    prices.set_overrides({{"house", "", {3.0, 15.0, 0.3, 3.75, std::nullopt}, {}}});
     // input 1500 x 3 + cache read 13000 x 0.3 + 5m writes 300 x 3.75 + 1h writes 100 x 6 (2 x input) = 10125;
     // output 300 x 15 = 4500.
     const auto split = usage::split_cost(prices, "house", totals(1500, 300, 13000, 300, 100, 14625));
@@ -45,7 +45,7 @@ TEST_CASE("cost split: without rates (or tokens) the cost stays unsplit") {
     auto split = usage::split_cost(prices, "mystery-model", totals(10, 10, 0, 0, 0, 500));
     CHECK(split.unsplit_micros == 500);
     CHECK(split.input_micros + split.output_micros == 0);
-    prices.set_overrides({{"free", "", {0, 0, 0, 0, std::nullopt}, 0, {}}});
+    prices.set_overrides({{"free", "", {0, 0, 0, 0, std::nullopt}, {}}});
     split = usage::split_cost(prices, "free", totals(10, 10, 0, 0, 0, 7));
     CHECK(split.unsplit_micros == 7);
     split = usage::split_cost(prices, "gpt-5", totals(0, 0, 0, 0, 0, 0));

@@ -55,8 +55,7 @@ TEST_CASE("cost: a call with every class at the token cap and the price cap is a
     // Without a 1-hour rate, 1-hour writes cost 2x input: 6e13.
     CHECK(usage::cost_micros(price_at_cap(false), all) == 60'000'000'000'000);
     auto tiered = price_at_cap(false);
-    tiered.tier_threshold = 200000;
-    tiered.tier = tiered.base;
+    tiered.tiers = {{200000, tiered.base}};
     CHECK(usage::cost_micros(tiered, all) == 60'000'000'000'000);
     CHECK(usage::cost_micros(tiered, all) < usage::kMaxCostMicrosPerCall);
 }

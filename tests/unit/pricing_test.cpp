@@ -22,8 +22,7 @@ ModelPrice sonnet_like() {
     ModelPrice p;
     p.model = "test-sonnet";
     p.base = {3.0, 15.0, 0.3, 3.75, 6.0};
-    p.tier_threshold = 200000;
-    p.tier = {6.0, 22.5, 0.6, 7.5, 12.0};
+    p.tiers = {{200000, {6.0, 22.5, 0.6, 7.5, 12.0}}};
     return p;
 }
 }  // namespace
@@ -39,6 +38,52 @@ TEST_CASE("cost: a prompt above the tier threshold bills EVERY class at the tier
     CHECK(usage::cost_micros(sonnet_like(), below) == 100000 * 3 + 1000 * 15 + 99000 * 0.3 + 1000 * 3.75);
     TokenCounts above{100001, 1000, 0, 99000, 1000, 0};  // prompt 200,001
     CHECK(usage::cost_micros(sonnet_like(), above) == 100001 * 6 + 1000 * 22.5 + 99000 * 0.6 + 1000 * 7.5);
+}
+
+TEST_CASE("cost: with several tiers the highest one the prompt exceeds bills the whole call") {
+    ModelPrice p;
+    p.base = {1.0, 5.0, 0.1, 1.0, std::nullopt};
+    // Listed out of order on purpose: a config or price file may do that.
+    p.tiers = {{128000, {3.0, 15.0, 0.3, 0, std::nullopt}}, {32000, {1.8, 9.0, 0.18, 0, std::nullopt}}};
+    CHECK(usage::cost_micros(p, TokenCounts{32000, 100, 0, 0, 0, 0}) == 32000 * 1 + 100 * 5);
+    CHECK(usage::cost_micros(p, TokenCounts{30000, 100, 0, 2001, 0, 0}) ==
+          std::llround(30000 * 1.8 + 100 * 9.0 + 2001 * 0.18));
+    CHECK(usage::cost_micros(p, TokenCounts{128001, 100, 0, 0, 0, 0}) == 128001 * 3 + 100 * 15);
+    // A tier's 0 rate is the base rate (cache writes here).
+    CHECK(usage::cost_micros(p, TokenCounts{130000, 0, 0, 0, 1000, 0}) == 130000 * 3 + 1000 * 1);
+}
+
+TEST_CASE("LiteLLM loader: tiered_pricing ranges and several suffixed tiers") {
+    const std::string doc = R"({
+      "dashscope/q": {"litellm_provider": "dashscope", "tiered_pricing": [
+          {"cache_read_input_token_cost": 1.8e-07, "input_cost_per_token": 1.8e-06, "output_cost_per_token": 9e-06,
+           "range": [32000.0, 128000.0]},
+          {"cache_read_input_token_cost": 1e-07, "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06,
+           "range": [0, 32000.0]},
+          {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "range": [128000.0, 256000.0]}]},
+      "no-base-range": {"tiered_pricing": [{"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06,
+                                            "range": [1000, 2000]}]},
+      "two-suffixes": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+                       "input_cost_per_token_above_272k_tokens": 4e-06,
+                       "input_cost_per_token_above_128k_tokens": 3e-06}
+    })";
+    auto prices = usage::parse_litellm_prices(doc);
+    REQUIRE(prices.size() == 2);  // a tier list without a range from 0 has no base rate: skipped
+    const auto& q = prices[0].model == "dashscope/q" ? prices[0] : prices[1];
+    const auto& two = prices[0].model == "dashscope/q" ? prices[1] : prices[0];
+    CHECK(q.provider == "dashscope");
+    CHECK(q.base.input == 1.0);
+    CHECK(q.base.cache_read == 0.1);
+    REQUIRE(q.tiers.size() == 2);
+    CHECK(q.tiers[0].above_tokens == 32000);
+    CHECK(q.tiers[0].rates.output == 9.0);
+    CHECK(q.tiers[1].above_tokens == 128000);
+    CHECK(q.tiers[1].rates.cache_read == 3.0);  // no cache rate in the range: input's
+    REQUIRE(two.tiers.size() == 2);
+    CHECK(two.tiers[0].above_tokens == 128000);
+    CHECK(two.tiers[0].rates.input == 3.0);
+    CHECK(two.tiers[1].above_tokens == 272000);
+    CHECK(two.tiers[1].rates.output == 2.0);  // not given for the tier: base rate
 }
 
 TEST_CASE("cost: 1-hour writes at the 1h rate, 2x input when absent") {
@@ -157,10 +202,11 @@ TEST_CASE("LiteLLM loader: skips non-models, converts per token, sanity-checks 1
     CHECK(plain.base.cache_write_5m == 3.75);
     CHECK(plain.base.cache_write_1h == 6.0);
     CHECK(plain.provider == "anthropic");
-    CHECK(plain.tier_threshold == 200000);
-    CHECK(plain.tier.input == 6.0);
-    CHECK(plain.tier.output == 22.5);
-    CHECK(plain.tier.cache_read == 0.3);               // not given for the tier: base rate
+    REQUIRE(plain.tiers.size() == 1);
+    CHECK(plain.tiers[0].above_tokens == 200000);
+    CHECK(plain.tiers[0].rates.input == 6.0);
+    CHECK(plain.tiers[0].rates.output == 22.5);
+    CHECK(plain.tiers[0].rates.cache_read == 0.3);     // not given for the tier: base rate
     CHECK_FALSE(bad.base.cache_write_1h.has_value());  // 24x input is a data error
     CHECK_THROWS_WITH_AS(usage::parse_litellm_prices("{nope"), doctest::Contains("not valid JSON"), std::runtime_error);
 }
@@ -170,7 +216,7 @@ TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent
     if (!shared) return;
     std::vector<std::string> skipped;
     auto prices = usage::parse_litellm_prices(testing::read_file(*shared / "data" / "litellm_prices.json"), &skipped);
-    CHECK(prices.size() == 2486);
+    CHECK(prices.size() == 2504);  // 18 of them priced by tiered_pricing only (Qwen)
     // The snapshot's data errors: W&B entries priced per million in the per-token fields.
     CHECK(skipped.size() == 11);
     for (const auto& s : skipped) CHECK(s.starts_with("model 'wandb/"));
@@ -184,7 +230,28 @@ TEST_CASE("LiteLLM loader on the shared snapshot (skips when ../shared is absent
     CHECK(r->source == usage::PriceSource::price_file);
     CHECK(r->price.base.input == 3.0);
     CHECK(r->price.base.cache_write_1h == 6.0);
-    CHECK(r->price.tier_threshold == 200000);
+    REQUIRE(r->price.tiers.size() == 1);
+    CHECK(r->price.tiers[0].above_tokens == 200000);
+    // Alibaba's Qwen: a tiered_pricing list of four prompt ranges, the same
+    // rates as the built-in table's.
+    auto qwen = std::find_if(prices.begin(), prices.end(),
+                             [](const ModelPrice& p) { return p.model == "dashscope/qwen3-coder-plus"; });
+    REQUIRE(qwen != prices.end());
+    auto builtin = std::find_if(usage::builtin_prices().begin(), usage::builtin_prices().end(),
+                                [](const ModelPrice& p) { return p.model == "qwen3-coder-plus"; });
+    REQUIRE(builtin != usage::builtin_prices().end());
+    CHECK(qwen->base.input == 1.0);
+    CHECK(qwen->base.cache_read == 0.1);
+    REQUIRE(qwen->tiers.size() == 3);
+    CHECK(qwen->tiers[2].above_tokens == 256000);
+    CHECK(qwen->tiers[2].rates.output == 60.0);
+    REQUIRE(builtin->tiers.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(builtin->tiers[i].above_tokens == qwen->tiers[i].above_tokens);
+        CHECK(builtin->tiers[i].rates.input == qwen->tiers[i].rates.input);
+        CHECK(builtin->tiers[i].rates.output == qwen->tiers[i].rates.output);
+        CHECK(builtin->tiers[i].rates.cache_read == qwen->tiers[i].rates.cache_read);
+    }
     auto gpt = book.resolve("gpt-5.1-codex");
     REQUIRE(gpt);
     CHECK(gpt->price.base.input == 1.25);
@@ -233,13 +300,12 @@ TEST_CASE("prices: a rate is plausible from 0 to 10000 USD per million tokens, f
     CHECK_FALSE(usage::is_plausible_price(std::numeric_limits<double>::infinity()));
     usage::ModelPrice p;
     p.base = {3, 15, 0.3, 3.75, std::nullopt};
-    p.tier_threshold = 200000;
-    p.tier = {6, 22.5, 0.6, 7.5, 20000.0};
+    p.tiers = {{200000, {6, 22.5, 0.6, 7.5, 20000.0}}};
     std::string field;
     double value = 0;
     CHECK(usage::find_implausible_rate(p, field, value));
     CHECK(field == "tier.cache_write_1h");
     CHECK(value == 20000.0);
-    p.tier.cache_write_1h = 12.0;
+    p.tiers[0].rates.cache_write_1h = 12.0;
     CHECK_FALSE(usage::find_implausible_rate(p, field, value));
 }

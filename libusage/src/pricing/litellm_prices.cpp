@@ -1,8 +1,11 @@
 // Loader for LiteLLM's model_prices_and_context_window.json (USD per token).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "usage/pricing/pricing.hpp"
@@ -53,6 +56,39 @@ Rates rates_with_suffix(const nlohmann::json& e, const std::string& suffix, cons
     return r;
 }
 
+// The long-context tiers LiteLLM writes as suffixed keys, ascending.
+constexpr std::pair<const char*, std::int64_t> kSuffixTiers[] = {{"_above_128k_tokens", 128000},
+                                                                 {"_above_200k_tokens", 200000},
+                                                                 {"_above_256k_tokens", 256000},
+                                                                 {"_above_272k_tokens", 272000}};
+
+// `tiered_pricing: [{range: [from, to], input_cost_per_token, ...}, ...]`
+// (Alibaba's Qwen models): the range from 0 gives the base rates, every other
+// range a tier above its start. False when the entry has no usable tiers.
+bool read_tiered_pricing(const nlohmann::json& e, ModelPrice& p) {
+    auto it = e.find("tiered_pricing");
+    if (it == e.end() || !it->is_array()) return false;
+    std::vector<PriceTier> ranges;
+    for (const auto& t : *it) {
+        if (!t.is_object()) return false;
+        auto range = t.find("range");
+        if (range == t.end() || !range->is_array() || range->empty() || !(*range)[0].is_number()) return false;
+        const double from = (*range)[0].get<double>();
+        auto in = number(t, "input_cost_per_token");
+        auto outp = number(t, "output_cost_per_token");
+        if (!in || !outp || !(from >= 0 && from < 1e12)) return false;
+        // A missing cache-read rate bills cached tokens as input (as for a flat entry).
+        ranges.push_back(
+            {static_cast<std::int64_t>(from), rates_with_suffix(t, "", {*in, *outp, *in, *in, std::nullopt})});
+    }
+    std::sort(ranges.begin(), ranges.end(),
+              [](const PriceTier& a, const PriceTier& b) { return a.above_tokens < b.above_tokens; });
+    if (ranges.empty() || ranges.front().above_tokens != 0) return false;
+    p.base = ranges.front().rates;
+    p.tiers.assign(ranges.begin() + 1, ranges.end());
+    return true;
+}
+
 }  // namespace
 
 std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text, std::vector<std::string>* skipped) {
@@ -70,19 +106,20 @@ std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text, std::ve
     for (const auto& [key, e] : doc.items()) {
         if (!e.is_object()) continue;
         try {
-            auto in = number(e, "input_cost_per_token");
-            auto outp = number(e, "output_cost_per_token");
-            if (!in || !outp) continue;  // `sample_spec` and non-token-priced entries
             ModelPrice p;
             p.model = key;
             if (auto prov = e.find("litellm_provider"); prov != e.end() && prov->is_string()) p.provider = *prov;
-            Rates defaults{*in, *outp, *in, *in, std::nullopt};
-            p.base = rates_with_suffix(e, "", defaults);
-            for (auto [suffix, threshold] : {std::pair{"_above_200k_tokens", 200000}, {"_above_272k_tokens", 272000}}) {
-                if (!number(e, std::string("input_cost_per_token") + suffix)) continue;
-                p.tier_threshold = threshold;
-                p.tier = rates_with_suffix(e, suffix, p.base);
-                break;
+            auto in = number(e, "input_cost_per_token");
+            auto outp = number(e, "output_cost_per_token");
+            if (in && outp) {
+                Rates defaults{*in, *outp, *in, *in, std::nullopt};
+                p.base = rates_with_suffix(e, "", defaults);
+                for (auto [suffix, threshold] : kSuffixTiers) {
+                    if (!number(e, std::string("input_cost_per_token") + suffix)) continue;
+                    p.tiers.push_back({threshold, rates_with_suffix(e, suffix, p.base)});
+                }
+            } else if (!read_tiered_pricing(e, p)) {
+                continue;  // `sample_spec` and non-token-priced entries
             }
             out.push_back(std::move(p));
         } catch (const BadRate& bad) {

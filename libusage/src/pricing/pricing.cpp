@@ -33,7 +33,10 @@ bool find_implausible_rate(const ModelPrice& price, std::string& field, double& 
             }
         return false;
     };
-    return bad(price.base, "") || (price.tier_threshold > 0 && bad(price.tier, "tier."));
+    if (bad(price.base, "")) return true;
+    for (const PriceTier& t : price.tiers)
+        if (bad(t.rates, "tier.")) return true;
+    return false;
 }
 
 namespace {
@@ -46,15 +49,19 @@ double tier_or_base(double tier, double base) {
 }  // namespace
 
 std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& t) {
-    const bool tiered = price.tier_threshold > 0 && t.prompt() > price.tier_threshold;
     const Rates& b = price.base;
     Rates r = b;
-    if (tiered) {
-        r.input = tier_or_base(price.tier.input, b.input);
-        r.output = tier_or_base(price.tier.output, b.output);
-        r.cache_read = tier_or_base(price.tier.cache_read, b.cache_read);
-        r.cache_write_5m = tier_or_base(price.tier.cache_write_5m, b.cache_write_5m);
-        r.cache_write_1h = price.tier.cache_write_1h ? price.tier.cache_write_1h : std::optional<double>{};
+    const PriceTier* tier = nullptr;
+    const std::int64_t prompt = t.prompt();
+    for (const PriceTier& pt : price.tiers)  // the highest tier exceeded, whatever the order
+        if (pt.above_tokens > 0 && prompt > pt.above_tokens && (!tier || pt.above_tokens > tier->above_tokens))
+            tier = &pt;
+    if (tier) {
+        r.input = tier_or_base(tier->rates.input, b.input);
+        r.output = tier_or_base(tier->rates.output, b.output);
+        r.cache_read = tier_or_base(tier->rates.cache_read, b.cache_read);
+        r.cache_write_5m = tier_or_base(tier->rates.cache_write_5m, b.cache_write_5m);
+        r.cache_write_1h = tier->rates.cache_write_1h ? tier->rates.cache_write_1h : std::optional<double>{};
     }
     const double write_1h = r.cache_write_1h.value_or(2.0 * r.input);
     // Tokens x USD per million tokens = micro-dollars.
@@ -148,8 +155,10 @@ void PriceBook::refresh_fingerprint() {
         for (const auto& [id, p] : layer->by_id) {
             mix(id);
             rates(p.base);
-            mix(std::to_string(p.tier_threshold));
-            rates(p.tier);
+            for (const PriceTier& t : p.tiers) {
+                mix(std::to_string(t.above_tokens));
+                rates(t.rates);
+            }
         }
     }
     fingerprint_ = std::to_string(h);

@@ -52,15 +52,22 @@ struct Rates {
     std::optional<double> cache_write_1h;
 };
 
-/// Prices of one model, with an optional long-context tier: when a request's
-/// prompt (input + cache read + cache writes) exceeds `tier_threshold`, every
-/// token class of that request is billed at `tier` rates.
+/// A long-context tier: a request whose prompt (input + cache read + cache
+/// writes) exceeds `above_tokens` bills every token class at `rates` (a rate
+/// of 0 there: the base rate). Some providers have one tier (Anthropic's and
+/// Google's >200k), others several (Alibaba's Qwen: 32k, 128k, 256k).
+struct PriceTier {
+    std::int64_t above_tokens = 0;
+    Rates rates;
+};
+
+/// Prices of one model: base rates, and the long-context tiers in ascending
+/// order of `above_tokens`; the highest tier the prompt exceeds applies.
 struct ModelPrice {
     std::string model;
     std::string provider;
     Rates base;
-    std::int64_t tier_threshold = 0;  ///< 0 = no tier
-    Rates tier;
+    std::vector<PriceTier> tiers;  ///< empty = flat pricing
 };
 
 /// Where a resolved price came from.
