@@ -15,6 +15,7 @@
 #include "json_text.hpp"
 #include "progress_bar.hpp"
 #include "terminal.hpp"
+#include "usage/os/durable_replace.hpp"
 #include "usage/store/store_archive.hpp"
 
 namespace agent {
@@ -24,8 +25,9 @@ std::string count(std::uint64_t n) {
     return with_commas(static_cast<std::int64_t>(n));
 }
 
-// `--output FILE` is written beside FILE and renamed when complete, so a
-// failed or interrupted export never leaves a file that looks whole.
+// `--output FILE` is written beside FILE and put in its place when complete
+// and on disk, so a failed, interrupted or power-cut export never leaves a
+// file that looks whole.
 class ExportFile {
 public:
     explicit ExportFile(std::string path) : path_(std::move(path)), partial_(path_ + ".partial") {
@@ -41,8 +43,7 @@ public:
     void finish() {
         out_.close();
         if (!out_) throw std::runtime_error(partial_ + ": cannot write: " + std::strerror(errno));
-        if (std::rename(partial_.c_str(), path_.c_str()) != 0)
-            throw std::runtime_error(path_ + ": cannot write: " + std::strerror(errno));
+        usage::replace_durably(partial_, path_);
         done_ = true;
     }
 

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "usage/os/durable_replace.hpp"
+
 namespace agent {
 namespace {
 
@@ -99,7 +101,7 @@ void save_price_file(const std::filesystem::path& state_dir, const StoredPrices&
         out << doc.dump() << "\n";
         if (!out) throw std::runtime_error(tmp.string() + ": write failed");
     }
-    std::filesystem::rename(tmp, path);
+    usage::replace_durably(tmp, path);
 }
 
 }  // namespace agent

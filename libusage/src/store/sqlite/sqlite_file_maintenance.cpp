@@ -15,7 +15,7 @@
 #include <stdexcept>
 
 #include "store/sqlite/rollup_schema.hpp"
-#include "usage/os/unique_fd.hpp"
+#include "usage/os/durable_replace.hpp"
 #include "usage/store/store_archive.hpp"
 
 namespace usage {
@@ -60,12 +60,6 @@ void compare_rollup(SQLite::Database& db, const std::vector<std::string>& events
                                      ") is not the events' (" + events[i] + ")");
 }
 
-void sync_file(const fs::path& path, int flags) {
-    UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC));
-    if (!fd.valid() || ::fsync(fd.get()) != 0)
-        throw std::runtime_error(path.string() + ": cannot flush to disk: " + std::strerror(errno));
-}
-
 struct BackupDeleter {
     void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
 };
@@ -107,10 +101,7 @@ std::uint64_t backup_store_file(const fs::path& db_file, const fs::path& to, boo
             const std::string verdict = dst.execAndGet("PRAGMA quick_check").getString();
             if (verdict != "ok") throw std::runtime_error("the copy fails SQLite's quick check: " + verdict);
         }
-        sync_file(partial, O_RDONLY);
-        if (::rename(partial.c_str(), to.c_str()) != 0) throw std::runtime_error(std::strerror(errno));
-        const fs::path dir = to.has_parent_path() ? to.parent_path() : fs::path(".");
-        sync_file(dir, O_RDONLY | O_DIRECTORY);
+        replace_durably(partial, to);
     } catch (const std::exception& e) {
         fs::remove(partial, ec);
         throw std::runtime_error(to.string() + ": backup failed: " + e.what());
