@@ -33,9 +33,10 @@ public:
     std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
         return copilot::discover_copilot_files(roots);
     }
-    // The database is rewritten while Copilot runs; each scan of it runs one
-    // indexed query from the saved row id, so a short pause is enough.
-    int default_min_interval_seconds() const override { return 5; }
+    // No pause between scans (the default 0): the database changes all the
+    // time while Copilot runs, but a scan of it is one query on the primary
+    // key from the saved row id that returns only the new rows, and the JSONL
+    // files are read from their offsets.
     ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
         if (file.kind == copilot::kKindDatabase) return copilot::scan_session_store(file.path, start.state);
         if (file.kind == copilot::kKindOtel) return copilot::scan_otel_export(file, start);
