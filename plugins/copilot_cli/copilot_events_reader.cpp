@@ -11,6 +11,9 @@
 namespace usage::plugins::copilot {
 namespace {
 
+// Lines are parsed in the reader's buffer without a copy.
+static_assert(kJsonlPadding >= simdjson::SIMDJSON_PADDING, "the reader's padding must cover simdjson's");
+
 void read_context(simdjson::dom::object data, EventsState& s) {
     simdjson::dom::object ctx;
     if (data.at_key("context").get_object().get(ctx) != simdjson::SUCCESS) return;

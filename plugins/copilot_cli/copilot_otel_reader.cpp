@@ -12,6 +12,9 @@
 namespace usage::plugins::copilot {
 namespace {
 
+// Lines are parsed in the reader's buffer without a copy.
+static_assert(kJsonlPadding >= simdjson::SIMDJSON_PADDING, "the reader's padding must cover simdjson's");
+
 enum class SpanOutcome { skipped, malformed, invalid, event };
 
 // `[seconds, nanoseconds]` in milliseconds, or 0.
