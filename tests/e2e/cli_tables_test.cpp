@@ -406,6 +406,7 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
     const std::string looked_in =
         "  claude-code ~/.config/claude/projects, ~/.claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
         "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
+        "  copilot-cli ~/.copilot  (or $COPILOT_HOME, $COPILOT_OTEL_FILE_EXPORTER_PATH)\n"
         "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
         "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
         "  opencode    ~/.local/share/opencode  (or $OPENCODE_DATA_DIR)\n"

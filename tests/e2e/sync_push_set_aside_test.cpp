@@ -165,7 +165,12 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
                    {"events", 5},
                    {"events_by_source", {{"claude-code", 5}}},
                    {"files_by_source",
-                    {{"claude-code", 1}, {"codex-cli", 0}, {"cursor", 0}, {"gemini-cli", 0}, {"opencode", 0}}},
+                    {{"claude-code", 1},
+                     {"codex-cli", 0},
+                     {"copilot-cli", 0},
+                     {"cursor", 0},
+                     {"gemini-cli", 0},
+                     {"opencode", 0}}},
                    {"agent", {{"running", false}, {"pid", nullptr}, {"started", nullptr}, {"uptime_seconds", nullptr}}},
                    {"last_scan",  // the `sync --once --no-push` above
                     {{"at", scanned}, {"files_read", 1}, {"events_new", 2}, {"events_updated", 0}}},
