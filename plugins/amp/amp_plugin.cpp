@@ -22,7 +22,7 @@ namespace {
 
 // Threads are a few KB to a few MB; a file past this is not one Amp wrote,
 // and reading it whole would cost that much memory.
-constexpr std::uint64_t kMaxThreadBytes = std::uint64_t{256} << 20;
+constexpr std::uint64_t kMaxThreadBytes = std::uint64_t{128} << 20;
 
 // The whole file followed by simdjson's padding; `size` gets its length.
 std::string read_padded(const std::filesystem::path& path, std::size_t& size) {
