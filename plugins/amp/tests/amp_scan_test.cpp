@@ -2,6 +2,7 @@
 // store): where it looks, what it lists and what one scan of one thread
 // file yields. End-to-end runs of the binary are in amp_agent_test.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -202,4 +203,20 @@ TEST_CASE("amp: file URIs become local paths") {
                                   "https://example.com/x")
                                .dump());
     CHECK(scan(f).events.at(0).project_path.empty());
+}
+
+TEST_CASE("amp: a FIFO is never listed or waited on, and a huge file is refused unread") {
+    testing::TempDir tmp;
+    const fs::path threads = tmp / "amp/threads";
+    fs::create_directories(threads);
+    const fs::path fifo = threads / "T-fifo.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(amp().discover({tmp / "amp"}).empty());
+    // Swapped in after discovery: open fails at once (no writer to wait for).
+    CHECK_THROWS_WITH_AS(scan(fifo), doctest::Contains("not a regular file"), std::runtime_error);
+
+    const fs::path huge = threads / "T-huge.json";
+    testing::write_file(huge, "{");
+    fs::resize_file(huge, std::uintmax_t{200} << 20);  // sparse: no disk used
+    CHECK_THROWS_WITH_AS(scan(huge), doctest::Contains("too large for an Amp thread"), std::runtime_error);
 }
