@@ -64,6 +64,8 @@ fixtures codex_lines "$shared/codex-cli" '*.jsonl'
 fixtures gemini_records "$shared/gemini-cli" '*.json'
 fixtures cursor_csv "$shared/cursor" '*.csv'
 fixtures opencode_message "$shared/opencode/storage/message" '*.json'
+fixtures qwen_chat "$shared/new-sources/qwen-code" '*.jsonl'
+fixtures amp_thread "$shared/new-sources/amp" '*.json'
 # Expected results are JSON the decoders have not seen: a change of shape.
 fixtures sync_protocol "$root/plugins" 'expected.json'
 

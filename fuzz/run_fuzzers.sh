@@ -25,12 +25,12 @@ out="$build/fuzz-out"
 declare -A max_len=(
     [claude_line]=16384 [codex_lines]=16384 [gemini_records]=16384 [opencode_message]=4096
     [cursor_values]=4096 [cursor_csv]=8192 [sync_protocol]=16384 [gzip]=8192 [config]=4096
-    [query_string]=1024 [listen_address]=128 [http_session]=16384)
+    [query_string]=1024 [listen_address]=128 [http_session]=16384 [qwen_chat]=16384 [amp_thread]=16384)
 declare -A dict=(
     [claude_line]=json [codex_lines]=json [gemini_records]=json [opencode_message]=json [cursor_values]=json
-    [sync_protocol]=json [config]=yaml [http_session]=http [query_string]=http)
+    [sync_protocol]=json [config]=yaml [http_session]=http [query_string]=http [qwen_chat]=json [amp_thread]=json)
 all="claude_line codex_lines gemini_records opencode_message cursor_values cursor_csv sync_protocol gzip config
-     query_string listen_address http_session"
+     query_string listen_address http_session qwen_chat amp_thread"
 targets=${FUZZ_TARGETS:-$all}
 
 mkdir -p "$out/crashes" "$out/logs" "$out/corpus"

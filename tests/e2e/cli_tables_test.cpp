@@ -404,12 +404,14 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
     auto report = h.run({"report"});
     REQUIRE(report.exit_code == 0);
     const std::string looked_in =
+        "  amp         ~/.local/share/amp  (or $AMP_DATA_DIR)\n"
         "  claude-code ~/.config/claude/projects, ~/.claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
         "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
         "  copilot-cli ~/.copilot  (or $COPILOT_HOME, $COPILOT_OTEL_FILE_EXPORTER_PATH)\n"
         "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
         "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
         "  opencode    ~/.local/share/opencode  (or $OPENCODE_DATA_DIR)\n"
+        "  qwen-code   ~/.qwen  (or $QWEN_RUNTIME_DIR, $QWEN_HOME, $QWEN_DATA_DIR)\n"
         "add a folder under sources.<name>.paths in ~/.config/usage-agent/config.yaml, or set the variable in "
         "brackets\n";
     CHECK(report.out == "no usage found in the folders each source looks in:\n" + looked_in);

@@ -72,7 +72,10 @@ TEST_CASE("counts: a replay stored first and superseded by a later scan is count
     copy_in(h, kMain);
     auto json = h.run({"sync", "--once", "--no-push", "--json"});
     REQUIRE(json.exit_code == 0);
-    auto source = nlohmann::json::parse(json.out)["sources"][0];
+    const auto out = nlohmann::json::parse(json.out);
+    nlohmann::json source;
+    for (const auto& s : out.at("sources"))
+        if (s.at("source") == "claude-code") source = s;
     CHECK(source["events_new"] == 3);
     CHECK(source["events_superseded"] == 1);
     CHECK(source["events_updated"] == 0);
