@@ -3,11 +3,14 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "usage/scan/source.hpp"
 #include "vscode_task_discovery.hpp"
+#include "vscode_task_models.hpp"
 #include "vscode_task_scan.hpp"
 #include "vscode_task_tool.hpp"
 
@@ -31,6 +34,11 @@ public:
     }
     ScanResult scan(const SourceFile& file, const ScanStart& start) const override {
         return scan_task(tool_, file, start);
+    }
+    std::optional<ModelNameMapping> map_model_name(std::string_view model) const override {
+        std::string id = router_claude_pricing_id(model);
+        if (id.empty()) return std::nullopt;
+        return ModelNameMapping{std::move(id), "router's Claude name (dotted version, :variant)"};
     }
 
 protected:

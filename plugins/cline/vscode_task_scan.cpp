@@ -7,6 +7,7 @@
 
 #include "vscode_task_context.hpp"
 #include "vscode_task_messages.hpp"
+#include "vscode_task_models.hpp"
 #include "vscode_task_state.hpp"
 #include "vscode_task_text.hpp"
 
@@ -149,6 +150,7 @@ ScanResult scan_task(const TaskTool& tool, const SourceFile& file, const ScanSta
         e.source = std::string(tool.source);
         e.session_id = task_id;
         e.model = c.model.model;
+        e.pricing_model = router_claude_pricing_id(e.model);
         e.model_guessed = c.model_guessed;
         e.provider = c.model.provider;
         e.project_path = project_path;

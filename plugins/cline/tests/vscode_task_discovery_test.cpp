@@ -1,7 +1,7 @@
 // Where the task folders are looked for, and how a folder is identified.
-#include "../vscode_task_discovery.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -93,4 +93,19 @@ TEST_CASE("vscode tasks discovery: the identity survives a rewrite by rename, co
     testing::write_file(dir / "api_conversation_history.json", "[]");
     const auto third = plugin("roo-code").discover({tmp / "tasks"});
     CHECK(third[0].stat.size == 12);
+}
+
+TEST_CASE("vscode tasks discovery: FIFOs are never opened, neither as messages nor as companions") {
+    testing::TempDir tmp;
+    fs::create_directories(tmp / "tasks/fifo");
+    REQUIRE(::mkfifo((tmp / "tasks/fifo/ui_messages.json").c_str(), 0600) == 0);
+    CHECK(plugin("cline").discover({tmp / "tasks"}).empty());
+    // A FIFO in place of a companion file: the scan reads the messages and
+    // goes on without it (a blocking open would hang here).
+    const fs::path dir = write_task(tmp / "tasks", "ok",
+                                    json::array({say(1, "api_req_started", usage_text(3, 4, 0, 0, 0.0),
+                                                     cline_model("anthropic", "claude-sonnet-4-5"))}));
+    REQUIRE(::mkfifo((dir / "api_conversation_history.json").c_str(), 0600) == 0);
+    const auto r = scan_dir("cline", dir);
+    check_sums(r.events, {1, 3, 4, 0, 0, 0});
 }

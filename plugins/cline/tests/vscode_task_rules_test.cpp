@@ -238,3 +238,25 @@ TEST_CASE("cline rules: a file cut mid-write keeps its complete records, bad num
     CHECK(r2.malformed_lines == 1);
     CHECK(r2.events.size() == 1);
 }
+
+TEST_CASE("cline rules: routers' dotted Claude names are priced under the provider's id") {
+    const auto& p = plugin("cline");
+    const auto sonnet = p.map_model_name("anthropic/claude-sonnet-4.5");
+    REQUIRE(sonnet);
+    CHECK(sonnet->pricing_model == "claude-sonnet-4-5");
+    CHECK(p.map_model_name("anthropic/claude-3.7-sonnet:thinking")->pricing_model == "claude-3-7-sonnet");
+    CHECK(p.map_model_name("claude-opus-4.1")->pricing_model == "claude-opus-4-1");
+    CHECK_FALSE(p.map_model_name("claude-sonnet-4-5-20250929"));
+    CHECK_FALSE(p.map_model_name("anthropic/claude-sonnet-4-5"));  // the resolver peels the prefix itself
+    CHECK_FALSE(p.map_model_name("openai/gpt-5.1"));
+    CHECK(plugin("kilo-code").map_model_name("anthropic/claude-haiku-4.5")->pricing_model == "claude-haiku-4-5");
+
+    testing::TempDir tmp;
+    const fs::path dir = write_task(tmp / "tasks", "r",
+                                    json::array({say(1, "api_req_started", usage_text(1, 1, 0, 0, 0.0),
+                                                     cline_model("openrouter", "anthropic/claude-sonnet-4.5"))}));
+    const auto r = scan_dir("cline", dir);
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].model == "anthropic/claude-sonnet-4.5");
+    CHECK(r.events[0].pricing_model == "claude-sonnet-4-5");
+}
