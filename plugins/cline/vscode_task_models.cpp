@@ -13,8 +13,12 @@ bool is_digit(char c) {
 }  // namespace
 
 std::string router_claude_pricing_id(std::string_view model) {
+    // Only a router's `<vendor>/` name: without one, a dotted name is a
+    // tool's own (Cursor's `claude-4.5-sonnet`) and not of this form.
     std::string_view name = model;
-    if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    const auto slash = name.rfind('/');
+    if (slash == std::string_view::npos) return {};
+    name.remove_prefix(slash + 1);
     // `:thinking`, `:beta`: OpenRouter variants billed at the model's price.
     if (const auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
     if (!name.starts_with("claude-")) return {};

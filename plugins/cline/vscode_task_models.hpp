@@ -8,8 +8,8 @@
 
 namespace usage::plugins::vscode_tasks {
 
-/// The provider's id to price a router's Claude name with: the last path
-/// segment, without a `:variant` suffix, with dots between digits as dashes
+/// The provider's id to price a router's Claude name (`<vendor>/claude-...`)
+/// with: the last path segment, without a `:variant` suffix, with dots between digits as dashes
 /// (`claude-sonnet-4-5`, `claude-3-7-sonnet`). Empty when `model` is not
 /// such a name or needs no rewrite (the price resolver already peels a
 /// provider prefix and a date).

@@ -245,7 +245,8 @@ TEST_CASE("cline rules: routers' dotted Claude names are priced under the provid
     REQUIRE(sonnet);
     CHECK(sonnet->pricing_model == "claude-sonnet-4-5");
     CHECK(p.map_model_name("anthropic/claude-3.7-sonnet:thinking")->pricing_model == "claude-3-7-sonnet");
-    CHECK(p.map_model_name("claude-opus-4.1")->pricing_model == "claude-opus-4-1");
+    CHECK(p.map_model_name("anthropic/claude-opus-4.1")->pricing_model == "claude-opus-4-1");
+    CHECK_FALSE(p.map_model_name("claude-4.5-sonnet"));  // Cursor's name, not a router's
     CHECK_FALSE(p.map_model_name("claude-sonnet-4-5-20250929"));
     CHECK_FALSE(p.map_model_name("anthropic/claude-sonnet-4-5"));  // the resolver peels the prefix itself
     CHECK_FALSE(p.map_model_name("openai/gpt-5.1"));
