@@ -261,3 +261,31 @@ TEST_CASE("cline rules: routers' dotted Claude names are priced under the provid
     CHECK(r.events[0].model == "anthropic/claude-sonnet-4.5");
     CHECK(r.events[0].pricing_model == "claude-sonnet-4-5");
 }
+
+TEST_CASE("cline rules: counts and costs outside the rule make the record invalid, never zero") {
+    testing::TempDir tmp;
+    json big = usage_text(1, 2, 3, 4, 0.001);
+    big["tokensOut"] = 1000000001;
+    json fraction = usage_text(1, 2, 3, 4, 0.001);
+    fraction["cacheReads"] = 4.5;
+    json text_count = usage_text(1, 2, 3, 4, 0.001);
+    text_count["cacheWrites"] = "3";
+    json bad_cost = usage_text(1, 2, 3, 4, 0.001);
+    bad_cost["cost"] = -0.5;
+    json nulls = usage_text(7, 8, 0, 0, 0.002);
+    nulls["cacheWrites"] = nullptr;  // not reported: reads as 0
+    const fs::path dir =
+        write_task(tmp / "tasks", "lim",
+                   json::array({say(1, "api_req_started", big, kOpus), say(2, "api_req_started", fraction, kOpus),
+                                say(3, "api_req_started", text_count, kOpus),
+                                say(4, "api_req_started", bad_cost, kOpus), say(5, "api_req_started", nulls, kOpus)}));
+    const auto r = scan_dir("cline", dir);
+    CHECK(r.invalid.count == 4);
+    CHECK(r.invalid.first_field == "text.tokensOut");
+    CHECK(r.invalid.first_value == "1000000001");
+    check_sums(r.events, {1, 7, 8, 0, 0, 2000});
+    // A damaged cursor state only loses the restore bookkeeping.
+    const auto again = scan_dir("cline", dir, "garbage\nc 5 x 1 2 3 4 5\nd\n");
+    check_sums(again.events, {1, 7, 8, 0, 0, 2000});
+    CHECK(plugin("cline").default_min_interval_seconds() == 5);
+}
