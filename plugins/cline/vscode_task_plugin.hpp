@@ -29,9 +29,6 @@ public:
     std::vector<std::filesystem::path> windows_roots(const std::filesystem::path& windows_home) const override {
         return windows_extension_task_roots(windows_home, extension_id_);
     }
-    /// A running task rewrites its files on every message and each change
-    /// is a whole re-read (history included): at most one per 5 s.
-    int default_min_interval_seconds() const override { return 5; }
     std::vector<SourceFile> discover(const std::vector<std::filesystem::path>& roots) const override {
         return discover_task_files(roots);
     }

@@ -287,5 +287,4 @@ TEST_CASE("cline rules: counts and costs outside the rule make the record invali
     // A damaged cursor state only loses the restore bookkeeping.
     const auto again = scan_dir("cline", dir, "garbage\nc 5 x 1 2 3 4 5\nd\n");
     check_sums(again.events, {1, 7, 8, 0, 0, 2000});
-    CHECK(plugin("cline").default_min_interval_seconds() == 5);
 }
