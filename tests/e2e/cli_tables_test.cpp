@@ -403,15 +403,35 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
     testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml", "wsl:\n  windows: off\n");
     auto report = h.run({"report"});
     REQUIRE(report.exit_code == 0);
+    // The VS Code extensions' task folders under every editor's user dir.
+    const auto vscode_tasks = [](const std::string& extension) {
+        std::string roots;
+        for (const char* parent : {"~/.config/", "~/Library/Application Support/"})
+            for (const char* app : {"Code", "Code - Insiders", "VSCodium", "Cursor", "Windsurf"})
+                roots += parent + std::string(app) + "/User/globalStorage/" + extension + "/tasks, ";
+        for (const char* server : {"~/.vscode-server/data/User", "~/.vscode-server-insiders/data/User"})
+            roots += std::string(server) + "/globalStorage/" + extension + "/tasks, ";
+        return roots;
+    };
+    const auto without_comma = [](std::string roots) { return roots.substr(0, roots.size() - 2); };
     const std::string looked_in =
         "  amp         ~/.local/share/amp  (or $AMP_DATA_DIR)\n"
         "  claude-code ~/.config/claude/projects, ~/.claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
+        "  cline       " +
+        vscode_tasks("saoudrizwan.claude-dev") +
+        "~/.cline/data/tasks  (or $CLINE_DATA_DIR, $CLINE_DIR, $VSCODE_PORTABLE, $VSCODE_APPDATA)\n"
         "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
         "  copilot-cli ~/.copilot  (or $COPILOT_HOME, $COPILOT_OTEL_FILE_EXPORTER_PATH)\n"
         "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
         "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
+        "  kilo-code   " +
+        without_comma(vscode_tasks("kilocode.kilo-code")) +
+        "  (or $VSCODE_PORTABLE, $VSCODE_APPDATA)\n"
         "  opencode    ~/.local/share/opencode  (or $OPENCODE_DATA_DIR)\n"
         "  qwen-code   ~/.qwen  (or $QWEN_RUNTIME_DIR, $QWEN_HOME, $QWEN_DATA_DIR)\n"
+        "  roo-code    " +
+        without_comma(vscode_tasks("rooveterinaryinc.roo-cline")) +
+        "  (or $VSCODE_PORTABLE, $VSCODE_APPDATA)\n"
         "add a folder under sources.<name>.paths in ~/.config/usage-agent/config.yaml, or set the variable in "
         "brackets\n";
     CHECK(report.out == "no usage found in the folders each source looks in:\n" + looked_in);
