@@ -13,7 +13,8 @@ bool all_digits(std::string_view s) {
 }  // namespace
 
 std::string pricing_model_of(std::string_view name) {
-    if (name.starts_with("custom:")) name.remove_prefix(7);
+    if (!name.starts_with("custom:")) return {};
+    name.remove_prefix(7);
     // 2. The index Droid appends to a custom model's name.
     if (const auto close = name.rfind(']'); close != std::string_view::npos) {
         const std::string_view tail = name.substr(close + 1);

@@ -1,9 +1,11 @@
 // Factory Droid's model names -> the ids the price table knows.
 //
 // Droid writes its built-in models as provider ids (`claude-sonnet-4-5-20250929`,
-// `gpt-5-codex`) and "bring your own key" models as
+// `gpt-5-codex`), priced as written, and "bring your own key" models as
 // `custom:<Display-Name>-[<Provider>][-<index>]`, e.g.
-// `custom:Claude-Opus-4.5-Thinking-[Anthropic]-0`. Rules, in order:
+// `custom:Claude-Opus-4.5-Thinking-[Anthropic]-0`. Only those are mapped
+// (other sources' names, e.g. Cursor's `claude-4.5-sonnet`, must not get a
+// Droid mapping in `prices`). Rules, in order:
 //   1. drop the `custom:` prefix;
 //   2. drop a `-<digits>` index right after the last `[...]` group, then
 //      every `[...]` group;
@@ -21,8 +23,8 @@
 
 namespace usage::plugins::droid {
 
-/// The pricing id of a Droid model name; `name` itself (lower-cased) when no
-/// rule changes it.
+/// The pricing id of a `custom:` model name; empty for any other name (it
+/// is priced as written).
 std::string pricing_model_of(std::string_view name);
 
 /// The provider a `custom:` name carries in brackets (`[Anthropic]` ->

@@ -32,7 +32,7 @@ public:
     }
     std::optional<ModelNameMapping> map_model_name(std::string_view model) const override {
         std::string id = droid::pricing_model_of(model);
-        if (id.empty() || id == model) return std::nullopt;
+        if (id.empty()) return std::nullopt;
         return ModelNameMapping{std::move(id), "Factory Droid model name"};
     }
 };

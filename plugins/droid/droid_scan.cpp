@@ -116,7 +116,7 @@ ScanResult scan_settings_file(const SourceFile& file, const std::string& state) 
             e.id = "droid:" + session + ":" + std::to_string(++counted.events);
             e.session_id = session;
             e.model = settings.model;
-            if (pricing != settings.model) e.pricing_model = pricing;
+            e.pricing_model = pricing;
             e.provider = provider;
             e.surface = "cli";
             e.timestamp_ms = at;

@@ -407,7 +407,11 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
         "  claude-code ~/.config/claude/projects, ~/.claude/projects  (or $CLAUDE_CONFIG_DIR)\n"
         "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
         "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
+        "  droid       ~/.factory/sessions  (or $DROID_SESSIONS_DIR, $FACTORY_DIR)\n"
         "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
+        "  goose       ~/.local/share/goose, ~/Library/Application Support/Block/goose, ~/Library/Application "
+        "Support/goose  (or $GOOSE_PATH_ROOT)\n"
+        "  kilo-cli    ~/.local/share/kilo  (or $KILO_DB)\n"
         "  opencode    ~/.local/share/opencode  (or $OPENCODE_DATA_DIR)\n"
         "add a folder under sources.<name>.paths in ~/.config/usage-agent/config.yaml, or set the variable in "
         "brackets\n";

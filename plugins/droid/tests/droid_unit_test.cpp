@@ -17,8 +17,10 @@ TEST_CASE("droid models: custom names map to the price table's ids") {
     CHECK(pricing_model_of("custom:Gemini-2.5-Pro-[Google]") == "gemini-2.5-pro");
     CHECK(pricing_model_of("custom:GLM-4.6-[Z.AI]-1") == "glm-4.6");  // not in the table: unpriced
     CHECK(pricing_model_of("custom:Model-7") == "model-7");           // an index only follows a bracket
-    CHECK(pricing_model_of("claude-sonnet-4-5-20250929") == "claude-sonnet-4-5-20250929");
-    CHECK(pricing_model_of("gpt-5-codex") == "gpt-5-codex");
+    // Built-in ids (and other tools' names) are priced as written.
+    CHECK(pricing_model_of("claude-sonnet-4-5-20250929") == "");
+    CHECK(pricing_model_of("Claude-Sonnet-4.5") == "");
+    CHECK(pricing_model_of("claude-4.5-sonnet") == "");
     CHECK(pricing_model_of("") == "");
 
     CHECK(bracket_provider("custom:Claude-Sonnet-4-[Anthropic]") == "anthropic");
@@ -31,6 +33,8 @@ TEST_CASE("droid models: custom names map to the price table's ids") {
     REQUIRE(m);
     CHECK(m->pricing_model == "claude-opus-4-5");
     CHECK_FALSE(plugin->map_model_name("gpt-5-codex"));
+    CHECK(usage::model_name_mappings("claude-4.5-sonnet").size() == 1);  // Cursor's only
+    CHECK(usage::model_name_mappings("claude-4.5-sonnet").size() == 1);  // Cursor's only
 }
 
 TEST_CASE("droid usage: cache classes are disjoint, thinking comes on top of output") {
