@@ -159,6 +159,9 @@ TEST_CASE("droid discovery: slug folders, top-level files, DROID_SESSIONS_DIR, F
     CHECK(usage::plugins::droid::droid_roots(ctx).at(0) == dir / "fac/sessions");
     env.set("DROID_SESSIONS_DIR", (dir / "ds").string());
     CHECK(usage::plugins::droid::droid_roots(ctx).at(0) == dir / "ds");
+    const usage::SourcePlugin* plugin = usage::find_source_plugin("droid");
+    REQUIRE(plugin);
+    CHECK(plugin->windows_roots("/mnt/c/Users/u") == std::vector<fs::path>{"/mnt/c/Users/u/.factory/sessions"});
 
     const fs::path root = dir / "ds";
     testing::write_file(root / "-w-app" / "a.settings.json", "{}");

@@ -201,6 +201,13 @@ TEST_CASE("goose db: no readable time dates the change at the file's time") {
     const ScanResult res = scan_sessions_db(path, "", 1767000000000);
     CHECK(only(res).timestamp_ms == 1767000000000);
     CHECK(only(res).id == "goose:x:0:1");
+
+    // A number is Unix seconds (milliseconds when that large).
+    db.conn().exec("UPDATE sessions SET updated_at = 1767261600, accumulated_input_tokens = 2 WHERE id = 'x'");
+    const ScanResult secs = scan_sessions_db(path, res.state, 0);
+    CHECK(only(secs).timestamp_ms == kUpdated);
+    db.conn().exec("UPDATE sessions SET updated_at = 1767261600123, accumulated_input_tokens = 3 WHERE id = 'x'");
+    CHECK(only(scan_sessions_db(path, secs.state, 0)).timestamp_ms == kUpdated + 123);
 }
 
 TEST_CASE("goose discovery: sessions/sessions.db with its -wal, GOOSE_PATH_ROOT, XDG and Windows roots") {
@@ -219,6 +226,10 @@ TEST_CASE("goose discovery: sessions/sessions.db with its -wal, GOOSE_PATH_ROOT,
     roots = usage::plugins::goose::goose_roots(ctx);
     REQUIRE(roots.size() == 1);
     CHECK(roots[0] == dir / "gr/data");
+    const usage::SourcePlugin* plugin = usage::find_source_plugin("goose");
+    REQUIRE(plugin);
+    CHECK(plugin->windows_roots("/mnt/c/Users/u") ==
+          std::vector<fs::path>{"/mnt/c/Users/u/AppData/Roaming/Block/goose/data"});
 
     goose_test::Db db(dir / "gr/data/sessions/sessions.db");
     db.conn().exec("PRAGMA wal_autocheckpoint = 0");
