@@ -3,7 +3,11 @@
 // legacy storage/ tree), of about N bytes, and prints on stdout the totals a
 // correct counter must report (rules: transcript-formats.md, OpenCode).
 //
-//   bench_gen_opencode --out DIR --bytes N[K|M|G] [--seed S] [--now UNIX_SECONDS]
+//   bench_gen_opencode --out DIR --bytes N[K|M|G] [--seed S] [--now UNIX_SECONDS] [--kilo]
+//
+// --kilo writes Kilo CLI's folder instead (Kilo keeps OpenCode's schema):
+// OUT/.local/share/kilo/kilo.db, without a legacy tree (Kilo has none), and
+// prints the same totals for the `kilo-cli` source.
 //
 // Traps: user messages; calls still streaming (all zero); reasoning kept
 // apart from output; step-finish parts repeating every call's usage;
@@ -38,12 +42,13 @@ struct Options {
     std::uint64_t bytes = 0;
     std::uint64_t seed = 1;
     std::int64_t now_ms = 0;
+    bool kilo = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
     std::fprintf(stderr,
                  "bench_gen_opencode: %s\n"
-                 "usage: bench_gen_opencode --out DIR --bytes N[K|M|G] [--seed S] [--now UNIX_SECONDS]\n",
+                 "usage: bench_gen_opencode --out DIR --bytes N[K|M|G] [--seed S] [--now UNIX_SECONDS] [--kilo]\n",
                  message.c_str());
     std::exit(2);
 }
@@ -75,6 +80,10 @@ Options parse_options(int argc, char** argv) {
             .count();
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        if (arg == "--kilo") {
+            o.kilo = true;
+            continue;
+        }
         if (i + 1 >= argc) usage_error(std::string(arg) + " needs a value");
         const std::string_view value = argv[++i];
         if (arg == "--out") {
@@ -132,8 +141,8 @@ public:
           rng_(o.seed),
           filler_(o.seed, 8u << 20),
           json_(filler_),
-          root_(o.out / ".local/share/opencode"),
-          db_(root_ / "opencode.db"),
+          root_(o.out / (o.kilo ? ".local/share/kilo" : ".local/share/opencode")),
+          db_(root_ / (o.kilo ? "kilo.db" : "opencode.db")),
           legacy_(root_ / "storage") {
         for (int i = 0; i < 12; ++i) {
             const std::string id = random_hex(rng_, 40);
@@ -141,19 +150,20 @@ public:
                 "/home/dev/src/" + std::string(i % 3 ? "service-" : "app-") + std::to_string(i);
             projects_.emplace_back(id, worktree);
             db_.project(id, worktree);
-            legacy_.project(id, worktree);
+            if (!o_.kilo) legacy_.project(id, worktree);
         }
         db_.project("global", "/");
-        legacy_.project("global", "/");
+        if (!o_.kilo) legacy_.project("global", "/");
     }
 
     void run() {
         const auto db_target = static_cast<std::uint64_t>(static_cast<double>(o_.bytes) * kDatabaseShare);
         while (db_.bytes() < db_target) {
-            const bool twin = rng_.chance(0.12);
+            const bool twin = !o_.kilo && rng_.chance(0.12);
             write_family(/*to_db=*/true, twin);
         }
         db_.finish();
+        if (o_.kilo) return;
         const auto legacy_only = static_cast<std::uint64_t>(static_cast<double>(o_.bytes) * kLegacyOnlyShare);
         const std::uint64_t twins = legacy_.bytes();
         while (legacy_.bytes() - twins < legacy_only) write_family(/*to_db=*/false, /*legacy=*/true);

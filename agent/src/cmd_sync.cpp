@@ -30,7 +30,8 @@ void SyncCommand::setup(CLI::App& app) {
     cmd->add_flag("--once", once, "Run one scan (and push) and exit (the only mode of sync)");
     cmd->add_flag("--no-push", no_push, "Do not push to sync.endpoint after scanning (events stay queued)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");
-    cmd->add_flag("--full-rescan", full_rescan, "Forget file cursors and read every file from the start");
+    cmd->add_flag("--full-rescan", full_rescan,
+                  "Read every file again from the start (running-total sources keep what they counted)");
     cmd->add_flag("--json", json, "Print per-source statistics as JSON");
 }
 

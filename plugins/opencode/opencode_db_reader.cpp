@@ -82,7 +82,7 @@ std::string DbMark::to_state() const {
     return std::string(kStateTag) + std::to_string(time_updated) + " " + id;
 }
 
-DbScan scan_database(const fs::path& path, const std::string& state, std::int64_t now_ms) {
+DbScan scan_database(const fs::path& path, const std::string& state, std::int64_t now_ms, std::string_view source) {
     DbScan out;
     out.result.state = state;
     try {
@@ -135,7 +135,7 @@ DbScan scan_database(const fs::path& path, const std::string& state, std::int64_
             if (m.created_ms == 0) m.created_ms = rows.getColumn(3).getInt64();
             if (!sessions) sessions = load_sessions(db);
             const SessionPlace place = sessions->place(rows.getColumn(1).getString());
-            out.result.events.push_back(make_event(m, id, place, Copy::database));
+            out.result.events.push_back(make_event(m, id, place, Copy::database, source));
         }
         snapshot.commit();  // ends the read transaction; nothing was written
         out.result.state = mark.to_state();

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "opencode_message.hpp"
 #include "usage/scan/source.hpp"
 
 namespace usage::plugins::opencode {
@@ -40,8 +41,10 @@ struct DbScan {
 };
 
 /// Read the message rows after the mark in `state`. `now_ms` (wall clock)
-/// decides which rows are settled. Throws std::runtime_error naming the file
-/// when the database cannot be opened or read.
-DbScan scan_database(const std::filesystem::path& db, const std::string& state, std::int64_t now_ms);
+/// decides which rows are settled; the events are of `source` (see
+/// make_event). Throws std::runtime_error naming the file when the database
+/// cannot be opened or read.
+DbScan scan_database(const std::filesystem::path& db, const std::string& state, std::int64_t now_ms,
+                     std::string_view source = kSourceName);
 
 }  // namespace usage::plugins::opencode

@@ -181,15 +181,16 @@ std::string last_path_component(std::string_view path) {
     return std::string(cut == std::string_view::npos ? path : path.substr(cut + 1));
 }
 
-UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const SessionPlace& place, Copy copy) {
+UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const SessionPlace& place, Copy copy,
+                      std::string_view source) {
     UsageEvent e;
-    e.source = "opencode";
-    // Both copies of a message share the group `opencode:<message id>:`; the
+    e.source.assign(source);
+    // Both copies of a message share the group `<source>:<message id>:`; the
     // legacy copy is a replay, so the store supersedes it with the database
     // row whichever of the two it sees first, and counts it when the
     // database does not hold the message.
-    e.dedup_group.reserve(10 + message_id.size());
-    e.dedup_group.append("opencode:").append(message_id).append(":");
+    e.dedup_group.reserve(source.size() + 2 + message_id.size());
+    e.dedup_group.append(source).append(":").append(message_id).append(":");
     e.id = e.dedup_group + (copy == Copy::database ? "db" : "json");
     e.replay = copy == Copy::legacy_file;
     e.session_id = place.root;

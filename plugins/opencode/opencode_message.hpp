@@ -62,8 +62,14 @@ struct SessionPlace {
 /// that the database row supersedes (see make_event).
 enum class Copy { database, legacy_file };
 
-/// The normalised event of one assistant message.
-UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const SessionPlace& place, Copy copy);
+/// The source name OpenCode's events carry; forks that keep OpenCode's
+/// storage (Kilo CLI) read it under their own name.
+inline constexpr std::string_view kSourceName = "opencode";
+
+/// The normalised event of one assistant message, of `source`: its id and
+/// dedup group are `<source>:<message id>:...`.
+UsageEvent make_event(const MessageUsage& m, std::string_view message_id, const SessionPlace& place, Copy copy,
+                      std::string_view source = kSourceName);
 
 /// Last component of a POSIX or Windows path ("/a/b/" -> "b"; "/" -> "").
 std::string last_path_component(std::string_view path);

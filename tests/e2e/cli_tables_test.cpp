@@ -423,7 +423,11 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
         "  codex-cli   ~/.codex  (or $CODEX_HOME)\n"
         "  copilot-cli ~/.copilot  (or $COPILOT_HOME, $COPILOT_OTEL_FILE_EXPORTER_PATH)\n"
         "  cursor      ~/.config/Cursor/User/globalStorage, ~/Library/Application Support/Cursor/User/globalStorage\n"
+        "  droid       ~/.factory/sessions  (or $DROID_SESSIONS_DIR, $FACTORY_DIR)\n"
         "  gemini-cli  ~/.gemini/tmp  (or $GEMINI_CLI_HOME, $GEMINI_DATA_DIR)\n"
+        "  goose       ~/.local/share/goose, ~/Library/Application Support/Block/goose, ~/Library/Application "
+        "Support/goose  (or $GOOSE_PATH_ROOT)\n"
+        "  kilo-cli    ~/.local/share/kilo  (or $KILO_DB)\n"
         "  kilo-code   " +
         without_comma(vscode_tasks("kilocode.kilo-code")) +
         "  (or $VSCODE_PORTABLE, $VSCODE_APPDATA)\n"

@@ -69,3 +69,26 @@ TEST_CASE("cursor: truncated, rewritten in place, or replaced by another inode r
         CHECK(usage::judge_cursor(p, *usage::stat_file(p), c) == CursorVerdict::restart);
     }
 }
+
+TEST_CASE("cursor: a snapshot restarts on a new inode, a cumulative file keeps its state") {
+    testing::TempDir dir;
+    auto p = dir / "totals.json";
+    testing::write_file(p, "{\"total\":1}");
+    const auto first = usage::stat_file(p);
+    REQUIRE(first);
+    const auto c = usage::make_cursor(p, *first, 0, "counted=1");
+    CHECK(usage::judge_cumulative(*first, std::nullopt) == CursorVerdict::restart);
+    CHECK(usage::judge_cumulative(*first, c) == CursorVerdict::unchanged);
+    CHECK(usage::judge_snapshot(*first, c) == CursorVerdict::unchanged);
+
+    // Rewritten by rename: another inode (the old one is kept alive so the
+    // number cannot be reused).
+    std::filesystem::rename(p, dir / "old.json");
+    testing::write_file(dir / "new.json", "{\"total\":22}");
+    std::filesystem::rename(dir / "new.json", p);
+    const auto second = usage::stat_file(p);
+    REQUIRE(second);
+    REQUIRE(second->inode != first->inode);
+    CHECK(usage::judge_snapshot(*second, c) == CursorVerdict::restart);
+    CHECK(usage::judge_cumulative(*second, c) == CursorVerdict::append);
+}

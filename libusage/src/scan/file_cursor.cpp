@@ -87,6 +87,14 @@ CursorVerdict judge_snapshot(const FileStat& now, const std::optional<FileCursor
     return CursorVerdict::append;
 }
 
+CursorVerdict judge_cumulative(const FileStat& now, const std::optional<FileCursor>& saved) {
+    if (!saved) return CursorVerdict::restart;
+    const FileStat& was = saved->stat;
+    if (was.device == now.device && was.inode == now.inode && was.size == now.size && was.mtime_ns == now.mtime_ns)
+        return CursorVerdict::unchanged;
+    return CursorVerdict::append;
+}
+
 std::optional<FileStat> stat_with_companions(const std::filesystem::path& path,
                                              const std::vector<std::filesystem::path>& companions) {
     auto st = stat_file(path);

@@ -258,19 +258,31 @@ void fill_repositories(std::vector<UsageEvent>& events, GitRepositories& reposit
     }
 }
 
-void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t source,
+// What to read of each file given its saved cursor. A full rescan reads
+// every file again from the start with no state, except a cumulative one,
+// which is read again from its saved state: that state is the memory of
+// what was already counted, and without it the totals would count twice.
+void plan_files(std::vector<SourceFile> files, bool windows_side, std::size_t source, bool full_rescan,
                 const std::unordered_map<std::string, FileCursor>& saved, std::vector<WorkItem>& work) {
     for (auto& f : files) {
         const FileStat st = f.stat;
         std::optional<FileCursor> cursor;
         if (auto it = saved.find(f.path.string()); it != saved.end()) cursor = it->second;
         const bool snapshot = f.mode == ReadMode::snapshot;
-        const CursorVerdict verdict = snapshot ? judge_snapshot(st, cursor) : judge_cursor(f.path, st, cursor);
+        const bool cumulative = f.mode == ReadMode::cumulative;
+        CursorVerdict verdict = CursorVerdict::restart;
+        if (cumulative)
+            verdict = cursor && full_rescan ? CursorVerdict::append : judge_cumulative(st, cursor);
+        else if (!full_rescan)
+            verdict = snapshot ? judge_snapshot(st, cursor) : judge_cursor(f.path, st, cursor);
         switch (verdict) {
             case CursorVerdict::unchanged: break;
             case CursorVerdict::append:
-                work.push_back(
-                    {std::move(f), st, {snapshot ? 0 : cursor->offset, cursor->state}, windows_side, source});
+                work.push_back({std::move(f),
+                                st,
+                                {snapshot || cumulative ? 0 : cursor->offset, cursor->state},
+                                windows_side,
+                                source});
                 break;
             case CursorVerdict::restart: work.push_back({std::move(f), st, {}, windows_side, source}); break;
         }
@@ -303,7 +315,9 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
             std::find(options.only_sources.begin(), options.only_sources.end(), name) == options.only_sources.end())
             continue;
         if (!config.source(name).enabled) continue;
-        if (options.full_rescan) store.forget_cursors(name);
+        // --full-rescan does not delete the cursors (plan_files ignores them,
+        // and keeps a cumulative file's state): a rescan that is interrupted
+        // leaves the files it did not reach as they were.
         plugins.push_back(plugin.get());
         all.emplace_back().source = name;
     }
@@ -316,8 +330,8 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         all[i].seconds = d.seconds;
         std::unordered_map<std::string, FileCursor> saved;
         for (auto& [path, c] : store.cursors(all[i].source)) saved.emplace(path, std::move(c));
-        plan_files(std::move(d.files), false, i, saved, work);
-        plan_files(std::move(d.win_files), true, i, saved, work);
+        plan_files(std::move(d.files), false, i, options.full_rescan, saved, work);
+        plan_files(std::move(d.win_files), true, i, options.full_rescan, saved, work);
     }
     // Largest first (see WorkList).
     std::stable_sort(work.begin(), work.end(),

@@ -53,6 +53,11 @@ CursorVerdict judge_cursor(const std::filesystem::path& path, const FileStat& no
 /// inode changed, else append (= scan again from the saved state).
 CursorVerdict judge_snapshot(const FileStat& now, const std::optional<FileCursor>& saved);
 
+/// The same for ReadMode::cumulative: unchanged when `now` equals the saved
+/// stat, else append (= scan again from the saved state) even when the inode
+/// changed; restart only when nothing was saved.
+CursorVerdict judge_cumulative(const FileStat& now, const std::optional<FileCursor>& saved);
+
 /// stat of `path` with its companion files folded in (size summed, newest
 /// mtime), so a change to e.g. a SQLite `-wal` counts as a change of the
 /// database. Missing companions are ignored; nullopt when `path` is missing.

@@ -34,6 +34,14 @@ enum class ReadMode {
     /// its own mark in the state (e.g. the last `time_updated` seen), and may
     /// fold companion files (a `-wal`) into `stat` so their changes count.
     snapshot,
+    /// A file (or database) that holds only running totals the tool rewrites
+    /// (Goose's sessions, Droid's settings.json). Read whole like a snapshot
+    /// whenever `stat` changes, but the saved *state* — what the plugin has
+    /// already counted — is kept when the inode changes (a rename-replace
+    /// rewrite) and across `sync --full-rescan`: reading the totals again
+    /// without that memory would count them twice. The plugin emits the
+    /// difference to its state as events whose ids stay stable.
+    cumulative,
 };
 
 /// One file (or database) a plugin will scan.
