@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run_bench.sh — how fast usage-agent syncs a large home holding all five
+# run_bench.sh — how fast usage-agent syncs a large home holding all fourteen
 # sources (or one of them), compared with just reading the same bytes, and
 # whether it counts them right.
 #
@@ -7,15 +7,17 @@
 #
 # --bytes N[K|M|G]  corpus size (default 1G), split over the sources by the
 #                   mix below; with --source, all of it for that source
-# --source NAME     one source alone: claude-code, codex-cli, gemini-cli,
-#                   opencode or cursor
+# --source NAME     one generator alone: claude-code, codex-cli, gemini-cli,
+#                   opencode, cursor, copilot-cli, vscode-tasks (cline,
+#                   roo-code and kilo-code), qwen-code, goose, kilo-cli, amp
+#                   or droid
 # --files F         file count of the Claude Code tree (its generator's
 #                   default: one file per 200 KiB)
 # --seed S          generator seed (default 1)
 # --keep            keep the corpus, state and logs
 #
 # Builds nothing: expects $BUILD_DIR (default: build) to hold
-# agent/usage-agent and bench/bench_gen_{claude_tree,codex,gemini,opencode,cursor}.
+# agent/usage-agent and the bench/bench_gen_* generators.
 # The corpus lives in ${BENCH_DIR:-/tmp/usage-bench}/corpus (a HOME under
 # corpus/home, the generators' totals in corpus/expected.json) and is reused
 # while its marker matches the requested size/source/files/seed. Without
@@ -25,19 +27,31 @@ set -euo pipefail
 
 usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
-# The mixed corpus: share of --bytes per source, in percent. Claude Code and
+# The mixed corpus: share of --bytes per generator, in percent. Claude Code and
 # Codex write the bulkiest transcripts (whole tool outputs, every turn's
 # context) and are the most used, Gemini CLI next; OpenCode and Cursor keep
-# compact rows in SQLite. The generators aim at the bytes they are given;
-# OpenCode's and Cursor's databases come out somewhat larger (page slack,
-# indexes, legacy copies), so the real split is printed with the results.
-all_sources=(claude-code codex-cli gemini-cli opencode cursor)
-declare -A share=([claude-code]=40 [codex-cli]=25 [gemini-cli]=15 [opencode]=12 [cursor]=8)
+# compact rows in SQLite; the newer sources get smaller shares, as they have
+# fewer users. vscode-tasks writes Cline's, Roo Code's and Kilo Code's task
+# folders (three sources); kilo-cli is bench_gen_opencode --kilo. The
+# generators aim at the bytes they are given; the databases come out somewhat
+# larger (page slack, indexes, legacy copies), so the real split is printed
+# with the results.
+all_sources=(claude-code codex-cli gemini-cli opencode cursor copilot-cli vscode-tasks qwen-code goose kilo-cli
+    amp droid)
+declare -A share=([claude-code]=32 [codex-cli]=20 [gemini-cli]=10 [opencode]=8 [cursor]=6 [copilot-cli]=5
+    [vscode-tasks]=6 [qwen-code]=4 [goose]=2 [kilo-cli]=2 [amp]=3 [droid]=2)
 declare -A generator_of=([claude-code]=bench_gen_claude_tree [codex-cli]=bench_gen_codex
-    [gemini-cli]=bench_gen_gemini [opencode]=bench_gen_opencode [cursor]=bench_gen_cursor)
-# Where each generator writes below HOME (for the per-source sizes).
+    [gemini-cli]=bench_gen_gemini [opencode]=bench_gen_opencode [cursor]=bench_gen_cursor
+    [copilot-cli]=bench_gen_copilot_cli [vscode-tasks]=bench_gen_vscode_tasks [qwen-code]=bench_gen_qwen_code
+    [goose]=bench_gen_goose [kilo-cli]=bench_gen_opencode [amp]=bench_gen_amp [droid]=bench_gen_droid)
+declare -A extra_args=([kilo-cli]=--kilo)
+# Where each generator writes below HOME (for the per-source sizes; several
+# paths are summed).
 declare -A dir_of=([claude-code]=.claude [codex-cli]=.codex [gemini-cli]=.gemini
-    [opencode]=.local/share/opencode [cursor]=.config/Cursor)
+    [opencode]=.local/share/opencode [cursor]=.config/Cursor/User/globalStorage/state.vscdb
+    [copilot-cli]=.copilot [vscode-tasks]=".config/Code .config/Cursor/User/globalStorage/saoudrizwan.claude-dev"
+    [qwen-code]=.qwen [goose]=.local/share/goose [kilo-cli]=.local/share/kilo [amp]=.local/share/amp
+    [droid]=.factory)
 
 bytes=1G
 only=""
@@ -131,7 +145,9 @@ generate() { # source bytes -> writes corpus/expected/<source>.json
         "$gen" "${args[@]}" 2>"$work/gen-$s.log"
         mv "$home/.claude/expected.json" "$corpus/expected/$s.json"
     else
-        "$gen" --out "$home" --bytes "$n" --seed "$seed" >"$corpus/expected/$s.json" 2>"$work/gen-$s.log"
+        # shellcheck disable=SC2086 # extra_args holds whole words
+        "$gen" --out "$home" --bytes "$n" --seed "$seed" ${extra_args[$s]:-} >"$corpus/expected/$s.json" \
+            2>"$work/gen-$s.log"
     fi
 }
 
@@ -148,9 +164,15 @@ else
             exit 1
         fi
     done
+    # Keyed by source: a generator of several sources (vscode-tasks) lists
+    # each one's totals under "sources".
     python3 - "$corpus/expected" "${sources[@]}" >"$corpus/expected.json" <<'PY'
 import json, sys
-print(json.dumps({s: json.load(open(f"{sys.argv[1]}/{s}.json")) for s in sys.argv[2:]}, indent=1))
+out = {}
+for s in sys.argv[2:]:
+    e = json.load(open(f"{sys.argv[1]}/{s}.json"))
+    out.update(e["sources"] if "sources" in e else {s: e})
+print(json.dumps(out, indent=1))
 PY
     corpus_note="generated in $(elapsed_ms "$start") ms"
     echo "$want_marker" >"$marker"
@@ -249,9 +271,11 @@ rss_mb=$(awk -v k="${peak_rss_kib%% *}" 'BEGIN { printf "%.1f", k / 1024 }')
 
 printf 'corpus               %s (%s bytes, %s files, %s)\n' "$corpus" "$corpus_bytes" "$file_count" "$corpus_note"
 for s in "${sources[@]}"; do
-    d=$home/${dir_of[$s]}
-    s_bytes=$(du -sb "$d" | cut -f1)
-    printf '  %-18s %13s bytes %6s files  %4.1f%%  (asked %s%%)\n' "$s" "$s_bytes" "$(find "$d" -type f | wc -l)" \
+    dirs=()
+    for d in ${dir_of[$s]}; do [[ -e $home/$d ]] && dirs+=("$home/$d"); done
+    s_bytes=$(du -scb "${dirs[@]}" | tail -n 1 | cut -f1)
+    printf '  %-18s %13s bytes %6s files  %4.1f%%  (asked %s%%)\n' "$s" "$s_bytes" \
+        "$(find "${dirs[@]}" -type f | wc -l)" \
         "$(awk -v a="$s_bytes" -v t="$corpus_bytes" 'BEGIN { print 100 * a / t }')" "${share[$s]}"
 done
 printf 'cat (warm cache)     %s ms%s\n' "$cat_ms" "$(cpu_note "$work/cat-cpu")"

@@ -403,15 +403,13 @@ TEST_CASE("tables: an empty home says where each source looked and how to add a 
     testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml", "wsl:\n  windows: off\n");
     auto report = h.run({"report"});
     REQUIRE(report.exit_code == 0);
-    // The VS Code extensions' task folders under every editor's user dir.
+    // The VS Code extensions' task folders under every editor's user dir,
+    // the paths that differ in one folder name written once in brace form.
     const auto vscode_tasks = [](const std::string& extension) {
-        std::string roots;
-        for (const char* parent : {"~/.config/", "~/Library/Application Support/"})
-            for (const char* app : {"Code", "Code - Insiders", "VSCodium", "Cursor", "Windsurf"})
-                roots += parent + std::string(app) + "/User/globalStorage/" + extension + "/tasks, ";
-        for (const char* server : {"~/.vscode-server/data/User", "~/.vscode-server-insiders/data/User"})
-            roots += std::string(server) + "/globalStorage/" + extension + "/tasks, ";
-        return roots;
+        const std::string apps = "{Code,Code - Insiders,VSCodium,Cursor,Windsurf}";
+        const std::string tail = "/User/globalStorage/" + extension + "/tasks, ";
+        return "~/.config/" + apps + tail + "~/Library/Application Support/" + apps + tail +
+               "~/{.vscode-server,.vscode-server-insiders}/data" + tail;
     };
     const auto without_comma = [](std::string roots) { return roots.substr(0, roots.size() - 2); };
     const std::string looked_in =

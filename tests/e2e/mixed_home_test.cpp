@@ -1,9 +1,11 @@
-// End to end through the real binary over ONE home holding data of all five
-// sources at once: every Claude Code, Codex CLI and Gemini CLI fixture tree
-// under its default root (~/.claude/projects, ~/.codex, ~/.gemini), the
-// OpenCode sample database + legacy tree (~/.local/share/opencode) and the
-// Cursor sample state.vscdb (~/.config/Cursor/User/globalStorage), both
-// written by their plugins' test helpers. One `sync --once` must count each
+// End to end through the real binary over ONE home holding data of all
+// fourteen sources at once: every Claude Code, Codex CLI and Gemini CLI
+// fixture tree under its default root (~/.claude/projects, ~/.codex,
+// ~/.gemini), the OpenCode sample database + legacy tree
+// (~/.local/share/opencode) and the Cursor sample state.vscdb
+// (~/.config/Cursor/User/globalStorage), both written by their plugins' test
+// helpers, and one call of each of the nine newer sources at its default place
+// (transcripts/newer_sources_home.hpp). One `sync --once` must count each
 // source exactly as its own tests do, alone: nothing lost, nothing counted
 // twice, nothing attributed to the wrong source. A second test puts a fake
 // Windows drive next to the Linux home (WSL) and checks that its users'
@@ -24,6 +26,7 @@
 
 #include "test_support.hpp"
 #include "transcripts/cursor_db.hpp"
+#include "transcripts/newer_sources_home.hpp"
 #include "transcripts/opencode_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -211,7 +214,7 @@ struct MixedHome : testing::AgentHome {
 
 }  // namespace
 
-TEST_CASE("mixed home: all five sources in one home, each counted exactly as alone") {
+TEST_CASE("mixed home: all fourteen sources in one home, each counted exactly as alone") {
     MixedHome h;
     for (const auto& c : fixture_cases("claude_code")) copy_into(c / "projects", h.home / ".claude/projects");
     for (const auto& c : fixture_cases("codex_cli")) copy_into(c / "codex", h.home / ".codex");
@@ -223,6 +226,7 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
     opencode_test::write_sample(opencode_db, opencode_root / "storage");
     cursor_test::StateDb cursor_db(h.home / ".config/Cursor/User/globalStorage/state.vscdb");
     cursor_test::write_e2e_sample(cursor_db);
+    const std::vector<newer_sources::Expected> newer = newer_sources::write_all(h.home);
 
     // The constants above must still be the fixtures' sums.
     CHECK(expected_sum("claude_code", "events") == kClaude.events);
@@ -235,20 +239,48 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
     CHECK(expected_sum("gemini_cli", "total") == kGemini.total);
     CHECK(expected_sum("gemini_cli", "reasoning") == kGemini.reasoning);
 
-    const std::map<std::string, const Totals*> want{{"claude-code", &kClaude},
-                                                    {"codex-cli", &kCodex},
-                                                    {"gemini-cli", &kGemini},
-                                                    {"opencode", &kOpenCode},
-                                                    {"cursor", &kCursor}};
+    std::map<std::string, const Totals*> want{{"claude-code", &kClaude},
+                                              {"codex-cli", &kCodex},
+                                              {"gemini-cli", &kGemini},
+                                              {"opencode", &kOpenCode},
+                                              {"cursor", &kCursor}};
+    std::map<std::string, std::int64_t> files = kFiles, failed = kFailed, malformed = kMalformed;
+    std::map<std::string, Totals> newer_totals;
+    std::map<std::string, std::vector<std::string>> models{
+        {"claude-code",
+         {"claude-haiku-4-5-20251001", "claude-opus-4-1-20250805", "claude-sonnet-4-20250514",
+          "claude-sonnet-4-5-20250929"}},
+        {"codex-cli", {"gpt-5", "gpt-5-codex", "gpt-5.1-codex", "gpt-5.1-codex-mini"}},
+        {"gemini-cli", {"gemini-2.5-flash", "gemini-2.5-pro"}},
+        {"opencode", {"claude-sonnet-4-5-20250929"}},
+        {"cursor", {"claude-4.5-sonnet", "gpt-5"}}};
+    for (const auto& e : newer) {
+        newer_totals[e.source] = Totals{.events = e.events,
+                                        .sessions = e.sessions,
+                                        .input = e.input,
+                                        .output = e.output,
+                                        .reasoning = e.reasoning,
+                                        .cache_read = e.cache_read,
+                                        .cache_write_5m = e.cache_write_5m,
+                                        .total = e.total(),
+                                        .reported_micros = e.reported_micros,
+                                        .estimated_micros = e.estimated_micros};
+        want[e.source] = &newer_totals[e.source];
+        files[e.source] = e.files;
+        failed[e.source] = 0;
+        malformed[e.source] = 0;
+        models[e.source] = {e.model};
+    }
+    REQUIRE(want.size() == 14);
 
     const auto first = h.sync();
-    REQUIRE(first.size() == 5);
+    REQUIRE(first.size() == 14);
     for (const auto& [source, stats] : first) {
         INFO("source: " << source << " " << stats.dump());
         CHECK(stats.at("errors").empty());
-        CHECK(n(stats, "files_seen") == kFiles.at(source));
+        CHECK(n(stats, "files_seen") == files.at(source));
         CHECK(n(stats, "files_read") == n(stats, "files_seen"));
-        CHECK(n(stats, "malformed_lines") == kMalformed.at(source));
+        CHECK(n(stats, "malformed_lines") == malformed.at(source));
     }
     {
         // All sources share one writer: each source's events_new must be
@@ -260,17 +292,19 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
                                "GROUP BY source");
         std::map<std::string, std::int64_t> stored;
         while (rows.executeStep()) stored[rows.getColumn(0).getString()] = rows.getColumn(1).getInt64();
-        REQUIRE(stored.size() == 5);
+        REQUIRE(stored.size() == 14);
         for (const auto& [source, stats] : first) {
             INFO("source: " << source);
             CHECK(n(stats, "events_new") == stored.at(source));
-            CHECK(n(stats, "failures_new") == kFailed.at(source));
+            CHECK(n(stats, "failures_new") == failed.at(source));
             CHECK(n(stats, "events_new") + n(stats, "events_updated") <= n(stats, "events_read"));
         }
     }
 
     const json sources = h.report("sources");
-    CHECK(keys(sources) == std::vector<std::string>{"claude-code", "codex-cli", "cursor", "gemini-cli", "opencode"});
+    std::vector<std::string> names;
+    for (const auto& [source, t] : want) names.push_back(source);
+    CHECK(keys(sources) == names);
     Totals sum;
     for (const auto& [source, t] : want) {
         INFO("source: " << source);
@@ -279,20 +313,12 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
         sum.sessions += t->sessions;
         sum.total += t->total;
     }
-    CHECK(n(sources.at("totals"), "events") == sum.events);  // 65
+    CHECK(n(sources.at("totals"), "events") == sum.events);  // 65 + 9
     CHECK(n(sources.at("totals"), "sessions") == sum.sessions);
     CHECK(n(sources.at("totals"), "total_tokens") == sum.total);
 
     // Models, per source: the ids each tool wrote (codex: the union of the
     // fixtures' `models`; the others: the model fields of their files).
-    const std::map<std::string, std::vector<std::string>> models{
-        {"claude-code",
-         {"claude-haiku-4-5-20251001", "claude-opus-4-1-20250805", "claude-sonnet-4-20250514",
-          "claude-sonnet-4-5-20250929"}},
-        {"codex-cli", {"gpt-5", "gpt-5-codex", "gpt-5.1-codex", "gpt-5.1-codex-mini"}},
-        {"gemini-cli", {"gemini-2.5-flash", "gemini-2.5-pro"}},
-        {"opencode", {"claude-sonnet-4-5-20250929"}},
-        {"cursor", {"claude-4.5-sonnet", "gpt-5"}}};
     std::set<std::string> all_models;
     for (const auto& [source, ids] : models) {
         INFO("source: " << source);
@@ -318,11 +344,22 @@ TEST_CASE("mixed home: all five sources in one home, each counted exactly as alo
         CHECK(r.at("machine") == "devbox");
     }
     for (const auto& [source, t] : want) CHECK(session_count[source] == t->sessions);
-    CHECK(surfaces == std::map<std::string, std::set<std::string>>{{"claude-code", {"cli"}},
+    // Amp's threads and Goose's database are shared by the tools' command
+    // line and editor or desktop apps, which they do not tell apart: no surface.
+    CHECK(surfaces == std::map<std::string, std::set<std::string>>{{"amp", {""}},
+                                                                   {"claude-code", {"cli"}},
+                                                                   {"cline", {"ide"}},
                                                                    {"codex-cli", {"cli", "exec", "ide"}},
+                                                                   {"copilot-cli", {"cli"}},
                                                                    {"cursor", {"ide"}},
+                                                                   {"droid", {"cli"}},
                                                                    {"gemini-cli", {"cli"}},
-                                                                   {"opencode", {"cli"}}});
+                                                                   {"goose", {""}},
+                                                                   {"kilo-cli", {"cli"}},
+                                                                   {"kilo-code", {"ide"}},
+                                                                   {"opencode", {"cli"}},
+                                                                   {"qwen-code", {"cli"}},
+                                                                   {"roo-code", {"ide"}}});
 
     // Nothing changed: nothing read, nothing added, the same report.
     const auto second = h.sync();
