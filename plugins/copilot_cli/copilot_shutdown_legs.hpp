@@ -40,7 +40,6 @@ struct ModelTotals {
     /// This minus `prev`, counter by counter (call only when covers(prev)).
     [[nodiscard]] ModelTotals minus(const ModelTotals& prev) const;
     [[nodiscard]] bool is_zero() const;
-    bool operator==(const ModelTotals&) const = default;
 };
 
 using LegTotals = std::map<std::string, ModelTotals>;  ///< model -> counters
