@@ -22,6 +22,7 @@ struct Counted {
     CountedUsage usage;
     ModelAt model;
     bool model_guessed = false;
+    bool aggregate = false;  ///< a sum of calls (deleted_api_reqs, subagent_usage)
     bool has_cost = false;
 };
 
@@ -93,8 +94,8 @@ ScanResult scan_task(const TaskTool& tool, const SourceFile& file, const ScanSta
         c.usage.ts = r.ts;
         // A call says its own protocol (or predates them); an aggregate sums
         // calls made under the protocol in force.
-        const bool aggregate = r.kind == RecordKind::deleted || r.kind == RecordKind::subagent;
-        c.usage.input = uncached_input(tool, r, c.model.provider, aggregate ? protocol : r.api_protocol);
+        c.aggregate = r.kind == RecordKind::deleted || r.kind == RecordKind::subagent;
+        c.usage.input = uncached_input(tool, r, c.model.provider, c.aggregate ? protocol : r.api_protocol);
         c.usage.output = r.tokens_out;
         c.usage.cache_read = r.cache_reads;
         c.usage.cache_write = r.cache_writes;
@@ -152,6 +153,8 @@ ScanResult scan_task(const TaskTool& tool, const SourceFile& file, const ScanSta
         e.model = c.model.model;
         e.pricing_model = router_claude_pricing_id(e.model);
         e.model_guessed = c.model_guessed;
+        // A sum of calls: priced at base rates, no per-call tier applies.
+        e.aggregate = c.aggregate;
         e.provider = c.model.provider;
         e.project_path = project_path;
         e.project_name = project_name;

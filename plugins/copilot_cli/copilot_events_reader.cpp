@@ -144,6 +144,8 @@ private:
             UsageEvent e = base_event(state_.session_id, model, state_.place, ts);
             e.model_guessed = share.model.empty();
             e.tokens = split_usage(share.totals.usage);
+            // A leg's totals sum every call of the leg: no per-call tier applies.
+            e.aggregate = true;
             if (share.totals.has_nano_aiu)
                 e.reported_cost_micros = nano_aiu_to_micros(static_cast<double>(share.totals.nano_aiu));
             e.dedup_group = group;

@@ -121,6 +121,9 @@ ScanResult scan_settings_file(const SourceFile& file, const std::string& state) 
             e.surface = "cli";
             e.timestamp_ms = at;
             e.tokens = part;
+            // A delta of the session's running totals sums the calls made
+            // since the last read: no per-call tier applies.
+            e.aggregate = true;
             e.project_path = cwd;
             e.project_name = cwd.empty() ? file.project_hint : last_path_component(cwd);
         }

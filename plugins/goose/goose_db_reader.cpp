@@ -188,6 +188,9 @@ ScanResult scan_sessions_db(const fs::path& path, const std::string& state, std:
                     e.provider = rows.getColumn(kProvider).getString();
                     e.timestamp_ms = at;
                     e.tokens = part.tokens;
+                    // A delta of the session's running totals sums the calls
+                    // made since the last read: no per-call tier applies.
+                    e.aggregate = true;
                     if (part.cost_micros && *part.cost_micros > 0) e.reported_cost_micros = *part.cost_micros;
                     e.project_path = dir;
                     e.project_name = last_path_component(dir);

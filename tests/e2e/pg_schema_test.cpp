@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 6") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 7") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 6);
+    REQUIRE(usage::pg::store_migrations().size() == 7);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 6);
-    CHECK(usage::pg::schema_version(c) == 6);
+    CHECK(usage::pg::migrate(c) == 7);
+    CHECK(usage::pg::schema_version(c) == 7);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -57,7 +57,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"3", "the daily usage rollup"},
                {"4", "the repository of each event"},
                {"5", "the rollups keyed by repository"},
-               {"6", "failed calls, counted apart"}});
+               {"6", "failed calls, counted apart"},
+               {"7", "the aggregate flag of each event"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -94,7 +95,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"model_guessed boolean not null"},
                                          {"change_seq bigint not null"},
                                          {"repository text not null"},
-                                         {"failure text not null"}});
+                                         {"failure text not null"},
+                                         {"aggregate boolean not null"}});
     // Both rollups: the time, the key (with the repository since migration 5), the sums.
     for (const char* rollup : {"usage_rollup", "usage_rollup_day"}) {
         const Rows columns = column_types(rollup);
@@ -188,18 +190,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 6);
+    REQUIRE(usage::pg::migrate(c) == 7);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 6);
-    CHECK(usage::pg::migrate(c) == 6);
+    CHECK(usage::pg::migrate(c) == 7);
+    CHECK(usage::pg::migrate(c) == 7);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "6");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "7");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 6") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 7") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -222,7 +224,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{6, 6, 6, 6});
+    CHECK(reached == std::array<int, 4>{7, 7, 7, 7});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -234,7 +236,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -361,7 +363,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
     const Rows kept = {{"d", "1741132800000", "2", "30", "1741135500000", "1741135600000"},
                        {"h", "1741132800000", "2", "30", "1741135500000", "1741135600000"}};
     CHECK(check.query(rollups) == kept);
-    REQUIRE(usage::pg::migrate(c) == 6);
+    REQUIRE(usage::pg::migrate(c) == 7);
     CHECK(check.query(rollups) == kept);
     CHECK(check.scalar("SELECT count(*) FROM events WHERE failure <> ''") == "0");
 

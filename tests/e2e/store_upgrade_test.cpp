@@ -65,6 +65,9 @@ constexpr const char* kEventsSql =
     "SELECT id, input, output, cache_read, cache_write_5m, cost_micros, cost_origin, superseded, failure FROM "
     "events ORDER BY id";
 
+constexpr const char* kAggregateSql = "SELECT id, aggregate FROM events ORDER BY id";
+const Rows kNoAggregates = {{"claude-code:m1:r1", "0"}, {"claude-code:m1:replay", "0"}, {"codex-cli:t1:k1", "0"}};
+
 void check_reports(const usage::Store& store) {
     const auto t = usage::run_query(store, {}).totals;
     CHECK(t.events == 2);
@@ -112,6 +115,8 @@ TEST_CASE("upgrade: a SQLite store of every earlier schema version opens with ev
         usage::Store store(dir.path());
         CHECK(store.schema_version() == usage::Store::kSchemaVersion);
         CHECK(sqlite_rows(dir.path() / "usage.db", kEventsSql) == kEvents);
+        // Rows from before the `aggregate` column (version 9) were single calls.
+        CHECK(sqlite_rows(dir.path() / "usage.db", kAggregateSql) == kNoAggregates);
         check_reports(store);
         // The upgraded store keeps counting (re-priced by this binary's prices): a failed call.
         usage::PriceBook prices;
@@ -153,6 +158,8 @@ TEST_CASE("upgrade: a PostgreSQL store of every earlier schema version opens wit
         CHECK(check.query("SELECT id, input::text, output::text, cache_read::text, cache_write_5m::text, "
                           "cost_micros::text, cost_origin::text, (superseded::int)::text, failure FROM events ORDER "
                           "BY id") == kEvents);
+        // Rows from before the `aggregate` column (version 7) were single calls.
+        CHECK(check.query("SELECT id, (aggregate::int)::text FROM events ORDER BY id") == kNoAggregates);
         check_reports(store);
     }
 }

@@ -205,7 +205,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
 )sql");
     }
     usage::Store store(dir.path());
-    CHECK(store.schema_version() == 8);
+    CHECK(store.schema_version() == 9);
     auto rows = [&] { return lines(usage::detail::sqlite_database(store), kActual); };
     auto days = [&] { return lines(usage::detail::sqlite_database(store), kActualDays); };
     const auto kept_rows = rows();

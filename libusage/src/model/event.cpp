@@ -73,6 +73,9 @@ void UsageEvent::merge(const UsageEvent& other) {
         timestamp_ms = other.timestamp_ms;
     if (other.reported_cost_micros && (!reported_cost_micros || *other.reported_cost_micros > *reported_cost_micros))
         reported_cost_micros = other.reported_cost_micros;
+    // A copy that knows the event is a sum must not be overruled: pricing
+    // it per call would apply a tier no single call reached.
+    aggregate = aggregate || other.aggregate;
     // A call seen once outside a replay is not a replay.
     replay = replay && other.replay;
 }

@@ -48,14 +48,17 @@ double tier_or_base(double tier, double base) {
 
 }  // namespace
 
-std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& t) {
+std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& t, bool aggregate) {
     const Rates& b = price.base;
     Rates r = b;
     const PriceTier* tier = nullptr;
     const std::int64_t prompt = t.prompt();
-    for (const PriceTier& pt : price.tiers)  // the highest tier exceeded, whatever the order
-        if (pt.above_tokens > 0 && prompt > pt.above_tokens && (!tier || pt.above_tokens > tier->above_tokens))
-            tier = &pt;
+    // A sum of calls gets no tier: the per-call prompts are unknown, and base
+    // rates are the best estimate (most calls stay under any threshold).
+    if (!aggregate)
+        for (const PriceTier& pt : price.tiers)  // the highest tier exceeded, whatever the order
+            if (pt.above_tokens > 0 && prompt > pt.above_tokens && (!tier || pt.above_tokens > tier->above_tokens))
+                tier = &pt;
     if (tier) {
         r.input = tier_or_base(tier->rates.input, b.input);
         r.output = tier_or_base(tier->rates.output, b.output);
@@ -121,9 +124,9 @@ std::optional<ResolvedPrice> PriceBook::resolve(std::string_view model) const {
 PricedCost PriceBook::evaluate(const UsageEvent& event) const {
     auto resolved = resolve(event.pricing_model.empty() ? event.model : event.pricing_model);
     if (resolved && resolved->source == PriceSource::override_config)
-        return {cost_micros(resolved->price, event.tokens), CostOrigin::override_price};
+        return {cost_micros(resolved->price, event.tokens, event.aggregate), CostOrigin::override_price};
     if (event.reported_cost_micros) return {event.reported_cost_micros, CostOrigin::reported};
-    if (resolved) return {cost_micros(resolved->price, event.tokens), CostOrigin::estimated};
+    if (resolved) return {cost_micros(resolved->price, event.tokens, event.aggregate), CostOrigin::estimated};
     return {};
 }
 

@@ -59,6 +59,9 @@ json event_json(const WireEvent& w) {
               {"revision", w.revision}};
     // Only on failed calls: an answered call's event is what it always was.
     if (!e.failure.empty()) j["failure"] = e.failure;
+    // Only on sums of calls, so a single call's event is byte for byte what
+    // older agents send; an endpoint prices it at base rates (see event.hpp).
+    if (e.aggregate) j["aggregate"] = true;
     return j;
 }
 
@@ -192,7 +195,8 @@ WireEvent read_event(const Reader& r) {
     e.dedup_group = r.str("dedup_group");
     if (!e.id.starts_with(e.dedup_group)) r.fail("dedup_group", "must be a prefix of 'id'");
     e.replay = r.boolean("replay");
-    e.failure = r.str("failure");  // optional: only failed calls have one
+    e.aggregate = r.boolean("aggregate");  // optional: absent (older agents, single calls) = false
+    e.failure = r.str("failure");          // optional: only failed calls have one
     if (e.failure.size() > kMaxFailureLength) r.fail("failure", "must be at most 64 characters");
     if (!e.failure.empty() && (e.tokens.total() != 0 || e.reported_cost_micros.value_or(0) != 0))
         r.fail("failure", "is set, but a failed call has no tokens and no reported cost");

@@ -87,6 +87,10 @@ TEST_CASE("cline rules: subagent_usage and deleted_api_reqs records count") {
     CHECK(r.events[2].id == "cline:agg:4002");
     CHECK(r.events[2].model == "claude-opus-4-5-20251101");  // the task's model at that time
     CHECK(r.events[2].model_guessed);
+    // The two records sum calls: priced at base rates; the call is one call.
+    CHECK_FALSE(r.events[0].aggregate);
+    CHECK(r.events[1].aggregate);
+    CHECK(r.events[2].aggregate);
 }
 
 TEST_CASE("cline rules: calls counted before a checkpoint restore are taken off its deleted_api_reqs") {

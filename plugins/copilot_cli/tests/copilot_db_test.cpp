@@ -28,6 +28,7 @@ TEST_CASE("copilot db: rows split their input, join their session, and are read 
     CHECK(a.id == "copilot-cli:s-1:db:1");
     CHECK(a.dedup_group == "copilot-cli:s-1:");
     CHECK_FALSE(a.replay);
+    CHECK_FALSE(a.aggregate);  // one row is one call: its tier applies
     CHECK(a.tokens.input == 10);
     CHECK(a.tokens.cache_read == 13013);
     CHECK(a.tokens.cache_write_5m == 9776);

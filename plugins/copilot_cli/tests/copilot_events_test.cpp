@@ -57,6 +57,7 @@ TEST_CASE("copilot events: one shutdown gives one event per model, input split, 
     CHECK(s.id == std::string("copilot-cli:") + kSession + ":shutdown:sd-1:claude-sonnet-4.5");
     CHECK(s.dedup_group == std::string("copilot-cli:") + kSession + ":");
     CHECK(s.replay);
+    CHECK(s.aggregate);  // a leg's totals: a sum of calls
     CHECK(s.session_id == kSession);
     CHECK(s.model == "claude-sonnet-4.5");
     CHECK(s.pricing_model == "claude-sonnet-4-5");
@@ -75,6 +76,7 @@ TEST_CASE("copilot events: one shutdown gives one event per model, input split, 
     CHECK(m.model == "gpt-5-mini");
     CHECK(m.tokens.input == 3000);
     CHECK(*m.reported_cost_micros == 1000);
+    CHECK(m.aggregate);
 }
 
 TEST_CASE("copilot events: legs whose counters reset on resume are summed") {

@@ -36,6 +36,7 @@ TEST_CASE("copilot otel: the real unredacted 3-line export gives its one chat ca
     CHECK(e.id == std::string("copilot-cli:") + kSession + ":otel:321648a1c0eab9db79a7e72e47d42fac:b51d3cec961bdfe7");
     CHECK(e.dedup_group == std::string("copilot-cli:") + kSession + ":");
     CHECK(e.replay);
+    CHECK_FALSE(e.aggregate);  // one span is one call: its tier applies
     CHECK(e.session_id == kSession);
     CHECK(e.model == "claude-opus-4.6");
     CHECK(e.pricing_model == "claude-opus-4-6");

@@ -88,3 +88,32 @@ TEST_CASE("droid e2e: rename-replaced settings, a second session, a full rescan,
     CHECK(projects.dump().find("\"app\"") != std::string::npos);
     CHECK(projects.dump().find("-w-lib") != std::string::npos);
 }
+
+TEST_CASE("droid e2e: aggregate deltas above 200k tokens are priced at base rates, not the long-context tier") {
+    Agent agent;
+    const fs::path sessions = agent.dir / "home" / ".factory" / "sessions";
+    const fs::path a = sessions / "-w-app" / "a1b2c3d4-0000-4000-8000-000000000003.settings.json";
+    droid_test::transcript(sessions / "-w-app" / "a1b2c3d4-0000-4000-8000-000000000003.jsonl",
+                           "a1b2c3d4-0000-4000-8000-000000000003", "/w/app");
+    // The running totals of a session on Claude Sonnet 4.5: a "prompt" of
+    // 250,000 tokens summed over many calls, none of them above 200k.
+    droid_test::replace_file(a, settings_json("claude-sonnet-4-5-20250929", {250000, 1000, 0, 0, 0}));
+    CHECK(n(agent.sync(), "events_new") == 1);
+    json t = agent.totals();
+    INFO("totals: " << t.dump());
+    // 250,000 x $3 + 1,000 x $15 per million (the tier would make it 250,000 x $6 + 1,000 x $22.50 = 1,522,500).
+    CHECK(micros(t.at("estimated_cost_usd")) == 765000);
+
+    droid_test::replace_file(a, settings_json("claude-sonnet-4-5-20250929", {600000, 3000, 0, 0, 0}));
+    CHECK(n(agent.sync(), "events_new") == 1);
+    // + 350,000 x $3 + 2,000 x $15 = 1,080,000.
+    t = agent.totals();
+    CHECK(n(t, "events") == 2);
+    CHECK(n(t, "input_tokens") == 600000);
+    CHECK(micros(t.at("estimated_cost_usd")) == 1845000);
+
+    // A full rescan re-reads every file and re-prices nothing upwards.
+    const json full = agent.sync({"--full-rescan"});
+    CHECK(n(full, "events_new") == 0);
+    CHECK(micros(agent.totals().at("estimated_cost_usd")) == 1845000);
+}

@@ -64,6 +64,7 @@ TEST_CASE("droid scan: three observations make three events with the differences
     CHECK(e1.tokens.cache_write_5m == 3000);
     CHECK(e1.tokens.cache_read == 40000);
     CHECK_FALSE(e1.reported_cost_micros);
+    CHECK(e1.aggregate);  // a delta of running totals: a sum of calls
     CHECK(r1.state == "droid-v1 1 1000 200 3000 40000 50");
 
     droid_test::replace_file(path, settings_json(model, {1600, 260, 3500, 52000, 80}));

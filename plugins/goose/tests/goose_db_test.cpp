@@ -45,6 +45,7 @@ TEST_CASE("goose db: three observations of a session make three events with the 
     CHECK(e1.tokens.output == 200);
     CHECK(e1.tokens.total() == 1200);
     CHECK(e1.reported_cost_micros == 50'000);
+    CHECK(e1.aggregate);  // a delta of running totals: a sum of calls
 
     auto r = row("20260101_1", 1500, 260, 1760, 0.08);
     r.updated_at = "2026-01-01T10:05:00.250+00:00";  // as sqlx writes a chrono time

@@ -69,6 +69,13 @@ struct UsageEvent {
     /// The tool did not record the model; the plugin inferred it (e.g. from
     /// Codex's config.toml default). Reports can flag such rows.
     bool model_guessed = false;
+    /// The event is a sum of several calls (a running total turned into a
+    /// delta, a session's shutdown totals, a record of deleted requests), not
+    /// one call. Long-context tiers are decided per call on that call's own
+    /// prompt, and the per-call split is unknown, so such an event is priced
+    /// at base rates: its summed "prompt" would otherwise cross a tier
+    /// threshold no single call reached. Stored, so re-pricing keeps it.
+    bool aggregate = false;
     std::string provider;  ///< `anthropic`, `bedrock`, `openai`, ...
     std::string project_name;
     std::string project_path;
@@ -110,7 +117,7 @@ struct UsageEvent {
     /// the session whose id sorts first (with its parent; a resumed session
     /// copies earlier calls into its own file), first non-empty value of
     /// every other descriptive field, earliest timestamp; `failure` stays
-    /// this copy's. Counts and session never depend on the order of copies.
+    /// this copy's; `aggregate` is set if either copy has it. Counts and session never depend on the order of copies.
     void merge(const UsageEvent& other);
 };
 

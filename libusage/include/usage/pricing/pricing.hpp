@@ -96,7 +96,10 @@ std::vector<ModelPrice> parse_litellm_prices(std::string_view json_text, std::ve
 std::vector<std::string> normalised_model_ids(std::string_view model);
 
 /// Micro-dollars for `tokens` at `price` (tiers and 1h writes applied).
-std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& tokens);
+/// `aggregate`: the counts are a sum of several calls (UsageEvent::aggregate),
+/// so no tier applies (a tier is decided on one call's prompt, and the sum's
+/// "prompt" says nothing about any single call's): base rates throughout.
+std::int64_t cost_micros(const ModelPrice& price, const TokenCounts& tokens, bool aggregate = false);
 
 /// The cost of one event and where it came from.
 struct PricedCost {
@@ -116,7 +119,8 @@ public:
     [[nodiscard]] std::optional<ResolvedPrice> resolve(std::string_view model) const;
 
     /// The cost by the precedence rule: user override > cost reported by the
-    /// tool > estimate from prices > unpriced.
+    /// tool > estimate from prices > unpriced. An aggregate event is
+    /// estimated at base rates (see cost_micros).
     [[nodiscard]] PricedCost evaluate(const UsageEvent& event) const;
     /// Fill `event.cost_micros` / `cost_origin` from evaluate().
     void price(UsageEvent& event) const;

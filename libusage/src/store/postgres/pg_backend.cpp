@@ -52,6 +52,7 @@ UsageEvent pricing_inputs(const Result& r, int row, int first) {
     e.tokens = {r.int64(row, first + 1), r.int64(row, first + 2), r.int64(row, first + 3),
                 r.int64(row, first + 4), r.int64(row, first + 5), r.int64(row, first + 6)};
     e.reported_cost_micros = r.optional_int64(row, first + 7);
+    e.aggregate = r.boolean(row, first + 8);
     return e;
 }
 
@@ -116,15 +117,15 @@ void PgBackend::reprice_all(const PriceBook& prices) {
         // A cursor keeps the client's memory flat over millions of events.
         c.exec(
             "DECLARE reprice NO SCROLL CURSOR FOR SELECT id, coalesce(nullif(pricing_model, ''), model), input, "
-            "output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, "
-            "cost_origin FROM events");
+            "output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, aggregate, "
+            "cost_micros, cost_origin FROM events");
         for (;;) {
             const Result r = c.exec("FETCH 20000 FROM reprice");
             if (r.rows() == 0) break;
             CostUpdates changed;
             for (int i = 0; i < r.rows(); ++i) {
                 const PricedCost cost = prices.evaluate(pricing_inputs(r, i, 1));
-                if (r.optional_int64(i, 9) == cost.micros && r.int64(i, 10) == static_cast<int>(cost.origin)) continue;
+                if (r.optional_int64(i, 10) == cost.micros && r.int64(i, 11) == static_cast<int>(cost.origin)) continue;
                 changed.add(r.text(i, 0), cost);
             }
             changed.write(c, true);

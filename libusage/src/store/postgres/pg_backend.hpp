@@ -64,9 +64,9 @@ private:
     std::string display_;
 };
 
-/// What pricing needs of a stored event, from columns [first, first + 8) of
+/// What pricing needs of a stored event, from columns [first, first + 9) of
 /// a row selected as: model, input, output, reasoning, cache_read,
-/// cache_write_5m, cache_write_1h, reported_cost_micros.
+/// cache_write_5m, cache_write_1h, reported_cost_micros, aggregate.
 UsageEvent pricing_inputs(const Result& row_set, int row, int first);
 
 /// New costs of stored events, written in one statement.

@@ -29,11 +29,11 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user_name, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed, repository, failure)
+  pricing_model, model_guessed, repository, aggregate, failure)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
   $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
   $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::smallint[],
-  $23::integer[], $24::boolean[], $25::text[], $26::boolean[], $27::text[], $28::text[])
+  $23::integer[], $24::boolean[], $25::text[], $26::boolean[], $27::text[], $28::boolean[], $29::text[])
 ON CONFLICT (id) DO NOTHING
 RETURNING id
 )sql";
@@ -47,10 +47,11 @@ RETURNING id
 constexpr std::string_view kMergeTemplate = R"sql(
 WITH n AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
   $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
-  $15::bigint[], $16::bigint[], $17::bigint[], $18::boolean[], $19::text[], $20::boolean[], $21::text[])
+  $15::bigint[], $16::bigint[], $17::bigint[], $18::boolean[], $19::text[], $20::boolean[], $21::text[],
+  $22::boolean[])
   AS n(id, session_id, parent_session_id, model, provider, project_name, project_path, git_branch, surface, ts_ms,
        input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, replay,
-       pricing_model, model_guessed, repository))
+       pricing_model, model_guessed, repository, aggregate))
 UPDATE events e SET
   session_id = CASE WHEN {new_session_wins} THEN n.session_id ELSE e.session_id END,
   parent_session_id = CASE WHEN {new_session_wins} THEN n.parent_session_id
@@ -75,15 +76,16 @@ UPDATE events e SET
   reported_cost_micros = greatest(coalesce(e.reported_cost_micros, n.reported_cost_micros),
                                   coalesce(n.reported_cost_micros, e.reported_cost_micros)),
   replay = e.replay AND n.replay,
+  aggregate = e.aggregate OR n.aggregate,
   revision = e.revision + 1,
   change_seq = nextval('events_change_seq')
 FROM n
 WHERE e.id = n.id COLLATE "C" AND ({prompt_wins} OR n.output > e.output OR n.reasoning > e.reasoning
    OR (e.replay AND NOT n.replay) OR coalesce(n.reported_cost_micros, 0) > coalesce(e.reported_cost_micros, 0)
    OR (e.model = '' AND n.model <> '') OR (e.model_guessed AND NOT n.model_guessed AND n.model <> '')
-   OR {new_session_wins} OR (e.repository = '' AND n.repository <> ''))
+   OR {new_session_wins} OR (e.repository = '' AND n.repository <> '') OR (n.aggregate AND NOT e.aggregate))
 RETURNING e.id, coalesce(nullif(e.pricing_model, ''), e.model), e.input, e.output, e.reasoning, e.cache_read,
-  e.cache_write_5m, e.cache_write_1h, e.reported_cost_micros, e.superseded
+  e.cache_write_5m, e.cache_write_1h, e.reported_cost_micros, e.aggregate, e.superseded
 )sql";
 
 // TokenCounts::prompt_outranks as a row-value comparison: the new copy's
@@ -245,7 +247,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return events[a].id < events[b].id; });
         std::vector<PricedCost> costs(events.size());
-        constexpr int kColumns = 28;
+        constexpr int kColumns = 29;
         std::vector<ArrayLiteral> cols(kColumns);
         for (std::size_t i : order) {
             const UsageEvent& e = events[i];
@@ -267,6 +269,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updat
             cols[k++].add(e.pricing_model);
             cols[k++].add(e.model_guessed);
             cols[k++].add(e.repository);
+            cols[k++].add(e.aggregate);
             cols[k++].add(e.failure);  // only inserted: a row's failure never changes
         }
         std::unordered_set<std::string> new_ids;
@@ -312,7 +315,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
 
     void merge(Connection& c, const std::vector<const UsageEvent*>& copies, ApplyStats& stats) {
         if (copies.empty()) return;
-        std::vector<ArrayLiteral> cols(21);
+        std::vector<ArrayLiteral> cols(22);
         for (const UsageEvent* e : copies) {
             int k = 0;
             for (const std::string* s : {&e->id, &e->session_id, &e->parent_session_id, &e->model, &e->provider,
@@ -326,6 +329,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
             cols[k++].add(e->pricing_model);
             cols[k++].add(e->model_guessed);
             cols[k++].add(e->repository);
+            cols[k++].add(e->aggregate);
         }
         std::vector<Param> params;
         params.reserve(cols.size());
@@ -336,7 +340,7 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
         // Grown copies of known calls: price the merged counts.
         CostUpdates merged;
         for (int i = 0; i < r.rows(); ++i) {
-            if (r.boolean(i, 9)) ++stats.updated_superseded;
+            if (r.boolean(i, 10)) ++stats.updated_superseded;
             merged.add(r.text(i, 0), prices_.evaluate(pricing_inputs(r, i, 1)));
         }
         merged.write(c, false);

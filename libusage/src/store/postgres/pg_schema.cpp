@@ -355,6 +355,12 @@ ALTER TABLE events ADD COLUMN repository text NOT NULL DEFAULT '';
 )sql"},
         {"the rollups keyed by repository", rollup_repository_migration_sql()},
         {"failed calls, counted apart", failure_migration_sql()},
+        {"the aggregate flag of each event",
+         R"sql(
+-- 7: the event is a sum of several calls (UsageEvent::aggregate): priced at
+-- base rates, now and on every re-price. Rows stored before stay false.
+ALTER TABLE events ADD COLUMN aggregate boolean NOT NULL DEFAULT false;
+)sql"},
     };
     return migrations;
 }

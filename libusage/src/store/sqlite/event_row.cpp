@@ -9,6 +9,7 @@ sync::WireEvent read_event_row(SQLite::Statement& st, int first) {
     for (std::string* s : {&e.id, &e.source, &e.session_id, &e.parent_session_id, &e.model, &e.pricing_model})
         *s = st.getColumn(c++).getString();
     e.model_guessed = st.getColumn(c++).getInt() != 0;
+    e.aggregate = st.getColumn(c++).getInt() != 0;
     for (std::string* s : {&e.provider, &e.project_name, &e.project_path, &e.git_branch, &e.surface, &e.machine_id})
         *s = st.getColumn(c++).getString();
     e.timestamp_ms = st.getColumn(c++).getInt64();

@@ -126,15 +126,15 @@ void SqliteBackend::reprice_all(const PriceBook& prices) {
     SQLite::Statement read(
         *db_,
         "SELECT id, coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, "
-        "cache_write_1h, reported_cost_micros, cost_micros, cost_origin FROM events");
+        "cache_write_1h, reported_cost_micros, aggregate, cost_micros, cost_origin FROM events");
     SQLite::Statement write(*db_,
                             "UPDATE events SET cost_micros = ?, cost_origin = ?, revision = revision + 1 "
                             "WHERE id = ?");
     while (read.executeStep()) {
         const PricedCost cost = prices.evaluate(pricing_inputs_from_row(read, 1));
         std::optional<std::int64_t> old_cost;
-        if (!read.getColumn(9).isNull()) old_cost = read.getColumn(9).getInt64();
-        if (old_cost == cost.micros && read.getColumn(10).getInt() == static_cast<int>(cost.origin)) continue;
+        if (!read.getColumn(10).isNull()) old_cost = read.getColumn(10).getInt64();
+        if (old_cost == cost.micros && read.getColumn(11).getInt() == static_cast<int>(cost.origin)) continue;
         bind_optional(write, 1, cost.micros);
         write.bind(2, static_cast<int>(cost.origin));
         write.bind(3, read.getColumn(0).getString());

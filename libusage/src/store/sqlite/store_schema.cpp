@@ -116,6 +116,10 @@ CREATE TABLE push_set_aside (
         rollup_repository_migration_sql(),
         // 8: failed calls, counted apart from the events (rollup_schema.cpp).
         rollup_failure_migration_sql(),
+        // 9: the event is a sum of several calls (UsageEvent::aggregate):
+        // priced at base rates, now and on every re-price. Rows stored
+        // before were priced per call and stay so until a source re-reads them.
+        "ALTER TABLE events ADD COLUMN aggregate INTEGER NOT NULL DEFAULT 0;",
     };
     return migrations;
 }
@@ -127,6 +131,7 @@ UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first) {
                 st.getColumn(first + 3).getInt64(), st.getColumn(first + 4).getInt64(),
                 st.getColumn(first + 5).getInt64(), st.getColumn(first + 6).getInt64()};
     if (!st.getColumn(first + 7).isNull()) e.reported_cost_micros = st.getColumn(first + 7).getInt64();
+    e.aggregate = st.getColumn(first + 8).getInt() != 0;
     return e;
 }
 

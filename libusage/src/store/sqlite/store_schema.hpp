@@ -17,9 +17,9 @@ namespace usage::detail {
 
 const std::vector<std::string_view>& store_migrations();
 
-/// What pricing needs of a stored event, read from columns [first, first + 8)
+/// What pricing needs of a stored event, read from columns [first, first + 9)
 /// of a row selected as: model, input, output, reasoning, cache_read,
-/// cache_write_5m, cache_write_1h, reported_cost_micros.
+/// cache_write_5m, cache_write_1h, reported_cost_micros, aggregate.
 UsageEvent pricing_inputs_from_row(const SQLite::Statement& st, int first);
 
 /// Bind `v` to parameter `index`, or NULL when it is empty.

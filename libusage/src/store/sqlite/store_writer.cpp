@@ -22,8 +22,8 @@ constexpr const char* kInsertSql = R"sql(
 INSERT INTO events (id, source, session_id, parent_session_id, model, provider, project_name,
   project_path, git_branch, surface, machine, user, ts_ms, input, output, reasoning, cache_read,
   cache_write_5m, cache_write_1h, reported_cost_micros, cost_micros, cost_origin, dedup_len, replay,
-  pricing_model, model_guessed, change_seq, repository, failure)
-VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)
+  pricing_model, model_guessed, change_seq, repository, aggregate, failure)
+VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30)
 ON CONFLICT (id) DO NOTHING
 )sql";
 
@@ -50,13 +50,14 @@ UPDATE events SET
   reasoning = max(reasoning, ?16),
   reported_cost_micros = max(coalesce(reported_cost_micros, ?20), coalesce(?20, reported_cost_micros)),
   replay = replay AND ?24,
+  aggregate = aggregate OR ?29,
   revision = revision + 1,
   change_seq = ?27
 WHERE id = ?1 AND ({new_prompt_wins} OR ?15 > output OR ?16 > reasoning OR (replay AND NOT ?24)
    OR coalesce(?20, 0) > coalesce(reported_cost_micros, 0)
    OR (model = '' AND ?5 <> '') OR (model_guessed AND NOT ?26 AND ?5 <> '') OR {new_session_wins}
-   OR (repository = '' AND ?28 <> ''))
-RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, superseded
+   OR (repository = '' AND ?28 <> '') OR (?29 AND NOT aggregate))
+RETURNING coalesce(nullif(pricing_model, ''), model), input, output, reasoning, cache_read, cache_write_5m, cache_write_1h, reported_cost_micros, aggregate, superseded
 )sql";
 
 // The new copy's prompt figures replace the stored ones as a whole, never
@@ -87,7 +88,7 @@ const std::string& merge_sql() {
 }
 
 // Bind an event to the numbered parameters shared by kInsertSql and the merge
-// UPDATE (which leaves out ?29: a row's failure never changes). The strings
+// UPDATE (which leaves out ?30: a row's failure never changes). The strings
 // are bound without copying: they outlive the statement's step.
 void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& cost, std::int64_t machine,
                 std::int64_t change_seq, bool insert) {
@@ -111,6 +112,7 @@ void bind_event(SQLite::Statement& st, const UsageEvent& e, const PricedCost& co
     st.bind(i++, e.model_guessed ? 1 : 0);
     st.bind(i++, change_seq);
     st.bindNoCopy(i++, e.repository);
+    st.bind(i++, e.aggregate ? 1 : 0);
     if (insert) st.bindNoCopy(i++, e.failure);
 }
 
@@ -348,7 +350,7 @@ void SqliteEventWriter::add(const FileBatch& batch) {
                 ++s.next_seq;
                 // A grown copy of a known call: price the merged counts.
                 ++stats_.updated;
-                if (s.merge.getColumn(8).getInt() != 0) ++stats_.updated_superseded;
+                if (s.merge.getColumn(9).getInt() != 0) ++stats_.updated_superseded;
                 const PricedCost merged = prices.evaluate(pricing_inputs_from_row(s.merge, 0));
                 s.merge.reset();
                 bind_optional(s.reprice, 1, merged.micros);
