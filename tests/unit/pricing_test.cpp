@@ -115,6 +115,13 @@ TEST_CASE("normalisation: exact first, then documented wrappers, never substring
     auto dated = usage::normalised_model_ids("gpt-4o-2024-08-06");
     CHECK(dated.back() == "gpt-4o");
 
+    // Claude versions with a dot (GitHub Copilot's, OpenRouter's spelling).
+    CHECK(usage::normalised_model_ids("claude-sonnet-4.5") ==
+          std::vector<std::string>{"claude-sonnet-4.5", "claude-sonnet-4-5"});
+    CHECK(usage::normalised_model_ids("anthropic/claude-opus-4.1") ==
+          std::vector<std::string>{"anthropic/claude-opus-4.1", "claude-opus-4.1", "claude-opus-4-1"});
+    CHECK(usage::normalised_model_ids("gpt-5.1-codex") == std::vector<std::string>{"gpt-5.1-codex"});
+
     // Nothing shorter than the model itself is ever tried.
     for (const auto& id : usage::normalised_model_ids("claude-sonnet-4-5")) CHECK(id == "claude-sonnet-4-5");
 }

@@ -57,6 +57,15 @@ void add_bedrock_forms(std::vector<std::string>& out, const std::string& id) {
     add(out, model);
 }
 
+// `claude-sonnet-4.5` -> `claude-sonnet-4-5`: a dot between two digits.
+std::string dashed_versions(std::string id) {
+    for (std::size_t i = 1; i + 1 < id.size(); ++i)
+        if (id[i] == '.' && std::isdigit(static_cast<unsigned char>(id[i - 1])) &&
+            std::isdigit(static_cast<unsigned char>(id[i + 1])))
+            id[i] = '-';
+    return id;
+}
+
 }  // namespace
 
 std::vector<std::string> normalised_model_ids(std::string_view model) {
@@ -80,6 +89,12 @@ std::vector<std::string> normalised_model_ids(std::string_view model) {
     // Date suffixes, applied to every form found so far.
     std::size_t n = out.size();
     for (std::size_t i = 0; i < n; ++i) add(out, strip_date_suffix(out[i]));
+    // Claude versions written with a dot (`claude-sonnet-4.5`: GitHub
+    // Copilot's and OpenRouter's spelling, which OpenCode, Kilo and the VS
+    // Code agents pass on): Anthropic's ids use a dash.
+    n = out.size();
+    for (std::size_t i = 0; i < n; ++i)
+        if (out[i].starts_with("claude-")) add(out, dashed_versions(out[i]));
     return out;
 }
 
