@@ -147,6 +147,11 @@ void PriceBook::refresh_fingerprint() {
     }
     std::size_t h = 0;
     auto mix = [&h](const std::string& s) { h = h * 1000003u ^ std::hash<std::string>{}(s); };
+    // How ids are matched and events priced (price_resolution.cpp,
+    // cost_micros) is part of what a stored cost depends on: a new rule must
+    // re-price the stores priced under the old ones, whose tables are the
+    // same. Bump it with every such change.
+    mix("rules 2: tiers, aggregates, dotted claude versions");
     char num[128];
     auto rates = [&](const Rates& r) {
         std::snprintf(num, sizeof num, "%.9g/%.9g/%.9g/%.9g/%.9g", r.input, r.output, r.cache_read, r.cache_write_5m,

@@ -125,8 +125,8 @@ public:
     /// Fill `event.cost_micros` / `cost_origin` from evaluate().
     void price(UsageEvent& event) const;
 
-    /// A digest of every layer, stored with the events so a price change
-    /// triggers a re-price.
+    /// A digest of every layer and of the matching and pricing rules, stored
+    /// with the events so a change of either triggers a re-price.
     [[nodiscard]] std::string fingerprint() const;
 
 private:
