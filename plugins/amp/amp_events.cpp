@@ -131,7 +131,9 @@ void collect_amp_events(const AmpThread& thread, const SourceFile& file, ScanRes
         }
         // Every known file numbers its messages; a message without a number
         // is named by its place, which a rewrite that only appends keeps.
-        const std::string key = m.message_id.empty() ? "#" + std::to_string(i) : m.message_id;
+        // Built by append: GCC 12 -O3 warns on "#" + string (-Wrestrict).
+        std::string key = m.message_id;
+        if (key.empty()) key.append(1, '#').append(std::to_string(i));
         UsageEvent e = base_event(t, key, u.model, u.timestamp);
         e.tokens.input = u.input;
         e.tokens.output = u.output;
