@@ -122,7 +122,8 @@ public:
             all.cache_write += s.cache_write;
             all.cost_micros += s.cost_micros;
             if (!per.empty()) per += ", ";
-            per += "\"" + std::string(kSource[t]) + "\": " + json(s);
+            // Built by append: GCC 12 -O3 warns on "\"" + string (-Wrestrict).
+            per.append(1, '"').append(kSource[t]).append("\": ").append(json(s));
         }
         std::printf(
             "{\"events\": %lld, \"sessions\": %lld, \"input\": %lld, \"output\": %lld, \"cache_read\": %lld, "
