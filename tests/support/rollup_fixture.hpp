@@ -62,8 +62,10 @@ inline void second_prices(usage::PriceBook& p) {
 }
 
 /// Fill `store` (whose prices are first_prices(); `store.use_prices(second)`
-/// is left to the caller when `reprice`) with about `sessions` sessions.
-inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
+/// is left to the caller when `reprice`) with about `sessions` sessions. The
+/// first pass commits every `commit_every` sessions (0: once, at its end: an
+/// empty store's first scan then holds every session in one transaction).
+inline void fill(usage::Store& store, std::uint64_t seed, int sessions, int commit_every = 17) {
     Rng rng(seed);
     const std::vector<std::string> sources = {"claude-code", "codex-cli", "cursor", "gemini-cli"};
     const std::vector<std::string> models = {
@@ -129,7 +131,7 @@ inline void fill(usage::Store& store, std::uint64_t seed, int sessions) {
             }
             writer.add(batch);
             for (const auto& e : batch.events) written.push_back(e);
-            if (s % 17 == 0) writer.commit();
+            if (commit_every > 0 && s % commit_every == 0) writer.commit();
         }
         writer.add(usage::FileBatch{"failed", "/failed", failed, std::nullopt});
         writer.commit();

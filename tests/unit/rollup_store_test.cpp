@@ -113,6 +113,38 @@ TEST_CASE("rollup: equals a GROUP BY over the counted events after inserts, merg
     check_rollup_matches(store);
 }
 
+// The rollup triggers, by name, as the schema holds them.
+std::string trigger_names(SQLite::Database& db) {
+    return db
+        .execAndGet(
+            "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'trigger' "
+            "ORDER BY name)")
+        .getString();
+}
+
+TEST_CASE("rollup: a first scan of every write path in one transaction fills both rollups exactly") {
+    testing::TempDir dir;
+    usage::PriceBook first;
+    rollup_fixture::first_prices(first);
+    usage::Store store(dir.path());
+    store.use_prices(first);
+    auto& db = usage::detail::sqlite_database(store);
+    const std::string triggers = trigger_names(db);
+    CHECK(triggers ==
+          "usage_rollup_change usage_rollup_day_change usage_rollup_day_delete usage_rollup_day_insert "
+          "usage_rollup_insert usage_rollup_move");
+    // The first pass (all of it one empty store's first transaction: merges,
+    // replays superseded, failed calls, unpriced, reported and overridden
+    // costs) is filled by rollup_fill.cpp; the second pass goes through the
+    // triggers it restored.
+    rollup_fixture::fill(store, 11, 300, 0);
+    CHECK(trigger_names(db) == triggers);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE superseded = 1 AND replay = 1") > 10);
+    CHECK(scalar(store, "SELECT count(*) FROM events WHERE failure <> ''") > 30);
+    CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") > 500);
+    check_rollup_matches(store);
+}
+
 TEST_CASE("rollup: migration 4 fills it for a store written at schema version 3") {
     testing::TempDir dir;
     {
@@ -323,7 +355,7 @@ TEST_CASE(
         batch.events.push_back(e);
     }
     {
-        usage::StoreWriter rolled_back(store);  // an empty store: triggers paused
+        usage::StoreWriter rolled_back(store);  // an empty store: triggers set aside
         rolled_back.add(batch);
     }  // no commit: rolled back, and the triggers run again
     usage::detail::sqlite_database(store).exec(
@@ -334,12 +366,19 @@ TEST_CASE(
     usage::detail::sqlite_database(store).exec(
         "DELETE FROM usage_rollup_day; DELETE FROM usage_rollup; DELETE FROM events");
     {
-        usage::StoreWriter first(store);  // empty again: paused, rebuilt at commit
+        const std::string triggers = trigger_names(usage::detail::sqlite_database(store));
+        usage::StoreWriter first(store);  // empty again: triggers set aside, rollups filled at commit
         first.add(batch);
+        // Set aside in the writer's transaction only: another connection
+        // still sees every trigger.
+        SQLite::Database other(usage::detail::sqlite_database(store).getFilename());
+        CHECK(trigger_names(other) == triggers);
+        CHECK(trigger_names(usage::detail::sqlite_database(store)).empty());
         batch.events[0].tokens.output = 7;  // a grown copy in the same transaction
         first.add(batch);
         CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 0);  // nothing kept as it goes
         first.commit();
+        CHECK(trigger_names(usage::detail::sqlite_database(store)) == triggers);
         CHECK(scalar(store, "SELECT count(*) FROM usage_rollup") == 2);
         check_rollup_matches(store);
         batch.events[1].tokens.output = 9;  // the next transaction keeps them as it goes

@@ -432,10 +432,6 @@ std::string_view rollup_repository_migration_sql() {
     return sql;
 }
 
-std::string_view rollup_pause_sql() {
-    return "INSERT INTO rollup_pause (writer) VALUES (1)";
-}
-
 std::string_view rollup_failure_migration_sql() {
     static const std::string sql = R"sql(
 -- 8: failed calls (UsageEvent::failure) are rows of events that only
@@ -451,10 +447,10 @@ DROP TRIGGER usage_rollup_move;
 }
 
 std::string_view rollup_rebuild_sql() {
-    // Still paused while the rollups are emptied and filled: no trigger on
-    // usage_rollup moves a day row meanwhile.
-    static const std::string sql = "DELETE FROM usage_rollup_day;\nDELETE FROM usage_rollup;\n" +
-                                   fill_hours(kKeys7, true) + fill_days(kKeys7) + "DELETE FROM rollup_pause;\n";
+    // Run while the triggers are set aside: none on usage_rollup moves a day
+    // row meanwhile.
+    static const std::string sql =
+        "DELETE FROM usage_rollup_day;\nDELETE FROM usage_rollup;\n" + fill_hours(kKeys7, true) + fill_days(kKeys7);
     return sql;
 }
 

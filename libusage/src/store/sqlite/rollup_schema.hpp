@@ -33,15 +33,12 @@ std::string_view rollup_repository_migration_sql();
 /// failed calls out of both rollups. Never change it.
 std::string_view rollup_failure_migration_sql();
 
-/// Pauses the rollup triggers of migration 7 for the rest of this transaction:
-/// a row in `rollup_pause`, which no other transaction sees (it is deleted
-/// before the commit, or rolled back), so a writer never pauses anyone
-/// else's triggers. The writer must run rollup_rebuild_sql() before it commits.
-std::string_view rollup_pause_sql();
-
 /// Both rollups emptied and filled again from the events (the fills of
-/// migration 7), and the triggers running again: what a writer that paused
-/// them runs before its commit.
+/// migration 7): what a writer that set the rollup triggers aside
+/// (rollup_fill.hpp) runs before its commit when the C++ fill cannot give
+/// the same rows. (The `rollup_pause` table of migration 7, which the
+/// triggers still consult, is no longer written: a trigger dropped for a
+/// transaction costs nothing per event, a paused one a probe.)
 std::string_view rollup_rebuild_sql();
 
 /// Registers `usage_isum(x)`, the aggregate migration 4 fills the rollup with:

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/rollup_fill.hpp"
 #include "store/sqlite/rollup_schema.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/store_schema.hpp"
@@ -191,11 +192,13 @@ ON CONFLICT (source, path) DO UPDATE SET device = excluded.device, inode = exclu
     std::unique_ptr<SQLite::Transaction> tx;
     // Set while this writer's transaction fills an empty store: the rollup
     // triggers cost as much as the rest of a first scan (a rollup upsert and
-    // a daily one per event), so they are paused and commit() rebuilds both
-    // rollups from the events in one GROUP BY instead. Correct because every
+    // a daily one per event), so they are set aside (dropped inside this
+    // transaction) and commit() fills both rollups from the events in one
+    // pass (rollup_fill.hpp), then restores them. Correct because every
     // event counted is in this transaction (the store was empty in its
     // snapshot, and a write succeeds only while that snapshot is the newest).
     bool rollups_paused = false;
+    std::vector<std::string> set_aside_triggers;  // drop_rollup_triggers()
     // Groups written by this writer. When the store held no replay before,
     // a non-replay event can only supersede replays of `replay_groups`; when
     // it held no event at all (a first scan), a replay can only be
@@ -233,7 +236,7 @@ SqliteEventWriter::SqliteEventWriter(SqliteBackend& backend, const PriceBook& pr
     st_->replays_before = backend_.has_replays();
     st_->empty_before = db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM events)").getInt() != 0;
     if (st_->empty_before) {
-        db.exec(std::string(rollup_pause_sql()));
+        st_->set_aside_triggers = drop_rollup_triggers(db);
         st_->rollups_paused = true;
     }
     st_->next_seq = db.execAndGet("SELECT coalesce(max(change_seq), 0) + 1 FROM events").getInt64();
@@ -262,7 +265,9 @@ void SqliteEventWriter::add_coverage(const std::string& source, std::int64_t fro
 // Destroyed without commit(), the transaction rolls back (SQLite::Transaction).
 void SqliteEventWriter::commit() {
     if (st_->rollups_paused) {
-        backend_.db().exec(std::string(rollup_rebuild_sql()));
+        auto& db = backend_.db();
+        if (!fill_rollups_from_events(db)) db.exec(std::string(rollup_rebuild_sql()));
+        restore_rollup_triggers(db, st_->set_aside_triggers);
         st_->rollups_paused = false;  // later transactions keep the rollups as they go
     }
     st_->tx->commit();
