@@ -26,8 +26,9 @@ packages=(
 # The PostgreSQL store's tests start a throwaway server of their own (initdb,
 # postgres; and the postgres user to run it as when the tests run as root);
 # the dashboard's tests load the page in a headless chromium, and drive it
-# (typing, clicking) through chromedriver.
-[ "$mode" = test ] && packages+=(postgresql chromium chromium-driver)
+# (typing, clicking) through chromedriver; the metrics tests check /metrics
+# with the Prometheus project's own text parser.
+[ "$mode" = test ] && packages+=(postgresql chromium chromium-driver python3-prometheus-client)
 # The fuzz harnesses need clang and its libFuzzer runtime.
 [ "$mode" = fuzz ] && packages+=(clang libclang-rt-14-dev)
 

@@ -23,7 +23,10 @@
 #include "../push_runner.hpp"
 #include "../serial_worker.hpp"
 #include "folder_watcher.hpp"
+#include "metrics/agent_metrics.hpp"
+#include "metrics/metrics_listener.hpp"
 #include "run_state_file.hpp"
+#include "serve/listen_address.hpp"
 #include "usage/scan/scan_engine.hpp"
 #include "usage/scan/source.hpp"
 
@@ -78,6 +81,7 @@ private:
 struct ScanOutcome {
     std::vector<usage::SourceScanStats> stats;
     std::string error;
+    double seconds = 0;
 };
 
 }  // namespace
@@ -117,6 +121,7 @@ struct RunLoop::State {
     std::mt19937_64 rng{std::random_device{}()};
 
     std::unique_ptr<FolderWatcher> watcher;
+    std::unique_ptr<metrics::MetricsListener> metrics_listener;  // metrics.listen; set at start only
     bool told_polling = false;
     bool stopping = false;
     StopFlag stop_flag;
@@ -142,6 +147,7 @@ struct RunLoop::State {
     void mark_dirty(std::size_t i);
     void mark_all_dirty();
     void maybe_scan();
+    void start_metrics();
     void scan_done(const std::vector<std::size_t>& which, const ScanOutcome& outcome);
     void request_push();
     void start_push();
@@ -232,9 +238,26 @@ void RunLoop::State::start() {
              " folders watched; safety rescan every " + std::to_string(ctx->config().sync.interval_seconds) + " s");
     const auto& endpoint = ctx->config().sync.endpoint;
     log.info(endpoint.empty() ? "no sync.endpoint: events are only stored locally" : "pushing to " + endpoint);
+    start_metrics();
     wait_signal();
     arm_rescan();
     mark_all_dirty();  // the first scan: whatever changed while the agent was not running
+}
+
+// A bad address or a port taken stops the agent at start, with one line: a
+// scraper pointed at a port the agent silently never opened would only see
+// the agent "down".
+void RunLoop::State::start_metrics() {
+    const std::string& listen = ctx->config().metrics.listen;
+    metrics::describe_run();
+    if (listen.empty()) return;
+    try {
+        metrics_listener = std::make_unique<metrics::MetricsListener>(io, metrics::parse_metrics_listen(listen));
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(e.what());
+    }
+    metrics_listener->start();
+    log.info("metrics at http://" + serve::format_endpoint(metrics_listener->local_endpoint()) + "/metrics");
 }
 
 void RunLoop::State::wait_signal() {
@@ -331,11 +354,13 @@ void RunLoop::State::maybe_scan() {
     auto context = scan_ctx;
     scan_worker.post([this, context, options, ready] {
         ScanOutcome outcome;
+        const auto started = Clock::now();
         try {
             outcome.stats = usage::scan_sources(context->store(), context->config(), context->env(), options);
         } catch (const std::exception& e) {
             outcome.error = e.what();
         }
+        outcome.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         release_memory(*context);
         asio::post(io, [this, ready, outcome = std::move(outcome)] { scan_done(ready, outcome); });
     });
@@ -349,8 +374,10 @@ void RunLoop::State::scan_done(const std::vector<std::size_t>& which, const Scan
     const bool first = !first_scan_done;
     first_scan_done = true;
     if (!outcome.error.empty()) {
+        metrics::record_scan_failure();
         log.error("scan failed: " + outcome.error);
     } else {
+        metrics::record_scan(outcome.stats, outcome.seconds);
         const LastScan last = summarize_scan(outcome.stats);
         std::string parts;
         for (const auto& s : outcome.stats) {
@@ -407,6 +434,10 @@ void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& rep
     push_running = false;
     if (stopping) return;
     if (!report && error.empty()) return;  // no endpoint (any more)
+    if (report)
+        metrics::record_push(*report);
+    else
+        metrics::record_push_failure();
     const PushOutcome outcome = report ? report->outcome : PushOutcome::unreachable;
     const std::string result = error.empty() ? report->message : error;
     const bool ok = outcome == PushOutcome::delivered || outcome == PushOutcome::nothing_to_send;
@@ -474,6 +505,7 @@ void RunLoop::State::stop(int sig) {
     log.info(std::string("stopping (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ")");
     stopping = true;
     stop_flag.raise();
+    if (metrics_listener) metrics_listener->stop();
     io.stop();
 }
 

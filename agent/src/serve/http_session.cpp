@@ -15,6 +15,7 @@
 
 #include "http_server.hpp"
 #include "limits.hpp"
+#include "metrics/agent_metrics.hpp"
 
 namespace agent::serve {
 namespace {
@@ -67,6 +68,7 @@ private:
     HttpServer& server_;
     const Router& router_;
     bool first_request_ = true;
+    std::chrono::steady_clock::time_point header_at_;  ///< the current request's header came in
 };
 
 template <class Stream>
@@ -128,6 +130,7 @@ void HttpConnection<Stream>::read_header() {
 template <class Stream>
 void HttpConnection<Stream>::on_header(beast::error_code ec) {
     waiting_ = false;
+    header_at_ = std::chrono::steady_clock::now();
     const Request& header = parser_->get();
     if (ec == http::error::body_limit)
         return send(error_response(header, http::status::payload_too_large,
@@ -193,6 +196,8 @@ void HttpConnection<Stream>::send(Response response, bool body_unread) {
         body_unread || !parser_->is_header_done() || !parser_->get().keep_alive() || server_.stopping();
     response_ = std::move(response);
     response_.keep_alive(!close_after);
+    metrics::record_request(route_ ? route_name(route_->kind) : "refused", response_.result_int(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - header_at_).count());
     // Every answer, whoever built it: no content sniffing, no referrer, and
     // (unless it is a page with its own policy) nothing to run, load or frame.
     response_.set("X-Content-Type-Options", "nosniff");

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "limits.hpp"
+#include "metrics/agent_metrics.hpp"
 #include "usage/net/gzip.hpp"
 #include "usage/sync/ingest.hpp"
 #include "usage/sync/protocol.hpp"
@@ -53,6 +54,7 @@ Response handle_ingest(const Request& req, usage::Store& store, const std::strin
                                   std::to_string(kMaxEventsPerBatch) + " per request");
 
     const usage::sync::IngestResult result = usage::sync::ingest_batch(store, batch, user);
+    metrics::record_ingest(result);
     Response res = json_response(req, http::status::ok, nlohmann::json{});
     res.body() = usage::sync::encode_result(result);
     return res;

@@ -7,10 +7,15 @@ namespace agent::serve {
 
 namespace net = boost::asio;
 
-net::ip::tcp::endpoint parse_listen_address(const std::string& text) {
+net::ip::tcp::endpoint parse_listen_address(const std::string& text, std::string_view what) {
     const auto bad = [&](const std::string& why) {
-        return std::invalid_argument("--listen '" + text + "': " + why +
-                                     " (expected ADDR:PORT, e.g. 127.0.0.1:8787 or [::1]:8787)");
+        std::string line(what);
+        line += " '";
+        line += text;
+        line += "': ";
+        line += why;
+        line += " (expected ADDR:PORT, e.g. 127.0.0.1:8787 or [::1]:8787)";
+        return std::invalid_argument(line);
     };
     const auto colon = text.rfind(':');
     if (colon == std::string::npos) throw bad("no port");

@@ -8,6 +8,8 @@
 #include "ingest_handler.hpp"
 #include "limits.hpp"
 #include "loopback_host.hpp"
+#include "metrics/agent_metrics.hpp"
+#include "metrics/metric_registry.hpp"
 #include "read_api.hpp"
 #include "usage/store/store_failure.hpp"
 
@@ -42,6 +44,19 @@ bool is_get(http::verb method) {
 
 }  // namespace
 
+const char* route_name(Route::Kind kind) {
+    switch (kind) {
+        case Route::Kind::health: return "health";
+        case Route::Kind::page: return "page";
+        case Route::Kind::session: return "session";
+        case Route::Kind::ingest: return "ingest";
+        case Route::Kind::read: return "read";
+        case Route::Kind::refresh: return "refresh";
+        case Route::Kind::metrics: return "metrics";
+    }
+    return "other";
+}
+
 std::variant<Response, Route> Router::route(const Request& header, const boost::asio::ip::address& remote) const {
     if (!team_) {
         const std::string_view host = view(header[http::field::host]);
@@ -66,6 +81,11 @@ std::variant<Response, Route> Router::route(const Request& header, const boost::
     if (path == "/healthz") {
         if (!is_get(method)) return method_not_allowed(header, "GET, HEAD");
         r.kind = Route::Kind::health;
+        return r;
+    }
+    if (path == "/metrics") {
+        if (!is_get(method)) return method_not_allowed(header, "GET, HEAD");
+        r.kind = Route::Kind::metrics;
         return r;
     }
     if (path == kSessionPath) {  // signs in with the token in its body, or reads the cookie
@@ -132,6 +152,7 @@ std::variant<Response, Route> Router::route(const Request& header, const boost::
 void Router::dispatch(const Route& route, const Request& req, std::function<void(Response)> done) const {
     switch (route.kind) {
         case Route::Kind::health:
+        case Route::Kind::metrics:
         case Route::Kind::page: return done(handle(route, req, auth_store_));
         case Route::Kind::session: {
             Response res = handle(route, req, auth_store_);
@@ -165,6 +186,14 @@ Response Router::handle(const Route& route, const Request& req, usage::Store& st
     try {
         switch (route.kind) {
             case Route::Kind::health: return json_response(req, http::status::ok, {{"status", "ok"}});
+            case Route::Kind::metrics: {
+                metrics::describe_serve();
+                Response res{http::status::ok, req.version()};
+                res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+                res.set(http::field::cache_control, "no-store");
+                res.body() = metrics::registry().render();
+                return res;
+            }
             case Route::Kind::page: return dashboard_response(req, route.target.path);
             case Route::Kind::session: return handle_session(req, store, route.team, route.tls);
             case Route::Kind::refresh: return Response{http::status::no_content, req.version()};

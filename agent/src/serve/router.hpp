@@ -3,6 +3,8 @@
 // the body is in.
 //
 //   GET  /healthz          no auth
+//   GET  /metrics          no auth: Prometheus text (agent_metrics.hpp;
+//                          counts only, no names of users or projects)
 //   GET  /, /assets/...    the dashboard's static files, no auth (the page
 //                          reads the API below, with its checks)
 //   /api/v1/session        the dashboard's sign-in (browser_session.hpp)
@@ -34,7 +36,7 @@ namespace agent::serve {
 
 /// A request accepted from its header: what to run and for whom.
 struct Route {
-    enum class Kind { health, page, session, ingest, read, refresh };
+    enum class Kind { health, page, session, ingest, read, refresh, metrics };
     Kind kind = Kind::health;
     Target target;
     std::optional<Principal> principal;  ///< nullopt: local mode (no tokens)
@@ -42,6 +44,9 @@ struct Route {
     bool tls = false;                    ///< serve terminates TLS itself (--tls-cert)
     boost::asio::ip::address remote;     ///< the client's address
 };
+
+/// The route's name in metrics ("read", "ingest", ...).
+const char* route_name(Route::Kind kind);
 
 class Router {
 public:

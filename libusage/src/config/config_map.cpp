@@ -51,6 +51,23 @@ OptionSpec noted(OptionSpec s, std::string default_note) {
     return s;
 }
 
+// `PORT`, `:PORT` or `ADDR:PORT` with an IP literal (IPv6 in brackets) or
+// `localhost`: the shape only; `run` resolves it, with the same rules.
+void check_listen_address(const std::string& v) {
+    if (v.empty()) return;
+    const auto colon = v.rfind(':');
+    const std::string port = colon == std::string::npos ? v : v.substr(colon + 1);
+    const std::string host = colon == std::string::npos ? std::string() : v.substr(0, colon);
+    const bool port_ok = !port.empty() && port.size() <= 5 &&
+                         port.find_first_not_of("0123456789") == std::string::npos && std::stoi(port) <= 65535;
+    const bool host_ok = host.empty() || host == "localhost" ||
+                         (host.front() == '[' && host.back() == ']' && host.size() > 2 &&
+                          host.find_first_not_of("0123456789abcdefABCDEF:.", 1) == host.size() - 1) ||
+                         host.find_first_not_of("0123456789.") == std::string::npos;
+    if (!port_ok || !host_ok)
+        throw std::invalid_argument("expected PORT or ADDR:PORT (e.g. 9464 or 127.0.0.1:9464), got '" + v + "'");
+}
+
 const char* wsl_mode_name(WslConfig::Mode mode) {
     switch (mode) {
         case WslConfig::Mode::on: return "on";
@@ -120,6 +137,14 @@ std::vector<ConfigOption> builtin_options() {
              c.serve.store = text(v);
          },
          [](const Config& c) -> OptionValue { return c.serve.store; }},
+        {noted(spec("metrics.listen", T::string, std::string(),
+                    "run: serve Prometheus metrics at http://ADDR:PORT/metrics (a bare port: on 127.0.0.1)"),
+               "off"),
+         [](Config& c, const OptionValue& v) {
+             check_listen_address(text(v));  // refused here, naming the key and line
+             c.metrics.listen = text(v);
+         },
+         [](const Config& c) -> OptionValue { return c.metrics.listen; }},
         {wsl_windows,
          [](Config& c, const OptionValue& v) {
              c.wsl.mode = text(v) == "on"    ? WslConfig::Mode::on

@@ -55,6 +55,12 @@ struct ServeConfig {
     std::string store;
 };
 
+/// `run`'s Prometheus endpoint.
+struct MetricsConfig {
+    /// ADDR:PORT, or a bare port on 127.0.0.1; empty: no endpoint.
+    std::string listen;
+};
+
 /// Windows-side data seen from WSL.
 struct WslConfig {
     /// `auto`: look under /mnt/c when /proc/version mentions Microsoft;
@@ -72,6 +78,7 @@ struct Config {
     std::vector<ModelPrice> price_overrides;
     SyncConfig sync;
     ServeConfig serve;
+    MetricsConfig metrics;
     WslConfig wsl;
 
     [[nodiscard]] SourceConfig source(const std::string& name) const;
