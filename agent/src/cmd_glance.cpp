@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "cli_checks.hpp"
 #include "commands.hpp"
