@@ -91,4 +91,12 @@ std::string usage_error_line(const CLI::App& app, const CLI::Error& error) {
     return line;
 }
 
+std::string misplaced_option_line(const CLI::App& app, const std::string& option) {
+    const CLI::App* at = innermost(app);
+    const std::string command = command_path(at);
+    const std::string what = at->get_option_no_throw(option) != nullptr ? "put '" + option + "' after '" + command + "'"
+                                                                        : "unknown option '" + option + "'";
+    return "usage-agent: " + what + " (see '" + command + " --help')";
+}
+
 }  // namespace agent

@@ -58,14 +58,19 @@ std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanO
     return stats;
 }
 
+std::vector<usage::SourceScanStats> scan_and_record(AppContext& ctx, const usage::ScanOptions& options) {
+    auto stats = run_scan(ctx, options);
+    save_last_scan(ctx.state_dir(), summarize_scan(stats));
+    return stats;
+}
+
 int SyncCommand::run(AppContext& ctx) const {
     for (const auto& s : sources)
         if (!usage::find_source_plugin(s)) throw CLI::ValidationError("--source", "unknown source '" + s + "'");
     usage::ScanOptions options;
     options.only_sources = sources;
     options.full_rescan = full_rescan;
-    auto stats = run_scan(ctx, options);
-    save_last_scan(ctx.state_dir(), summarize_scan(stats));
+    auto stats = scan_and_record(ctx, options);
     std::optional<usage::sync::PushReport> push;
     if (!no_push) push = run_push(ctx);
     const bool push_failed = push && push->outcome != usage::sync::PushOutcome::delivered &&

@@ -27,6 +27,42 @@ struct SyncCommand {
 /// warnings (read errors, malformed lines, unpriced models) on stderr.
 std::vector<usage::SourceScanStats> run_scan(AppContext& ctx, const usage::ScanOptions& options);
 
+/// The scan of `sync --once --no-push`: run_scan, then the record `status`
+/// shows. The glance and `session` run it too, so they are as current as a sync.
+std::vector<usage::SourceScanStats> scan_and_record(AppContext& ctx, const usage::ScanOptions& options);
+
+/// `usage-agent` without a command (cmd_glance.cpp): tokens, cost and
+/// sessions of today, this ISO week and this calendar month. Its options sit
+/// on the top-level app, so they are refused after a command (misplaced()).
+struct GlanceCommand {
+    bool year = false;
+    bool all = false;
+    std::string model;
+    bool full = false;
+    bool json = false;
+    bool no_scan = false;
+    std::string tz;
+    std::vector<CLI::Option*> options;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+    /// The first glance option given, or nullptr: with a command it is one
+    /// CLI11 let fall through from the command to the top level.
+    [[nodiscard]] const CLI::Option* given() const;
+};
+
+/// `session [--id ID] [--full] [--json]` (cmd_session.cpp): the latest
+/// session of the current directory, or the one named.
+struct SessionCommand {
+    std::string id;
+    bool full = false;
+    bool json = false;
+    bool no_scan = false;
+    std::string tz;
+    CLI::App* cmd = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
 struct ReportCommand {
     std::string view = "summary";
     bool json = false;
@@ -97,11 +133,11 @@ struct StatusCommand {
 struct ServeCommand {
     std::string listen = "127.0.0.1:8787";
     bool ingest = false;
-    bool open = false;       ///< --open: the dashboard in a browser once listening
-    std::string tls_cert;    ///< --tls-cert: PEM chain; with tls_key, serve HTTPS
+    bool open = false;     ///< --open: the dashboard in a browser once listening
+    std::string tls_cert;  ///< --tls-cert: PEM chain; with tls_key, serve HTTPS
     std::string tls_key;
     bool allow_plain_http = false;  ///< --allow-plain-http: a team endpoint on a network address without TLS
-    std::string store_text;  ///< --store: a StoreLocation; empty: serve.store, else the state dir's
+    std::string store_text;         ///< --store: a StoreLocation; empty: serve.store, else the state dir's
     std::string token_user;
     std::string token_role;
     bool token_json = false;

@@ -14,7 +14,8 @@
 int main(int argc, char** argv) {
     CLI::App app{"usage-agent: find, count and price the usage of AI coding assistants", "usage-agent"};
     app.set_version_flag("--version", "usage-agent " USAGE_AGENT_VERSION);
-    app.require_subcommand(1);
+    // No command is the glance (cmd_glance.cpp).
+    app.require_subcommand(0, 1);
     app.fallthrough();
     agent::GlobalOptions globals;
     app.add_option("--state-dir", globals.state_dir,
@@ -23,8 +24,12 @@ int main(int argc, char** argv) {
     app.add_option("--config", globals.config_path, "Config file (default: $XDG_CONFIG_HOME/usage-agent/config.yaml)")
         ->check(agent::non_empty());
 
+    agent::GlanceCommand glance;
+    glance.setup(app);
+
     agent::SyncCommand sync;
     agent::ReportCommand report;
+    agent::SessionCommand session;
     agent::PricesCommand prices;
     agent::ConfigCommand config;
     agent::ImportCommand import;
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
     agent::ServiceCommand service;
     sync.setup(app);
     report.setup(app);
+    session.setup(app);
     prices.setup(app);
     import.setup(app);
     status.setup(app);
@@ -45,7 +51,11 @@ int main(int argc, char** argv) {
     service.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
+        "Without a command: tokens, cost and sessions of today, this week and this month (after a scan).\n"
         "Examples:\n"
+        "  usage-agent                                  today, this week, this month\n"
+        "  usage-agent --year --full                    ... and this year, with one line per model\n"
+        "  usage-agent session                          the latest session of the current directory\n"
         "  usage-agent sync --once                      scan new transcript bytes into the store\n"
         "  usage-agent report daily --range 30d         cost per day, last 30 days\n"
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
@@ -65,6 +75,11 @@ int main(int argc, char** argv) {
         std::cerr << agent::usage_error_line(app, e) << "\n";
         return 2;
     }
+    // With a command, a glance option is one CLI11 let fall through from it.
+    if (const CLI::Option* o = glance.given(); o != nullptr && !app.get_subcommands().empty()) {
+        std::cerr << agent::misplaced_option_line(app, o->get_name()) << "\n";
+        return 2;
+    }
     std::unique_ptr<agent::AppContext> ctx;
     try {
         if (config.cmd->parsed()) return config.run(globals);
@@ -73,12 +88,14 @@ int main(int argc, char** argv) {
         ctx = std::make_unique<agent::AppContext>(globals);
         if (sync.cmd->parsed()) return sync.run(*ctx);
         if (report.cmd->parsed()) return report.run(*ctx);
+        if (session.cmd->parsed()) return session.run(*ctx);
         if (prices.cmd->parsed()) return prices.run(*ctx);
         if (import.cmd->parsed()) return import.run(*ctx);
         if (status.cmd->parsed()) return status.run(*ctx);
         if (store.cmd->parsed()) return store.run(*ctx);
         if (serve.cmd->parsed()) return serve.run(*ctx);
         if (run.cmd->parsed()) return run.run(*ctx, globals);
+        if (app.get_subcommands().empty()) return glance.run(*ctx);
     } catch (const CLI::Error& e) {
         std::cerr << agent::usage_error_line(app, e) << "\n";
         return 2;

@@ -8,8 +8,10 @@ _usage_agent() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
 
-    local commands="sync report status store prices import config serve service run"
+    local commands="sync report session status store prices import config serve service run"
     local global_opts="--state-dir --config --help --version"
+    # usage-agent without a command: the glance.
+    local glance_opts="--year --all --model --full --json --tz --no-scan"
     local sources="claude-code codex-cli gemini-cli opencode cursor"
     local views="summary daily weekly monthly hourly sessions models sources projects machines users repositories"
 
@@ -19,12 +21,12 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output|--tls-cert|--tls-key|--store)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output|--tls-cert|--tls-key|--store|--id)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:session|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -44,17 +46,18 @@ _usage_agent() {
                 COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
             fi
             return ;;
-        --since|--until|--model|--project|--machine|--user|--repository|--limit|--timeout|--listen|--poll) return ;;
+        --since|--until|--model|--project|--machine|--user|--repository|--limit|--timeout|--listen|--poll|--id) return ;;
     esac
 
     local words=""
     case $path in
-        "") words="$commands $global_opts" ;;
+        "") words="$commands $global_opts $glance_opts" ;;
         sync) words="--once --no-push --source --full-rescan --json --help" ;;
         report)
             # One view at most.
             ((operands == 0)) || views=""
             words="$views --json --csv --range --since --until --source --model --project --machine --user --repository --tz --limit --full --failures --no-scan --help" ;;
+        session) words="--id --full --json --tz --no-scan --help" ;;
         status) words="--json --help" ;;
         store) words="backup export import check --help" ;;
         "store export") words="--format --output --help" ;;

@@ -29,9 +29,6 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "usage-agent: unexpected argument 'extra' (see 'usage-agent report --help')\n");
     fails(h.run({"serve", "token", "frob"}), 2,
           "usage-agent: unknown command 'frob' (see 'usage-agent serve token --help')\n");
-    fails(h.run({}), 2,
-          "usage-agent: missing command: one of sync, report, prices, import, status, store, config, serve, run, "
-          "service (see 'usage-agent --help')\n");
     fails(h.run({"config"}), 2,
           "usage-agent: missing command: one of init, show, check, keys (see 'usage-agent config --help')\n");
     fails(h.run({"report", "weather"}), 2,
@@ -205,7 +202,9 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
         CHECK(lines == count);
     }
     const auto top = h.run({"--help"});
-    CHECK(top.out.find("Examples:\n  usage-agent sync --once ") != std::string::npos);
+    // The glance (no command) first, then the commands.
+    CHECK(top.out.find("Examples:\n  usage-agent                 ") != std::string::npos);
+    CHECK(top.out.find("\n  usage-agent sync --once ") != std::string::npos);
     CHECK(top.out.find("Reference: docs/cli.md") != std::string::npos);
 }
 

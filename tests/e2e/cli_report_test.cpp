@@ -244,8 +244,10 @@ TEST_CASE("cli: exit codes and one clear error line") {
     CHECK(both.exit_code == 2);
     auto bad_date = h.run({"report", "summary", "--since", "2026-02-30", "--no-scan"});
     CHECK(bad_date.exit_code == 2);
-    auto no_cmd = h.run({});
-    CHECK(no_cmd.exit_code == 2);
+    // No command is the glance now, not a usage error.
+    auto no_cmd = h.run({"--no-scan"});
+    CHECK(no_cmd.exit_code == 0);
+    CHECK(no_cmd.out.starts_with("Today: "));
 
     testing::write_file(h.dir / "bad.yaml", "user: x\nsync:\n  batch_size: many\n");
     auto bad_config = h.run({"--config", (h.dir / "bad.yaml").string(), "sync", "--once"});
