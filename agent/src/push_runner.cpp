@@ -8,19 +8,6 @@
 
 namespace agent {
 
-std::string_view to_string(usage::sync::PushOutcome outcome) {
-    using usage::sync::PushOutcome;
-    switch (outcome) {
-        case PushOutcome::nothing_to_send: return "nothing_to_send";
-        case PushOutcome::delivered: return "delivered";
-        case PushOutcome::auth_refused: return "auth_refused";
-        case PushOutcome::refused: return "refused";
-        case PushOutcome::unreachable: return "unreachable";
-        case PushOutcome::not_started: return "not_started";
-    }
-    return "unknown";
-}
-
 std::optional<usage::sync::PushReport> run_push(AppContext& ctx, std::function<void(std::chrono::milliseconds)> sleep) {
     const auto& endpoint = ctx.config().sync.endpoint;
     if (endpoint.empty()) return std::nullopt;
@@ -50,7 +37,7 @@ std::optional<usage::sync::PushReport> run_push(AppContext& ctx, std::function<v
 nlohmann::json push_report_json(const usage::sync::PushReport& r) {
     nlohmann::json set_aside = nlohmann::json::array();
     for (const auto& s : r.set_aside) set_aside.push_back({{"id", s.event_id}, {"reason", s.reason}});
-    return {{"outcome", std::string(to_string(r.outcome))},
+    return {{"outcome", std::string(usage::sync::outcome_name(r.outcome))},
             {"pending_before", r.pending_before.rows},
             {"sent", r.sent.rows},
             {"sent_superseded", r.sent.superseded},

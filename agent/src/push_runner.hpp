@@ -23,7 +23,4 @@ std::optional<usage::sync::PushReport> run_push(AppContext& ctx,
 /// JSON of a push report (for `sync --json` and `status --json`).
 nlohmann::json push_report_json(const usage::sync::PushReport& r);
 
-/// "delivered", "auth_refused", ...
-std::string_view to_string(usage::sync::PushOutcome outcome);
-
 }  // namespace agent

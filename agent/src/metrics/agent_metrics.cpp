@@ -17,20 +17,6 @@ void describe_common() {
     });
 }
 
-// Every outcome a push reports, spelled as in push.hpp's PushOutcome.
-const char* outcome_name(usage::sync::PushOutcome o) {
-    using usage::sync::PushOutcome;
-    switch (o) {
-        case PushOutcome::nothing_to_send: return "nothing_to_send";
-        case PushOutcome::delivered: return "delivered";
-        case PushOutcome::auth_refused: return "auth_refused";
-        case PushOutcome::refused: return "refused";
-        case PushOutcome::unreachable: return "unreachable";
-        case PushOutcome::not_started: return "not_started";
-    }
-    return "failed";
-}
-
 }  // namespace
 
 void describe_serve() {
@@ -127,7 +113,7 @@ void record_push(const usage::sync::PushReport& report) {
         describe_run();
         auto& r = registry();
         using usage::sync::PushOutcome;
-        r.add("usage_agent_pushes_total", {{"outcome", outcome_name(report.outcome)}});
+        r.add("usage_agent_pushes_total", {{"outcome", std::string(usage::sync::outcome_name(report.outcome))}});
         r.add("usage_agent_events_pushed_total", {}, static_cast<double>(report.sent.rows));
         if (report.outcome != PushOutcome::delivered && report.outcome != PushOutcome::nothing_to_send)
             r.add("usage_agent_push_failures_total");

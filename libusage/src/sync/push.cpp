@@ -177,4 +177,16 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     return finish(PushOutcome::delivered, message);
 }
 
+std::string_view outcome_name(PushOutcome outcome) {
+    switch (outcome) {
+        case PushOutcome::nothing_to_send: return "nothing_to_send";
+        case PushOutcome::delivered: return "delivered";
+        case PushOutcome::auth_refused: return "auth_refused";
+        case PushOutcome::refused: return "refused";
+        case PushOutcome::unreachable: return "unreachable";
+        case PushOutcome::not_started: return "not_started";
+    }
+    return "unknown";
+}
+
 }  // namespace usage::sync

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "usage/net/http_client.hpp"
@@ -63,5 +64,9 @@ struct PushReport {
 };
 
 PushReport push_outbox(Store& store, const PushOptions& options);
+
+/// "delivered", "auth_refused", ...: the outcome as `sync --json`, `status`
+/// and the metrics name it.
+std::string_view outcome_name(PushOutcome outcome);
 
 }  // namespace usage::sync
