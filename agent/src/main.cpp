@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     agent::ServeCommand serve;
     agent::RunCommand run;
     agent::ServiceCommand service;
+    agent::StatuslineCommand statusline;
     sync.setup(app);
     report.setup(app);
     prices.setup(app);
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     serve.setup(app);
     run.setup(app);
     service.setup(app);
+    statusline.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Examples:\n"
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
         if (config.cmd->parsed()) return config.run(globals);
         // No store or config is opened: installing must work before either exists.
         if (service.cmd->parsed()) return service.run(globals);
+        // Its own store handling: Claude Code's footer needs a line whatever fails.
+        if (statusline.cmd->parsed()) return statusline.run(globals);
         ctx = std::make_unique<agent::AppContext>(globals);
         if (sync.cmd->parsed()) return sync.run(*ctx);
         if (report.cmd->parsed()) return report.run(*ctx);
