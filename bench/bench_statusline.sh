@@ -3,7 +3,9 @@
 # store, as Claude Code runs it: a new process per message, the statusline
 # JSON on stdin. Two series of N runs: each run recording a larger session
 # cost (a ledger write every time) and each run repeating the last figure
-# (read only). Prints p50/p95/max per series.
+# (read only). Prints p50/p95/max per series, and the same for
+# `usage-agent --version` (starting the process and nothing else: the floor
+# every run pays before the statusline does anything).
 #
 #   bench/bench_statusline.sh [--runs N] [--home DIR] [--state DIR]
 #
@@ -52,15 +54,20 @@ input() {
         "$home" $(($1 / 1000000)) $(($1 % 1000000))
 }
 
-# Milliseconds (3 decimals) per run of `statusline` on the inputs in $1/*.json.
+# Milliseconds (3 decimals) per run of `statusline` on the inputs in $1/*.json
+# (of `--version` when $2 is "version").
 time_series() {
     local dir=$1 f start end
     for f in "$dir"/*.json; do
         start=$EPOCHREALTIME
-        HOME=$home XDG_CONFIG_HOME=$work/config "$agent" --state-dir "$state" statusline <"$f" >"$work/line"
+        if [[ ${2:-} == version ]]; then
+            "$agent" --version >/dev/null
+        else
+            HOME=$home XDG_CONFIG_HOME=$work/config "$agent" --state-dir "$state" statusline <"$f" >"$work/line"
+        fi
         end=$EPOCHREALTIME
-        echo "$start $end" | awk '{ printf("%.3f\n", ($2 - $1) * 1000) }'
-    done
+        echo "$start $end"
+    done | awk '{ printf("%.3f\n", ($2 - $1) * 1000) }'
 }
 
 percentiles() {  # stdin: one number per line -> "p50 X ms, p95 Y ms, max Z ms"
@@ -80,9 +87,11 @@ HOME=$home "$agent" --state-dir "$state" statusline <"$work/grow/00000.json" >/d
 grow=$(time_series "$work/grow" | percentiles)
 line=$(cat "$work/line")
 same=$(time_series "$work/same" | percentiles)
+floor=$(time_series "$work/same" version | percentiles)
 echo "statusline, $runs runs per series, store of $events events ($size MB):"
 echo "  recording a larger cost each run: $grow"
 echo "  the same cost again (no write):   $same"
+echo "  --version (process start only):   $floor"
 echo "  line: $line"
 fail=0
 for series in "$grow" "$same"; do

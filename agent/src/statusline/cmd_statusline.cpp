@@ -59,13 +59,15 @@ struct LineParts {
 
 std::string compose(const LineParts& p) {
     std::string line;
-    const auto add = [&](const std::string& part) {
+    // Appended piece by piece: "text" + string trips GCC 12's -Wrestrict at -O3.
+    const auto add = [&](const char* label, const std::string& value) {
         if (!line.empty()) line += " | ";
-        line += part;
+        line += label;
+        line += value;
     };
-    if (!p.model.empty()) add(fit_end(p.model, 40));
-    if (p.session_micros) add("session " + dollars(*p.session_micros));
-    if (p.today_micros) add("today ~" + dollars(*p.today_micros));
+    if (!p.model.empty()) add("", fit_end(p.model, 40));
+    if (p.session_micros) add("session ", dollars(*p.session_micros));
+    if (p.today_micros) add("today ~", dollars(*p.today_micros));
     return line.empty() ? std::string("usage-agent") : line;
 }
 
@@ -77,6 +79,7 @@ void fill_from_store(const GlobalOptions& globals, const StatuslineInput& in, Li
         globals.state_dir.empty() ? usage::default_state_dir(env) : std::filesystem::path(globals.state_dir);
     usage::Store store(dir);
     store.set_lock_wait_ms(kLockWaitMs);
+    store.skip_checkpoint_on_close();
     const std::int64_t now = usage::unix_now_ms();
     if (!in.session_id.empty()) {
         try {

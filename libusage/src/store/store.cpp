@@ -113,6 +113,9 @@ std::vector<SessionCost> Store::session_costs() const {
 void Store::set_lock_wait_ms(int ms) {
     backend_->set_lock_wait_ms(ms);
 }
+void Store::skip_checkpoint_on_close() {
+    backend_->skip_checkpoint_on_close();
+}
 
 ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
     StoreWriter writer(*this);

@@ -133,6 +133,8 @@ public:
     [[nodiscard]] virtual std::vector<SessionCost> session_costs() const = 0;
     /// How long a statement waits for another writer's lock (Store::set_lock_wait_ms).
     virtual void set_lock_wait_ms(int ms) = 0;
+    /// Store::skip_checkpoint_on_close.
+    virtual void skip_checkpoint_on_close() = 0;
 
     /// A write transaction pricing with `prices` (which outlive it).
     virtual std::unique_ptr<EventWriter> writer(const PriceBook& prices) = 0;

@@ -49,6 +49,7 @@ public:
                                                           const std::string& session_id) const override;
     [[nodiscard]] std::vector<SessionCost> session_costs() const override;
     void set_lock_wait_ms(int ms) override;
+    void skip_checkpoint_on_close() override;
     std::unique_ptr<usage::detail::EventWriter> writer(const PriceBook& prices) override;
     std::unique_ptr<usage::detail::UsageReader> reader(const Query& query, const date::time_zone* tz) const override;
 

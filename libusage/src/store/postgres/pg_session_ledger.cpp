@@ -1,5 +1,6 @@
 // The session cost ledger (schema migration 8): one row per session a tool
-// reported a whole-session cost for, keeping the largest figure seen.
+// reported a whole-session cost for, keeping the largest figure seen; and the
+// connection settings its quick writer, the statusline, needs (none here).
 #include "store/postgres/pg_backend.hpp"
 
 namespace usage::pg {
@@ -52,5 +53,6 @@ std::vector<SessionCost> PgBackend::session_costs() const {
 // Writers of a PostgreSQL store take row locks only: nothing waits on a
 // store-wide lock the way a SQLite writer does.
 void PgBackend::set_lock_wait_ms(int) {}
+void PgBackend::skip_checkpoint_on_close() {}
 
 }  // namespace usage::pg

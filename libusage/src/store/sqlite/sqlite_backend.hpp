@@ -47,6 +47,7 @@ public:
                                                           const std::string& session_id) const override;
     [[nodiscard]] std::vector<SessionCost> session_costs() const override;
     void set_lock_wait_ms(int ms) override;
+    void skip_checkpoint_on_close() override;
     std::unique_ptr<EventWriter> writer(const PriceBook& prices) override;
     std::unique_ptr<UsageReader> reader(const Query& query, const date::time_zone* tz) const override;
 

@@ -1,6 +1,8 @@
 // The session cost ledger (schema migration 10): one row per session a tool
-// reported a whole-session cost for, keeping the largest figure seen.
+// reported a whole-session cost for, keeping the largest figure seen; and the
+// connection settings its quick writer, the statusline, needs.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include "store/sqlite/sqlite_backend.hpp"
 
@@ -60,6 +62,10 @@ std::vector<SessionCost> SqliteBackend::session_costs() const {
 
 void SqliteBackend::set_lock_wait_ms(int ms) {
     db_->setBusyTimeout(ms);
+}
+
+void SqliteBackend::skip_checkpoint_on_close() {
+    sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
 }  // namespace usage::detail
