@@ -31,7 +31,7 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "usage-agent: unknown command 'frob' (see 'usage-agent serve token --help')\n");
     fails(h.run({}), 2,
           "usage-agent: missing command: one of sync, report, prices, import, status, store, config, serve, run, "
-          "service (see 'usage-agent --help')\n");
+          "service, statusline (see 'usage-agent --help')\n");
     fails(h.run({"config"}), 2,
           "usage-agent: missing command: one of init, show, check, keys (see 'usage-agent config --help')\n");
     fails(h.run({"report", "weather"}), 2,
