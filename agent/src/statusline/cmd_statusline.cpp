@@ -71,7 +71,7 @@ std::string compose(const LineParts& p) {
     return line.empty() ? std::string("usage-agent") : line;
 }
 
-// The store part: record the figure, read back what the line shows. Returns
+// The store part: record the figure, read back what the line shows. Fills in
 // what it could get; a busy or broken store only leaves parts out.
 void fill_from_store(const GlobalOptions& globals, const StatuslineInput& in, LineParts& parts) {
     const auto env = usage::Environment::from_process();
