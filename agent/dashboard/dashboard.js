@@ -376,6 +376,11 @@ function topModel(row) {
   return models.length ? models[0].key : "";
 }
 
+// A session's own cost (the ledger, e.g. Claude Code's statusline figure) is
+// shown as it is; without one, the events' sum, "~" when estimated.
+const sessionCostColumn = ["Cost", (r) => r.session_cost_usd,
+  (r) => (r.ledger_cost_usd !== null ? money(r.ledger_cost_usd) : estimatedMoney(r, r.cost_usd)), true];
+
 function renderSessions(sessions, state) {
   const columns = [
     ["Project", (r) => r.project],
@@ -383,7 +388,7 @@ function renderSessions(sessions, state) {
     ["Agent", (r) => r.source],
     ["Surface", (r) => r.surface],
     ["Models", (r) => r.models.join(", ")],
-    costColumn,
+    sessionCostColumn,
     tokensColumn,
     ["Started", (r) => r.first_activity, (r) => localTime(r.first_activity)],
     ["Last activity", (r) => r.last_activity, (r) => localTime(r.last_activity)],

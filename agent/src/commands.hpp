@@ -175,6 +175,20 @@ struct ServiceCommand {
     int run(const GlobalOptions& globals) const;
 };
 
+/// `statusline` (Claude Code's statusLine command: reads its JSON on stdin,
+/// prints one line, always exits 0) and `statusline install [--dry-run]
+/// [--force]` (agent/src/statusline/).
+struct StatuslineCommand {
+    bool dry_run = false;
+    bool force = false;
+    CLI::App* cmd = nullptr;
+    CLI::App* install = nullptr;
+    void setup(CLI::App& app);
+    int run(const GlobalOptions& globals) const;
+    int run_line(const GlobalOptions& globals) const;
+    int run_install(const GlobalOptions& globals) const;
+};
+
 struct ConfigCommand {
     bool force = false;
     bool markdown = false;

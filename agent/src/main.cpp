@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     agent::ServeCommand serve;
     agent::RunCommand run;
     agent::ServiceCommand service;
+    agent::StatuslineCommand statusline;
     sync.setup(app);
     report.setup(app);
     session.setup(app);
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     serve.setup(app);
     run.setup(app);
     service.setup(app);
+    statusline.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Without a command: tokens, cost and sessions of today, this week and this month (after a scan).\n"
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
         if (config.cmd->parsed()) return config.run(globals);
         // No store or config is opened: installing must work before either exists.
         if (service.cmd->parsed()) return service.run(globals);
+        // Its own store handling: Claude Code's footer needs a line whatever fails.
+        if (statusline.cmd->parsed()) return statusline.run(globals);
         ctx = std::make_unique<agent::AppContext>(globals);
         if (sync.cmd->parsed()) return sync.run(*ctx);
         if (report.cmd->parsed()) return report.run(*ctx);

@@ -80,6 +80,11 @@ nlohmann::json report_json(const usage::Report& report, bool full, const usage::
             row["models"] = s.models;
             row["first_activity"] = usage::format_utc_ms(s.first_ms);
             row["last_activity"] = usage::format_utc_ms(s.last_ms);
+            // cost_usd stays the events' sum (rows add up to the totals);
+            // session_cost_usd is what the session cost, the ledger first.
+            row["ledger_cost_usd"] = s.ledger_cost_micros ? nlohmann::json(usd(*s.ledger_cost_micros)) : nullptr;
+            row["session_cost_usd"] = usd(s.cost_micros(r.totals.cost_micros));
+            row["session_cost_origin"] = s.ledger_cost_micros ? "ledger" : "events";
         }
         if (full) {
             nlohmann::json models = nlohmann::json::array();

@@ -43,6 +43,21 @@ std::string row_line(const std::string& key_cell, const usage::Totals& t) {
                    cost_cell(t));
 }
 
+// A session's cost: the ledger's figure as it stands (the tool's own,
+// authoritative), else the events' sum, marked `~` when part of it is estimated.
+std::string session_row_line(const std::string& key_cell, const usage::Totals& t, const usage::SessionInfo& s) {
+    // Built by appending: "~" + string trips GCC 12's -Wrestrict at -O3.
+    std::string cost;
+    if (s.ledger_cost_micros) {
+        cost = dollars(*s.ledger_cost_micros);
+    } else {
+        if (t.estimated_cost_micros > 0) cost = "~";
+        cost += cost_cell(t);
+    }
+    return columns(key_cell, compact(t.events), compact(t.input_tokens), compact(t.output_tokens),
+                   compact(t.cache_read_tokens), compact(t.cache_write_tokens()), compact(t.total_tokens()), cost);
+}
+
 std::string header_line(const std::string& key_title) {
     return columns(key_title, "EVENTS", "INPUT", "OUTPUT", "CACHE-R", "CACHE-W", "TOTAL", "COST");
 }
@@ -192,7 +207,9 @@ std::string report_table(const usage::Report& r, const RenderOptions& o) {
             key_cells(keys, kKeyWidth, o.view == "models" || o.view == "machines" || o.view == "repositories");
         for (std::size_t i = 0; i < r.rows.size(); ++i) {
             const auto& row = r.rows[i];
-            out << line_of(cells[i], row.totals) << "\n";
+            out << (row.session && !o.failures ? session_row_line(cells[i], row.totals, *row.session)
+                                               : line_of(cells[i], row.totals))
+                << "\n";
             if (row.session) out << st.dim(session_line(*row.session, r.tz)) << "\n";
             if (!o.full) continue;
             std::vector<std::string> models;

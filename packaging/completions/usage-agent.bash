@@ -8,7 +8,7 @@ _usage_agent() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
 
-    local commands="sync report session status store prices import config serve service run"
+    local commands="sync report session status store prices import config serve service run statusline"
     local global_opts="--state-dir --config --help --version"
     # usage-agent without a command: the glance.
     local glance_opts="--year --all --model --full --json --tz --no-scan"
@@ -26,7 +26,7 @@ _usage_agent() {
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:session|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:session|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|:statusline|statusline:install|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -75,6 +75,8 @@ _usage_agent() {
         run) words="--log-level --poll --help" ;;
         service) words="install uninstall status --help" ;;
         "service install"|"service uninstall"|"service status") words="--dry-run --help" ;;
+        statusline) words="install --help" ;;
+        "statusline install") words="--dry-run --force --help" ;;
         prices) words="update --json --help" ;;
         "prices update") words="--from --timeout --help" ;;
         import)

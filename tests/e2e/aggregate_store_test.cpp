@@ -143,7 +143,7 @@ TEST_CASE("aggregate store: a SQLite store of schema 8 opens with every row a si
     usage::PriceBook lower;
     cheaper(lower);
     usage::Store store(dir.path());
-    CHECK(store.schema_version() == 9);
+    CHECK(store.schema_version() == usage::Store::kSchemaVersion);
     CHECK(sqlite_flags(dir.path() / "usage.db") == "goose:old=0 ");
     store.use_prices(lower);  // re-priced as the single call it was taken for: the tier
     CHECK(costs(store) == "s1=1600000 ");

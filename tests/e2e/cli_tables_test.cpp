@@ -174,10 +174,10 @@ TEST_CASE("tables: session rows escape project, machine and session id and show 
     const std::vector<std::string> expected = {
         "all time (Asia/Tokyo)",
         "SESSION              EVENTS   INPUT  OUTPUT CACHE-R CACHE-W   TOTAL         COST",
-        "s-2                       1     500       0       0       0     500        $0.00",
+        "s-2                       1     500       0       0       0     500       ~$0.00",
         // The project gets what the rest leaves of 80 columns: 16 wide characters and the ellipsis.
         "  claude-code cli " + long_name.substr(0, 16 * 3) + kE + " @box\\e[2J  2026-01-12 19:00",
-        "s-1                       1   1,000       0       0       0   1,000        $0.00",
+        "s-1                       1   1,000       0       0       0   1,000       ~$0.00",
         "  claude-code cli \\e]0;pwned\\x07 @box\\e[2J  2026-01-11 19:00",
         "TOTAL                     2   1,500       0       0       0   1,500        $0.00",
     };

@@ -71,6 +71,9 @@ void fill(const std::filesystem::path& dir) {
         batches[batch].events.push_back(failed);
     }
     store.apply(batches);
+    // opencode's session s3 has Claude Code's figure in the ledger (as a
+    // statusline would record it): the sessions table shows it, unmarked.
+    store.record_session_cost({"opencode", "s3", 2'500'000, "mystery-model", "1.0", kJan10});
 }
 
 struct Card {
@@ -200,6 +203,18 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
             .dom);
     CHECK(web.at("requests").text == "1");
     CHECK(web.at("sessions").text == "1");
+    // Sessions: s3's ledger figure as it is, s1's events' sum marked estimated,
+    // s2's reported cost unmarked.
+    const auto sessions = page.substr(page.find("<table id=\"table-sessions\">"));
+    const auto cost_cell = [&](const std::string& models) {
+        const auto row = sessions.find("<td>" + models + "</td>");
+        REQUIRE(row != std::string::npos);
+        const auto cell = sessions.find("<td class=\"num\">", row) + 16;
+        return sessions.substr(cell, sessions.find("</td>", cell) - cell);
+    };
+    CHECK(cost_cell("mystery-model") == "$2.50");
+    CHECK(cost_cell(kSonnet) == "~$0.01");
+    CHECK(cost_cell("gpt-5") == "$1.23");
     CHECK(server.stop() == 0);
 }
 

@@ -29,17 +29,17 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 7") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 8") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 7);
+    REQUIRE(usage::pg::store_migrations().size() == 8);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 7);
-    CHECK(usage::pg::schema_version(c) == 7);
+    CHECK(usage::pg::migrate(c) == 8);
+    CHECK(usage::pg::schema_version(c) == 8);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"coverage"},
@@ -48,6 +48,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                 {"machines"},
                                 {"meta"},
                                 {"schema_migrations"},
+                                {"session_ledger"},
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
@@ -58,7 +59,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"4", "the repository of each event"},
                {"5", "the rollups keyed by repository"},
                {"6", "failed calls, counted apart"},
-               {"7", "the aggregate flag of each event"}});
+               {"7", "the aggregate flag of each event"},
+               {"8", "the session cost ledger"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -125,6 +127,12 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                          {"created_ms bigint not null"},
                                          {"revoked_ms bigint"}});
     CHECK(column_types("meta") == Rows{{"key text not null"}, {"value text not null"}});
+    CHECK(column_types("session_ledger") == Rows{{"source text not null"},
+                                                 {"session_id text not null"},
+                                                 {"cost_micros bigint not null"},
+                                                 {"model text not null"},
+                                                 {"version text not null"},
+                                                 {"updated_ms bigint not null"}});
     CHECK(check.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname") ==
           Rows{{"coverage_pkey"},
                {"cursors_pkey"},
@@ -139,6 +147,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"machines_pkey"},
                {"meta_pkey"},
                {"schema_migrations_pkey"},
+               {"session_ledger_pkey"},
                {"tokens_hash_key"},
                {"tokens_pkey"},
                {"usage_rollup_day_pkey"},
@@ -190,18 +199,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 7);
+    REQUIRE(usage::pg::migrate(c) == 8);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 7);
-    CHECK(usage::pg::migrate(c) == 7);
+    CHECK(usage::pg::migrate(c) == 8);
+    CHECK(usage::pg::migrate(c) == 8);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "7");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "8");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 7") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 8") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -224,7 +233,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{7, 7, 7, 7});
+    CHECK(reached == std::array<int, 4>{8, 8, 8, 8});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"coverage"},
                                 {"cursors"},
@@ -232,11 +241,12 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"machines"},
                                 {"meta"},
                                 {"schema_migrations"},
+                                {"session_ledger"},
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -363,7 +373,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
     const Rows kept = {{"d", "1741132800000", "2", "30", "1741135500000", "1741135600000"},
                        {"h", "1741132800000", "2", "30", "1741135500000", "1741135600000"}};
     CHECK(check.query(rollups) == kept);
-    REQUIRE(usage::pg::migrate(c) == 7);
+    REQUIRE(usage::pg::migrate(c) == 8);
     CHECK(check.query(rollups) == kept);
     CHECK(check.scalar("SELECT count(*) FROM events WHERE failure <> ''") == "0");
 

@@ -262,6 +262,42 @@ TEST_CASE("store backends: tokens are added, found by hash, listed and revoked o
     });
 }
 
+TEST_CASE("store backends: the session cost ledger keeps the largest figure per session, on every backend") {
+    testing::for_each_backend([](const testing::StoreBackend& backend) {
+        auto store = backend.open();
+        const auto cost = [](const std::string& session, std::int64_t micros, std::int64_t at) {
+            return usage::SessionCost{"claude-code", session, micros, "claude-opus-4-1", "1.0.80", at};
+        };
+        CHECK_FALSE(store->session_cost("claude-code", "s1"));
+        CHECK(store->record_session_cost(cost("s1", 1230000, 1000)));
+        CHECK_FALSE(store->record_session_cost(cost("s1", 1000000, 2000)));  // late and older: kept out
+        CHECK_FALSE(store->record_session_cost(cost("s1", 1230000, 2500)));  // the same: nothing written
+        auto s1 = store->session_cost("claude-code", "s1");
+        REQUIRE(s1);
+        CHECK(s1->cost_micros == 1230000);
+        CHECK(s1->updated_ms == 1000);
+        auto grown = cost("s1", 2500001, 3000);
+        grown.model = "claude-sonnet-4-5";
+        CHECK(store->record_session_cost(grown));
+        CHECK(store->record_session_cost(cost("s2", 0, 4000)));
+        CHECK_FALSE(store->session_cost("codex", "s1"));  // another source's session of that id
+        CHECK_THROWS_AS(store->record_session_cost(cost("", 5, 5000)), std::invalid_argument);
+        CHECK_THROWS_AS(store->record_session_cost(cost("s3", -1, 5000)), std::invalid_argument);
+
+        auto reopened = backend.open();
+        const auto all = reopened->session_costs();
+        REQUIRE(all.size() == 2);
+        CHECK(all[0].session_id == "s1");
+        CHECK(all[0].cost_micros == 2500001);
+        CHECK(all[0].model == "claude-sonnet-4-5");
+        CHECK(all[0].version == "1.0.80");
+        CHECK(all[0].updated_ms == 3000);
+        CHECK(all[1].session_id == "s2");
+        CHECK(all[1].cost_micros == 0);
+        CHECK(all[1].updated_ms == 4000);
+    });
+}
+
 #ifdef USAGE_WITH_POSTGRES
 TEST_CASE("store backends: 4 writers on one PostgreSQL database, overlapping copies, end exactly as one writer") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();

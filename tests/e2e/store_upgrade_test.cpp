@@ -118,6 +118,7 @@ TEST_CASE("upgrade: a SQLite store of every earlier schema version opens with ev
         // Rows from before the `aggregate` column (version 9) were single calls.
         CHECK(sqlite_rows(dir.path() / "usage.db", kAggregateSql) == kNoAggregates);
         check_reports(store);
+        CHECK(store.session_costs().empty());  // the ledger (version 10) starts empty
         // The upgraded store keeps counting (re-priced by this binary's prices): a failed call.
         usage::PriceBook prices;
         store.use_prices(prices);

@@ -237,7 +237,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
 )sql");
     }
     usage::Store store(dir.path());
-    CHECK(store.schema_version() == 9);
+    CHECK(store.schema_version() == usage::Store::kSchemaVersion);
     auto rows = [&] { return lines(usage::detail::sqlite_database(store), kActual); };
     auto days = [&] { return lines(usage::detail::sqlite_database(store), kActualDays); };
     const auto kept_rows = rows();

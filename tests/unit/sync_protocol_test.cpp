@@ -248,3 +248,32 @@ TEST_CASE("sync protocol: the reason of an error answer, or the start of a forei
     CHECK(error_reason(std::string(300, 'x')) == std::string(200, 'x'));
     CHECK(error_reason(R"({"error":42})") == R"({"error":42})");
 }
+
+TEST_CASE("protocol: session costs travel only when there are some and are refused by name when wrong") {
+    auto b = sample_batch();
+    CHECK(usage::sync::encode_batch(b).find("session_costs") == std::string::npos);  // as older agents send
+    CHECK(usage::sync::decode_batch(usage::sync::encode_batch(b)).session_costs.empty());
+    b.session_costs.push_back({"claude-code", "s1", 1234567, "claude-opus-4-1", "2.1.81", 1795166043512});
+    const auto d = usage::sync::decode_batch(usage::sync::encode_batch(b));
+    REQUIRE(d.session_costs.size() == 1);
+    const auto& c = d.session_costs[0];
+    CHECK(c.source == "claude-code");
+    CHECK(c.session_id == "s1");
+    CHECK(c.cost_micros == 1234567);
+    CHECK(c.model == "claude-opus-4-1");
+    CHECK(c.version == "2.1.81");
+    CHECK(c.updated_ms == 1795166043512);
+
+    const std::string head = R"({"protocol":1,"machine":{"id":"m"},"events":[],"session_costs":)";
+    CHECK(refusal(head + "{}}") == "'session_costs' must be an array");
+    CHECK(refusal(head + R"([{"source":"claude-code","cost_micros":5}]})") ==
+          "'session_costs[0].session_id' is required");
+    CHECK(refusal(head + R"([{"source":"claude-code","session_id":"s","cost_micros":-5}]})") ==
+          "'session_costs[0].cost_micros' must be an integer from 0 to 1000000000000000");
+    CHECK(refusal(head + R"([{"source":"claude-code","session_id":"s","cost_micros":1.5}]})") ==
+          "'session_costs[0].cost_micros' must be an integer from 0 to 1000000000000000");
+    CHECK(refusal(head + R"([{"source":"claude-code","session_id":"s"}]})") ==
+          "'session_costs[0].cost_micros' is required");
+    CHECK(refusal(head + R"([{"source":"","session_id":"s","cost_micros":5}]})") ==
+          "'session_costs[0].source' must not be empty");
+}

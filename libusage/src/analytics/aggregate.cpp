@@ -286,7 +286,8 @@ Report Aggregator::report() {
                                       acc.surface,
                                       std::vector<std::string>(acc.models.begin(), acc.models.end()),
                                       acc.first_ms,
-                                      acc.last_ms};
+                                      acc.last_ms,
+                                      std::nullopt};
         for (auto& [model, m] : acc.by_model) row.models.emplace_back(model, finish(m));
         row.label = row.key;
         if (q.group == GroupBy::machine) {

@@ -99,6 +99,24 @@ void Store::set_meta(const std::string& key, const std::string& value) {
     backend_->set_meta(key, value);
 }
 
+bool Store::record_session_cost(const SessionCost& cost) {
+    if (cost.session_id.empty()) throw std::invalid_argument("a session cost needs a session id");
+    if (cost.cost_micros < 0) throw std::invalid_argument("a session cost cannot be negative");
+    return backend_->record_session_cost(cost);
+}
+std::optional<SessionCost> Store::session_cost(const std::string& source, const std::string& session_id) const {
+    return backend_->session_cost(source, session_id);
+}
+std::vector<SessionCost> Store::session_costs() const {
+    return backend_->session_costs();
+}
+void Store::set_lock_wait_ms(int ms) {
+    backend_->set_lock_wait_ms(ms);
+}
+void Store::skip_checkpoint_on_close() {
+    backend_->skip_checkpoint_on_close();
+}
+
 ApplyStats Store::apply(const std::vector<FileBatch>& batches) {
     StoreWriter writer(*this);
     for (const auto& b : batches) writer.add(b);

@@ -126,6 +126,16 @@ public:
     [[nodiscard]] virtual std::vector<TokenRecord> list_tokens() const = 0;
     virtual bool revoke_token(std::int64_t id, std::int64_t now_ms) = 0;
 
+    /// The session cost ledger (Store::record_session_cost keeps the largest).
+    virtual bool record_session_cost(const SessionCost& cost) = 0;
+    [[nodiscard]] virtual std::optional<SessionCost> session_cost(const std::string& source,
+                                                                  const std::string& session_id) const = 0;
+    [[nodiscard]] virtual std::vector<SessionCost> session_costs() const = 0;
+    /// How long a statement waits for another writer's lock (Store::set_lock_wait_ms).
+    virtual void set_lock_wait_ms(int ms) = 0;
+    /// Store::skip_checkpoint_on_close.
+    virtual void skip_checkpoint_on_close() = 0;
+
     /// A write transaction pricing with `prices` (which outlive it).
     virtual std::unique_ptr<EventWriter> writer(const PriceBook& prices) = 0;
     /// A snapshot to answer `query` from; `tz` buckets its time groupings.

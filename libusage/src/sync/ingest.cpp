@@ -24,6 +24,10 @@ IngestResult ingest_batch(Store& store, const IngestBatch& batch, const std::str
     writer.add(fb);
     for (const auto& w : batch.events)
         if (w.superseded) writer.mark_superseded(w.event.id);
+    // Before the commit: a SQLite writer's transaction stays open after it
+    // and is rolled back with the writer, taking anything written since.
+    // The ledger keeps the largest figure, so a re-sent batch changes nothing.
+    for (const auto& c : batch.session_costs) store.record_session_cost(c);
     writer.commit();
     IngestResult r;
     r.received = batch.events.size();

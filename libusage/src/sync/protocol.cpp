@@ -24,6 +24,11 @@ json machine_json(const MachineInfo& m) {
         {"id", m.id}, {"name", m.name}, {"os", m.os}, {"time_zone", m.time_zone}, {"agent_version", m.agent_version}};
 }
 
+json session_cost_json(const SessionCost& c) {
+    return {{"source", c.source}, {"session_id", c.session_id}, {"cost_micros", c.cost_micros},
+            {"model", c.model},   {"version", c.version},       {"updated_ms", c.updated_ms}};
+}
+
 json event_json(const WireEvent& w) {
     const UsageEvent& e = w.event;
     json j = {{"id", e.id},
@@ -158,6 +163,21 @@ CostOrigin read_origin(const Reader& r) {
     r.fail("origin", "must be unpriced, estimated, reported or override");
 }
 
+SessionCost read_session_cost(const Reader& r) {
+    SessionCost c;
+    c.source = r.str("source", true);
+    if (c.source.empty()) r.fail("source", "must not be empty");
+    c.session_id = r.str("session_id", true);
+    if (c.session_id.empty() || c.session_id.size() > kMaxIdLength)
+        r.fail("session_id", "must be 1 to 1024 characters");
+    if (!r.find("cost_micros")) r.fail("cost_micros", "is required");
+    c.cost_micros = r.bounded("cost_micros", 0, kMaxCostMicrosPerCall);
+    c.model = r.str("model");
+    c.version = r.str("version");
+    c.updated_ms = r.integer("updated_ms");
+    return c;
+}
+
 WireEvent read_event(const Reader& r) {
     WireEvent w;
     UsageEvent& e = w.event;
@@ -236,10 +256,17 @@ std::string encode_batch(const IngestBatch& batch) {
     for (const auto& w : batch.events) events.push_back(event_json(w));
     json variants = json::array();
     for (const auto& m : batch.machine_variants) variants.push_back(machine_json(m));
-    return wire_text(json{{"protocol", batch.protocol},
-                          {"machine", machine_json(batch.machine)},
-                          {"machine_variants", std::move(variants)},
-                          {"events", std::move(events)}});
+    json body{{"protocol", batch.protocol},
+              {"machine", machine_json(batch.machine)},
+              {"machine_variants", std::move(variants)},
+              {"events", std::move(events)}};
+    // Only when there are some: a batch without is what older agents send.
+    if (!batch.session_costs.empty()) {
+        json costs = json::array();
+        for (const auto& c : batch.session_costs) costs.push_back(session_cost_json(c));
+        body["session_costs"] = std::move(costs);
+    }
+    return wire_text(body);
 }
 
 IngestBatch decode_batch(std::string_view text) {
@@ -275,6 +302,12 @@ IngestBatch decode_batch(std::string_view text) {
             throw ProtocolError("'events[" + std::to_string(i) +
                                 "].machine_id' must be the machine's id or one of its variants");
         b.events.push_back(std::move(w));
+    }
+    if (const json* costs = r.find("session_costs")) {
+        if (!costs->is_array()) r.fail("session_costs", "must be an array");
+        for (std::size_t i = 0; i < costs->size(); ++i)
+            b.session_costs.push_back(
+                read_session_cost(Reader((*costs)[i], "session_costs[" + std::to_string(i) + "]")));
     }
     return b;
 }

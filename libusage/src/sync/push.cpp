@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sync/ledger_push.hpp"
 #include "usage/net/gzip.hpp"
 
 namespace usage::sync {
@@ -75,7 +76,9 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     outbox.forget_changed_set_asides();
     PushReport report;
     report.pending_before = outbox.pending();
-    if (report.pending_before.rows == 0) {
+    IngestBatch head;
+    head.session_costs = unsent_session_costs(store, options.endpoint);
+    if (report.pending_before.rows == 0 && head.session_costs.empty()) {
         report.message = "nothing to push";
         return report;
     }
@@ -86,7 +89,6 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     Backoff backoff(options);
     auto sleep = options.sleep ? options.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
 
-    IngestBatch head;
     head.machine = options.machine;
     head.machine_variants = outbox.machine_variants(options.machine.id);
     OutboxMark mark = outbox.state().acknowledged;
@@ -102,13 +104,14 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
 
     for (;;) {
         const auto items = outbox.next(mark, batch_events, options.batch_bytes);
-        if (items.empty()) break;
+        // The ledger's figures ride with the first batch, or go alone.
+        if (items.empty() && head.session_costs.empty()) break;
         // What is still to deliver of this batch: rows the endpoint refuses
         // by name leave it, and the rest is sent again at once.
         std::vector<Outbox::Item> sending = items;
         std::string body = gzip_compress(body_of(head, sending));
         bool split = false;
-        for (int attempt = 0; !sending.empty();) {
+        for (int attempt = 0; !sending.empty() || !head.session_costs.empty();) {
             HttpResponse r;
             std::string failure;
             try {
@@ -129,6 +132,9 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                 report.endpoint.new_events += got.new_events;
                 report.endpoint.updated += got.updated;
                 report.endpoint.unchanged += got.unchanged;
+                report.session_costs += head.session_costs.size();
+                acknowledge_session_costs(store, options.endpoint, head.session_costs);
+                head.session_costs.clear();
                 break;
             }
             if (failure.empty() && (r.status == 401 || r.status == 403))
@@ -146,7 +152,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                     outbox.set_aside(sending[*i], reason);
                     report.set_aside.push_back({sending[*i].event.event.id, reason, 0});
                     sending.erase(sending.begin() + static_cast<std::ptrdiff_t>(*i));
-                    if (!sending.empty()) body = gzip_compress(body_of(head, sending));
+                    if (!sending.empty() || !head.session_costs.empty()) body = gzip_compress(body_of(head, sending));
                     continue;  // not a failure of the endpoint: no backoff, no attempt used
                 }
             }
@@ -163,6 +169,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
             ++attempt;
         }
         if (split) continue;
+        if (items.empty()) continue;  // the ledger's figures alone: delivered
         // Delivered, or every row of it set aside: the mark passes the whole batch.
         mark = items.back().mark;
         outbox.acknowledge(mark);
@@ -170,6 +177,9 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     }
     std::string message = "pushed " + describe_rows(report.sent, count_of) + " in " + batches_of(report.batches) +
                           " to " + options.endpoint;
+    if (report.session_costs > 0)
+        message += " with " + std::to_string(report.session_costs) +
+                   (report.session_costs == 1 ? " session cost" : " session costs");
     if (!report.set_aside.empty())
         message += "; set aside " + std::to_string(report.set_aside.size()) +
                    (report.set_aside.size() == 1 ? " row" : " rows") +

@@ -121,6 +121,14 @@ struct SessionInfo {
     std::vector<std::string> models;
     std::int64_t first_ms = 0;
     std::int64_t last_ms = 0;
+    /// The session cost ledger's figure (Store::record_session_cost): the
+    /// tool's own cost of the whole session, whatever the query's range.
+    std::optional<std::int64_t> ledger_cost_micros;
+    /// What the session cost: the ledger's figure when there is one
+    /// (authoritative), else the events' sum (`events_cost`, estimated).
+    [[nodiscard]] std::int64_t cost_micros(std::int64_t events_cost) const {
+        return ledger_cost_micros.value_or(events_cost);
+    }
 };
 
 struct Row {

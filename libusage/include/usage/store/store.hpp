@@ -66,6 +66,18 @@ struct MachineDetails {
     std::string agent_version;
 };
 
+/// A tool's own figure for what a whole session cost (Claude Code hands its
+/// statusline `cost.total_cost_usd`): authoritative where the events' costs
+/// are estimates, so reports prefer it for the session's total.
+struct SessionCost {
+    std::string source;  ///< the source the session's events have ("claude-code")
+    std::string session_id;
+    std::int64_t cost_micros = 0;
+    std::string model;            ///< the model the tool named with the figure
+    std::string version;          ///< the tool's version
+    std::int64_t updated_ms = 0;  ///< when the figure was recorded (UTC)
+};
+
 class StoreWriter;
 
 class Store {
@@ -81,7 +93,7 @@ public:
     Store& operator=(const Store&) = delete;
 
     /// The schema version a new SQLite store has.
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL
     /// URI without its password.
@@ -131,6 +143,27 @@ public:
 
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
     void set_meta(const std::string& key, const std::string& value);
+
+    /// Put `cost` in the session cost ledger unless it already holds a figure
+    /// at least as large for the session (a session's cost only grows: an
+    /// older figure arriving late must not lower it). Returns whether the
+    /// ledger changed. Writes nothing, and takes no write lock, otherwise.
+    bool record_session_cost(const SessionCost& cost);
+    /// The ledger's figure for a session, if it has one.
+    [[nodiscard]] std::optional<SessionCost> session_cost(const std::string& source,
+                                                          const std::string& session_id) const;
+    /// Every figure of the ledger (one per session a tool reported on).
+    [[nodiscard]] std::vector<SessionCost> session_costs() const;
+
+    /// How long a write waits for another writer's lock before failing with
+    /// a busy store_failure (default 10 s). A statusline waits a few ms: it
+    /// must answer at once and can record its figure next time.
+    void set_lock_wait_ms(int ms);
+    /// Leave folding SQLite's write-ahead log into the store to the next
+    /// process that opens it: the last connection to close otherwise does
+    /// it, with an fsync, which costs a process that lives a few ms (the
+    /// statusline) a third of its time. No effect on PostgreSQL.
+    void skip_checkpoint_on_close();
 
     /// The engine behind the facade (for the library's own layers).
     [[nodiscard]] detail::StoreBackend& backend() const { return *backend_; }

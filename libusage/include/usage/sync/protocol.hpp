@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "usage/model/event.hpp"
+#include "usage/store/store.hpp"
 
 namespace usage::sync {
 
@@ -44,6 +45,9 @@ struct IngestBatch {
     MachineInfo machine;
     std::vector<MachineInfo> machine_variants;
     std::vector<WireEvent> events;
+    /// Session cost ledger figures (optional `session_costs`; endpoints
+    /// before it ignore them): each endpoint keeps the largest per session.
+    std::vector<SessionCost> session_costs;
 };
 
 /// The endpoint's answer to an accepted batch.

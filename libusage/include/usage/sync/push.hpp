@@ -59,6 +59,7 @@ struct PushReport {
     std::uint64_t connections = 0;    ///< connections opened (keep-alive: 1 for the whole push)
     IngestResult endpoint;            ///< the endpoint's new/updated/unchanged rows, summed
     std::vector<SetAside> set_aside;  ///< rows refused by name in this run
+    std::uint64_t session_costs = 0;  ///< session cost ledger figures the endpoint acknowledged
     OutboxCount still_queued;
     std::string message;  ///< one line for the user (never contains the token)
 };

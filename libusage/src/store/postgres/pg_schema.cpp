@@ -361,6 +361,20 @@ ALTER TABLE events ADD COLUMN repository text NOT NULL DEFAULT '';
 -- base rates, now and on every re-price. Rows stored before stay false.
 ALTER TABLE events ADD COLUMN aggregate boolean NOT NULL DEFAULT false;
 )sql"},
+        {"the session cost ledger",
+         R"sql(
+-- 8: a tool's own figure for a whole session's cost (Claude Code's statusline
+-- cost.total_cost_usd), keyed by session; it only grows.
+CREATE TABLE session_ledger (
+  source text NOT NULL,
+  session_id text COLLATE "C" NOT NULL,
+  cost_micros bigint NOT NULL CHECK (cost_micros >= 0),
+  model text NOT NULL DEFAULT '',
+  version text NOT NULL DEFAULT '',
+  updated_ms bigint NOT NULL,
+  PRIMARY KEY (source, session_id)
+);
+)sql"},
     };
     return migrations;
 }

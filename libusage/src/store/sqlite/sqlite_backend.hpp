@@ -42,6 +42,12 @@ public:
     [[nodiscard]] std::optional<TokenRecord> find_token(const std::string& hash) const override;
     [[nodiscard]] std::vector<TokenRecord> list_tokens() const override;
     bool revoke_token(std::int64_t id, std::int64_t now_ms) override;
+    bool record_session_cost(const SessionCost& cost) override;
+    [[nodiscard]] std::optional<SessionCost> session_cost(const std::string& source,
+                                                          const std::string& session_id) const override;
+    [[nodiscard]] std::vector<SessionCost> session_costs() const override;
+    void set_lock_wait_ms(int ms) override;
+    void skip_checkpoint_on_close() override;
     std::unique_ptr<EventWriter> writer(const PriceBook& prices) override;
     std::unique_ptr<UsageReader> reader(const Query& query, const date::time_zone* tz) const override;
 

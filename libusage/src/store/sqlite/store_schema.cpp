@@ -120,6 +120,21 @@ CREATE TABLE push_set_aside (
         // priced at base rates, now and on every re-price. Rows stored
         // before were priced per call and stay so until a source re-reads them.
         "ALTER TABLE events ADD COLUMN aggregate INTEGER NOT NULL DEFAULT 0;",
+        // 10: the session cost ledger: a tool's own figure for a whole
+        // session (Claude Code's statusline cost.total_cost_usd), which
+        // reports prefer to the sum of estimated events. Keyed by session;
+        // only ever grows (Store::record_session_cost keeps the largest).
+        R"sql(
+CREATE TABLE session_ledger (
+  source TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  cost_micros INTEGER NOT NULL,
+  model TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',   -- of the tool that reported the figure
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (source, session_id)
+);
+)sql",
     };
     return migrations;
 }
