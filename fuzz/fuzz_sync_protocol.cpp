@@ -10,28 +10,28 @@
 #include "fuzz_input.hpp"
 #include "usage/sync/protocol.hpp"
 
-namespace sync = usage::sync;
+namespace proto = usage::sync;  // not `sync`: unistd.h declares ::sync()
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text = fuzz::as_text(data, size);
-    std::optional<sync::IngestBatch> batch;
+    std::optional<proto::IngestBatch> batch;
     try {
-        batch = sync::decode_batch(text);
-    } catch (const sync::ProtocolError& e) {
-        (void)sync::refused_event_index(e.what());
+        batch = proto::decode_batch(text);
+    } catch (const proto::ProtocolError& e) {
+        (void)proto::refused_event_index(e.what());
     }
     if (batch) {
-        for (const auto& event : batch->events) (void)sync::encode_event(event);
+        for (const auto& event : batch->events) (void)proto::encode_event(event);
         // An accepted batch is one an agent could have sent: encoding it again
         // must give a batch the endpoint accepts (a ProtocolError escaping
         // here is a finding), unchanged.
-        const std::string encoded = sync::encode_batch(*batch);
-        if (sync::encode_batch(sync::decode_batch(encoded)) != encoded) __builtin_trap();
+        const std::string encoded = proto::encode_batch(*batch);
+        if (proto::encode_batch(proto::decode_batch(encoded)) != encoded) __builtin_trap();
     }
     try {
-        (void)sync::decode_result(text);
-    } catch (const sync::ProtocolError&) {
+        (void)proto::decode_result(text);
+    } catch (const proto::ProtocolError&) {
     }
-    (void)sync::refused_event_index(sync::error_reason(text));
+    (void)proto::refused_event_index(proto::error_reason(text));
     return 0;
 }
