@@ -4,14 +4,11 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#if defined(__APPLE__)
-#include <mach-o/dyld.h>
-#endif
-
 #include <iostream>
 
 #include "../cli_checks.hpp"
 #include "../commands.hpp"
+#include "../self_executable.hpp"
 #include "service_platform.hpp"
 #include "usage/store/store.hpp"
 
@@ -20,23 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using service::ServiceSetup;
-
-// The unit must start this very binary, wherever it was installed: a name
-// looked up on the service manager's PATH could be another version.
-fs::path self_executable() {
-#if defined(__APPLE__)
-    std::uint32_t size = 0;
-    _NSGetExecutablePath(nullptr, &size);
-    std::string buf(size, '\0');
-    if (_NSGetExecutablePath(buf.data(), &size) != 0) throw std::runtime_error("cannot find this program's path");
-    return fs::canonical(buf.c_str());
-#else
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) throw std::runtime_error("/proc/self/exe: cannot find this program's path: " + ec.message());
-    return exe;
-#endif
-}
 
 std::string user_name(const usage::Environment& env) {
     if (auto user = env.get("USER")) return *user;

@@ -13,12 +13,9 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "self_executable.hpp"
 #include "usage/os/durable_replace.hpp"
 #include "usage/os/unique_fd.hpp"
-
-#if defined(__APPLE__)
-#include <mach-o/dyld.h>
-#endif
 
 namespace agent {
 namespace {
@@ -27,22 +24,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;  // keeps the user's keys in their order
 
 constexpr const char* kKey = "statusLine";
-
-// The absolute path: Claude Code's PATH may not be the shell's.
-fs::path self_executable() {
-#if defined(__APPLE__)
-    std::uint32_t size = 0;
-    _NSGetExecutablePath(nullptr, &size);
-    std::string buf(size, '\0');
-    if (_NSGetExecutablePath(buf.data(), &size) != 0) throw std::runtime_error("cannot find this program's path");
-    return fs::canonical(buf.c_str());
-#else
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) throw std::runtime_error("/proc/self/exe: cannot find this program's path: " + ec.message());
-    return exe;
-#endif
-}
 
 std::optional<std::string> read_if_exists(const fs::path& path) {
     std::error_code ec;
