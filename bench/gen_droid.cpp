@@ -19,36 +19,19 @@
 #include <stdexcept>
 #include <string>
 
+#include "gen_json_text.hpp"
 #include "gen_options.hpp"
 
 namespace fs = std::filesystem;
+using bench::Rng;
 
 namespace {
 
-// splitmix64: the same sequence on every platform.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
-        return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-    std::string hex(int n) {
-        static const char* digits = "0123456789abcdef";
-        std::string s;
-        for (int i = 0; i < n; ++i) s.push_back(digits[next() & 15]);
-        return s;
-    }
-    std::string uuid() { return hex(8) + "-" + hex(4) + "-4" + hex(3) + "-a" + hex(3) + "-" + hex(12); }
-
-private:
-    std::uint64_t s_;
-};
+// Droid's session ids: variant nibble always `a` (bench::Rng::uuid() draws
+// it), so the corpus stays what it was.
+std::string uuid(Rng& rng) {
+    return rng.hex(8) + "-" + rng.hex(4) + "-4" + rng.hex(3) + "-a" + rng.hex(3) + "-" + rng.hex(12);
+}
 
 constexpr const char* kModels[] = {
     "claude-sonnet-4-5-20250929",
@@ -94,7 +77,7 @@ int main(int argc, char** argv) {
             std::string slug = cwd;
             for (char& c : slug)
                 if (c == '/') c = '-';
-            const std::string id = rng.uuid();
+            const std::string id = uuid(rng);
             const fs::path dir = i % 10 == 0 ? sessions : sessions / slug;  // older flat layout
             const char* model = kModels[rng.range(0, std::size(kModels) - 1)];
             const long long calls = rng.range(1, 80);
@@ -140,7 +123,7 @@ int main(int argc, char** argv) {
                                 cwd + "\"}\n";
             for (long long c = 0; c < 2 * calls; ++c) {
                 const auto size = static_cast<std::size_t>(rng.range(60, 4000));
-                jsonl += R"({"type":"message","id":")" + rng.uuid() + R"(","timestamp":"2026-01-02T03:04:)" +
+                jsonl += R"({"type":"message","id":")" + uuid(rng) + R"(","timestamp":"2026-01-02T03:04:)" +
                          std::string(c % 60 < 10 ? "0" : "") + n(c % 60) + R"(.000Z","message":{"role":")" +
                          (c % 2 ? "assistant" : "user") + R"(","content":[{"type":"text","text":")" +
                          filler.substr(static_cast<std::size_t>(rng.range(0, 4096)), size) + "\"}]}}\n";

@@ -21,30 +21,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "gen_json_text.hpp"
 #include "gen_options.hpp"
 
 namespace fs = std::filesystem;
+using bench::Rng;
 
 namespace {
-
-// splitmix64: the same sequence on every platform.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
-        return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-    bool chance(int percent) { return range(0, 99) < percent; }
-
-private:
-    std::uint64_t s_;
-};
 
 constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode = WAL;

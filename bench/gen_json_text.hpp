@@ -1,4 +1,5 @@
-// What the JSON corpus generators share (gen_amp, gen_qwen_code): a seeded
+// What the corpus generators share (gen_amp, gen_qwen_code, gen_gemini,
+// gen_vscode_tasks, gen_goose, gen_droid): a seeded
 // random source with the same sequence everywhere, ISO timestamps and JSON
 // string escaping as the tools write them. Standard library only.
 #pragma once
@@ -40,7 +41,7 @@ private:
 };
 
 // UTC milliseconds -> `YYYY-MM-DDTHH:MM:SS.mmmZ` (days -> civil date after H. Hinnant).
-std::string iso(std::int64_t ms) {
+inline std::string iso(std::int64_t ms) {
     std::int64_t days = ms / 86400000, rem = ms % 86400000;
     days += 719468;
     const std::int64_t era = days / 146097, doe = days - era * 146097;
@@ -56,7 +57,7 @@ std::string iso(std::int64_t ms) {
 }
 
 // A JSON string literal, escaped as JSON.stringify does.
-std::string json_string(std::string_view s) {
+inline std::string json_string(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         if (c == '"' || c == '\\') {

@@ -23,9 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "gen_json_text.hpp"
 #include "gen_options.hpp"
 
 namespace fs = std::filesystem;
+using bench::Rng;
 
 namespace {
 
@@ -34,30 +36,6 @@ namespace {
 // subtracted.
 constexpr std::int64_t kEndMs = 1772323200000;
 constexpr std::int64_t kDayMs = 86400000;
-
-// splitmix64: the same sequence on every platform.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
-        return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-    bool chance(int percent) { return range(0, 99) < percent; }
-    std::string hex(int n) {
-        std::string s;
-        for (int i = 0; i < n; ++i) s.push_back("0123456789abcdef"[next() & 15]);
-        return s;
-    }
-
-private:
-    std::uint64_t s_;
-};
 
 enum class Tool { cline, roo, kilo };
 constexpr const char* kSource[] = {"cline", "roo-code", "kilo-code"};
