@@ -135,15 +135,6 @@ TEST_CASE("cli: time buckets follow --tz, ranges and custom dates filter") {
 
 namespace {
 
-std::string iso_utc(std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    return buf;
-}
-
 std::int64_t utc_day(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count() / 24;
 }
@@ -157,10 +148,11 @@ TEST_CASE("cli: named ranges count events of an hour, three days and ten days ag
     h.env["CLAUDE_CONFIG_DIR"] = root.string();
     const auto now = system_clock::now();
     const auto hour_ago = now - hours(1);
-    testing::write_file(root / "projects" / "-w-r" / "s.jsonl",
-                        Assistant("msg_h", "req_h", 1, 0, 0, 1).at(iso_utc(hour_ago)).line() +
-                            Assistant("msg_3d", "req_3d", 10, 0, 0, 10).at(iso_utc(now - hours(72))).line() +
-                            Assistant("msg_10d", "req_10d", 100, 0, 0, 100).at(iso_utc(now - hours(240))).line());
+    testing::write_file(
+        root / "projects" / "-w-r" / "s.jsonl",
+        Assistant("msg_h", "req_h", 1, 0, 0, 1).at(testing::iso_utc(hour_ago)).line() +
+            Assistant("msg_3d", "req_3d", 10, 0, 0, 10).at(testing::iso_utc(now - hours(72))).line() +
+            Assistant("msg_10d", "req_10d", 100, 0, 0, 100).at(testing::iso_utc(now - hours(240))).line());
     REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
     auto events = [&](const char* range) {
         return h.report("summary", {"--range", range, "--tz", "UTC"})["totals"]["events"].get<int>();

@@ -32,15 +32,6 @@ testing::RunResult statusline_text(const testing::AgentHome& h, const std::strin
     return statusline(h, input);
 }
 
-std::string iso_utc(std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    return buf;
-}
-
 // Today (UTC, the home's TZ): 100k input + 10k output tokens of Sonnet 4.5 =
 // $0.30 + $0.15. Three days ago: another $0.30, not today's.
 void sync_claude_home(testing::AgentHome& h) {
@@ -48,8 +39,10 @@ void sync_claude_home(testing::AgentHome& h) {
     const auto now = std::chrono::system_clock::now();
     testing::write_file(
         h.dir / "claude" / "projects" / "-home-dev-proj" / (claude_test::kSession + ".jsonl"),
-        claude_test::Assistant("msg_old", "req_old", 100000, 0, 0, 0).at(iso_utc(now - std::chrono::hours(72))).line() +
-            claude_test::Assistant("msg_now", "req_now", 100000, 0, 0, 10000).at(iso_utc(now)).line());
+        claude_test::Assistant("msg_old", "req_old", 100000, 0, 0, 0)
+                .at(testing::iso_utc(now - std::chrono::hours(72)))
+                .line() +
+            claude_test::Assistant("msg_now", "req_now", 100000, 0, 0, 10000).at(testing::iso_utc(now)).line());
     REQUIRE(h.run({"sync", "--once"}).exit_code == 0);
 }
 

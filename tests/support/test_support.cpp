@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -86,6 +87,15 @@ void skip_unless_required(const char* required_by, const std::string& why) {
     // ctest turns this line into "Skipped" (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt).
     std::printf("USAGE_TEST_SKIPPED: %s\n", why.c_str());
     std::fflush(stdout);
+}
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
 }
 
 bool has_shape(std::string_view s, std::string_view shape) {

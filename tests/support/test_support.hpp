@@ -54,6 +54,9 @@ void skip_unless_required(const char* required_by, const std::string& why);
 /// GCC 12's -Wmaybe-uninitialized in the sanitizer build.)
 bool has_shape(std::string_view s, std::string_view shape);
 
+/// `t` as the transcripts write it, in UTC to the second: `2026-01-10T10:00:00.000Z`.
+std::string iso_utc(std::chrono::system_clock::time_point t);
+
 struct RunResult {
     int exit_code = -1;
     std::string out;
