@@ -150,7 +150,11 @@ int StoreCommand::run(AppContext& ctx) const {
         const usage::ExportStats s = usage::export_store(ctx.store(), out);
         if (out_file) out_file->finish();
         std::cerr << "exported " << usage::sync::describe_rows(s.rows, count) << " of " << count(s.machines)
-                  << (s.machines == 1 ? " machine" : " machines") << (file.empty() ? "" : " to " + file) << "\n";
+                  << (s.machines == 1 ? " machine" : " machines");
+        if (s.session_costs > 0)
+            std::cerr << " and " << count(s.session_costs)
+                      << (s.session_costs == 1 ? " session cost" : " session costs");
+        std::cerr << (file.empty() ? "" : " to " + file) << "\n";
         return 0;
     }
 
@@ -176,6 +180,8 @@ int StoreCommand::run(AppContext& ctx) const {
                                                   {"rows_unchanged", a.unchanged},
                                                   {"events_new", a.events_new()},
                                                   {"machines", s.machines},
+                                                  {"session_costs", s.session_costs},
+                                                  {"session_costs_changed", s.session_costs_changed},
                                                   {"problems", s.problems}})
                       << "\n";
         } else {
@@ -183,6 +189,10 @@ int StoreCommand::run(AppContext& ctx) const {
                       << count(a.events_new()) << " events), " << count(a.updated) << " updated, " << count(a.unchanged)
                       << " unchanged";
             if (s.invalid > 0) std::cout << ", " << count(s.invalid) << " invalid (skipped)";
+            if (s.session_costs > 0)
+                std::cout << "; " << count(s.session_costs)
+                          << (s.session_costs == 1 ? " session cost, " : " session costs, ")
+                          << count(s.session_costs_changed) << " larger than the store's";
             std::cout << "\n";
         }
         return s.invalid > 0 ? 1 : 0;

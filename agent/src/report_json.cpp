@@ -111,18 +111,32 @@ std::string report_csv(const usage::Report& report) {
                                     "reasoning_tokens", "cache_read_tokens", "cache_write_tokens", "total_tokens",
                                     "cost_usd",         "reported_cost_usd", "estimated_cost_usd", "unpriced_events",
                                     "failed_requests"};
+    // Per session, what --json says about its cost beside the events' sum:
+    // the ledger's figure and the one the session is shown with. TOTAL stays
+    // the sum of the rows, so those cells are empty there.
+    const bool sessions = report.group == usage::GroupBy::session;
     std::ostringstream out;
     out << "key";
     for (const char* c : columns) out << "," << c;
+    if (sessions) out << ",ledger_cost_usd,session_cost_usd,session_cost_origin";
     out << "\n";
-    auto line = [&](const std::string& key, const usage::Totals& t) {
+    auto line = [&](const std::string& key, const usage::Totals& t, const usage::SessionInfo* session) {
         nlohmann::json j = totals_json(t);
         out << csv_field(key);
         for (const char* c : columns) out << "," << j[c].dump();
+        if (sessions) {
+            if (session) {
+                out << "," << (session->ledger_cost_micros ? usd(*session->ledger_cost_micros).dump() : std::string())
+                    << "," << usd(session->cost_micros(t.cost_micros)).dump() << ","
+                    << (session->ledger_cost_micros ? "ledger" : "events");
+            } else {
+                out << ",,,";
+            }
+        }
         out << "\n";
     };
-    for (const auto& r : report.rows) line(r.label, r.totals);
-    line("TOTAL", report.totals);
+    for (const auto& r : report.rows) line(r.label, r.totals, r.session ? &*r.session : nullptr);
+    line("TOTAL", report.totals, nullptr);
     return out.str();
 }
 

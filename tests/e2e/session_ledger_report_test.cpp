@@ -2,6 +2,7 @@
 // --json) and the API's sessions view show a session's ledger figure (what
 // `statusline` recorded from Claude Code) as its cost, unmarked, and the
 // other sessions' estimated sums marked `~`.
+#include <map>
 #include <sstream>
 
 #include "serve_local_home.hpp"
@@ -62,6 +63,24 @@ TEST_CASE("report sessions: a session's ledger cost is shown as its cost, the ot
     };
     CHECK(row_line("s-a").ends_with(" $2.50"));
     CHECK(row_line("s-b").ends_with(" ~$0.00"));
+
+    // CSV: the same three columns as --json, empty on the TOTAL row.
+    const auto csv = home.run({"report", "sessions", "--no-scan", "--csv"});
+    REQUIRE(csv.exit_code == 0);
+    std::istringstream csv_in(csv.out);
+    std::string header;
+    std::getline(csv_in, header);
+    CHECK(header.ends_with(",failed_requests,ledger_cost_usd,session_cost_usd,session_cost_origin"));
+    std::map<std::string, std::string> tails;
+    for (std::string line; std::getline(csv_in, line);) {
+        const auto comma = line.find(',');
+        std::size_t at = line.size();
+        for (int i = 0; i < 3; ++i) at = line.rfind(',', at - 1);
+        tails[line.substr(0, comma)] = line.substr(at + 1);
+    }
+    CHECK(tails["s-a"] == "2.5,2.5,ledger");
+    CHECK(tails["s-b"] == ",0.00033,events");
+    CHECK(tails["TOTAL"] == ",,");
 
     // The API's sessions view is report --json's.
     testing::ServeProcess server(home);

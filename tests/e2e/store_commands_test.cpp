@@ -10,6 +10,7 @@
 #include "sqlite_store_at_version.hpp"
 #include "test_support.hpp"
 #include "transcripts/claude_lines.hpp"
+#include "usage/store/store.hpp"
 
 namespace {
 
@@ -132,6 +133,65 @@ TEST_CASE("store export then import: another store holds the same rows and numbe
     const auto round_lines = lines_of(round.out);
     REQUIRE(round_lines.size() == 6);
     for (std::size_t i = 1; i < lines.size(); ++i) CHECK(round_lines[i] == lines[i]);
+}
+
+TEST_CASE("store export then import: the session cost ledger travels, and the larger figure stays") {
+    SyncedHome home;
+    {
+        usage::Store store(home.dir / "state");
+        REQUIRE(store.record_session_cost({"claude-code", "s-big", 4'560'000, "claude-opus-4-5", "2.0.1", 1000}));
+        REQUIRE(store.record_session_cost({"claude-code", "s-small", 120'000, "claude-sonnet-4-5", "2.0.1", 2000}));
+    }
+    const auto file = home.dir / "usage.jsonl";
+    auto r = home.run({"store", "export", "--output", file.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.err.find("of 1 machine and 2 session costs to ") != std::string::npos);
+    const auto lines = lines_of(testing::read_file(file));
+    REQUIRE(lines.size() == 8);
+    const auto big = nlohmann::json::parse(lines[6])["session_cost"];
+    CHECK(big["session_id"] == "s-big");
+    CHECK(big["cost_micros"] == 4'560'000);
+    CHECK(big["model"] == "claude-opus-4-5");
+    CHECK(big["updated_ms"] == 1000);
+
+    // The other store already has a larger figure for s-small: it keeps it.
+    testing::AgentHome other;
+    REQUIRE(other.run({"sync", "--once", "--no-push"}).exit_code == 0);
+    {
+        usage::Store store(other.dir / "state");
+        REQUIRE(store.record_session_cost({"claude-code", "s-small", 300'000, "claude-sonnet-4-5", "2.0.2", 3000}));
+    }
+    auto imported = other.run({"store", "import", file.string(), "--json"});
+    REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+    const auto j = nlohmann::json::parse(imported.out);
+    CHECK(j["rows_read"] == 5);
+    CHECK(j["rows_invalid"] == 0);
+    CHECK(j["session_costs"] == 2);
+    CHECK(j["session_costs_changed"] == 1);
+    {
+        usage::Store store(other.dir / "state");
+        const auto costs = store.session_costs();
+        REQUIRE(costs.size() == 2);
+        CHECK(costs[0].session_id == "s-big");
+        CHECK(costs[0].cost_micros == 4'560'000);
+        CHECK(costs[0].version == "2.0.1");
+        CHECK(costs[1].session_id == "s-small");
+        CHECK(costs[1].cost_micros == 300'000);
+        CHECK(costs[1].version == "2.0.2");
+    }
+    auto again = other.run({"store", "import", file.string()});
+    REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+    CHECK(again.out == file.string() +
+                           ": 5 rows, 0 new (0 events), 0 updated, 5 unchanged; 2 session costs, 0 larger than "
+                           "the store's\n");
+
+    // A damaged ledger line is named like a damaged row; the rest is stored.
+    const auto bad = home.dir / "bad.jsonl";
+    testing::write_file(bad, lines[0] + "\n" + lines[1] + "\n{\"session_cost\":{\"source\":\"claude-code\"}}\n");
+    testing::AgentHome third;
+    auto partial = third.run({"store", "import", bad.string()});
+    CHECK(partial.exit_code == 1);
+    CHECK(partial.err.find("line 3: 'session_id' is required") != std::string::npos);
 }
 
 TEST_CASE("store import: invalid rows are skipped and named by line, the rest is stored, exit 1") {

@@ -24,6 +24,21 @@ using nlohmann::json;
 // next to the rows, small enough that a failure loses little work.
 constexpr std::size_t kImportBatchRows = 5000;
 constexpr std::size_t kMaxProblemsKept = 10;
+// The key of a ledger line: `{"session_cost": {...}}`, written after the rows.
+constexpr const char* kSessionCostKey = "session_cost";
+
+// A ledger line as export_store writes it (compact, the key first).
+bool is_session_cost_line(const std::string& line) {
+    const std::string head = std::string("{\"") + kSessionCostKey + "\":";
+    const auto start = line.find_first_not_of(" \t");
+    return start != std::string::npos && line.compare(start, head.size(), head) == 0;
+}
+
+SessionCost read_session_cost_line(const std::string& line) {
+    const json doc = json::parse(line, nullptr, false);
+    if (!doc.is_object() || doc.size() != 1) throw sync::ProtocolError("a session cost line must be one object");
+    return sync::decode_session_cost(doc.at(kSessionCostKey).dump());
+}
 
 sync::MachineInfo wire_machine(const MachineDetails& m) {
     return {m.id, m.name, m.os, m.time_zone, m.agent_version};
@@ -89,6 +104,10 @@ ExportStats export_store(const Store& store, std::ostream& out, const std::funct
             ++stats.rows.failed;
         if (progress && stats.rows.rows % 4096 == 0) progress(stats.rows.rows);
     });
+    for (const auto& cost : store.session_costs()) {
+        out << "{\"" << kSessionCostKey << "\":" << sync::encode_session_cost(cost) << "}\n";
+        ++stats.session_costs;
+    }
     out.flush();
     if (!out) throw std::runtime_error("cannot write the export: " + std::string(std::strerror(errno)));
     if (progress) progress(stats.rows.rows);
@@ -124,6 +143,12 @@ StoreImportStats import_store(Store& store, std::istream& in, const std::string&
         bytes += line.size() + 1;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         try {
+            if (is_session_cost_line(line)) {
+                const SessionCost cost = read_session_cost_line(line);
+                ++stats.session_costs;
+                if (store.record_session_cost(cost)) ++stats.session_costs_changed;
+                continue;
+            }
             sync::WireEvent w = sync::decode_stored_event(line);
             if (w.superseded) superseded.push_back(w.event.id);
             batch.events.push_back(std::move(w.event));

@@ -331,6 +331,16 @@ std::string encode_machine(const MachineInfo& machine) {
     return wire_text(machine_json(machine));
 }
 
+std::string encode_session_cost(const SessionCost& cost) {
+    return wire_text(session_cost_json(cost));
+}
+
+SessionCost decode_session_cost(std::string_view text) {
+    const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) throw ProtocolError(why_not_json(text, "session cost"));
+    return read_session_cost(Reader(doc, ""));
+}
+
 MachineInfo decode_machine(std::string_view text) {
     const json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) throw ProtocolError(why_not_json(text, "machine"));

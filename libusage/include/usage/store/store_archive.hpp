@@ -3,7 +3,10 @@
 //
 // An export is JSON Lines: one header line (format, version, the machines),
 // then one line per stored row — events, superseded copies and failed calls —
-// each the protocol's event object (docs/sync-protocol.md) plus its `user`.
+// each the protocol's event object (docs/sync-protocol.md) plus its `user`,
+// then one `{"session_cost": {...}}` line per figure of the session cost
+// ledger (the protocol's `session_costs` object), which the ledger cannot
+// rebuild from transcripts: a tool reported it once, in a statusline.
 // An import merges those rows by id exactly as a scan or an endpoint's
 // ingest does (TokenCounts::merge_copy), so importing a file twice, or into a
 // store that already holds some of its rows, changes nothing twice.
@@ -31,6 +34,7 @@ inline constexpr int kExportVersion = 1;
 struct ExportStats {
     sync::OutboxCount rows;
     std::uint64_t machines = 0;
+    std::uint64_t session_costs = 0;  ///< figures of the session cost ledger
 };
 
 /// Write every row of `store` to `out` (the header first). `progress` is
@@ -46,6 +50,8 @@ struct StoreImportStats {
     std::uint64_t rows_read = 0;  ///< valid rows
     std::uint64_t invalid = 0;    ///< rows refused (see problems)
     std::uint64_t machines = 0;
+    std::uint64_t session_costs = 0;          ///< ledger figures read (valid ones)
+    std::uint64_t session_costs_changed = 0;  ///< of them, larger than the store's (so kept)
     ApplyStats applied;  ///< new / updated / unchanged rows, as a scan counts them
     std::vector<std::string> problems;
 };

@@ -76,6 +76,10 @@ WireEvent decode_stored_event(std::string_view json);
 std::string encode_machine(const MachineInfo& machine);
 /// Parse one machine object; throws ProtocolError naming the wrong field.
 MachineInfo decode_machine(std::string_view json);
+/// JSON text of one session cost ledger figure, as `session_costs` holds it.
+std::string encode_session_cost(const SessionCost& cost);
+/// Parse one such figure; throws ProtocolError naming the wrong field.
+SessionCost decode_session_cost(std::string_view json);
 
 /// The reason in an error answer (`{"error": "<reason>"}`); otherwise the
 /// start of the body on one line (an endpoint that is not ours).
