@@ -36,12 +36,8 @@ bool regular(const fs::path& p) {
 void add_database(const fs::path& root, Seen& seen, std::vector<SourceFile>& out) {
     const fs::path db = root / "session-store.db";
     if (!regular(db)) return;
-    // Rows often sit only in the -wal (Copilot checkpoints rarely): a change
-    // there is a change of the database. An empty -wal (the one a reader
-    // creates when it opens a cleanly closed database) is left out.
-    const fs::path wal(db.string() + "-wal");
-    const auto wal_stat = stat_file(wal);
-    auto st = wal_stat && wal_stat->size > 0 ? stat_with_companions(db, {wal}) : stat_file(db);
+    // Rows often sit only in the -wal (Copilot checkpoints rarely).
+    auto st = stat_sqlite_database(db);
     add(db, kKindDatabase, {}, ReadMode::snapshot, st, seen, out);
 }
 

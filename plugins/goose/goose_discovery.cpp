@@ -30,11 +30,7 @@ std::vector<SourceFile> discover_goose_files(const std::vector<fs::path>& roots)
         for (const fs::path& db : {root / "sessions" / "sessions.db", root / "sessions.db"}) {
             std::error_code ec;
             if (!fs::is_regular_file(db, ec)) continue;
-            // A change that only reached the -wal is a change of the
-            // database; an empty -wal (a reader may create one) is not.
-            const fs::path wal(db.string() + "-wal");
-            const auto wal_stat = stat_file(wal);
-            auto st = wal_stat && wal_stat->size > 0 ? stat_with_companions(db, {wal}) : stat_file(db);
+            auto st = stat_sqlite_database(db);
             if (!st || !seen.insert({st->device, st->inode}).second) continue;
             SourceFile f;
             f.path = db;

@@ -29,11 +29,7 @@ std::vector<SourceFile> discover_kilo_files(const std::vector<fs::path>& roots) 
             std::error_code type_ec;
             const fs::path& db = it->path();
             if (db.extension() != ".db" || db.stem().empty() || !it->is_regular_file(type_ec)) continue;
-            // A change that only reached the -wal is a change of the
-            // database; an empty -wal (a reader may create one) is not.
-            const fs::path wal(db.string() + "-wal");
-            const auto wal_stat = stat_file(wal);
-            auto st = wal_stat && wal_stat->size > 0 ? stat_with_companions(db, {wal}) : stat_file(db);
+            auto st = stat_sqlite_database(db);
             if (!st || !seen.insert({st->device, st->inode}).second) continue;
             SourceFile f;
             f.path = db;

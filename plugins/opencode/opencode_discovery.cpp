@@ -31,13 +31,8 @@ void add_databases(const fs::path& root, Seen& seen, std::vector<SourceFile>& ou
         std::error_code type_ec;
         if (!it->is_regular_file(type_ec) || !is_database_name(it->path().filename().string())) continue;
         const fs::path& db = it->path();
-        // A change that only reached the -wal (OpenCode checkpoints rarely)
-        // must count as a change of the database. An empty -wal holds
-        // nothing: left out, so the one a reader (this one included) creates
-        // when it opens a cleanly closed database is not taken for a change.
-        const fs::path wal(db.string() + "-wal");
-        const auto wal_stat = stat_file(wal);
-        auto st = wal_stat && wal_stat->size > 0 ? stat_with_companions(db, {wal}) : stat_file(db);
+        // Rows often sit only in the -wal (OpenCode checkpoints rarely).
+        auto st = stat_sqlite_database(db);
         if (!st || !seen.insert({st->device, st->inode}).second) continue;
         SourceFile f;
         f.path = db;

@@ -108,6 +108,12 @@ std::optional<FileStat> stat_with_companions(const std::filesystem::path& path,
     return st;
 }
 
+std::optional<FileStat> stat_sqlite_database(const std::filesystem::path& path) {
+    const std::filesystem::path wal(path.string() + "-wal");
+    const auto wal_stat = stat_file(wal);
+    return wal_stat && wal_stat->size > 0 ? stat_with_companions(path, {wal}) : stat_file(path);
+}
+
 FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,
                        std::string state) {
     FileCursor c;

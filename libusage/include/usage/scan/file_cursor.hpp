@@ -64,6 +64,13 @@ CursorVerdict judge_cumulative(const FileStat& now, const std::optional<FileCurs
 std::optional<FileStat> stat_with_companions(const std::filesystem::path& path,
                                              const std::vector<std::filesystem::path>& companions);
 
+/// stat of a SQLite database with its write-ahead log (`<path>-wal`) folded
+/// in when the log holds anything: rows that only reached the log are a
+/// change of the database, while the empty log a reader (this one included)
+/// creates when it opens a cleanly closed database is not. nullopt when
+/// `path` is missing.
+std::optional<FileStat> stat_sqlite_database(const std::filesystem::path& path);
+
 /// The cursor to save after reading `path` up to `offset`.
 FileCursor make_cursor(const std::filesystem::path& path, const FileStat& at_read, std::uint64_t offset,
                        std::string state);
