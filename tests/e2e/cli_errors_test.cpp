@@ -105,7 +105,7 @@ TEST_CASE("cli errors: an unknown import format exits 2, as does a missing expor
     testing::AgentHome h;
     testing::write_file(h.dir / "export.csv", "Date,Model\n");
     fails(h.run({"import", "nope", (h.dir / "export.csv").string()}), 2,
-          "usage-agent: unknown import format 'nope' (known: cursor-csv) (see 'usage-agent import --help')\n");
+          "usage-agent: unknown import format 'nope' (known: cursor-csv, folder) (see 'usage-agent import --help')\n");
     const auto missing = (h.dir / "missing.csv").string();
     fails(h.run({"import", "cursor-csv", missing}), 2,
           "usage-agent: " + missing + ": no such file (see 'usage-agent import --help')\n");
@@ -221,7 +221,7 @@ TEST_CASE("cli errors: a folder given to --config and a sync.endpoint that is no
     const auto file = h.dir / "c.yaml";
     testing::write_file(file, "user: alice\nsync:\n  endpoint: usage.example.com\n");
     const std::string bad_url = "usage-agent: " + file.string() +
-                                ":3: 'sync.endpoint' must be an http:// or https:// URL, got "
+                                ":3: 'sync.endpoint' must be an http:// or https:// URL or a file:/// folder, got "
                                 "'usage.example.com'\n";
     fails(h.run({"config", "check", "--config", file.string()}), 1, bad_url);
     fails(h.run({"sync", "--once", "--config", file.string()}), 1, bad_url);
