@@ -234,7 +234,8 @@ TEST_CASE("folder sync: a truncated segment, a bad line and a refused event are 
                      "body\n"
                      "warning: " +
                      mixed.string() + ":1: not a JSON object; line skipped\nwarning: " + mixed.string() +
-                     ":2: event refused: 'events[0].source' must not be empty; event skipped\n");
+                     ":2: event 'claude-code:k0:req_k0' refused: 'events[0].source' must not be empty; event "
+                     "skipped\n");
     CHECK(team.report("summary").at("totals")["events"] == 7);
 
     // The damaged segment is tried again (and still skipped); the rest is known.

@@ -81,8 +81,16 @@ public:
                 auto events = j.find("events");
                 if (!i || events == j.end() || !events->is_array() || *i >= events->size())
                     return refuse_line(where + "batch refused: " + e.what() + "; line skipped");
+                // Named by id: after an earlier refusal the index in the reason is of the shrunk batch.
+                const nlohmann::json& refused = (*events)[*i];
+                std::string named = "an event";
+                if (refused.is_object() && refused.contains("id") && refused["id"].is_string()) {
+                    named = "event '";
+                    named += refused["id"].get<std::string>();
+                    named += "'";
+                }
                 ++stats_.events_refused;
-                stats_.warnings.push_back(where + "event refused: " + e.what() + "; event skipped");
+                stats_.warnings.push_back(where + named + " refused: " + e.what() + "; event skipped");
                 events->erase(*i);
             }
         }
