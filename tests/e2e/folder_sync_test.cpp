@@ -337,3 +337,24 @@ TEST_CASE("folder sync: run writes a segment at start and holds later rows back 
     CHECK(laptop.sync()["push"]["sent"] == 2);
     CHECK(names_in(shared / id).size() == 2);
 }
+
+TEST_CASE("folder sync: the session cost ledger travels in segments, alone or with events") {
+    testing::TempDir shared;
+    push_test::PushHome h(folder_url(shared.path()), "no-token-needed");
+    const std::string own = (shared / machine_id(h)).string();
+    h.add_calls(1, 2);
+    CHECK(h.sync_json()["push"]["message"] == "wrote 2 events in 1 segment to " + own);
+    push_test::statusline_cost(h, "0.75");
+    CHECK(h.sync_json()["push"]["message"] == "wrote 0 events in 1 segment to " + own + " with 1 session cost");
+    CHECK(h.sync_json()["push"]["message"] == "nothing to push");
+
+    testing::AgentHome team;
+    auto stats = import_json(team, shared.path());
+    CHECK(stats["session_costs"] == 1);
+    CHECK(stats["events_new"] == 2);
+    auto s1 = serve_test::row(team.report("sessions"), "s1");
+    CHECK(s1["ledger_cost_usd"] == 0.75);
+    CHECK(s1["session_cost_usd"] == 0.75);
+    CHECK(s1["session_cost_origin"] == "ledger");
+    CHECK(s1["events"] == 2);
+}
