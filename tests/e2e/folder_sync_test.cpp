@@ -358,3 +358,28 @@ TEST_CASE("folder sync: the session cost ledger travels in segments, alone or wi
     CHECK(s1["session_cost_origin"] == "ledger");
     CHECK(s1["events"] == 2);
 }
+
+TEST_CASE("folder sync: rows written again after a crash before the mark moved count once on import") {
+    testing::TempDir shared;
+    Machine laptop("laptop", folder_url(shared.path()), "no-token-needed");
+    const std::string id = machine_id(laptop);
+    laptop.add_calls("l", 0, 3, 10);
+    REQUIRE(laptop.sync()["push"]["sent"] == 3);
+    {
+        // The segment is in place but the mark never moved: what a crash between the two leaves.
+        SQLite::Database db((laptop.dir / "state" / "usage.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE push_state SET seq = -1, row = -1");
+    }
+    laptop.add_calls("l", 3, 1, 10);
+    CHECK(laptop.sync()["push"]["sent"] == 4);
+    const auto files = names_in(shared / id);
+    REQUIRE(files.size() == 2);
+    CHECK(events_in(shared / id / files[0]) == 3);
+    CHECK(events_in(shared / id / files[1]) == 4);
+
+    testing::AgentHome team;
+    CHECK(without_folder(import_json(team, shared.path())) == import_stats(1, 2, 2, 0, 0, 0, 7, 4, 0, 3, 0));
+    auto totals = team.report("summary").at("totals");
+    CHECK(totals["events"] == 4);
+    CHECK(totals["output_tokens"] == 4 * 10);
+}
