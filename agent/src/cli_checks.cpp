@@ -45,4 +45,15 @@ CLI::Validator existing_file() {
         "");
 }
 
+CLI::Validator existing_folder() {
+    return CLI::Validator(
+        [](std::string& value) {
+            std::error_code ec;
+            if (std::filesystem::is_directory(value, ec)) return std::string();
+            if (std::filesystem::exists(value, ec)) return value + ": not a folder";
+            return value + ": no such folder";
+        },
+        "");
+}
+
 }  // namespace agent

@@ -18,5 +18,7 @@ CLI::Validator integer_at_least(std::int64_t min);
 CLI::Validator one_of(std::string what, std::vector<std::string> names);
 /// An existing file that is not a directory; otherwise "PATH: no such file".
 CLI::Validator existing_file();
+/// An existing folder; otherwise "PATH: no such folder" or "PATH: not a folder".
+CLI::Validator existing_folder();
 
 }  // namespace agent

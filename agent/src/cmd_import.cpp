@@ -11,23 +11,34 @@
 namespace agent {
 
 void ImportCommand::setup(CLI::App& app) {
-    cmd = app.add_subcommand("import", "Import a usage export downloaded by hand (e.g. cursor-csv FILE)");
-    std::string formats;
-    for (const auto& n : usage::importer_names()) formats += (formats.empty() ? "" : ", ") + n;
-    cmd->footer("Formats: " + (formats.empty() ? std::string("(none)") : formats) +
+    cmd = app.add_subcommand(
+        "import", "Import a usage export downloaded by hand (e.g. cursor-csv FILE), or a shared sync folder");
+    auto formats = usage::importer_names();
+    formats.push_back("folder");
+    std::string listed;
+    for (const auto& n : formats) listed += (listed.empty() ? "" : ", ") + n;
+    cmd->footer("Formats: " + listed +
                 ".\nEvents are upserted by id: importing the same file again changes nothing.\n"
                 "See docs/cli.md for how imported rows and locally scanned ones are matched.\n"
+                "`folder PATH` merges every machine's segments of a folder that machines push to with\n"
+                "sync.endpoint: file:///PATH (docs/folder-sync.md); segments imported before are not read again,\n"
+                "and an incomplete or damaged one is skipped with a warning and read again next time.\n"
                 "Examples:\n"
                 "  usage-agent import cursor-csv usage-events-2026-01-12.csv\n"
-                "  usage-agent import cursor-csv usage-events-2026-01-12.csv --json");
-    cmd->add_option("format", format, "Export format")
+                "  usage-agent import cursor-csv usage-events-2026-01-12.csv --json\n"
+                "  usage-agent import folder ~/Dropbox/team-usage --json");
+    cmd->add_option("format", format, "Export format, or `folder`")
         ->required()
-        ->check(one_of("import format", usage::importer_names()));
-    cmd->add_option("file", file, "The exported file")->required()->check(existing_file());
+        ->check(one_of("import format", formats));
+    // Checked in run(): a file for an export, a folder for `folder`.
+    cmd->add_option("path", file, "The exported file, or the shared sync folder")->required();
     cmd->add_flag("--json", json, "Print the import statistics as JSON");
 }
 
 int ImportCommand::run(AppContext& ctx) const {
+    if (format == "folder") return run_folder(ctx);
+    std::string checked = file;
+    if (std::string error = existing_file()(checked); !error.empty()) throw CLI::ValidationError(error);
     auto s = usage::import_exported_file(ctx.store(), ctx.config(), format, file);
     if (!s.warning.empty()) std::cerr << "warning: " << s.warning << "\n";
     if (json) {

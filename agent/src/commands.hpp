@@ -99,11 +99,12 @@ struct PricesCommand {
 
 struct ImportCommand {
     std::string format;
-    std::string file;
+    std::string file;  ///< the export, or with `folder` the shared sync folder
     bool json = false;
     CLI::App* cmd = nullptr;
     void setup(CLI::App& app);
     int run(AppContext& ctx) const;
+    int run_folder(AppContext& ctx) const;  ///< `import folder PATH` (cmd_import_folder.cpp)
 };
 
 /// `store backup FILE | export [-o FILE] | import FILE | check [FILE]` (cmd_store.cpp).
@@ -138,6 +139,7 @@ struct ServeCommand {
     std::string tls_key;
     bool allow_plain_http = false;  ///< --allow-plain-http: a team endpoint on a network address without TLS
     std::string store_text;         ///< --store: a StoreLocation; empty: serve.store, else the state dir's
+    std::string import_dir;         ///< --import-dir: a shared sync folder kept imported into the store
     std::string token_user;
     std::string token_role;
     bool token_json = false;

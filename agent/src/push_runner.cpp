@@ -4,13 +4,38 @@
 
 #include "progress_bar.hpp"
 #include "sync_settings.hpp"
+#include "usage/sync/folder_push.hpp"
+#include "usage/sync/folder_url.hpp"
 #include "usage/sync/outbox.hpp"
 
 namespace agent {
+namespace {
 
-std::optional<usage::sync::PushReport> run_push(AppContext& ctx, std::function<void(std::chrono::milliseconds)> sleep) {
+// A shared folder needs no token: whoever can write into it is trusted, as
+// the folder's own sharing decides.
+usage::sync::PushReport run_folder_push(AppContext& ctx, std::chrono::milliseconds min_interval) {
+    const auto http = push_options(ctx, {});
+    usage::sync::FolderPushOptions options;
+    options.endpoint = http.endpoint;
+    options.user = ctx.config().user;
+    options.machine = http.machine;
+    options.batch_events = http.batch_events;
+    options.batch_bytes = http.batch_bytes;
+    options.min_interval = min_interval;
+    ProgressBar bar("pushing");
+    options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    auto report = usage::sync::push_to_folder(ctx.store(), options);
+    bar.finish();
+    return report;
+}
+
+}  // namespace
+
+std::optional<usage::sync::PushReport> run_push(AppContext& ctx, std::function<void(std::chrono::milliseconds)> sleep,
+                                                std::chrono::milliseconds min_folder_interval) {
     const auto& endpoint = ctx.config().sync.endpoint;
     if (endpoint.empty()) return std::nullopt;
+    if (usage::sync::is_folder_url(endpoint)) return run_folder_push(ctx, min_folder_interval);
     std::optional<std::string> token;
     try {
         token = load_sync_token(ctx);

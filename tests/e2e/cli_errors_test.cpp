@@ -41,7 +41,7 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "usage-agent: option '--limit' needs a value (see 'usage-agent report --help')\n");
     fails(h.run({"serve", "token", "revoke", "abc"}), 2,
           "usage-agent: id must be an integer, got 'abc' (see 'usage-agent serve token revoke --help')\n");
-    fails(h.run({"import", "cursor-csv"}), 2, "usage-agent: file is required (see 'usage-agent import --help')\n");
+    fails(h.run({"import", "cursor-csv"}), 2, "usage-agent: path is required (see 'usage-agent import --help')\n");
     fails(h.run({"prices", "update"}), 2, "usage-agent: --from is required (see 'usage-agent prices update --help')\n");
     fails(h.run({"serve", "token", "add", "--user", "a", "--role", "owner"}), 2,
           "usage-agent: --role: unknown role 'owner' (known: member, manager, admin) (see 'usage-agent serve token "
@@ -105,7 +105,7 @@ TEST_CASE("cli errors: an unknown import format exits 2, as does a missing expor
     testing::AgentHome h;
     testing::write_file(h.dir / "export.csv", "Date,Model\n");
     fails(h.run({"import", "nope", (h.dir / "export.csv").string()}), 2,
-          "usage-agent: unknown import format 'nope' (known: cursor-csv) (see 'usage-agent import --help')\n");
+          "usage-agent: unknown import format 'nope' (known: cursor-csv, folder) (see 'usage-agent import --help')\n");
     const auto missing = (h.dir / "missing.csv").string();
     fails(h.run({"import", "cursor-csv", missing}), 2,
           "usage-agent: " + missing + ": no such file (see 'usage-agent import --help')\n");
@@ -165,7 +165,7 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
                                                                          {{"report"}, 6},
                                                                          {{"prices"}, 3},
                                                                          {{"prices", "update"}, 2},
-                                                                         {{"import"}, 2},
+                                                                         {{"import"}, 3},
                                                                          {{"status"}, 2},
                                                                          {{"config"}, 4},
                                                                          {{"config", "init"}, 2},
@@ -173,7 +173,7 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
                                                                          {{"config", "check"}, 2},
                                                                          {{"config", "keys"}, 2},
                                                                          {{"store"}, 4},
-                                                                         {{"serve"}, 6},
+                                                                         {{"serve"}, 7},
                                                                          {{"serve", "token"}, 3},
                                                                          {{"serve", "token", "add"}, 1},
                                                                          {{"serve", "token", "list"}, 2},
@@ -221,7 +221,7 @@ TEST_CASE("cli errors: a folder given to --config and a sync.endpoint that is no
     const auto file = h.dir / "c.yaml";
     testing::write_file(file, "user: alice\nsync:\n  endpoint: usage.example.com\n");
     const std::string bad_url = "usage-agent: " + file.string() +
-                                ":3: 'sync.endpoint' must be an http:// or https:// URL, got "
+                                ":3: 'sync.endpoint' must be an http:// or https:// URL or a file:/// folder, got "
                                 "'usage.example.com'\n";
     fails(h.run({"config", "check", "--config", file.string()}), 1, bad_url);
     fails(h.run({"sync", "--once", "--config", file.string()}), 1, bad_url);

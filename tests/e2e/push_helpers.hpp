@@ -139,6 +139,18 @@ struct TeamMachine : testing::AgentHome {
     [[nodiscard]] nlohmann::json local_totals() const { return report("summary").at("totals"); }
 };
 
+/// Claude Code's statusline JSON for session s1 with this `total_cost_usd`,
+/// fed to the real `statusline`: a figure in the home's session cost ledger.
+inline void statusline_cost(const PushHome& h, const std::string& usd) {
+    const auto input = h.dir / "statusline.json";
+    testing::write_file(input, R"({"session_id": "s1", "model": {"id": "claude-sonnet-4-5-20250929"},
+                                  "version": "2.1.81", "cost": {"total_cost_usd": )" +
+                                   usd + "}}");
+    const auto r = testing::run_command(
+        {"/bin/sh", "-c", "exec \"$0\" statusline < \"$1\"", USAGE_AGENT_BIN, input.string()}, h.env);
+    REQUIRE(r.exit_code == 0);
+}
+
 inline void check_same_totals(const nlohmann::json& remote, const nlohmann::json& local) {
     for (const char* key : {"events", "sessions", "input_tokens", "output_tokens", "cache_read_tokens",
                             "cache_write_tokens", "total_tokens", "cost_usd"})

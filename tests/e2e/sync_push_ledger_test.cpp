@@ -7,16 +7,6 @@ using namespace push_test;
 
 namespace {
 
-void statusline(const PushHome& h, const std::string& usd) {
-    const auto input = h.dir / "statusline.json";
-    testing::write_file(input, R"({"session_id": "s1", "model": {"id": "claude-sonnet-4-5-20250929"},
-                                  "version": "2.1.81", "cost": {"total_cost_usd": )" +
-                                   usd + "}}");
-    const auto r = testing::run_command(
-        {"/bin/sh", "-c", "exec \"$0\" statusline < \"$1\"", USAGE_AGENT_BIN, input.string()}, h.env);
-    REQUIRE(r.exit_code == 0);
-}
-
 nlohmann::json team_session(const Endpoint& team, const std::string& id) {
     return serve_test::row(serve_test::get_json(team.server, "/api/v1/sessions", team.reader), id);
 }
@@ -32,7 +22,7 @@ TEST_CASE("push: the session cost ledger reaches the endpoint, alone or with eve
     CHECK(team_session(team, "s1")["ledger_cost_usd"].is_null());
 
     // A figure and no new event: it goes alone.
-    statusline(h, "0.75");
+    statusline_cost(h, "0.75");
     CHECK(h.sync_json()["push"]["message"] == "pushed 0 events in 1 batch to " + url + " with 1 session cost");
     auto s1 = team_session(team, "s1");
     CHECK(s1["ledger_cost_usd"] == 0.75);
@@ -42,13 +32,13 @@ TEST_CASE("push: the session cost ledger reaches the endpoint, alone or with eve
     CHECK(h.sync_json()["push"]["message"] == "nothing to push");
 
     // A larger figure and a new call: together, in one batch.
-    statusline(h, "1.5");
+    statusline_cost(h, "1.5");
     h.add_calls(3, 1);
     CHECK(h.sync_json()["push"]["message"] == "pushed 1 event in 1 batch to " + url + " with 1 session cost");
     s1 = team_session(team, "s1");
     CHECK(s1["ledger_cost_usd"] == 1.5);
     CHECK(s1["events"] == 3);
     // The same figure again is no new figure: nothing to send.
-    statusline(h, "1.5");
+    statusline_cost(h, "1.5");
     CHECK(h.sync_json()["push"]["message"] == "nothing to push");
 }

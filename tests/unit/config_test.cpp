@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "test_support.hpp"
+#include "usage/sync/folder_url.hpp"
 
 TEST_CASE("config: full document parses") {
     auto c = usage::parse_config(R"(machine_name: laptop
@@ -87,21 +88,45 @@ TEST_CASE("config: a top level that is not a mapping, or a key that is not text,
                          "c.yaml:2: a key must be plain text, not a list or mapping", usage::ConfigError);
 }
 
-TEST_CASE("config: sync.endpoint must be an http or https URL") {
+TEST_CASE("config: sync.endpoint must be an http or https URL or a file folder") {
     for (const char* ok : {"https://usage.example.com", "http://127.0.0.1:8787", "HTTPS://usage.example.com/base/",
-                           "http://[::1]:8787/"}) {
+                           "http://[::1]:8787/", "file:///srv/team-usage", "FILE:///home/a/Dropbox/team%20usage/"}) {
         INFO(ok);
         CHECK(usage::parse_config(std::string("sync:\n  endpoint: '") + ok + "'\n", "c.yaml").sync.endpoint == ok);
     }
     CHECK(usage::parse_config("sync:\n  endpoint: ''\n", "c.yaml").sync.endpoint.empty());  // no push
     for (const char* bad : {"ftp://usage.example.com", "usage.example.com", "https://", "http:///v1", "https://:8787",
-                            "https://usage example.com", "file:///etc/passwd"}) {
+                            "https://usage example.com"}) {
         INFO(bad);
         CHECK_THROWS_WITH_AS(
             usage::parse_config(std::string("user: a\nsync:\n  endpoint: '") + bad + "'\n", "c.yaml"),
-            ("c.yaml:3: 'sync.endpoint' must be an http:// or https:// URL, got '" + std::string(bad) + "'").c_str(),
+            ("c.yaml:3: 'sync.endpoint' must be an http:// or https:// URL or a file:/// folder, got '" +
+             std::string(bad) + "'")
+                .c_str(),
             usage::ConfigError);
     }
+    // A folder must be absolute: a relative one would depend on where the agent starts.
+    for (const char* bad : {"file://team-usage", "file:team-usage", "file://host/srv/team", "file:/srv/team"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH_AS(
+            usage::parse_config(std::string("user: a\nsync:\n  endpoint: '") + bad + "'\n", "c.yaml"),
+            ("c.yaml:3: 'sync.endpoint' must be file:///ABSOLUTE/FOLDER (three slashes: no host, no relative "
+             "path), got '" +
+             std::string(bad) + "'")
+                .c_str(),
+            usage::ConfigError);
+    }
+    CHECK_THROWS_WITH_AS(usage::parse_config("user: a\nsync:\n  endpoint: 'file:///srv/a%2'\n", "c.yaml"),
+                         "c.yaml:3: 'sync.endpoint' has a '%' that is not followed by two hex digits, got "
+                         "'file:///srv/a%2'",
+                         usage::ConfigError);
+}
+
+TEST_CASE("folder url: the folder of a file URL, escapes decoded") {
+    CHECK(usage::sync::folder_of_url("file:///srv/team%20usage/") == std::filesystem::path("/srv/team usage/"));
+    CHECK(usage::sync::folder_of_url("FILE:///a/./b/../c") == std::filesystem::path("/a/c"));
+    CHECK(usage::sync::is_folder_url("File:///x"));
+    CHECK_FALSE(usage::sync::is_folder_url("https://x"));
 }
 
 TEST_CASE("config: a directory given as the config file is an error") {

@@ -420,7 +420,8 @@ void RunLoop::State::start_push() {
         std::optional<usage::sync::PushReport> report;
         std::string error;
         try {
-            report = run_push(*context, [this](milliseconds d) { stop_flag.sleep(d); });
+            report = run_push(
+                *context, [this](milliseconds d) { stop_flag.sleep(d); }, kRunFolderSegmentInterval);
         } catch (const std::exception& e) {
             error = e.what();
         }
@@ -453,12 +454,16 @@ void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& rep
     last_push_result = result;
 
     milliseconds wait{0};
-    if (ok) {
+    // A shared folder's rows held back by kRunFolderSegmentInterval: push them once it is over.
+    const bool held_back = report && outcome == PushOutcome::nothing_to_send && report->still_queued.rows > 0;
+    if (ok && !held_back) {
         backoff = milliseconds{0};
         if (push_again) start_push();
         return;
     }
-    if (outcome == PushOutcome::unreachable) {
+    if (held_back) {
+        wait = kRunFolderSegmentInterval;
+    } else if (outcome == PushOutcome::unreachable) {
         // Exponential with full jitter, reset by a success.
         backoff = std::min(kMaxRetry, std::max(kFirstRetry, backoff * 2));
         wait = milliseconds(std::uniform_int_distribution<std::int64_t>(backoff.count() / 2, backoff.count())(rng));

@@ -12,6 +12,7 @@
 
 #include "../cli_checks.hpp"
 #include "../commands.hpp"
+#include "folder_import_loop.hpp"
 #include "http_server.hpp"
 #include "listen_address.hpp"
 #include "open_browser.hpp"
@@ -31,6 +32,10 @@ void ServeCommand::setup(CLI::App& app) {
         "state dir's store)";
     cmd->add_option("--store", store_text, store_help);
     cmd->add_flag("--open", open, "Open the dashboard in a browser once listening ($BROWSER, else xdg-open)");
+    cmd->add_option("--import-dir", import_dir,
+                    "Import this shared sync folder (machines push to it with sync.endpoint: file:///PATH) at start, "
+                    "when its files change and every sync.interval")
+        ->check(existing_folder());
     auto* cert = cmd->add_option("--tls-cert", tls_cert, "Serve HTTPS with this PEM certificate chain (server first)")
                      ->check(existing_file());
     auto* key = cmd->add_option("--tls-key", tls_key, "The PEM private key of --tls-cert")->check(existing_file());
@@ -78,6 +83,7 @@ void ServeCommand::setup(CLI::App& app) {
         "  usage-agent serve --ingest --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem   over HTTPS\n"
         "  usage-agent serve --ingest --listen 10.0.0.5:8787 --allow-plain-http   behind a TLS proxy\n"
         "  usage-agent serve --ingest --store postgresql://usage@db/usage   a replica on the team's database\n"
+        "  usage-agent serve --import-dir ~/Dropbox/team-usage   a team's usage from a shared folder\n"
         "  usage-agent serve token add --user alice --role member");
 }
 
@@ -150,6 +156,13 @@ int ServeCommand::run(AppContext& ctx) const {
     server.start();
     std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";
     const std::string scheme = tls ? "https://" : "http://";
+    std::optional<serve::FolderImportLoop> folder_import;
+    if (!import_dir.empty()) {
+        folder_import.emplace(
+            io, [&ctx, location] { return ctx.open_store(location); }, import_dir,
+            std::chrono::seconds(ctx.config().sync.interval_seconds));
+        folder_import->start();
+    }
     std::cout << "listening on " << scheme << serve::format_endpoint(server.local_endpoint()) << std::endl;
     if (open) {
         // A wildcard address is reached on loopback from this machine.

@@ -99,7 +99,8 @@ std::vector<ConfigOption> builtin_options() {
          [](Config& c, const OptionValue& v) { c.price_overrides = std::get<std::vector<ModelPrice>>(v); },
          [](const Config& c) -> OptionValue { return c.price_overrides; }},
         {spec("sync.endpoint", T::url, std::string(),
-              "Team endpoint to push to, e.g. https://usage.example.com; empty = no push"),
+              "Team endpoint to push to, e.g. https://usage.example.com, or a shared folder, file:///path (docs/"
+              "folder-sync.md); empty = no push"),
          [](Config& c, const OptionValue& v) { c.sync.endpoint = text(v); },
          [](const Config& c) -> OptionValue { return c.sync.endpoint; }},
         {spec("sync.token_file", T::path, std::string(),

@@ -2,7 +2,9 @@
 // bounds, allowed values. Every message names the full key.
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
+#include "usage/sync/folder_url.hpp"
 #include "yaml_validator.hpp"
 
 namespace usage {
@@ -81,8 +83,16 @@ OptionValue read_option_value(const Validator& v, const YAML::Node& node, const 
         case OptionType::path: return v.scalar<std::string>(node, key, phrase);
         case OptionType::url: {
             auto url = v.scalar<std::string>(node, key, phrase);
-            if (!url.empty() && !is_http_url(url))
-                v.fail(node, "'" + key + "' must be an http:// or https:// URL, got '" + url + "'");
+            if (!url.empty() && sync::is_folder_url(url)) {
+                try {
+                    (void)sync::folder_of_url(url);
+                } catch (const std::invalid_argument& e) {
+                    v.fail(node, "'" + key + "' " + e.what() + ", got '" + url + "'");
+                }
+            } else if (!url.empty() && !is_http_url(url)) {
+                v.fail(node,
+                       "'" + key + "' must be an http:// or https:// URL or a file:/// folder, got '" + url + "'");
+            }
             return url;
         }
         case OptionType::path_list: {

@@ -56,6 +56,8 @@ std::string gzip_decompress(std::string_view data, std::size_t max_output) {
         s.z.next_out = reinterpret_cast<Bytef*>(chunk.data());
         s.z.avail_out = static_cast<uInt>(chunk.size());
         int rc = inflate(&s.z, Z_NO_FLUSH);
+        // No progress with all input used: the body ends before its stream does.
+        if (rc == Z_BUF_ERROR && s.z.avail_in == 0) throw GzipError("gzip: truncated compressed body");
         if (rc != Z_OK && rc != Z_STREAM_END) throw GzipError("gzip: invalid compressed body");
         std::size_t got = chunk.size() - s.z.avail_out;
         if (out.size() + got > max_output)

@@ -7,28 +7,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sync/batch_body.hpp"
 #include "sync/ledger_push.hpp"
 #include "usage/net/gzip.hpp"
 
 namespace usage::sync {
 namespace {
-
-std::string body_of(const IngestBatch& head, const std::vector<Outbox::Item>& items) {
-    // The envelope is encoded once with no events; the events, encoded while
-    // sizing the batch, are spliced in. Keys are written sorted, so the
-    // envelope starts with the empty events array.
-    const std::string envelope = encode_batch(head);
-    constexpr std::string_view empty_events = R"({"events":[])";
-    if (!envelope.starts_with(empty_events)) throw std::logic_error("sync: unexpected batch envelope");
-    std::string body = "{\"events\":[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) body += ',';
-        body += items[i].json;
-    }
-    body += ']';
-    body.append(envelope, empty_events.size());
-    return body;
-}
 
 class Backoff {
 public:
@@ -59,14 +43,6 @@ std::string count_of(std::uint64_t n) {
 
 std::string batches_of(std::uint64_t n) {
     return std::to_string(n) + (n == 1 ? " batch" : " batches");
-}
-
-void add(OutboxCount& total, const std::vector<Outbox::Item>& items) {
-    total.rows += items.size();
-    for (const auto& it : items) {
-        total.superseded += it.event.superseded ? 1 : 0;
-        total.failed += !it.event.superseded && !it.event.event.failure.empty() ? 1 : 0;
-    }
 }
 
 }  // namespace
@@ -109,7 +85,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
         // What is still to deliver of this batch: rows the endpoint refuses
         // by name leave it, and the rest is sent again at once.
         std::vector<Outbox::Item> sending = items;
-        std::string body = gzip_compress(body_of(head, sending));
+        std::string body = gzip_compress(batch_body(head, sending));
         bool split = false;
         for (int attempt = 0; !sending.empty() || !head.session_costs.empty();) {
             HttpResponse r;
@@ -127,7 +103,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                 } catch (const ProtocolError&) {
                     got.received = sending.size();  // a 2xx is the acknowledgement; the counts are informative
                 }
-                add(report.sent, sending);
+                count_rows(report.sent, sending);
                 ++report.batches;
                 report.endpoint.new_events += got.new_events;
                 report.endpoint.updated += got.updated;
@@ -152,7 +128,8 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                     outbox.set_aside(sending[*i], reason);
                     report.set_aside.push_back({sending[*i].event.event.id, reason, 0});
                     sending.erase(sending.begin() + static_cast<std::ptrdiff_t>(*i));
-                    if (!sending.empty() || !head.session_costs.empty()) body = gzip_compress(body_of(head, sending));
+                    if (!sending.empty() || !head.session_costs.empty())
+                        body = gzip_compress(batch_body(head, sending));
                     continue;  // not a failure of the endpoint: no backoff, no attempt used
                 }
             }
