@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "budget_yaml.hpp"
 #include "yaml_validator.hpp"
 
 namespace usage {
@@ -34,6 +35,8 @@ ModelPrice parse_override(const Validator& v, const std::string& model, const YA
     return p;
 }
 
+}  // namespace
+
 // `http(s)://host[:port][/path]`: what the push can reach. libcurl would
 // otherwise guess a scheme for `usage.example.com` or speak FTP.
 bool is_http_url(const std::string& url) {
@@ -51,6 +54,8 @@ bool is_http_url(const std::string& url) {
     if (authority.empty() || authority.front() == ':') return false;
     return std::none_of(lower.begin(), lower.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
 }
+
+namespace {
 
 std::int64_t bounded_number(const Validator& v, const YAML::Node& node, const OptionSpec& spec,
                             const std::string& key) {
@@ -105,6 +110,7 @@ OptionValue read_option_value(const Validator& v, const YAML::Node& node, const 
             for (const auto& kv : node) out.push_back(parse_override(v, v.key_text(kv.first), kv.second, key));
             return out;
         }
+        case OptionType::budget_list: return read_budgets(v, node, key);
     }
     v.fail(node, "'" + key + "' has a type this build cannot read");
 }
