@@ -7,13 +7,15 @@
 # `usage-agent --version` (starting the process and nothing else: the floor
 # every run pays before the statusline does anything).
 #
-#   bench/bench_statusline.sh [--runs N] [--home DIR] [--state DIR]
+#   bench/bench_statusline.sh [--runs N] [--home DIR] [--state DIR] [--budgets]
 #
 # --runs N     runs per series (default 200)
 # --home DIR   the home whose transcripts fill the store (default: the corpus
 #              `run_bench.sh --keep` leaves, /tmp/usage-bench/corpus/home)
 # --state DIR  the store to use; synced from --home first when it has none
 #              (default: a temporary one, synced and removed)
+# --budgets    run with a config of three budgets covering the session (a
+#              day, a week and a month), so the line carries their share
 #
 # Builds nothing: expects $BUILD_DIR (default: build) to hold agent/usage-agent.
 # Target (issue 15): p95 <= 20 ms in both series. Exits 1 when missed.
@@ -22,12 +24,14 @@ set -euo pipefail
 runs=200
 home=/tmp/usage-bench/corpus/home
 state=""
+budgets=0
 while (($#)); do
     case "$1" in
         --runs) runs=${2:?}; shift 2 ;;
         --home) home=${2:?}; shift 2 ;;
         --state) state=${2:?}; shift 2 ;;
-        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --budgets) budgets=1; shift ;;
+        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_statusline.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -39,6 +43,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/usage-bench-statusline.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 [[ -n $state ]] || state=$work/state
 mkdir -p "$state"
+if ((budgets)); then
+    mkdir -p "$work/config/usage-agent"
+    cat >"$work/config/usage-agent/config.yaml" <<'YAML'
+budgets:
+  - {name: claude-daily, period: day, limit_usd: 20, filter: {source: claude-code}}
+  - {name: weekly, period: week, limit_usd: 100}
+  - {name: opus-monthly, period: month, limit_usd: 400, filter: {model: opus}}
+YAML
+fi
 
 if [[ ! -f $state/usage.db ]]; then
     echo "syncing $home into $state ..." >&2

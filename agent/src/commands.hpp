@@ -156,6 +156,17 @@ struct ServeCommand {
     [[nodiscard]] usage::StoreLocation store_location(const AppContext& ctx) const;
 };
 
+/// `budget status [--json] [--at TIME] [--no-scan]` (cmd_budget.cpp).
+struct BudgetCommand {
+    bool json = false;
+    bool no_scan = false;
+    std::string at;
+    CLI::App* cmd = nullptr;
+    CLI::App* status = nullptr;
+    void setup(CLI::App& app);
+    int run(AppContext& ctx) const;
+};
+
 /// `run [--log-level LEVEL]`: the background agent (agent/src/daemon/).
 struct RunCommand {
     std::string log_level = "info";

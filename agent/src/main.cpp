@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     agent::RunCommand run;
     agent::ServiceCommand service;
     agent::StatuslineCommand statusline;
+    agent::BudgetCommand budget;
     sync.setup(app);
     report.setup(app);
     session.setup(app);
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     run.setup(app);
     service.setup(app);
     statusline.setup(app);
+    budget.setup(app);
     // After the subcommands, which would inherit it: each has its own examples.
     app.footer(
         "Without a command: tokens, cost and sessions of today, this week and this month (after a scan).\n"
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
         "  usage-agent report sessions --full --json    sessions with per-model breakdown\n"
         "  usage-agent prices claude-sonnet-4-5         the price used for a model\n"
         "  usage-agent status                           store, machine, and push to the endpoint\n"
+        "  usage-agent budget status                    each budget's spend, forecast and alerts sent\n"
         "  usage-agent store backup ~/usage-backup.db   a consistent copy of the store\n"
         "  usage-agent serve                            this machine's usage over HTTP on 127.0.0.1:8787\n"
         "  usage-agent run                              the agent: scan on every change and push\n"
@@ -98,6 +101,7 @@ int main(int argc, char** argv) {
         if (status.cmd->parsed()) return status.run(*ctx);
         if (store.cmd->parsed()) return store.run(*ctx);
         if (serve.cmd->parsed()) return serve.run(*ctx);
+        if (budget.cmd->parsed()) return budget.run(*ctx);
         if (run.cmd->parsed()) return run.run(*ctx, globals);
         if (app.get_subcommands().empty()) return glance.run(*ctx);
     } catch (const CLI::Error& e) {

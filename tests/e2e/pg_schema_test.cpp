@@ -29,20 +29,21 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 8") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 9") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 8);
+    REQUIRE(usage::pg::store_migrations().size() == 9);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 8);
-    CHECK(usage::pg::schema_version(c) == 8);
+    CHECK(usage::pg::migrate(c) == 9);
+    CHECK(usage::pg::schema_version(c) == 9);
     CHECK(c.reusable());
 
-    CHECK(tables(check) == Rows{{"coverage"},
+    CHECK(tables(check) == Rows{{"budget_alerts"},
+                                {"coverage"},
                                 {"cursors"},
                                 {"events"},
                                 {"machines"},
@@ -60,7 +61,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"5", "the rollups keyed by repository"},
                {"6", "failed calls, counted apart"},
                {"7", "the aggregate flag of each event"},
-               {"8", "the session cost ledger"}});
+               {"8", "the session cost ledger"},
+               {"9", "budget alerts delivered"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -134,7 +136,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                                  {"version text not null"},
                                                  {"updated_ms bigint not null"}});
     CHECK(check.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname") ==
-          Rows{{"coverage_pkey"},
+          Rows{{"budget_alerts_pkey"},
+               {"coverage_pkey"},
                {"cursors_pkey"},
                {"events_change"},
                {"events_failed"},
@@ -199,15 +202,15 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 8);
+    REQUIRE(usage::pg::migrate(c) == 9);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 8);
-    CHECK(usage::pg::migrate(c) == 8);
+    CHECK(usage::pg::migrate(c) == 9);
+    CHECK(usage::pg::migrate(c) == 9);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "8");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "9");
 }
 
 TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 8") {
@@ -233,9 +236,10 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{8, 8, 8, 8});
+    CHECK(reached == std::array<int, 4>{9, 9, 9, 9});
     testing::PgConnection check(uri);
-    CHECK(tables(check) == Rows{{"coverage"},
+    CHECK(tables(check) == Rows{{"budget_alerts"},
+                                {"coverage"},
                                 {"cursors"},
                                 {"events"},
                                 {"machines"},
@@ -246,7 +250,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}, {"9"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -373,7 +377,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
     const Rows kept = {{"d", "1741132800000", "2", "30", "1741135500000", "1741135600000"},
                        {"h", "1741132800000", "2", "30", "1741135500000", "1741135600000"}};
     CHECK(check.query(rollups) == kept);
-    REQUIRE(usage::pg::migrate(c) == 8);
+    REQUIRE(usage::pg::migrate(c) == 9);
     CHECK(check.query(rollups) == kept);
     CHECK(check.scalar("SELECT count(*) FROM events WHERE failure <> ''") == "0");
 

@@ -75,6 +75,7 @@ TEST_CASE("config output: show prints every key's effective value, the plugin's 
     CHECK(usage::render_config(c, t.map) ==
           "machine_name: box\nuser: ann\npricing:\n  overrides:\n    m:\n      input: 1\n      output: 2\n"
           "      cache_read: 1\n      cache_write_5m: 1.25\n"
+          "budgets: []\n"
           "sync:\n  endpoint: \"\"\n  token_file: \"\"\n  batch_size: 500\n  interval: 300\n  max_attempts: 6\n"
           "  timeout: 120\n  ca_file: \"\"\n  insecure_skip_verify: false\n"
           "serve:\n  store: \"\"\n"

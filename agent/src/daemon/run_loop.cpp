@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "../alerts/run_budgets.hpp"
 #include "../push_runner.hpp"
 #include "../serial_worker.hpp"
 #include "folder_watcher.hpp"
@@ -357,6 +358,8 @@ void RunLoop::State::maybe_scan() {
         const auto started = Clock::now();
         try {
             outcome.stats = usage::scan_sources(context->store(), context->config(), context->env(), options);
+            // On the scan's thread and store: the budgets see what it just stored.
+            alerts::check_budgets(*context, log);
         } catch (const std::exception& e) {
             outcome.error = e.what();
         }

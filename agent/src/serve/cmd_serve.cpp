@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "../alerts/serve_budgets.hpp"
 #include "../cli_checks.hpp"
 #include "../commands.hpp"
 #include "folder_import_loop.hpp"
@@ -132,6 +133,12 @@ int ServeCommand::run(AppContext& ctx) const {
     // own connection to the store.
     const auto auth_store = ctx.open_store(location);
     net::io_context io{1};
+    // Team budgets (docs/budgets.md), evaluated on their own connection after
+    // ingests. Declared before the workers, so it outlives their last poke.
+    std::unique_ptr<alerts::ServeBudgets> budgets;
+    if (ingest && !ctx.config().budgets.empty())
+        budgets = std::make_unique<alerts::ServeBudgets>([&ctx, location] { return ctx.open_store(location); },
+                                                         ctx.config().budgets);
     serve::RequestWorkers workers(
         *writer_store, [&ctx, location] { return ctx.open_store(location); },
         serve::RequestWorkers::default_threads(*writer_store));
@@ -152,6 +159,7 @@ int ServeCommand::run(AppContext& ctx) const {
         };
     serve::Router router(*auth_store, workers, ingest, std::move(scan));
     router.set_tls(tls);
+    if (budgets) router.on_ingest([b = budgets.get()] { b->poke(); });
     serve::HttpServer server(io, endpoint, router, tls_context ? &*tls_context : nullptr);
     server.start();
     std::cerr << "usage-agent serve: store " << writer_store->display() << "\n";

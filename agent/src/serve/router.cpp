@@ -163,7 +163,12 @@ void Router::dispatch(const Route& route, const Request& req, std::function<void
             return done(std::move(res));
         }
         case Route::Kind::ingest:
-            return workers_.write([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
+            return workers_.write([this, &route, &req, done](usage::Store& store) {
+                Response res = handle(route, req, store);
+                const bool stored = res.result() == http::status::ok;
+                done(std::move(res));
+                if (stored && ingested_) ingested_();
+            });
         case Route::Kind::read:
             return workers_.read([&route, &req, done](usage::Store& store) { done(handle(route, req, store)); });
         case Route::Kind::refresh:

@@ -65,6 +65,10 @@ public:
     /// `Secure`, as they are behind a proxy that says X-Forwarded-Proto: https.
     void set_tls(bool tls) { tls_ = tls; }
 
+    /// Called (on the worker's thread) after each ingest that stored its
+    /// batch: the team budgets' cue to look again (alerts/serve_budgets.hpp).
+    void on_ingest(std::function<void()> ingested) { ingested_ = std::move(ingested); }
+
     /// The route, or the refusal to send right away (400, 401, 403, 404,
     /// 405; 429 for an address that sent too many wrong tokens, see
     /// sign_in_throttle.hpp). Called on the network thread only.
@@ -85,6 +89,7 @@ private:
     bool team_;
     bool tls_ = false;
     Scan scan_;
+    std::function<void()> ingested_;
     mutable SignInThrottle throttle_;  ///< network thread only
 };
 

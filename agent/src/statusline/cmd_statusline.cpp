@@ -11,10 +11,12 @@
 #include <string>
 
 #include "commands.hpp"
+#include "statusline/statusline_budgets.hpp"
 #include "statusline/statusline_input.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
 #include "usage/analytics/analytics.hpp"
+#include "usage/config/config.hpp"
 #include "usage/config/environment.hpp"
 #include "usage/os/wall_clock.hpp"
 #include "usage/store/store.hpp"
@@ -55,6 +57,7 @@ struct LineParts {
     std::string model;
     std::optional<std::int64_t> session_micros;
     std::optional<std::int64_t> today_micros;
+    std::vector<std::string> budgets;  ///< "claude-daily 64%"
 };
 
 std::string compose(const LineParts& p) {
@@ -68,6 +71,7 @@ std::string compose(const LineParts& p) {
     if (!p.model.empty()) add("", fit_end(p.model, 40));
     if (p.session_micros) add("session ", dollars(*p.session_micros));
     if (p.today_micros) add("today ~", dollars(*p.today_micros));
+    for (const auto& b : p.budgets) add("", b);
     return line.empty() ? std::string("usage-agent") : line;
 }
 
@@ -94,6 +98,15 @@ void fill_from_store(const GlobalOptions& globals, const StatuslineInput& in, Li
         }
     }
     parts.today_micros = todays_cost(store, now);
+    // The config only for its budgets: a broken file must not blank the line.
+    try {
+        const auto config = usage::load_config(
+            globals.config_path.empty() ? usage::default_config_path(env) : std::filesystem::path(globals.config_path),
+            env);
+        parts.budgets = budget_parts(store, config.budgets, in, now);
+    } catch (const usage::ConfigError& e) {
+        std::cerr << "usage-agent statusline: " << e.what() << "\n";
+    }
 }
 
 }  // namespace
@@ -104,9 +117,10 @@ void StatuslineCommand::setup(CLI::App& app) {
     cmd->require_subcommand(0, 1);
     cmd->footer(
         "Reads the JSON Claude Code passes on stdin and prints one line, e.g.\n"
-        "  Opus 4.1 | session $1.23 | today ~$4.56\n"
+        "  Opus 4.1 | session $1.23 | today ~$4.56 | claude-daily 64%\n"
         "The session's cost is Claude Code's own figure, kept in the store's ledger (reports prefer it);\n"
-        "today's (~) is estimated from the stored events. Always exits 0.\n"
+        "today's (~) is estimated from the stored events; then each budget (docs/budgets.md) whose filter\n"
+        "matches the session, with the share of its limit spent this period. Always exits 0.\n"
         "Examples:\n"
         "  usage-agent statusline install --dry-run   show the change to Claude Code's settings.json\n"
         "  usage-agent statusline install             set it as Claude Code's statusLine");

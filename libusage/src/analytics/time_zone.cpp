@@ -52,8 +52,6 @@ std::string bucket_key(std::int64_t utc_ms, const date::time_zone* tz, char kind
     return buf;
 }
 
-namespace {
-
 std::int64_t local_midnight_ms(const date::time_zone* tz, date::local_days day) {
     // `earliest` picks the first instant when midnight is ambiguous (DST fall
     // back); a skipped midnight resolves to the first valid instant after it.
@@ -65,6 +63,8 @@ std::int64_t local_midnight_ms(const date::time_zone* tz, date::local_days day) 
         t = tz->to_sys(date::local_time<Ms>{day}, date::choose::earliest);
     return t.time_since_epoch().count();
 }
+
+namespace {
 
 date::local_days parse_date(const std::string& text, const char* what) {
     int y = 0;

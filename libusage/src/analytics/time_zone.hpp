@@ -3,6 +3,8 @@
 // the system tzdata): GCC 12's <chrono> has no time-zone support yet.
 #pragma once
 
+#include <date/date.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +20,10 @@ namespace usage::detail {
 
 /// The zone called `name`; throws std::invalid_argument naming it.
 const date::time_zone* zone(const std::string& name);
+
+/// The UTC instant `day` starts in `tz`: its midnight, the first instant of
+/// an ambiguous one (DST fall back), the first valid one after a skipped one.
+std::int64_t local_midnight_ms(const date::time_zone* tz, date::local_days day);
 
 /// Bucket key of a UTC timestamp in `tz`: kind is 'h' (YYYY-MM-DDTHH),
 /// 'd' (YYYY-MM-DD), 'w' (YYYY-Www, ISO week) or 'm' (YYYY-MM).

@@ -98,6 +98,12 @@ std::vector<ConfigOption> builtin_options() {
               "million tokens; they win over all others"),
          [](Config& c, const OptionValue& v) { c.price_overrides = std::get<std::vector<ModelPrice>>(v); },
          [](const Config& c) -> OptionValue { return c.price_overrides; }},
+        {spec("budgets", T::budget_list, std::vector<BudgetConfig>(),
+              "Spending limits per day, week or month, with alerts (webhook, desktop, command) at thresholds: "
+              "entries of name, period, limit_usd and optional thresholds, time_zone, filter, per, notify; "
+              "see docs/budgets.md"),
+         [](Config& c, const OptionValue& v) { c.budgets = std::get<std::vector<BudgetConfig>>(v); },
+         [](const Config& c) -> OptionValue { return c.budgets; }},
         {spec("sync.endpoint", T::url, std::string(),
               "Team endpoint to push to, e.g. https://usage.example.com, or a shared folder, file:///path (docs/"
               "folder-sync.md); empty = no push"),
@@ -190,6 +196,7 @@ bool default_fits(const OptionSpec& s) {
         case OptionType::duration: return std::holds_alternative<std::int64_t>(s.default_value);
         case OptionType::path_list: return std::holds_alternative<std::vector<std::string>>(s.default_value);
         case OptionType::price_table: return std::holds_alternative<std::vector<ModelPrice>>(s.default_value);
+        case OptionType::budget_list: return std::holds_alternative<std::vector<BudgetConfig>>(s.default_value);
         default: return std::holds_alternative<std::string>(s.default_value);
     }
 }

@@ -72,7 +72,9 @@ std::string render_config(const Config& c, const ConfigMap& map) {
             // A table with entries reads better as a block; an empty one as `{}`.
             const auto value = option.get(c);
             const auto* prices = std::get_if<std::vector<ModelPrice>>(&value);
-            emit_option_value(out, value, prices != nullptr && !prices->empty());
+            const auto* budgets = std::get_if<std::vector<BudgetConfig>>(&value);
+            emit_option_value(out, value,
+                              (prices != nullptr && !prices->empty()) || (budgets != nullptr && !budgets->empty()));
         });
     out << YAML::Key << "sources" << YAML::Value << YAML::BeginMap;
     for (const SourcePlugin* p : map.plugins()) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "budget_yaml.hpp"
 #include "usage/sync/folder_url.hpp"
 #include "yaml_validator.hpp"
 
@@ -36,6 +37,8 @@ ModelPrice parse_override(const Validator& v, const std::string& model, const YA
     return p;
 }
 
+}  // namespace
+
 // `http(s)://host[:port][/path]`: what the push can reach. libcurl would
 // otherwise guess a scheme for `usage.example.com` or speak FTP.
 bool is_http_url(const std::string& url) {
@@ -53,6 +56,8 @@ bool is_http_url(const std::string& url) {
     if (authority.empty() || authority.front() == ':') return false;
     return std::none_of(lower.begin(), lower.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; });
 }
+
+namespace {
 
 std::int64_t bounded_number(const Validator& v, const YAML::Node& node, const OptionSpec& spec,
                             const std::string& key) {
@@ -115,6 +120,7 @@ OptionValue read_option_value(const Validator& v, const YAML::Node& node, const 
             for (const auto& kv : node) out.push_back(parse_override(v, v.key_text(kv.first), kv.second, key));
             return out;
         }
+        case OptionType::budget_list: return read_budgets(v, node, key);
     }
     v.fail(node, "'" + key + "' has a type this build cannot read");
 }

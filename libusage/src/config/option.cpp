@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "budget_yaml.hpp"
 #include "option_yaml.hpp"
 
 namespace usage {
@@ -72,6 +73,7 @@ std::string option_type_phrase(const OptionSpec& spec) {
         case OptionType::path_list: return "a list of paths";
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "a mapping of model id to prices";
+        case OptionType::budget_list: return "a list of budgets";
     }
     return "a value";
 }
@@ -87,6 +89,7 @@ std::string option_type_label(const OptionSpec& spec) {
         case OptionType::path_list: return "list of paths";
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "model prices";
+        case OptionType::budget_list: return "list of budgets";
     }
     return "value";
 }
@@ -103,6 +106,8 @@ void emit_option_value(YAML::Emitter& out, const OptionValue& value, bool block)
             } else if constexpr (std::is_same_v<V, std::vector<ModelPrice>>) {
                 if (!block) out << YAML::Flow;
                 emit_prices(out, v);
+            } else if constexpr (std::is_same_v<V, std::vector<BudgetConfig>>) {
+                emit_budgets(out, v, !block);
             } else if constexpr (std::is_same_v<V, std::string>) {
                 emit_text(out, v);
             } else {

@@ -79,6 +79,9 @@ private:
     std::filesystem::path origin_;
 };
 
+/// Whether `url` is http(s)://host[:port][/path] (what libcurl should reach).
+bool is_http_url(const std::string& url);
+
 /// The value of `node` for the key `spec` describes, checked against its type,
 /// bounds and allowed values; `key` is the full dotted key for messages.
 OptionValue read_option_value(const Validator& v, const YAML::Node& node, const OptionSpec& spec,

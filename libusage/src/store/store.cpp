@@ -110,6 +110,12 @@ std::optional<SessionCost> Store::session_cost(const std::string& source, const 
 std::vector<SessionCost> Store::session_costs() const {
     return backend_->session_costs();
 }
+void Store::record_budget_delivery(const BudgetDelivery& delivery) {
+    backend_->record_budget_delivery(delivery);
+}
+std::vector<BudgetDelivery> Store::budget_deliveries(const std::string& budget, std::int64_t period_start_ms) const {
+    return backend_->budget_deliveries(budget, period_start_ms);
+}
 void Store::set_lock_wait_ms(int ms) {
     backend_->set_lock_wait_ms(ms);
 }

@@ -131,6 +131,10 @@ public:
     [[nodiscard]] virtual std::optional<SessionCost> session_cost(const std::string& source,
                                                                   const std::string& session_id) const = 0;
     [[nodiscard]] virtual std::vector<SessionCost> session_costs() const = 0;
+    /// The budget alerts delivered (Store::record_budget_delivery).
+    virtual void record_budget_delivery(const BudgetDelivery& delivery) = 0;
+    [[nodiscard]] virtual std::vector<BudgetDelivery> budget_deliveries(const std::string& budget,
+                                                                        std::int64_t period_start_ms) const = 0;
     /// How long a statement waits for another writer's lock (Store::set_lock_wait_ms).
     virtual void set_lock_wait_ms(int ms) = 0;
     /// Store::skip_checkpoint_on_close.

@@ -76,6 +76,7 @@ struct Config {
     std::string user;            ///< default: $USER
     std::map<std::string, SourceConfig> sources;
     std::vector<ModelPrice> price_overrides;
+    std::vector<BudgetConfig> budgets;  ///< `budgets:` (docs/budgets.md)
     SyncConfig sync;
     ServeConfig serve;
     MetricsConfig metrics;

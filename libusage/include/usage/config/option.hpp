@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "usage/budget/budget_config.hpp"
 #include "usage/pricing/pricing.hpp"
 
 namespace usage {
@@ -29,11 +30,13 @@ enum class OptionType {
     path_list,    ///< a list of paths
     enumeration,  ///< one of `allowed` (or a synonym of one)
     price_table,  ///< model id -> rates (`pricing.overrides`)
+    budget_list,  ///< the `budgets` entries (usage/budget/budget_config.hpp)
 };
 
 /// A key's value. Integers and durations are int64_t, strings, URLs, paths
 /// and enumerations are text, path lists are lists of text.
-using OptionValue = std::variant<bool, std::int64_t, std::string, std::vector<std::string>, std::vector<ModelPrice>>;
+using OptionValue = std::variant<bool, std::int64_t, std::string, std::vector<std::string>, std::vector<ModelPrice>,
+                                 std::vector<BudgetConfig>>;
 
 struct OptionSpec {
     /// Dotted path from the top of the file (`sync.batch_size`); for a

@@ -78,6 +78,19 @@ struct SessionCost {
     std::int64_t updated_ms = 0;  ///< when the figure was recorded (UTC)
 };
 
+/// One budget alert delivered (usage/budget/budget.hpp): a threshold of a
+/// budget in one period, for one scope (a user or project of a per-user or
+/// per-project budget; '' for everyone), to one notifier. Kept so an alert
+/// is delivered once per period to each notifier, across restarts.
+struct BudgetDelivery {
+    std::string budget;
+    std::string scope;
+    std::int64_t period_start_ms = 0;  ///< UTC start of the period
+    int threshold = 0;                 ///< percent
+    std::string notifier;              ///< BudgetNotifier::key()
+    std::int64_t delivered_ms = 0;
+};
+
 class StoreWriter;
 
 class Store {
@@ -93,7 +106,7 @@ public:
     Store& operator=(const Store&) = delete;
 
     /// The schema version a new SQLite store has.
-    static constexpr int kSchemaVersion = 10;
+    static constexpr int kSchemaVersion = 11;
 
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL
     /// URI without its password.
@@ -154,6 +167,14 @@ public:
                                                           const std::string& session_id) const;
     /// Every figure of the ledger (one per session a tool reported on).
     [[nodiscard]] std::vector<SessionCost> session_costs() const;
+
+    /// Record a delivered budget alert; a second record of the same
+    /// (budget, scope, period, threshold, notifier) changes nothing.
+    void record_budget_delivery(const BudgetDelivery& delivery);
+    /// The deliveries of a budget's period (every scope), ordered by scope,
+    /// threshold and notifier.
+    [[nodiscard]] std::vector<BudgetDelivery> budget_deliveries(const std::string& budget,
+                                                                std::int64_t period_start_ms) const;
 
     /// How long a write waits for another writer's lock before failing with
     /// a busy store_failure (default 10 s). A statusline waits a few ms: it

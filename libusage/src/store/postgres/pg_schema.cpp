@@ -375,6 +375,21 @@ CREATE TABLE session_ledger (
   PRIMARY KEY (source, session_id)
 );
 )sql"},
+        {"budget alerts delivered",
+         R"sql(
+-- 9: budget alerts delivered (usage/budget/budget.hpp): one row per
+-- threshold, period, scope and notifier, so an alert goes out once per
+-- period to each notifier, across restarts and replicas.
+CREATE TABLE budget_alerts (
+  budget text COLLATE "C" NOT NULL,
+  scope text COLLATE "C" NOT NULL,
+  period_start_ms bigint NOT NULL,
+  threshold integer NOT NULL,
+  notifier text COLLATE "C" NOT NULL,
+  delivered_ms bigint NOT NULL,
+  PRIMARY KEY (budget, period_start_ms, scope, threshold, notifier)
+);
+)sql"},
     };
     return migrations;
 }

@@ -46,6 +46,9 @@ public:
     [[nodiscard]] std::optional<SessionCost> session_cost(const std::string& source,
                                                           const std::string& session_id) const override;
     [[nodiscard]] std::vector<SessionCost> session_costs() const override;
+    void record_budget_delivery(const BudgetDelivery& delivery) override;
+    [[nodiscard]] std::vector<BudgetDelivery> budget_deliveries(const std::string& budget,
+                                                                std::int64_t period_start_ms) const override;
     void set_lock_wait_ms(int ms) override;
     void skip_checkpoint_on_close() override;
     std::unique_ptr<EventWriter> writer(const PriceBook& prices) override;

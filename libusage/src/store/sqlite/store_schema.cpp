@@ -135,6 +135,20 @@ CREATE TABLE session_ledger (
   PRIMARY KEY (source, session_id)
 );
 )sql",
+        // 11: budget alerts delivered (usage/budget/budget.hpp): one row per
+        // threshold, period, scope and notifier, so an alert goes out once
+        // per period to each notifier, across restarts.
+        R"sql(
+CREATE TABLE budget_alerts (
+  budget TEXT NOT NULL,
+  scope TEXT NOT NULL,             -- '' for everyone; the user or project of a per-user/project budget
+  period_start_ms INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,      -- percent
+  notifier TEXT NOT NULL,          -- BudgetNotifier::key()
+  delivered_ms INTEGER NOT NULL,
+  PRIMARY KEY (budget, period_start_ms, scope, threshold, notifier)
+);
+)sql",
     };
     return migrations;
 }
