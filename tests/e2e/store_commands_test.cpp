@@ -86,7 +86,7 @@ TEST_CASE("store export then import: another store holds the same rows and numbe
     const auto header = nlohmann::json::parse(lines[0]);
     CHECK(header["format"] == "usage-agent-export");
     CHECK(header["version"] == 1);
-    CHECK(header["schema_version"] == 10);
+    CHECK(header["schema_version"] == 11);
     REQUIRE(header["machines"].size() == 1);
     CHECK(header["machines"][0]["id"] == header["machine_id"]);
     int superseded = 0, failed = 0;

@@ -24,6 +24,7 @@
 
 #include "analytics/usage_row.hpp"
 #include "usage/analytics/analytics.hpp"
+#include "usage/model/limit_snapshot.hpp"
 #include "usage/store/store.hpp"
 #include "usage/store/token_store.hpp"
 #include "usage/sync/protocol.hpp"
@@ -131,6 +132,10 @@ public:
     [[nodiscard]] virtual std::optional<SessionCost> session_cost(const std::string& source,
                                                                   const std::string& session_id) const = 0;
     [[nodiscard]] virtual std::vector<SessionCost> session_costs() const = 0;
+    /// The limit snapshots (usage/store/limit_store.hpp): record_limit keeps
+    /// the newest reading per (source, window).
+    virtual bool record_limit(const LimitSnapshot& snapshot) = 0;
+    [[nodiscard]] virtual std::vector<LimitSnapshot> limits() const = 0;
     /// How long a statement waits for another writer's lock (Store::set_lock_wait_ms).
     virtual void set_lock_wait_ms(int ms) = 0;
     /// Store::skip_checkpoint_on_close.

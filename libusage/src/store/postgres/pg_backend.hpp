@@ -48,6 +48,8 @@ public:
     [[nodiscard]] std::optional<SessionCost> session_cost(const std::string& source,
                                                           const std::string& session_id) const override;
     [[nodiscard]] std::vector<SessionCost> session_costs() const override;
+    bool record_limit(const LimitSnapshot& snapshot) override;
+    [[nodiscard]] std::vector<LimitSnapshot> limits() const override;
     void set_lock_wait_ms(int ms) override;
     void skip_checkpoint_on_close() override;
     std::unique_ptr<usage::detail::EventWriter> writer(const PriceBook& prices) override;
