@@ -145,6 +145,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"events_ts"},
                {"events_unpriced"},
                {"events_user_ts"},
+               {"limit_snapshots_pkey"},
                {"machines_key_key"},
                {"machines_pkey"},
                {"meta_pkey"},

@@ -195,7 +195,7 @@ TEST_CASE("store backup: a checked copy of committed rows, even during an open w
 
     auto check = home.run({"store", "check", copy.string()});
     CHECK(check.exit_code == 0);
-    CHECK(check.out.find("ok: " + copy.string() + " (schema 10, 3 events in 5 rows)") == 0);
+    CHECK(check.out.find("ok: " + copy.string() + " (schema 11, 3 events in 5 rows)") == 0);
 
     // The copy is a store: a state dir holding it reports what the original does.
     testing::AgentHome restored;
