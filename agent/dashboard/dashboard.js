@@ -259,7 +259,8 @@ function renderLimits(answer) {
   const now = Date.parse(answer.now);
   const cards = answer.limits.map((l) => {
     const length = windowLength(l.window_minutes);
-    const label = l.source + " · " + l.window + (length && length !== l.window ? " (" + length + ")" : "") +
+    // "5h" says its length already; "primary" does not.
+    const label = l.source + " · " + l.window + (length && length.replace(" ", "") !== l.window ? " (" + length + ")" : "") +
       (l.plan ? " · " + l.plan : "");
     const resets = !l.resets_at ? "reset time unknown"
       : l.reset_passed ? "reset at " + timeOfDay(l.resets_at) + ", no newer reading"
@@ -270,7 +271,7 @@ function renderLimits(answer) {
     const observed = "observed " + spanWords((now - Date.parse(l.observed_at)) / 1000) + " ago" +
       (l.stale ? " (stale)" : "");
     const node = card("limit:" + l.source + ":" + l.window, label, l.used_percent,
-                      percentFormat.format(l.used_percent / 100), [resets, cost, observed].filter((x) => x).join(" · "));
+                      percentFormat.format(l.used_percent / 100), [resets, cost, observed].filter((x) => x).join("\n"));
     if (l.stale) node.classList.add("stale");
     return node;
   });
