@@ -324,6 +324,7 @@ TEST_CASE("dashboard: the page's files carry a Content-Security-Policy that allo
     CHECK(chart.headers.at("content-type") == "text/javascript; charset=utf-8");
     CHECK(chart.body.find("Chart.js v3") != std::string::npos);
     CHECK(client.get(server.url("/assets/dashboard.js")).status == 200);
+    CHECK(client.get(server.url("/assets/limits.js")).status == 200);
     CHECK(client.get(server.url("/assets/dashboard.css")).status == 200);
     CHECK(client.get(server.url("/assets/nothing.js")).status == 404);
     CHECK(server.stop() == 0);
