@@ -2,10 +2,10 @@
 # bench_statusline.sh — how long `usage-agent statusline` takes on a big
 # store, as Claude Code runs it: a new process per message, the statusline
 # JSON on stdin. Two series of N runs: each run recording a larger session
-# cost (a ledger write every time) and each run repeating the last figure
-# (read only). Prints p50/p95/max per series, and the same for
-# `usage-agent --version` (starting the process and nothing else: the floor
-# every run pays before the statusline does anything).
+# cost and a new 5-hour percent (a ledger and a limit write every time) and
+# each run repeating the last figures (read only). Prints p50/p95/max per
+# series, and the same for `usage-agent --version` (starting the process and
+# nothing else: the floor every run pays before the statusline does anything).
 #
 #   bench/bench_statusline.sh [--runs N] [--home DIR] [--state DIR] [--budgets]
 #
@@ -61,10 +61,12 @@ events=$(HOME=$home XDG_CONFIG_HOME=$work/config "$agent" --state-dir "$state" r
     sed -n 's/^    "events": \([0-9]*\),$/\1/p' | head -1)
 size=$(du -m "$state/usage.db" | cut -f1)
 
-# Claude Code's statusline JSON, with the cost given (micro-dollars).
+# Claude Code's statusline JSON, with the cost given (micro-dollars) and the
+# plan windows of a Claude.ai plan: the 5-hour window's percent follows the
+# cost, so the growing series also writes a limit reading every run.
 input() {
-    printf '{"hook_event_name":"Status","session_id":"bench-statusline-session","transcript_path":"%s/.claude/projects/-w-bench/bench.jsonl","cwd":"/w/bench","model":{"id":"claude-opus-4-1-20250805","display_name":"Opus 4.1"},"workspace":{"current_dir":"/w/bench","project_dir":"/w/bench"},"version":"2.1.81","output_style":{"name":"default"},"cost":{"total_cost_usd":%d.%06d,"total_duration_ms":412870,"total_api_duration_ms":96310,"total_lines_added":214,"total_lines_removed":38},"context_window":{"total_input_tokens":48211,"total_output_tokens":9930,"context_window_size":200000,"used_percentage":31.4,"remaining_percentage":68.6},"exceeds_200k_tokens":false}\n' \
-        "$home" $(($1 / 1000000)) $(($1 % 1000000))
+    printf '{"hook_event_name":"Status","session_id":"bench-statusline-session","transcript_path":"%s/.claude/projects/-w-bench/bench.jsonl","cwd":"/w/bench","model":{"id":"claude-opus-4-1-20250805","display_name":"Opus 4.1"},"workspace":{"current_dir":"/w/bench","project_dir":"/w/bench"},"version":"2.1.81","output_style":{"name":"default"},"cost":{"total_cost_usd":%d.%06d,"total_duration_ms":412870,"total_api_duration_ms":96310,"total_lines_added":214,"total_lines_removed":38},"context_window":{"total_input_tokens":48211,"total_output_tokens":9930,"context_window_size":200000,"used_percentage":31.4,"remaining_percentage":68.6},"exceeds_200k_tokens":false,"rate_limits":{"five_hour":{"used_percentage":%d,"resets_at":1796443200},"seven_day":{"used_percentage":41.2,"resets_at":1796875200}}}\n' \
+        "$home" $(($1 / 1000000)) $(($1 % 1000000)) $(($1 / 10000 % 100))
 }
 
 # Milliseconds (3 decimals) per run of `statusline` on the inputs in $1/*.json

@@ -61,8 +61,12 @@ function apiQuery(state, extra) {
   return p.toString();
 }
 
-async function api(path, state, extra) {
-  const response = await fetch("/api/v1/" + path + "?" + apiQuery(state, extra), {
+function api(path, state, extra) {
+  return getJSON(path, "/api/v1/" + path + "?" + apiQuery(state, extra));
+}
+
+async function getJSON(path, url) {
+  const response = await fetch(url, {
     headers: { Accept: "application/json" },
     credentials: "same-origin",
   });
@@ -463,7 +467,7 @@ function renderControls(state) {
 async function load(state, mine) {
   const size = parseInt(localStorage.getItem("sessions-size") || "25", 10);
   document.body.dataset.state = "loading";
-  const [summary, series, models, projects, users, machines, sessions, insights, months, repositories] =
+  const [summary, series, models, projects, users, machines, sessions, insights, months, repositories, limits] =
     await Promise.all([
       api("summary", state),
       api("timeseries", state, { bucket: state.bucket, full: 1 }),
@@ -475,10 +479,12 @@ async function load(state, mine) {
       api("insights", state),
       api("timeseries", state, { bucket: "month" }),
       api("by-repository", state),
+      limitsApi(state),
     ]);
   if (mine !== generation) return false;  // a newer load (a click, the timer) owns the page
   renderControls(state);
   renderCards(summary.totals, models.rows);
+  renderLimits(limits);
   renderInsights(insights.insights);
   renderCharts(series, models, summary);
   lastModels = models;

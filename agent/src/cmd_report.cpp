@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "empty_home.hpp"
 #include "json_text.hpp"
+#include "report_limits.hpp"
 #include "report_render.hpp"
 #include "terminal.hpp"
 #include "usage/os/wall_clock.hpp"
@@ -33,7 +34,10 @@ void ReportCommand::setup(CLI::App& app) {
     cmd = app.add_subcommand("report", "Show usage and cost from the local store");
     std::vector<std::string> names;
     for (const auto& v : kViews) names.emplace_back(v.view);
-    cmd->add_option("view", view, "What to group by")->check(one_of("view", names))->capture_default_str();
+    names.emplace_back("limits");
+    cmd->add_option("view", view, "What to group by, or `limits`: the plans' rate-limit windows")
+        ->check(one_of("view", names))
+        ->capture_default_str();
     cmd->add_flag("--json", json, "Machine-readable JSON (shape documented in docs/cli.md)");
     cmd->add_flag("--csv", csv, "CSV with one row per key and a TOTAL row");
     cmd->add_option("--range", range, "today, 24h, 7d, 30d, month, year or all (default: all)")
@@ -64,10 +68,13 @@ void ReportCommand::setup(CLI::App& app) {
         "  usage-agent report sessions --full --limit 20             the 20 latest sessions, per model\n"
         "  usage-agent report projects --since 2026-01-01 --csv      per project since a day, as CSV\n"
         "  usage-agent report repositories --range month             per git remote, this month\n"
-        "  usage-agent report models --failures --range 7d           failed requests per model, last 7 days");
+        "  usage-agent report models --failures --range 7d           failed requests per model, last 7 days\n"
+        "  usage-agent report limits                                 plan windows: use, reset, cost per 1%\n"
+        "`report limits` takes --json, --source, --user, --tz and --no-scan (docs/cli.md: the formula).");
 }
 
 int ReportCommand::run(AppContext& ctx) const {
+    if (view == "limits") return run_limits(ctx);
     if (json && csv) throw CLI::ValidationError("--json and --csv", "choose one output format");
     if (!range.empty() && (!since.empty() || !until.empty()))
         throw CLI::ValidationError("--range", "use either --range or --since/--until");
@@ -98,6 +105,42 @@ int ReportCommand::run(AppContext& ctx) const {
         std::cout << empty_home_message(ctx, "no usage found in the folders each source looks in:");
     else
         std::cout << report_table(report, {view, full, colour_enabled(), range, since, until, limit, failures});
+    return 0;
+}
+
+}  // namespace agent
+
+namespace agent {
+
+int ReportCommand::run_limits(AppContext& ctx) const {
+    // The view is the plans' windows now: a range, a grouping or CSV rows
+    // have no meaning for it, and silently ignoring them would mislead.
+    const std::pair<bool, const char*> refused[] = {{csv, "--csv"},
+                                                    {!range.empty(), "--range"},
+                                                    {!since.empty(), "--since"},
+                                                    {!until.empty(), "--until"},
+                                                    {!model.empty(), "--model"},
+                                                    {!project.empty(), "--project"},
+                                                    {!machine.empty(), "--machine"},
+                                                    {!repository.empty(), "--repository"},
+                                                    {limit > 0, "--limit"},
+                                                    {full, "--full"},
+                                                    {failures, "--failures"}};
+    for (const auto& [given, name] : refused)
+        if (given) throw CLI::ValidationError(name, "not available for `report limits`");
+    const std::string zone = tz.empty() ? usage::local_time_zone() : tz;
+    try {
+        usage::validate_time_zone(zone);
+    } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError(e.what());
+    }
+    if (!no_scan) run_scan(ctx, {});
+    const std::int64_t now = usage::unix_now_ms();
+    const auto views = usage::limit_views(ctx.store(), now, source, user);
+    if (json)
+        std::cout << json_text(limits_json(views, now)) << "\n";
+    else
+        std::cout << limits_table(views, now, zone, colour_enabled());
     return 0;
 }
 

@@ -84,6 +84,8 @@ struct ReportCommand {
     CLI::App* cmd = nullptr;
     void setup(CLI::App& app);
     int run(AppContext& ctx) const;
+    /// `report limits` (the plans' windows, not a grouping of events).
+    int run_limits(AppContext& ctx) const;
 };
 
 struct PricesCommand {

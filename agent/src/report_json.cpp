@@ -8,11 +8,12 @@
 #include "usage/analytics/cost_split.hpp"
 
 namespace agent {
-namespace {
 
-nlohmann::json usd(std::int64_t micros) {
+nlohmann::json usd_json(std::int64_t micros) {
     return nlohmann::json::parse(decimal_usd(micros));
 }
+
+namespace {
 
 nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
     return ms ? nlohmann::json(usage::format_utc_ms(*ms)) : nlohmann::json(nullptr);
@@ -30,9 +31,9 @@ void add_cost_split(nlohmann::json& object, const usage::PriceBook* prices, cons
                     const usage::Totals& t) {
     if (!prices) return;
     const usage::CostSplit split = usage::split_cost(*prices, model, t);
-    object["input_cost_usd"] = usd(split.input_micros);
-    object["output_cost_usd"] = usd(split.output_micros);
-    object["unsplit_cost_usd"] = usd(split.unsplit_micros);
+    object["input_cost_usd"] = usd_json(split.input_micros);
+    object["output_cost_usd"] = usd_json(split.output_micros);
+    object["unsplit_cost_usd"] = usd_json(split.unsplit_micros);
 }
 
 }  // namespace
@@ -48,15 +49,15 @@ nlohmann::json totals_json(const usage::Totals& t) {
             {"cache_write_5m_tokens", t.cache_write_5m_tokens},
             {"cache_write_1h_tokens", t.cache_write_1h_tokens},
             {"total_tokens", t.total_tokens()},
-            {"cost_usd", usd(t.cost_micros)},
-            {"reported_cost_usd", usd(t.reported_cost_micros)},
-            {"estimated_cost_usd", usd(t.estimated_cost_micros)},
+            {"cost_usd", usd_json(t.cost_micros)},
+            {"reported_cost_usd", usd_json(t.reported_cost_micros)},
+            {"estimated_cost_usd", usd_json(t.estimated_cost_micros)},
             {"unpriced_events", t.unpriced_events},
             {"failed_requests", t.failed_requests},
             {"users", t.users},
             {"machines", t.machines},
             {"avg_tokens_per_session", t.avg_tokens_per_session()},
-            {"avg_cost_usd_per_session", usd(t.avg_cost_micros_per_session())},
+            {"avg_cost_usd_per_session", usd_json(t.avg_cost_micros_per_session())},
             {"avg_session_seconds", static_cast<double>(t.avg_session_duration_ms()) / 1000.0},
             {"overflow", t.overflow}};
 }
@@ -82,8 +83,8 @@ nlohmann::json report_json(const usage::Report& report, bool full, const usage::
             row["last_activity"] = usage::format_utc_ms(s.last_ms);
             // cost_usd stays the events' sum (rows add up to the totals);
             // session_cost_usd is what the session cost, the ledger first.
-            row["ledger_cost_usd"] = s.ledger_cost_micros ? nlohmann::json(usd(*s.ledger_cost_micros)) : nullptr;
-            row["session_cost_usd"] = usd(s.cost_micros(r.totals.cost_micros));
+            row["ledger_cost_usd"] = s.ledger_cost_micros ? nlohmann::json(usd_json(*s.ledger_cost_micros)) : nullptr;
+            row["session_cost_usd"] = usd_json(s.cost_micros(r.totals.cost_micros));
             row["session_cost_origin"] = s.ledger_cost_micros ? "ledger" : "events";
         }
         if (full) {

@@ -15,6 +15,8 @@ namespace agent {
 /// object (the rows of a by-model report, the `by_model` entries) adds its
 /// cost split into input and output (usage/analytics/cost_split.hpp).
 nlohmann::json report_json(const usage::Report& report, bool full, const usage::PriceBook* prices = nullptr);
+/// A cost as JSON: a decimal number of dollars with micro-dollar precision.
+nlohmann::json usd_json(std::int64_t micros);
 /// One T object: token classes, costs, sessions and per-session averages.
 nlohmann::json totals_json(const usage::Totals& t);
 

@@ -66,6 +66,28 @@ std::string decimal_usd(std::int64_t micros) {
     return buf;
 }
 
+std::string duration_words(std::int64_t seconds) {
+    if (seconds < 60) return std::to_string(seconds < 0 ? 0 : seconds) + " s";
+    const std::int64_t minutes = seconds / 60, hours = minutes / 60, days = hours / 24;
+    std::string out;
+    const auto part = [&](std::int64_t n, const char* unit) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(n);
+        out += ' ';
+        out += unit;
+    };
+    if (days > 0) {
+        part(days, "d");
+        if (hours % 24 > 0) part(hours % 24, "h");
+    } else if (hours > 0) {
+        part(hours, "h");
+        if (minutes % 60 > 0) part(minutes % 60, "min");
+    } else {
+        part(minutes, "min");
+    }
+    return out;
+}
+
 std::string human_bytes(std::uint64_t bytes) {
     char buf[32];
     double v = static_cast<double>(bytes);

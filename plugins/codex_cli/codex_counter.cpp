@@ -1,6 +1,7 @@
 // Counting rules (transcript-formats.md, Codex section), in the order a
 // token_count line meets them:
-//  1. `info: null` is a rate-limit refresh: skip.
+//  1. `info: null` is a rate-limit refresh: only its `rate_limits` are read
+//     (on_rate_limits, as for every token_count outside a replay window).
 //  2. A cumulative total equal to the previous one of this file is a
 //     re-emit (UI refresh, the restored snapshot on resume): skip.
 //  3. In a fork's replay window (below) the line is the parent's: it only
@@ -70,6 +71,14 @@ std::optional<std::pair<std::string_view, std::int64_t>> above_call_cap(const Us
     return std::nullopt;
 }
 
+// Whether a token_count line may hold a `rate_limits` object (not null, not
+// absent, as in every rollout before Codex wrote them): only those are parsed
+// when `info` is null.
+bool carries_rate_limits(std::string_view line) {
+    const auto at = line.find(R"("rate_limits":)");
+    return at != std::string_view::npos && line.substr(at + 14, 4) != "null";
+}
+
 }  // namespace
 
 bool may_matter(std::string_view head, bool leading) {
@@ -129,17 +138,18 @@ void RolloutCounter::line(char* line, std::size_t size, std::size_t capacity, co
         return;
     }
     if (*kind == LineKind::other || *kind == LineKind::session_meta) return;
-    if (*kind == LineKind::token_count &&
+    if (*kind == LineKind::token_count && !carries_rate_limits(std::string_view(line, size)) &&
         std::string_view(line, size).find(R"("token_count","info":null)") != std::string_view::npos)
-        return;  // rate-limit refresh: nothing to parse
+        return;  // a refresh without rate limits: nothing to parse
     TurnLine parsed;
     if (parse_turn_line(parser_, line, size, capacity, *kind, parsed) == ParseOutcome::malformed) {
         ++out_.malformed_lines;
         return;
     }
-    if (*kind == LineKind::token_count)
+    if (*kind == LineKind::token_count) {
+        on_rate_limits(parsed);
         on_token_count(parsed, place);
-    else
+    } else
         on_turn(parsed);
 }
 
@@ -231,6 +241,35 @@ void RolloutCounter::on_token_count(const TurnLine& tc, const RecordPlace& place
             }
     }
     emit(tc, total, tokens);
+}
+
+void RolloutCounter::on_rate_limits(const TurnLine& tc) {
+    // A fork's replayed lines are the parent's old readings, often stamped
+    // with the fork's time: they would pass for new ones.
+    if (state_.in_replay || (!tc.primary.present && !tc.secondary.present)) return;
+    const auto observed = detail::parse_iso8601_ms(tc.timestamp);
+    if (!observed) return;  // no time: it could not be ordered against other readings
+    const std::pair<const RateWindow*, std::string_view> windows[] = {{&tc.primary, "primary"},
+                                                                      {&tc.secondary, "secondary"}};
+    for (const auto& [w, name] : windows) {
+        if (!w->present) continue;
+        LimitSnapshot s;
+        s.source = "codex-cli";
+        // Codex meters some models on limits of their own (limit_id other
+        // than "codex"): their windows are other windows.
+        if (!tc.limit_id.empty() && tc.limit_id != "codex") s.window.assign(tc.limit_id).append("/");
+        s.window.append(name);
+        s.window_minutes = w->window_minutes;
+        s.used_percent = w->used_percent;
+        if (w->resets_at >= 0)
+            s.resets_at_ms = w->resets_at * 1000;
+        else if (w->resets_in_seconds >= 0)
+            s.resets_at_ms = *observed + w->resets_in_seconds * 1000;
+        s.plan.assign(tc.plan_type);
+        s.observed_ms = *observed;
+        s.session_id = state_.session_id;
+        keep_latest(out_.limits, std::move(s));
+    }
 }
 
 void RolloutCounter::fill_model() {

@@ -48,6 +48,8 @@ public:
 private:
     void on_turn(const TurnLine& turn);
     void on_token_count(const TurnLine& tc, const RecordPlace& place);
+    /// The line's `rate_limits` windows, as the file's latest readings.
+    void on_rate_limits(const TurnLine& tc);
     [[nodiscard]] bool own_turn(std::string_view turn_id, std::int64_t started_at) const;
     void remember_replayed(const Usage& total);
     void fill_model();

@@ -4,6 +4,7 @@
 #include "codex_lines.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "usage/scan/ondemand_values.hpp"
 #include "usage/scan/utf8_repair.hpp"
@@ -87,12 +88,67 @@ simdjson::error_code read_info(od::value value, TurnLine& out) {
     return simdjson::SUCCESS;
 }
 
+// A number of either kind, or nullopt (null, a string, ...).
+std::optional<double> number_of(od::value v) {
+    od::json_type type;
+    if (v.type().get(type) != simdjson::SUCCESS || type != od::json_type::number) return std::nullopt;
+    double d = 0;
+    if (v.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d)) return std::nullopt;
+    return d;
+}
+
+std::int64_t whole_or(od::value v, std::int64_t fallback) {
+    auto d = number_of(v);
+    // Beyond +-2^53 s (or minutes) is no time: keep the conversion defined.
+    return d && std::fabs(*d) < 9e15 ? static_cast<std::int64_t>(*d) : fallback;
+}
+
+simdjson::error_code read_rate_window(od::value value, RateWindow& out) {
+    od::object window;
+    if (value.get_object().get(window) != simdjson::SUCCESS) return simdjson::SUCCESS;  // null: no window
+    for (auto field : window) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "used_percent") {
+            if (auto d = number_of(field.value())) out.used_percent = *d, out.present = true;
+        } else if (key == "window_minutes") {
+            out.window_minutes = std::max<std::int64_t>(0, whole_or(field.value(), 0));
+        } else if (key == "resets_at") {
+            out.resets_at = whole_or(field.value(), -1);
+        } else if (key == "resets_in_seconds") {
+            out.resets_in_seconds = whole_or(field.value(), -1);
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code read_rate_limits(od::value value, TurnLine& out) {
+    od::object limits;
+    if (value.get_object().get(limits) != simdjson::SUCCESS) return simdjson::SUCCESS;  // null
+    for (auto field : limits) {
+        std::string_view key;
+        if (auto err = field.unescaped_key().get(key)) return err;
+        if (key == "primary") {
+            if (auto err = read_rate_window(field.value(), out.primary)) return err;
+        } else if (key == "secondary") {
+            if (auto err = read_rate_window(field.value(), out.secondary)) return err;
+        } else if (key == "plan_type") {
+            out.plan_type = str_of(field.value());
+        } else if (key == "limit_id") {
+            out.limit_id = str_of(field.value());
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
 simdjson::error_code read_turn_payload(od::object payload, TurnLine& out) {
     for (auto field : payload) {
         std::string_view key;
         if (auto err = field.unescaped_key().get(key)) return err;
         if (key == "info") {
             if (auto err = read_info(field.value(), out)) return err;
+        } else if (key == "rate_limits") {
+            if (auto err = read_rate_limits(field.value(), out)) return err;
         } else if (key == "turn_id") {
             out.turn_id = str_of(field.value());
         } else if (key == "model") {

@@ -40,6 +40,17 @@ std::optional<LineKind> classify_prefix(std::string_view line);
 std::optional<LineKind> classify_line(simdjson::ondemand::parser& parser, char* line, std::size_t size,
                                       std::size_t capacity);
 
+/// One window of a token_count's `rate_limits` (codex-rs/protocol
+/// RateLimitWindow): `resets_in_seconds` in Codex before 0.48, `resets_at`
+/// (Unix seconds) since. A field of the wrong type counts as absent.
+struct RateWindow {
+    bool present = false;  ///< an object with a numeric used_percent
+    double used_percent = 0;
+    std::int64_t window_minutes = 0;      ///< 0 when absent
+    std::int64_t resets_at = -1;          ///< Unix seconds; -1 when absent
+    std::int64_t resets_in_seconds = -1;  ///< -1 when absent
+};
+
 /// A turn_context, task_started or token_count line. Views point into the
 /// line or the parser and die with the next parse.
 struct TurnLine {
@@ -55,6 +66,10 @@ struct TurnLine {
     /// The first count that broke the rule of usage/model/token_limits.hpp: the
     /// line is then not a call (RolloutCounter skips it and reports it).
     detail::BadNumber bad;
+    // token_count: `rate_limits` (null or absent in older rollouts)
+    RateWindow primary, secondary;
+    std::string_view plan_type;  ///< rate_limits.plan_type
+    std::string_view limit_id;   ///< rate_limits.limit_id: "codex" or another metered limit
 };
 
 enum class ParseOutcome { ok, malformed };

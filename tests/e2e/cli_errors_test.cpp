@@ -33,7 +33,7 @@ TEST_CASE("cli errors: an unknown command, option or argument is named, with the
           "usage-agent: missing command: one of init, show, check, keys (see 'usage-agent config --help')\n");
     fails(h.run({"report", "weather"}), 2,
           "usage-agent: unknown view 'weather' (known: summary, daily, weekly, monthly, hourly, sessions, models, "
-          "sources, projects, machines, users, repositories) (see 'usage-agent report --help')\n");
+          "sources, projects, machines, users, repositories, limits) (see 'usage-agent report --help')\n");
     fails(h.run({"report", "--range", "9d"}), 2,
           "usage-agent: --range: unknown range '9d' (known: today, 24h, 7d, 30d, month, year, all) (see "
           "'usage-agent report --help')\n");
@@ -162,7 +162,7 @@ TEST_CASE("cli errors: every nested --help page shows its own examples") {
     testing::AgentHome h;
     // Each command and how many examples its page gives.
     const std::vector<std::pair<std::vector<std::string>, int>> pages = {{{"sync"}, 3},
-                                                                         {{"report"}, 6},
+                                                                         {{"report"}, 7},
                                                                          {{"prices"}, 3},
                                                                          {{"prices", "update"}, 2},
                                                                          {{"import"}, 3},

@@ -5,6 +5,7 @@
 // Policy without a refusal or a script error.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <tuple>
@@ -13,6 +14,7 @@
 #include "headless_browser.hpp"
 #include "serve_helpers.hpp"
 #include "usage/pricing/pricing.hpp"
+#include "usage/store/limit_store.hpp"
 #include "usage/store/store.hpp"
 
 using namespace serve_test;
@@ -155,6 +157,10 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
         REQUIRE(page.exit_code == 0);
         CHECK(page.dom.find("data-state=\"ready\"") != std::string::npos);
         check_console_clean(page.console);
+        // No plan limits in this store: the section stays hidden.
+        CHECK(
+            page.dom.find("<section id=\"limits-section\" class=\"limits\" aria-label=\"Plan limits\" hidden=\"\">") !=
+            std::string::npos);
         const auto totals = get_json(server, "/api/v1/summary?" + query)["totals"];
         check_cards_match(cards(page.dom), totals);
         // Every chart drawn: Chart.js sizes its canvas through the CSSOM.
@@ -218,6 +224,61 @@ TEST_CASE("dashboard: the page in chromium shows the API's exact totals for each
     CHECK(server.stop() == 0);
 }
 
+TEST_CASE("dashboard: the plan limits card shows each window's use, reset and cost per 1% as the API gives them") {
+    const auto chromium = testing::chromium_or_skip();
+    if (!chromium) return;
+    testing::AgentHome home;
+    testing::TempDir store_dir;
+    const std::int64_t hour = 3600 * 1000;
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() *
+        1000;
+    {
+        usage::PriceBook prices;
+        usage::Store store(store_dir.path());
+        store.use_prices(prices);
+        // gpt-5, 200k input 2 h ago: $0.25 in the 5 h window that resets in 2 h, 2.5% used.
+        store.apply({usage::FileBatch{
+            "codex-cli",
+            "/x",
+            {event("x:1", "codex-cli", "s1", "api", "gpt-5", now - 2 * hour, {200000, 0, 0, 0, 0, 0})},
+            std::nullopt}});
+        usage::record_limit(store, {"codex-cli", "primary", 300, 2.5, now + 2 * hour, "plus", now - 600000, "s1"});
+        // A week's reading from 3 h ago: marked stale.
+        usage::record_limit(store,
+                            {"codex-cli", "secondary", 10080, 40, now + 96 * hour, "plus", now - 3 * hour, "s1"});
+    }
+    testing::ServeProcess server(home, {"--store", store_dir.path().string()});
+    const auto page = testing::load_page(*chromium, server.url("/?range=all&tz=UTC"));
+    REQUIRE(page.exit_code == 0);
+    CHECK(page.dom.find("data-state=\"ready\"") != std::string::npos);
+    check_console_clean(page.console);
+    CHECK(page.dom.find("<section id=\"limits-section\" class=\"limits\" aria-label=\"Plan limits\">") !=
+          std::string::npos);  // shown (no `hidden`)
+    const auto shown = cards(page.dom);
+    REQUIRE(shown.contains("limit:codex-cli:primary"));
+    CHECK(shown.at("limit:codex-cli:primary").value == "2.5");
+    CHECK(shown.at("limit:codex-cli:primary").text == "2.5%");
+    CHECK(shown.at("limit:codex-cli:secondary").text == "40%");
+    const auto note = [&](const std::string& key) {
+        const auto at = page.dom.find("data-card=\"" + key + "\"");
+        const auto from = page.dom.find("<div class=\"note\">", at) + 18;
+        return page.dom.substr(from, page.dom.find("</div>", from) - from);
+    };
+    INFO(note("limit:codex-cli:primary"));
+    // The page reads the API a moment after `now`: the time left may have lost a minute.
+    const auto has_either = [](const std::string& text, const std::string& a, const std::string& b) {
+        return text.find(a) != std::string::npos || text.find(b) != std::string::npos;
+    };
+    CHECK(has_either(note("limit:codex-cli:primary"), "(in 2 h)", "(in 1 h 59 min)"));
+    CHECK(note("limit:codex-cli:primary").find("~$0.10 per 1% · ~$0.25 spent in window") != std::string::npos);
+    CHECK(note("limit:codex-cli:primary").ends_with("observed 10 min ago"));
+    CHECK(has_either(note("limit:codex-cli:secondary"), "(in 4 d)", "(in 3 d 23 h)"));
+    CHECK(note("limit:codex-cli:secondary").ends_with("observed 3 h ago (stale)"));
+    CHECK(page.dom.find("<div class=\"card stale\" data-card=\"limit:codex-cli:secondary\"") != std::string::npos);
+    CHECK(server.stop() == 0);
+}
+
 TEST_CASE("dashboard: a hostile project name is shown as text, never run as HTML") {
     const auto chromium = testing::chromium_or_skip();
     if (!chromium) return;
@@ -263,6 +324,7 @@ TEST_CASE("dashboard: the page's files carry a Content-Security-Policy that allo
     CHECK(chart.headers.at("content-type") == "text/javascript; charset=utf-8");
     CHECK(chart.body.find("Chart.js v3") != std::string::npos);
     CHECK(client.get(server.url("/assets/dashboard.js")).status == 200);
+    CHECK(client.get(server.url("/assets/limits.js")).status == 200);
     CHECK(client.get(server.url("/assets/dashboard.css")).status == 200);
     CHECK(client.get(server.url("/assets/nothing.js")).status == 404);
     CHECK(server.stop() == 0);

@@ -36,16 +36,17 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
     testing::PgConnection check(uri);
     Connection c(uri);
 
-    REQUIRE(usage::pg::store_migrations().size() == 9);
+    REQUIRE(usage::pg::store_migrations().size() == 10);
     CHECK(usage::pg::schema_version(c) == 0);
-    CHECK(usage::pg::migrate(c) == 9);
-    CHECK(usage::pg::schema_version(c) == 9);
+    CHECK(usage::pg::migrate(c) == 10);
+    CHECK(usage::pg::schema_version(c) == 10);
     CHECK(c.reusable());
 
     CHECK(tables(check) == Rows{{"budget_alerts"},
                                 {"coverage"},
                                 {"cursors"},
                                 {"events"},
+                                {"limit_snapshots"},
                                 {"machines"},
                                 {"meta"},
                                 {"schema_migrations"},
@@ -62,7 +63,8 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"6", "failed calls, counted apart"},
                {"7", "the aggregate flag of each event"},
                {"8", "the session cost ledger"},
-               {"9", "budget alerts delivered"}});
+               {"9", "budget alerts delivered"},
+               {"10", "the latest reading of each plan limit window"}});
     const auto column_types = [&](const std::string& table) {
         return check.query(
             "SELECT column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END "
@@ -146,6 +148,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                {"events_ts"},
                {"events_unpriced"},
                {"events_user_ts"},
+               {"limit_snapshots_pkey"},
                {"machines_key_key"},
                {"machines_pkey"},
                {"meta_pkey"},
@@ -202,18 +205,18 @@ TEST_CASE("pg schema: migrating again is a no-op") {
     const std::string uri = pg->fresh_database();
     testing::PgConnection check(uri);
     Connection c(uri);
-    REQUIRE(usage::pg::migrate(c) == 9);
+    REQUIRE(usage::pg::migrate(c) == 10);
     const Rows before = check.query(
         "SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
         "schema_migrations)");
-    CHECK(usage::pg::migrate(c) == 9);
-    CHECK(usage::pg::migrate(c) == 9);
+    CHECK(usage::pg::migrate(c) == 10);
+    CHECK(usage::pg::migrate(c) == 10);
     CHECK(check.query("SELECT (SELECT 'events'::regclass::oid)::text, (SELECT string_agg(applied_ms::text, ',') FROM "
                       "schema_migrations)") == before);
-    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "9");
+    CHECK(check.scalar("SELECT count(*) FROM schema_migrations") == "10");
 }
 
-TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 8") {
+TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one set of tables at version 10") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -236,12 +239,13 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
             });
     }
     CHECK(errors == std::array<std::string, 4>{});
-    CHECK(reached == std::array<int, 4>{9, 9, 9, 9});
+    CHECK(reached == std::array<int, 4>{10, 10, 10, 10});
     testing::PgConnection check(uri);
     CHECK(tables(check) == Rows{{"budget_alerts"},
                                 {"coverage"},
                                 {"cursors"},
                                 {"events"},
+                                {"limit_snapshots"},
                                 {"machines"},
                                 {"meta"},
                                 {"schema_migrations"},
@@ -250,7 +254,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
     CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
-          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}, {"9"}});
+          Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}, {"9"}, {"10"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
 
@@ -377,7 +381,7 @@ INSERT INTO events (id, source, session_id, model, ts_ms, input, cost_micros, co
     const Rows kept = {{"d", "1741132800000", "2", "30", "1741135500000", "1741135600000"},
                        {"h", "1741132800000", "2", "30", "1741135500000", "1741135600000"}};
     CHECK(check.query(rollups) == kept);
-    REQUIRE(usage::pg::migrate(c) == 9);
+    REQUIRE(usage::pg::migrate(c) == 10);
     CHECK(check.query(rollups) == kept);
     CHECK(check.scalar("SELECT count(*) FROM events WHERE failure <> ''") == "0");
 

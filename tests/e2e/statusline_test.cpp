@@ -10,6 +10,7 @@
 
 #include "test_support.hpp"
 #include "transcripts/claude_lines.hpp"
+#include "usage/store/limit_store.hpp"
 #include "usage/store/store.hpp"
 
 namespace {
@@ -59,7 +60,7 @@ TEST_CASE("statusline: Claude Code's JSON prints model, session and today's cost
     const auto r = statusline(h, fixture("claude_code_statusline.json"));
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "Opus 4.1 | session $1.23 | today ~$0.45\n");
+    CHECK(r.out == "Opus 4.1 | 5h 24% | session $1.23 | today ~$0.45\n");
     CHECK(r.err.empty());
     auto kept = ledger(h, claude_test::kSession);
     REQUIRE(kept);
@@ -75,9 +76,9 @@ TEST_CASE("statusline: Claude Code's JSON prints model, session and today's cost
         out.replace(out.find(from), from.size(), "\"total_cost_usd\": " + usd);
         return out;
     };
-    CHECK(statusline_text(h, with_cost("0.5")).out == "Opus 4.1 | session $0.50 | today ~$0.45\n");
+    CHECK(statusline_text(h, with_cost("0.5")).out == "Opus 4.1 | 5h 24% | session $0.50 | today ~$0.45\n");
     CHECK(ledger(h, claude_test::kSession)->cost_micros == 1234567);
-    CHECK(statusline_text(h, with_cost("12.000001")).out == "Opus 4.1 | session $12.00 | today ~$0.45\n");
+    CHECK(statusline_text(h, with_cost("12.000001")).out == "Opus 4.1 | 5h 24% | session $12.00 | today ~$0.45\n");
     CHECK(ledger(h, claude_test::kSession)->cost_micros == 12000001);
 
     // An older Claude Code (no context window, no rate limits): another session of its own.
@@ -142,10 +143,60 @@ TEST_CASE("statusline: a store another writer holds gets the line without record
     const auto took = std::chrono::steady_clock::now() - started;
     writer.exec("ROLLBACK");
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "Opus 4.1 | session $1.23 | today ~$0.45\n");
+    CHECK(r.out == "Opus 4.1 | 5h 24% | session $1.23 | today ~$0.45\n");
     CHECK(took < std::chrono::seconds(2));  // not the store's 10 s wait for the lock
     CHECK_FALSE(ledger(h, claude_test::kSession));
     // The next message records it.
     CHECK(statusline(h, fixture("claude_code_statusline.json")).exit_code == 0);
     CHECK(ledger(h, claude_test::kSession)->cost_micros == 1234567);
+}
+
+TEST_CASE("statusline: the plan windows Claude Code passes are kept as limit snapshots, written only when changed") {
+    testing::AgentHome h;
+    const auto limits = [&] {
+        usage::Store store(h.dir / "state");
+        return usage::stored_limits(store);
+    };
+    const auto before =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    CHECK(statusline(h, fixture("claude_code_statusline.json")).exit_code == 0);
+    auto kept = limits();
+    REQUIRE(kept.size() == 2);
+    const std::string session = claude_test::kSession;
+    // five_hour and seven_day as the report names them, resets_at in Unix ms.
+    CHECK(kept[0].source == "claude-code");
+    CHECK(kept[0].window == "5h");
+    CHECK(kept[0].window_minutes == 300);
+    CHECK(kept[0].used_percent == 23.5);
+    CHECK(kept[0].resets_at_ms == 1796443200000);
+    CHECK(kept[0].plan.empty());
+    CHECK(kept[0].session_id == session);
+    CHECK(kept[0].observed_ms >= before);
+    CHECK(kept[1].window == "7d");
+    CHECK(kept[1].window_minutes == 10080);
+    CHECK(kept[1].used_percent == 41.2);
+    CHECK(kept[1].resets_at_ms == 1796875200000);
+
+    // The same readings again: nothing written (the observed time stays).
+    CHECK(statusline(h, fixture("claude_code_statusline.json")).exit_code == 0);
+    CHECK(limits() == kept);
+
+    // One window moved: only that one is written again.
+    std::string json = testing::read_file(fixture("claude_code_statusline.json"));
+    json.replace(json.find("23.5"), 4, "57.25");
+    const auto r = statusline_text(h, json);
+    CHECK(r.out == "Opus 4.1 | 5h 57% | session $1.23 | today ~$0.00\n");
+    const auto moved = limits();
+    REQUIRE(moved.size() == 2);
+    CHECK(moved[0].used_percent == 57.25);
+    CHECK(moved[0].observed_ms >= kept[0].observed_ms);
+    CHECK(moved[1] == kept[1]);
+
+    // Windows of the wrong shape are no readings; the line goes on without them.
+    const auto odd = statusline_text(
+        h,
+        R"({"model": {"id": "claude-x"}, "rate_limits": {"five_hour": {"used_percentage": "lots"}, "seven_day": 3}})");
+    CHECK(odd.out == "claude-x | today ~$0.00\n");
+    CHECK(limits() == moved);
 }

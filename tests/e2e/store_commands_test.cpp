@@ -87,7 +87,7 @@ TEST_CASE("store export then import: another store holds the same rows and numbe
     const auto header = nlohmann::json::parse(lines[0]);
     CHECK(header["format"] == "usage-agent-export");
     CHECK(header["version"] == 1);
-    CHECK(header["schema_version"] == 11);
+    CHECK(header["schema_version"] == 12);
     REQUIRE(header["machines"].size() == 1);
     CHECK(header["machines"][0]["id"] == header["machine_id"]);
     int superseded = 0, failed = 0;
@@ -255,7 +255,7 @@ TEST_CASE("store backup: a checked copy of committed rows, even during an open w
 
     auto check = home.run({"store", "check", copy.string()});
     CHECK(check.exit_code == 0);
-    CHECK(check.out.find("ok: " + copy.string() + " (schema 11, 3 events in 5 rows)") == 0);
+    CHECK(check.out.find("ok: " + copy.string() + " (schema 12, 3 events in 5 rows)") == 0);
 
     // The copy is a store: a state dir holding it reports what the original does.
     testing::AgentHome restored;
@@ -324,6 +324,6 @@ TEST_CASE("store check: damage, a foreign file, rollups out of step and an older
     testing::sqlite_store_at_version(old_dir.path(), 5);
     auto old = home.run({"store", "check", (old_dir.path() / "usage.db").string()});
     CHECK(old.exit_code == 0);
-    CHECK(old.out.find("note: schema version 5: usage-agent upgrades it to 11 the next time it opens the store") !=
+    CHECK(old.out.find("note: schema version 5: usage-agent upgrades it to 12 the next time it opens the store") !=
           std::string::npos);
 }

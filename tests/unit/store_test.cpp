@@ -205,7 +205,7 @@ TEST_CASE("store: cursors are saved with the events, survive reopen, machine id 
         usage::Store& again = *reopened;
         again.use_prices(prices);
         CHECK(again.machine_id() == id);
-        CHECK(again.schema_version() == (backend.name == "sqlite" ? usage::Store::kSchemaVersion : 9));
+        CHECK(again.schema_version() == (backend.name == "sqlite" ? usage::Store::kSchemaVersion : 10));
         CHECK(again.file_count("claude-code") == 1);
         CHECK(again.events_by_source() == std::map<std::string, std::int64_t>{{"claude-code", 1}});
         auto c = again.cursor("claude-code", "/x.jsonl");

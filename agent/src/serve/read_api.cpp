@@ -8,9 +8,11 @@
 #include <stdexcept>
 
 #include "../report_json.hpp"
+#include "../report_limits.hpp"
 #include "limits.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/analytics/insights.hpp"
+#include "usage/analytics/limits.hpp"
 #include "usage/os/wall_clock.hpp"
 
 namespace agent::serve {
@@ -25,6 +27,7 @@ struct Endpoint {
     bool bucketed = false;   ///< `bucket` chooses the grouping
     bool insights = false;   ///< find_insights rather than a report
     bool breakdown = false;  ///< cost by model, project and user in one answer
+    bool limits = false;     ///< the plans' windows (report_limits.hpp), not a report
 };
 
 constexpr Endpoint kEndpoints[] = {
@@ -39,6 +42,7 @@ constexpr Endpoint kEndpoints[] = {
     {"/api/v1/sessions", GroupBy::session, true},
     {"/api/v1/insights", GroupBy::none, false, false, true},
     {"/api/v1/cost-breakdown", GroupBy::none, false, false, false, true},
+    {"/api/v1/limits", GroupBy::none, false, false, false, false, true},
 };
 
 constexpr std::string_view kCommonParams[] = {"range",   "since", "until",      "tz",    "source", "model", "project",
@@ -194,6 +198,25 @@ nlohmann::json breakdown_json(const usage::Store& store, usage::Query q) {
     return out;
 }
 
+// The windows are the plan's state now: only `source` (and, for a member,
+// its own user's cost) narrow them; a range or grouping has no meaning here.
+nlohmann::json limits_answer(const Target& target, const usage::Store& store,
+                             const std::optional<std::string>& confined_user) {
+    std::map<std::string, std::string> params;
+    for (const auto& [name, value] : target.params) {
+        if (name != "source" && name != "user") throw BadParameter("unknown parameter '" + name + "'");
+        if (!params.emplace(name, value).second) throw BadParameter("parameter '" + name + "' given more than once");
+    }
+    std::string user = get(params, "user");
+    if (confined_user) {
+        if (!user.empty() && user != *confined_user)
+            throw NotAllowed("a member token reads only its own user's usage ('" + *confined_user + "')");
+        user = *confined_user;
+    }
+    const std::int64_t now = usage::unix_now_ms();
+    return limits_json(usage::limit_views(store, now, get(params, "source"), user), now);
+}
+
 }  // namespace
 
 bool is_read_path(std::string_view path) {
@@ -206,6 +229,7 @@ Response handle_read(const Request& req, const Target& target, const usage::Stor
     if (!endpoint) return error_response(req, http::status::not_found, "no such path '" + target.path + "'");
     ParsedQuery p;
     try {
+        if (endpoint->limits) return json_response(req, http::status::ok, limits_answer(target, store, confined_user));
         p = build_query(*endpoint, target, confined_user);
     } catch (const BadParameter& e) {
         return error_response(req, http::status::bad_request, e.what());

@@ -6,6 +6,8 @@
 // line and exits 0: a failing statusline command blanks Claude's footer.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@
 #include "usage/config/config.hpp"
 #include "usage/config/environment.hpp"
 #include "usage/os/wall_clock.hpp"
+#include "usage/store/limit_store.hpp"
 #include "usage/store/store.hpp"
 #include "usage/store/store_failure.hpp"
 
@@ -53,12 +56,26 @@ std::int64_t todays_cost(const usage::Store& store, std::int64_t now_ms) {
     return usage::run_query(store, q).totals.cost_micros;
 }
 
+// A window's reading is written again, unchanged, at most this often: often
+// enough that the report does not call it stale, rarely enough that most
+// calls write nothing.
+constexpr std::int64_t kLimitRefreshMs = 5 * 60 * 1000;
+
 struct LineParts {
     std::string model;
+    std::string limit;  ///< "5h 42%": the first window's use
     std::optional<std::int64_t> session_micros;
     std::optional<std::int64_t> today_micros;
     std::vector<std::string> budgets;  ///< "claude-daily 64%"
 };
+
+std::string limit_text(const StatuslineLimit& l) {
+    std::string text = l.window;
+    text += ' ';
+    text += std::to_string(std::llround(l.used_percent));
+    text += '%';
+    return text;
+}
 
 std::string compose(const LineParts& p) {
     std::string line;
@@ -69,10 +86,29 @@ std::string compose(const LineParts& p) {
         line += value;
     };
     if (!p.model.empty()) add("", fit_end(p.model, 40));
+    if (!p.limit.empty()) add("", p.limit);
     if (p.session_micros) add("session ", dollars(*p.session_micros));
     if (p.today_micros) add("today ~", dollars(*p.today_micros));
     for (const auto& b : p.budgets) add("", b);
     return line.empty() ? std::string("usage-agent") : line;
+}
+
+// The plan windows Claude Code passed, as the store's readings, written only
+// when one changed (or its reading is getting old): one small upsert at most
+// per window, nothing on most calls.
+void record_limits(usage::Store& store, const StatuslineInput& in, std::int64_t now) {
+    if (in.limits.empty()) return;
+    const auto stored = usage::stored_limits(store);
+    for (const auto& l : in.limits) {
+        usage::LimitSnapshot s{kSource, l.window, l.window_minutes, l.used_percent, l.resets_at_ms,
+                               "",      now,      in.session_id};
+        const bool same = std::any_of(stored.begin(), stored.end(), [&](const usage::LimitSnapshot& have) {
+            return have.source == s.source && have.window == s.window && have.used_percent == s.used_percent &&
+                   have.resets_at_ms == s.resets_at_ms && have.window_minutes == s.window_minutes &&
+                   now - have.observed_ms < kLimitRefreshMs;
+        });
+        if (!same) usage::record_limit(store, s);
+    }
 }
 
 // The store part: record the figure, read back what the line shows. Fills in
@@ -91,6 +127,7 @@ void fill_from_store(const GlobalOptions& globals, const StatuslineInput& in, Li
                 store.record_session_cost({kSource, in.session_id, *in.cost_micros, in.model_id, in.version, now});
             else if (auto ledger = store.session_cost(kSource, in.session_id))
                 parts.session_micros = ledger->cost_micros;
+            record_limits(store, in, now);
         } catch (...) {
             // Busy (a sync or `run` is writing): recorded with the next message.
             const auto failure = usage::store_failure(std::current_exception());
@@ -117,7 +154,9 @@ void StatuslineCommand::setup(CLI::App& app) {
     cmd->require_subcommand(0, 1);
     cmd->footer(
         "Reads the JSON Claude Code passes on stdin and prints one line, e.g.\n"
-        "  Opus 4.1 | session $1.23 | today ~$4.56 | claude-daily 64%\n"
+        "  Opus 4.1 | 5h 42% | session $1.23 | today ~$4.56 | claude-daily 64%\n"
+        "5h 42% is the plan's 5-hour window use Claude Code passes (Claude.ai plans); its windows are kept\n"
+        "in the store for `report limits`.\n"
         "The session's cost is Claude Code's own figure, kept in the store's ledger (reports prefer it);\n"
         "today's (~) is estimated from the stored events; then each budget (docs/budgets.md) whose filter\n"
         "matches the session, with the share of its limit spent this period. Always exits 0.\n"
@@ -145,6 +184,7 @@ int StatuslineCommand::run_line(const GlobalOptions& globals) const {
         return 0;
     }
     parts.model = in.model();
+    if (!in.limits.empty()) parts.limit = limit_text(in.limits.front());
     parts.session_micros = in.cost_micros;
     try {
         fill_from_store(globals, in, parts);

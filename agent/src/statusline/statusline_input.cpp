@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "usage/scan/iso_time.hpp"
+
 namespace agent {
 namespace {
 
@@ -36,6 +38,46 @@ const json& object_or_null(const json& j, const char* name) {
 // client. Beyond it the micro-dollars would also leave exact doubles.
 constexpr double kMaxSessionUsd = 1e6;
 
+// `resets_at` is Unix seconds; a value this large is already milliseconds
+// (year 2286 in seconds), an ISO-8601 text is read as such.
+std::int64_t reset_ms(const json* j) {
+    if (auto v = number(j); v && *v > 0 && *v < 1e15) return std::llround(*v < 1e10 ? *v * 1000 : *v);
+    if (j && j->is_string())
+        if (auto ms = usage::detail::parse_iso8601_ms(j->get_ref<const std::string&>())) return *ms;
+    return 0;
+}
+
+// five_hour -> 5h (300 min), seven_day -> 7d (10080 min), seven_day_opus ->
+// 7d_opus: the names the report shows. Other keys stay as they are.
+StatuslineLimit window_of(const std::string& key) {
+    StatuslineLimit l;
+    const std::pair<std::string_view, std::pair<const char*, std::int64_t>> known[] = {{"five_hour", {"5h", 300}},
+                                                                                       {"seven_day", {"7d", 10080}}};
+    for (const auto& [prefix, name] : known)
+        if (std::string_view(key).starts_with(prefix)) {
+            l.window = name.first;
+            l.window.append(key, prefix.size());
+            l.window_minutes = name.second;
+            return l;
+        }
+    l.window = key;
+    return l;
+}
+
+std::vector<StatuslineLimit> read_limits(const json& rate_limits) {
+    std::vector<StatuslineLimit> out;
+    if (!rate_limits.is_object()) return out;
+    for (const auto& [key, window] : rate_limits.items()) {
+        auto used = number(member(window, "used_percentage"));
+        if (!used || *used < 0) continue;
+        StatuslineLimit l = window_of(key);
+        l.used_percent = *used;
+        l.resets_at_ms = reset_ms(member(window, "resets_at"));
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
 }  // namespace
 
 StatuslineInput parse_statusline_input(std::string_view raw) {
@@ -53,6 +95,7 @@ StatuslineInput parse_statusline_input(std::string_view raw) {
     if (auto usd = number(member(object_or_null(j, "cost"), "total_cost_usd"));
         usd && *usd >= 0 && *usd < kMaxSessionUsd)
         in.cost_micros = std::llround(*usd * 1e6);
+    in.limits = read_limits(object_or_null(j, "rate_limits"));
     return in;
 }
 

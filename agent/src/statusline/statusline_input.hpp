@@ -1,15 +1,25 @@
 // The JSON Claude Code writes to a statusline command's stdin: what
 // `usage-agent statusline` reads of it. Every field is optional (older
-// versions send fewer, newer ones more: context_window, rate_limits, which
-// the line does not show); one of the wrong type counts as absent.
+// versions send fewer, newer ones more: context_window, which the line does
+// not show); one of the wrong type counts as absent.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace agent {
+
+/// One window of `rate_limits` (Claude.ai plans, newer Claude Code):
+/// `five_hour` and `seven_day`, each {used_percentage, resets_at}.
+struct StatuslineLimit {
+    std::string window;               ///< "5h", "7d" (five_hour, seven_day); other keys as written
+    std::int64_t window_minutes = 0;  ///< 300, 10080; 0 for a key we do not know
+    double used_percent = 0;
+    std::int64_t resets_at_ms = 0;  ///< 0 when absent
+};
 
 struct StatuslineInput {
     std::string session_id;
@@ -21,6 +31,8 @@ struct StatuslineInput {
     /// `cost.total_cost_usd` in micro-dollars (rounded to the nearest), when
     /// present, finite, not negative and below a million dollars.
     std::optional<std::int64_t> cost_micros;
+    /// `rate_limits`' windows with a numeric used_percentage, by key.
+    std::vector<StatuslineLimit> limits;
 
     /// What the line calls the model: its display name, else its id.
     [[nodiscard]] const std::string& model() const { return model_name.empty() ? model_id : model_name; }

@@ -24,6 +24,7 @@
 #include "usage/scan/git_repository.hpp"
 #include "usage/scan/source.hpp"
 #include "usage/scan/utf8_repair.hpp"
+#include "usage/store/limit_store.hpp"
 
 namespace usage {
 namespace {
@@ -42,6 +43,7 @@ struct Done {
     std::size_t source = 0;
     double seconds = 0;  ///< spent reading the file
     FileBatch batch;
+    std::vector<LimitSnapshot> limits;
     std::uint64_t bytes = 0;
     std::uint64_t malformed = 0;
     std::uint64_t invalid = 0;
@@ -365,6 +367,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
                     d.warning = r.invalid.warning(w.file.path);
                 }
                 d.batch.events = std::move(r.events);
+                d.limits = std::move(r.limits);
                 d.batch.cursor = make_cursor(w.file.path, w.stat, r.offset, std::move(r.state));
             } catch (const std::exception& e) {
                 d.error = e.what();
@@ -378,6 +381,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
 
     StoreWriter writer(store);
     GitRepositories repositories;
+    std::vector<LimitSnapshot> limits;  // the latest reading per window over every file
     auto last_commit = std::chrono::steady_clock::now();
     std::uint64_t done_bytes = 0;
     for (std::size_t i = 0; i < work.size(); ++i) {
@@ -396,6 +400,7 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         stats.events_read += d.batch.events.size();
         done_bytes += d.bytes;
         fill_repositories(d.batch.events, repositories);
+        for (auto& l : d.limits) keep_latest(limits, std::move(l));
         const ApplyStats before = writer.stats();
         writer.add(d.batch);
         const ApplyStats& after = writer.stats();
@@ -414,6 +419,9 @@ std::vector<SourceScanStats> scan_sources(Store& store, const Config& config, co
         }
         if (options.on_progress) options.on_progress(done_bytes, total_bytes);
     }
+    // A few rows at most: in the scan's last transaction (SQLite: the same
+    // connection), so they are durable with the cursors that read them.
+    for (const auto& l : limits) record_limit(store, l);
     writer.commit();
     return all;
 }

@@ -24,6 +24,7 @@
 
 #include "analytics/usage_row.hpp"
 #include "usage/analytics/analytics.hpp"
+#include "usage/model/limit_snapshot.hpp"
 #include "usage/store/store.hpp"
 #include "usage/store/token_store.hpp"
 #include "usage/sync/protocol.hpp"
@@ -135,6 +136,10 @@ public:
     virtual void record_budget_delivery(const BudgetDelivery& delivery) = 0;
     [[nodiscard]] virtual std::vector<BudgetDelivery> budget_deliveries(const std::string& budget,
                                                                         std::int64_t period_start_ms) const = 0;
+    /// The limit snapshots (usage/store/limit_store.hpp): record_limit keeps
+    /// the newest reading per (source, window).
+    virtual bool record_limit(const LimitSnapshot& snapshot) = 0;
+    [[nodiscard]] virtual std::vector<LimitSnapshot> limits() const = 0;
     /// How long a statement waits for another writer's lock (Store::set_lock_wait_ms).
     virtual void set_lock_wait_ms(int ms) = 0;
     /// Store::skip_checkpoint_on_close.

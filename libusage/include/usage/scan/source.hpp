@@ -18,6 +18,7 @@
 #include "usage/config/environment.hpp"
 #include "usage/config/option.hpp"
 #include "usage/model/event.hpp"
+#include "usage/model/limit_snapshot.hpp"
 #include "usage/model/token_limits.hpp"
 #include "usage/scan/file_cursor.hpp"
 
@@ -96,6 +97,11 @@ struct ScanResult {
         std::int64_t to_ms = 0;
     };
     std::optional<Coverage> covers;
+
+    /// Rate-limit readings of the plan the lines carried (e.g. Codex's
+    /// `rate_limits`): at most the latest one per window, which the engine
+    /// passes to the store (usage/store/limit_store.hpp). Never events.
+    std::vector<LimitSnapshot> limits;
 };
 
 /// A plugin's rename of a model for pricing: the tool writes names of its own

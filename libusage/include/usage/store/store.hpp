@@ -106,7 +106,7 @@ public:
     Store& operator=(const Store&) = delete;
 
     /// The schema version a new SQLite store has.
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 12;
 
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL
     /// URI without its password.

@@ -390,6 +390,22 @@ CREATE TABLE budget_alerts (
   PRIMARY KEY (budget, period_start_ms, scope, threshold, notifier)
 );
 )sql"},
+        {"the latest reading of each plan limit window",
+         R"sql(
+-- 10: the latest rate-limit reading of each plan window
+-- (usage/store/limit_store.hpp), one row per (source, window).
+CREATE TABLE limit_snapshots (
+  source text NOT NULL,
+  window_key text COLLATE "C" NOT NULL,
+  window_minutes bigint NOT NULL DEFAULT 0,
+  used_percent double precision NOT NULL,
+  resets_at_ms bigint NOT NULL DEFAULT 0,
+  plan text NOT NULL DEFAULT '',
+  observed_ms bigint NOT NULL,
+  session_id text NOT NULL DEFAULT '',
+  PRIMARY KEY (source, window_key)
+);
+)sql"},
     };
     return migrations;
 }

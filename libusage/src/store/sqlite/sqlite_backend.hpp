@@ -49,6 +49,8 @@ public:
     void record_budget_delivery(const BudgetDelivery& delivery) override;
     [[nodiscard]] std::vector<BudgetDelivery> budget_deliveries(const std::string& budget,
                                                                 std::int64_t period_start_ms) const override;
+    bool record_limit(const LimitSnapshot& snapshot) override;
+    [[nodiscard]] std::vector<LimitSnapshot> limits() const override;
     void set_lock_wait_ms(int ms) override;
     void skip_checkpoint_on_close() override;
     std::unique_ptr<EventWriter> writer(const PriceBook& prices) override;

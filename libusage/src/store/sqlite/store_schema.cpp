@@ -149,6 +149,22 @@ CREATE TABLE budget_alerts (
   PRIMARY KEY (budget, period_start_ms, scope, threshold, notifier)
 );
 )sql",
+        // 12: the latest rate-limit reading of each plan window
+        // (usage/store/limit_store.hpp): one row per (source, window), kept
+        // only while no newer reading arrives.
+        R"sql(
+CREATE TABLE limit_snapshots (
+  source TEXT NOT NULL,
+  window_key TEXT NOT NULL,              -- primary, secondary, 5h, 7d, ...
+  window_minutes INTEGER NOT NULL DEFAULT 0,  -- 0 = not reported
+  used_percent REAL NOT NULL,
+  resets_at_ms INTEGER NOT NULL DEFAULT 0,    -- 0 = not reported
+  plan TEXT NOT NULL DEFAULT '',
+  observed_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (source, window_key)
+);
+)sql",
     };
     return migrations;
 }
