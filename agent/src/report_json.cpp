@@ -127,8 +127,8 @@ std::string report_csv(const usage::Report& report) {
         for (const char* c : columns) out << "," << j[c].dump();
         if (sessions) {
             if (session) {
-                out << "," << (session->ledger_cost_micros ? usd(*session->ledger_cost_micros).dump() : std::string())
-                    << "," << usd(session->cost_micros(t.cost_micros)).dump() << ","
+                out << "," << (session->ledger_cost_micros ? usd_json(*session->ledger_cost_micros).dump() : std::string())
+                    << "," << usd_json(session->cost_micros(t.cost_micros)).dump() << ","
                     << (session->ledger_cost_micros ? "ledger" : "events");
             } else {
                 out << ",,,";
