@@ -72,6 +72,7 @@ std::string option_type_phrase(const OptionSpec& spec) {
         case OptionType::path_list: return "a list of paths";
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "a mapping of model id to prices";
+        case OptionType::header_list: return "a list of 'Name: value' HTTP headers";
     }
     return "a value";
 }
@@ -87,6 +88,7 @@ std::string option_type_label(const OptionSpec& spec) {
         case OptionType::path_list: return "list of paths";
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "model prices";
+        case OptionType::header_list: return "list of headers";
     }
     return "value";
 }

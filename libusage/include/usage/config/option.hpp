@@ -29,10 +29,11 @@ enum class OptionType {
     path_list,    ///< a list of paths
     enumeration,  ///< one of `allowed` (or a synonym of one)
     price_table,  ///< model id -> rates (`pricing.overrides`)
+    header_list,  ///< `Name: value` HTTP header lines; values may be secrets (never shown)
 };
 
 /// A key's value. Integers and durations are int64_t, strings, URLs, paths
-/// and enumerations are text, path lists are lists of text.
+/// and enumerations are text, path and header lists are lists of text.
 using OptionValue = std::variant<bool, std::int64_t, std::string, std::vector<std::string>, std::vector<ModelPrice>>;
 
 struct OptionSpec {
