@@ -201,8 +201,7 @@ OtlpMetricsBody otlp_metrics_body(const Report& by_source, const OtlpResource& r
 
 std::string otlp_error_reason(std::string_view body) {
     const json j = json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("message") && j["message"].is_string() &&
-        !j["message"].get<std::string>().empty())
+    if (j.is_object() && j.contains("message") && j["message"].is_string() && !j["message"].get<std::string>().empty())
         return error_reason(j["message"].get<std::string>());  // as text: one line, bounded
     return error_reason(body);
 }
