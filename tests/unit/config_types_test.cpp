@@ -101,8 +101,10 @@ TEST_CASE("config types: price table") {
 }
 
 TEST_CASE("config types: unknown keys list the table's keys of that place") {
-    CHECK(error_of("bogus: 1\n") ==
-          "c.yaml:1: unknown key 'bogus' (known: machine_name, metrics, pricing, serve, sources, sync, user, wsl)");
+    CHECK(
+        error_of("bogus: 1\n") ==
+        "c.yaml:1: unknown key 'bogus' (known: exporters, machine_name, metrics, pricing, serve, sources, sync, user, "
+        "wsl)");
     CHECK(error_of("wsl:\n  drive: /mnt/d\n") == "c.yaml:2: unknown key 'wsl.drive' (known: windows, windows_drive)");
     CHECK(error_of("pricing:\n  override: {}\n") == "c.yaml:2: unknown key 'pricing.override' (known: overrides)");
     CHECK(error_of("sources:\n  cursor:\n    enabld: true\n") ==
