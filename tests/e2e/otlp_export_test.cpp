@@ -4,6 +4,7 @@
 // totals equal to `report summary`, a receiver outage and a refusal that lose
 // nothing, the exporter's own mark, `status`, and the headers kept secret.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <set>
 #include <thread>
@@ -245,6 +246,31 @@ TEST_CASE("otlp: a receiver outage loses nothing and the next sync delivers ever
     const auto got = otlp_test::decode(accepted);
     const auto ids = event_ids(otlp_test::log_records(got));
     CHECK(ids.size() == 5);
+    for (const auto& id : ids) CHECK_MESSAGE(ids.count(id) == 1, id);
+    check_receiver_equals_report(h, got);
+    CHECK(h.status()["otlp"]["rows_waiting"] == 0);
+}
+
+TEST_CASE("otlp: a receiver that is down (connection refused) loses nothing, and once up it gets every row once") {
+    int port = 0;
+    const int bound = testing::bind_loopback(port);  // bound, not listening: connecting is refused
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    OtlpHome h(url);
+    h.add_calls();
+    const auto down = h.sync_json(1)["otlp"];
+    CHECK(down["outcome"] == "unreachable");
+    CHECK(down["sent"] == 0);
+    CHECK(down["still_queued"] == 4);
+    CHECK(h.status()["otlp"]["rows_waiting"] == 4);
+    ::close(bound);
+
+    testing::LoopbackHttpServer receiver(std::vector<Reply>{{200, "{}", {}}}, port);
+    const auto up = h.sync_json()["otlp"];
+    CHECK(up["outcome"] == "delivered");
+    CHECK(up["sent"] == 4);
+    const auto got = otlp_test::decode(receiver.received());
+    const auto ids = event_ids(otlp_test::log_records(got));
+    CHECK(ids.size() == 4);
     for (const auto& id : ids) CHECK_MESSAGE(ids.count(id) == 1, id);
     check_receiver_equals_report(h, got);
     CHECK(h.status()["otlp"]["rows_waiting"] == 0);
