@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "daemon/run_status.hpp"
+#include "exporters/otlp_status.hpp"
 #include "json_text.hpp"
 #include "terminal.hpp"
 #include "terminal_text.hpp"
@@ -31,11 +32,13 @@ nlohmann::json time_or_null(std::int64_t ms) {
 }  // namespace
 
 void StatusCommand::setup(CLI::App& app) {
-    cmd = app.add_subcommand("status", "Show the store, this machine, and the push to the sync endpoint");
+    cmd =
+        app.add_subcommand("status", "Show the store, this machine, the push to the sync endpoint and the OTLP export");
     cmd->footer(
         "Waiting = rows sync.endpoint has not acknowledged yet (new or changed since); set aside = rows it\n"
         "refused by name, sent again once they change. A row is an event or a superseded copy of one.\n"
         "Agent: whether `usage-agent run` holds this state dir (pid, uptime); last scan: by `run` or `sync`.\n"
+        "OTLP: rows exporters.otlp.endpoint has not acknowledged yet and its last answer (docs/otlp.md).\n"
         "Examples:\n"
         "  usage-agent status          store, machine, push\n"
         "  usage-agent status --json   the same as JSON");
@@ -89,7 +92,8 @@ int StatusCommand::run(AppContext& ctx) const {
                            {"events", events},
                            {"events_by_source", by_source},
                            {"files_by_source", files_by_source},
-                           {"push", push}};
+                           {"push", push},
+                           {"otlp", otlp_status_json(ctx)}};
         out.update(run_status_json(ctx.state_dir()));
         std::cout << json_text(out) << "\n";
         return 0;
@@ -107,7 +111,7 @@ int StatusCommand::run(AppContext& ctx) const {
     }
     std::cout << (sep == ", " ? ")" : "") << "\n" << run_status_text(ctx.state_dir());
     if (!outbox) {
-        std::cout << "push:      off (no sync.endpoint configured)\n";
+        std::cout << "push:      off (no sync.endpoint configured)\n" << otlp_status_text(ctx);
         return 0;
     }
     auto number = [](std::uint64_t n) { return with_commas(static_cast<std::int64_t>(n)); };
@@ -122,6 +126,7 @@ int StatusCommand::run(AppContext& ctx) const {
     for (const auto& a : last_set_aside)
         std::cout << "  " << usage::format_utc_ms(a.at_ms) << " " << escape_terminal_text(a.event_id) << ": "
                   << escape_terminal_text(a.reason) << "\n";
+    std::cout << otlp_status_text(ctx);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "daemon/run_state_file.hpp"
 #include "empty_home.hpp"
+#include "exporters/otlp_runner.hpp"
 #include "json_text.hpp"
 #include "progress_bar.hpp"
 #include "push_runner.hpp"
@@ -22,13 +23,16 @@ void SyncCommand::setup(CLI::App& app) {
         "Reads only what changed since the last run (per-file cursors). Events are deduplicated by\n"
         "message id, so running it again never double counts. When sync.endpoint is configured, new and\n"
         "changed events are then pushed to it (see docs/sync-protocol.md); a failed push leaves them\n"
-        "queued for the next run and exits with status 1.\n"
+        "queued for the next run and exits with status 1. When exporters.otlp.endpoint is configured, they are\n"
+        "also exported there as OpenTelemetry logs and metrics (see docs/otlp.md), with the same rules.\n"
         "Examples:\n"
         "  usage-agent sync --once                                 scan, then push if an endpoint is set\n"
         "  usage-agent sync --once --no-push --json                scan only, statistics as JSON\n"
         "  usage-agent sync --once --source cursor --full-rescan   read every Cursor file again");
     cmd->add_flag("--once", once, "Run one scan (and push) and exit (the only mode of sync)");
-    cmd->add_flag("--no-push", no_push, "Do not push to sync.endpoint after scanning (events stay queued)");
+    cmd->add_flag(
+        "--no-push", no_push,
+        "Do not push to sync.endpoint nor export to exporters.otlp.endpoint after scanning (events stay queued)");
     cmd->add_option("--source", sources, "Only scan this source (repeatable)");
     cmd->add_flag("--full-rescan", full_rescan,
                   "Read every file again from the start (running-total sources keep what they counted)");
@@ -75,6 +79,13 @@ int SyncCommand::run(AppContext& ctx) const {
     if (!no_push) push = run_push(ctx);
     const bool push_failed = push && push->outcome != usage::sync::PushOutcome::delivered &&
                              push->outcome != usage::sync::PushOutcome::nothing_to_send;
+    // A push that failed does not hold back the export: each has its own mark.
+    std::optional<usage::sync::OtlpReport> otlp;
+    if (!no_push) otlp = run_otlp_export(ctx);
+    const bool otlp_error = otlp && otlp_failed(*otlp);
+    auto tell_otlp_error = [&] {
+        if (otlp_error) std::cerr << "usage-agent: otlp: " << escape_terminal_text(otlp->message) << "\n";
+    };
     if (push)
         for (const auto& s : push->set_aside)
             std::cerr << "warning: push: the endpoint refused " << s.event_id
@@ -97,10 +108,12 @@ int SyncCommand::run(AppContext& ctx) const {
                                   {"warnings", s.warnings},
                                   {"seconds", s.seconds}});
         nlohmann::json out{{"sources", std::move(per_source)},
-                           {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)}};
+                           {"push", push ? push_report_json(*push) : nlohmann::json(nullptr)},
+                           {"otlp", otlp ? otlp_report_json(*otlp) : nlohmann::json(nullptr)}};
         std::cout << json_text(out) << "\n";
         if (push_failed) std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
-        return push_failed ? 1 : 0;
+        tell_otlp_error();
+        return push_failed || otlp_error ? 1 : 0;
     }
     const bool nothing_found =
         !stats.empty() && std::all_of(stats.begin(), stats.end(), [](const auto& s) { return s.files_seen == 0; });
@@ -124,12 +137,13 @@ int SyncCommand::run(AppContext& ctx) const {
                 std::cout << with_commas(static_cast<std::int64_t>(s.events_invalid)) << " invalid, ";
             std::cout << human_bytes(s.bytes_read) << " in " << secs << "\n";
         }
-    if (push_failed) {
+    if (push_failed)
         std::cerr << "usage-agent: push: " << escape_terminal_text(push->message) << "\n";
-        return 1;
-    }
-    if (push) std::cout << "push: " << escape_terminal_text(push->message) << "\n";
-    return 0;
+    else if (push)
+        std::cout << "push: " << escape_terminal_text(push->message) << "\n";
+    tell_otlp_error();
+    if (otlp && !otlp_error) std::cout << "otlp: " << escape_terminal_text(otlp->message) << "\n";
+    return push_failed || otlp_error ? 1 : 0;
 }
 
 }  // namespace agent

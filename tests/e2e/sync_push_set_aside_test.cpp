@@ -193,7 +193,8 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
                       {{{"id", PushHome::id_of(2)}, {"reason", reason_for_negative_input(0)}, {"at", last[0]["at"]}}}},
                      {"last_attempt", attempt},
                      {"last_success", attempt},
-                     {"last_result", result}}}});
+                     {"last_result", result}}},
+                   {"otlp", nullptr}});
 
     auto text = h.run({"status"});
     CHECK(text.exit_code == 0);
@@ -207,7 +208,7 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
                           "\nwaiting:   2 events\nset aside: 1 row the endpoint refused; each is sent again once it "
                           "changes\n  " +
                           last[0]["at"].get<std::string>() + " " + PushHome::id_of(2) + ": " +
-                          reason_for_negative_input(0) + "\n");
+                          reason_for_negative_input(0) + "\notlp:      off (no exporters.otlp.endpoint configured)\n");
 
     // Without an endpoint: no push section.
     testing::write_file(h.dir / "home" / ".config" / "usage-agent" / "config.yaml", "machine_name: box-1\n");
@@ -215,5 +216,6 @@ TEST_CASE("status: the text and every --json field, with an endpoint and without
     CHECK(off["push"].is_null());
     CHECK(off["events"] == 5);
     CHECK(h.run({"status"})
-              .out.ends_with(" - 1 file read, 2 new, 0 updated\npush:      off (no sync.endpoint configured)\n"));
+              .out.ends_with(" - 1 file read, 2 new, 0 updated\npush:      off (no sync.endpoint configured)\n"
+                             "otlp:      off (no exporters.otlp.endpoint configured)\n"));
 }

@@ -400,8 +400,25 @@ int bind_loopback(int& port) {
     return fd;
 }
 
-LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : script_(std::move(script)) {
-    listen_fd_ = bind_loopback(port_);
+LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script) : LoopbackHttpServer(std::move(script), 0) {}
+
+LoopbackHttpServer::LoopbackHttpServer(std::vector<Reply> script, int port) : script_(std::move(script)) {
+    if (port == 0) {
+        listen_fd_ = bind_loopback(port_);
+    } else {
+        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const int on = 1;
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        if (listen_fd_ < 0 || ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+            ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            if (listen_fd_ >= 0) ::close(listen_fd_);
+            throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));
+        }
+        port_ = port;
+    }
     if (::listen(listen_fd_, 8) != 0) {
         ::close(listen_fd_);
         throw std::runtime_error("cannot listen on 127.0.0.1");

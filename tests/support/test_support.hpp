@@ -225,6 +225,9 @@ public:
     };
     LoopbackHttpServer(int status, std::string body);
     explicit LoopbackHttpServer(std::vector<Reply> script);
+    /// On this port of 127.0.0.1: a receiver that comes back where it was
+    /// down (a port from bind_loopback, closed since).
+    LoopbackHttpServer(std::vector<Reply> script, int port);
     explicit LoopbackHttpServer(Mode mode);
     ~LoopbackHttpServer();
     LoopbackHttpServer(const LoopbackHttpServer&) = delete;

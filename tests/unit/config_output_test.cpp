@@ -78,6 +78,7 @@ TEST_CASE("config output: show prints every key's effective value, the plugin's 
           "budgets: []\n"
           "sync:\n  endpoint: \"\"\n  token_file: \"\"\n  batch_size: 500\n  interval: 300\n  max_attempts: 6\n"
           "  timeout: 120\n  ca_file: \"\"\n  insecure_skip_verify: false\n"
+          "exporters:\n  otlp:\n    endpoint: \"\"\n    headers: []\n    batch_size: 500\n"
           "serve:\n  store: \"\"\n"
           "metrics:\n  listen: \"\"\n"
           "wsl:\n  windows: auto\n  windows_drive: /mnt/c\n"

@@ -84,6 +84,11 @@ TEST_CASE("config types: enumeration with synonyms, and the drive that turns it 
 TEST_CASE("config types: URL") {
     CHECK(parse("sync:\n  endpoint: http://127.0.0.1:8787\n").sync.endpoint == "http://127.0.0.1:8787");
     CHECK(error_of("sync:\n  endpoint: [x]\n") == "c.yaml:2: 'sync.endpoint' must be a URL");
+    // A shared folder is a push destination, not an OTLP receiver.
+    CHECK(parse("sync:\n  endpoint: file:///srv/team\n").sync.endpoint == "file:///srv/team");
+    CHECK(error_of("exporters:\n  otlp:\n    endpoint: file:///srv/team\n") ==
+          "c.yaml:3: 'exporters.otlp.endpoint': must be an http:// or https:// URL (an OTLP receiver), got "
+          "'file:///srv/team'");
 }
 
 TEST_CASE("config types: price table") {
@@ -102,8 +107,8 @@ TEST_CASE("config types: price table") {
 
 TEST_CASE("config types: unknown keys list the table's keys of that place") {
     CHECK(error_of("bogus: 1\n") ==
-          "c.yaml:1: unknown key 'bogus' (known: budgets, machine_name, metrics, pricing, serve, sources, sync, user, "
-          "wsl)");
+          "c.yaml:1: unknown key 'bogus' (known: budgets, exporters, machine_name, metrics, pricing, serve, sources, "
+          "sync, user, wsl)");
     CHECK(error_of("wsl:\n  drive: /mnt/d\n") == "c.yaml:2: unknown key 'wsl.drive' (known: windows, windows_drive)");
     CHECK(error_of("pricing:\n  override: {}\n") == "c.yaml:2: unknown key 'pricing.override' (known: overrides)");
     CHECK(error_of("sources:\n  cursor:\n    enabld: true\n") ==

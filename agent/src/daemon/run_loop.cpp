@@ -15,12 +15,12 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "../alerts/run_budgets.hpp"
+#include "../exporters/otlp_scheduler.hpp"
 #include "../push_runner.hpp"
 #include "../serial_worker.hpp"
 #include "folder_watcher.hpp"
@@ -117,9 +117,9 @@ struct RunLoop::State {
     bool push_running = false;
     bool push_again = false;
     bool push_waiting = false;  // push_timer armed
-    milliseconds backoff{0};
+    usage::sync::RetryBackoff backoff{kFirstRetry, kMaxRetry};
+    int push_failures = 0;  // in a row: how long the next wait is
     std::string last_push_result;
-    std::mt19937_64 rng{std::random_device{}()};
 
     std::unique_ptr<FolderWatcher> watcher;
     std::unique_ptr<metrics::MetricsListener> metrics_listener;  // metrics.listen; set at start only
@@ -129,6 +129,7 @@ struct RunLoop::State {
     // Declared last: destroyed (joined) first, while everything above lives.
     SerialWorker push_worker;
     SerialWorker scan_worker;
+    OtlpScheduler otlp{io, log, [this](milliseconds d) { stop_flag.sleep(d); }, {kFirstRetry, kMaxRetry}};
 
     const seconds poll_every;
     const bool force_poll;
@@ -222,6 +223,7 @@ void RunLoop::State::watch_roots() {
 void RunLoop::State::start() {
     scan_ctx = std::make_shared<AppContext>(globals);
     push_ctx = std::make_shared<AppContext>(globals);
+    otlp.use(std::make_shared<AppContext>(globals));  // its own thread, its own connection
     ctx = scan_ctx;
     load_sources();
     watcher = std::make_unique<FolderWatcher>(
@@ -281,6 +283,7 @@ void RunLoop::State::arm_rescan() {
         watch_roots();  // roots created since (a tool installed later)
         mark_all_dirty();
         request_push();
+        otlp.request();
         arm_rescan();
     });
 }
@@ -400,7 +403,10 @@ void RunLoop::State::scan_done(const std::vector<std::size_t>& which, const Scan
             log.info("scan: " + parts + " (" + files + " read)");
         else
             log.debug("scan: nothing new (" + files + " read)");
-        if (!parts.empty() || first) request_push();
+        if (!parts.empty() || first) {
+            request_push();
+            otlp.request();
+        }
     }
     maybe_scan();
 }
@@ -460,16 +466,14 @@ void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& rep
     // A shared folder's rows held back by kRunFolderSegmentInterval: push them once it is over.
     const bool held_back = report && outcome == PushOutcome::nothing_to_send && report->still_queued.rows > 0;
     if (ok && !held_back) {
-        backoff = milliseconds{0};
+        push_failures = 0;
         if (push_again) start_push();
         return;
     }
     if (held_back) {
         wait = kRunFolderSegmentInterval;
     } else if (outcome == PushOutcome::unreachable) {
-        // Exponential with full jitter, reset by a success.
-        backoff = std::min(kMaxRetry, std::max(kFirstRetry, backoff * 2));
-        wait = milliseconds(std::uniform_int_distribution<std::int64_t>(backoff.count() / 2, backoff.count())(rng));
+        wait = backoff.next(push_failures++, std::nullopt);  // reset by a success
     } else {
         // Refused (token, batch): retrying soon would only hammer the endpoint.
         wait = seconds(ctx->config().sync.interval_seconds);
@@ -484,10 +488,11 @@ void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& rep
 }
 
 void RunLoop::State::reload() {
-    std::shared_ptr<AppContext> fresh_scan, fresh_push;
+    std::shared_ptr<AppContext> fresh_scan, fresh_push, fresh_otlp;
     try {
         fresh_scan = std::make_shared<AppContext>(globals);
         fresh_push = std::make_shared<AppContext>(globals);
+        fresh_otlp = std::make_shared<AppContext>(globals);
     } catch (const std::exception& e) {
         log.error("SIGHUP: the config was not reloaded, the previous one stays in use: " + std::string(e.what()));
         return;
@@ -502,17 +507,20 @@ void RunLoop::State::reload() {
     watch_roots();
     arm_rescan();
     push_timer.cancel();
-    backoff = milliseconds{0};
+    push_failures = 0;
+    otlp.use(fresh_otlp);
     log.info("SIGHUP: config reloaded from " + ctx->config_path().string() + "; " +
              std::to_string(watcher->watch_count()) + " folders watched");
     mark_all_dirty();
     request_push();
+    otlp.request();
 }
 
 void RunLoop::State::stop(int sig) {
     log.info(std::string("stopping (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ")");
     stopping = true;
     stop_flag.raise();
+    otlp.stop();
     if (metrics_listener) metrics_listener->stop();
     io.stop();
 }
@@ -531,9 +539,9 @@ int RunLoop::run() {
     const auto deadline = Clock::now() + kStopGrace;
     const bool scan_done = s_->scan_worker.finish_within(kStopGrace);
     const auto left = std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
-    const bool push_done = s_->push_worker.finish_within(left);
+    const bool push_done = s_->push_worker.finish_within(left) && s_->otlp.finish_within(left);
     if (!scan_done || !push_done) {
-        s_->log.warn(std::string("exiting with a ") + (!scan_done ? "scan" : "push") +
+        s_->log.warn(std::string("exiting with a ") + (!scan_done ? "scan" : "push or export") +
                      " still running: it resumes from what was committed at the next start");
         std::fflush(stderr);
         std::_Exit(0);

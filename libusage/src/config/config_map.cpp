@@ -9,6 +9,7 @@
 #include "usage/config/config.hpp"
 #include "usage/scan/source.hpp"
 #include "usage/store/store_location.hpp"
+#include "usage/sync/folder_url.hpp"
 
 namespace usage {
 namespace {
@@ -136,6 +137,25 @@ std::vector<ConfigOption> builtin_options() {
         {spec("sync.insecure_skip_verify", T::boolean, false, "Skip the endpoint's TLS verification (tests only)"),
          [](Config& c, const OptionValue& v) { c.sync.insecure_skip_verify = flag(v); },
          [](const Config& c) -> OptionValue { return c.sync.insecure_skip_verify; }},
+        {spec("exporters.otlp.endpoint", T::url, std::string(),
+              "OpenTelemetry receiver (OTLP/HTTP, JSON), e.g. http://localhost:4318; empty = no export"),
+         [](Config& c, const OptionValue& v) {
+             // url keys take file:/// folders (sync.endpoint's shared folder); a receiver is HTTP only.
+             if (sync::is_folder_url(text(v)))
+                 throw std::invalid_argument("must be an http:// or https:// URL (an OTLP receiver), got '" + text(v) +
+                                             "'");
+             c.exporters.otlp.endpoint = text(v);
+         },
+         [](const Config& c) -> OptionValue { return c.exporters.otlp.endpoint; }},
+        {spec("exporters.otlp.headers", T::header_list, std::vector<std::string>(),
+              "Headers sent to the receiver, e.g. ['Authorization: Bearer ...']; `config show` hides the values"),
+         [](Config& c, const OptionValue& v) { c.exporters.otlp.headers = std::get<std::vector<std::string>>(v); },
+         [](const Config& c) -> OptionValue { return c.exporters.otlp.headers; }},
+        {bounded(spec("exporters.otlp.batch_size", T::integer, i64 + 500,
+                      "Log records per request (also at most ~4 MB of JSON)"),
+                 1, 10000),
+         [](Config& c, const OptionValue& v) { c.exporters.otlp.batch_size = static_cast<int>(number(v)); },
+         [](const Config& c) -> OptionValue { return std::int64_t{c.exporters.otlp.batch_size}; }},
         {noted(spec("serve.store", T::string, std::string(),
                     "Where `serve` keeps the team's data: sqlite:///DIR or postgresql://user@host:port/db"),
                "the state dir's store"),
@@ -194,7 +214,8 @@ bool default_fits(const OptionSpec& s) {
         case OptionType::boolean: return std::holds_alternative<bool>(s.default_value);
         case OptionType::integer:
         case OptionType::duration: return std::holds_alternative<std::int64_t>(s.default_value);
-        case OptionType::path_list: return std::holds_alternative<std::vector<std::string>>(s.default_value);
+        case OptionType::path_list:
+        case OptionType::header_list: return std::holds_alternative<std::vector<std::string>>(s.default_value);
         case OptionType::price_table: return std::holds_alternative<std::vector<ModelPrice>>(s.default_value);
         case OptionType::budget_list: return std::holds_alternative<std::vector<BudgetConfig>>(s.default_value);
         default: return std::holds_alternative<std::string>(s.default_value);

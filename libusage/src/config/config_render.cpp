@@ -45,6 +45,13 @@ void each_key(const ConfigMap& map, Open open, Close close, auto&& key_fn) {
     for (; !sections.empty(); sections.pop_back()) close();
 }
 
+// Header values are often credentials (`Authorization: Bearer ...`): the
+// names say what is configured, the values stay in the file.
+OptionValue hide_header_values(OptionValue value) {
+    for (auto& line : std::get<std::vector<std::string>>(value)) line = line.substr(0, line.find(':')) + ": (hidden)";
+    return value;
+}
+
 std::string help_of(const OptionSpec& spec) {
     return spec.default_note.empty() ? spec.help : spec.help + "; empty: " + spec.default_note;
 }
@@ -70,7 +77,8 @@ std::string render_config(const Config& c, const ConfigMap& map) {
         [&](const ConfigOption& option, const std::string& leaf, std::size_t) {
             out << YAML::Key << leaf << YAML::Value;
             // A table with entries reads better as a block; an empty one as `{}`.
-            const auto value = option.get(c);
+            auto value = option.get(c);
+            if (option.spec.type == OptionType::header_list) value = hide_header_values(std::move(value));
             const auto* prices = std::get_if<std::vector<ModelPrice>>(&value);
             const auto* budgets = std::get_if<std::vector<BudgetConfig>>(&value);
             emit_option_value(out, value,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <string_view>
 
 #include "budget_yaml.hpp"
 #include "usage/sync/folder_url.hpp"
@@ -59,6 +60,27 @@ bool is_http_url(const std::string& url) {
 
 namespace {
 
+// One `Name: value` line as an HTTP request may carry it: a token name, a
+// value without control characters (a line break would start another
+// header). The value is never quoted back: it may be a secret.
+void check_header(const Validator& v, const YAML::Node& node, const std::string& key, const std::string& line) {
+    const auto colon = line.find(':');
+    const std::string name = line.substr(0, colon);
+    const auto is_tchar = [](unsigned char ch) {
+        return std::isalnum(ch) ||
+               std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos;
+    };
+    if (colon == std::string::npos || name.empty() || !std::all_of(name.begin(), name.end(), is_tchar))
+        v.fail(node, "'" + key + "' entries must be 'Name: value' with a header name before the colon");
+    if (std::any_of(line.begin() + static_cast<std::ptrdiff_t>(colon), line.end(),
+                    [](unsigned char ch) { return (ch < 0x20 && ch != '\t') || ch == 0x7f; }))
+        v.fail(node, "'" + key + "': the value of header '" + name + "' holds a control character");
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (lower == "content-type" || lower == "content-encoding" || lower == "content-length")
+        v.fail(node, "'" + key + "': header '" + name + "' is set by the exporter itself");
+}
+
 std::int64_t bounded_number(const Validator& v, const YAML::Node& node, const OptionSpec& spec,
                             const std::string& key) {
     const std::int64_t n = v.scalar<int>(node, key, option_type_phrase(spec));
@@ -104,6 +126,15 @@ OptionValue read_option_value(const Validator& v, const YAML::Node& node, const 
             if (!node.IsSequence()) v.fail(node, "'" + key + "' must be " + phrase);
             std::vector<std::string> out;
             for (const auto& item : node) out.push_back(v.scalar<std::string>(item, key, "a path"));
+            return out;
+        }
+        case OptionType::header_list: {
+            if (!node.IsSequence()) v.fail(node, "'" + key + "' must be " + phrase);
+            std::vector<std::string> out;
+            for (const auto& item : node) {
+                out.push_back(v.scalar<std::string>(item, key, "a 'Name: value' string"));
+                check_header(v, item, key, out.back());
+            }
             return out;
         }
         case OptionType::enumeration: {

@@ -74,6 +74,7 @@ std::string option_type_phrase(const OptionSpec& spec) {
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "a mapping of model id to prices";
         case OptionType::budget_list: return "a list of budgets";
+        case OptionType::header_list: return "a list of 'Name: value' HTTP headers";
     }
     return "a value";
 }
@@ -90,6 +91,7 @@ std::string option_type_label(const OptionSpec& spec) {
         case OptionType::enumeration: return choices(spec.allowed);
         case OptionType::price_table: return "model prices";
         case OptionType::budget_list: return "list of budgets";
+        case OptionType::header_list: return "list of headers";
     }
     return "value";
 }

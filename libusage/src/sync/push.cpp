@@ -3,33 +3,16 @@
 #include "usage/sync/push.hpp"
 
 #include <algorithm>
-#include <random>
 #include <stdexcept>
 #include <thread>
 
 #include "sync/batch_body.hpp"
 #include "sync/ledger_push.hpp"
 #include "usage/net/gzip.hpp"
+#include "usage/sync/retry_backoff.hpp"
 
 namespace usage::sync {
 namespace {
-
-class Backoff {
-public:
-    explicit Backoff(const PushOptions& o) : options_(o), rng_(std::random_device{}()) {}
-    // Full jitter: a random wait in [delay/2, delay], delay doubling per try.
-    std::chrono::milliseconds next(int attempt, std::optional<std::chrono::seconds> retry_after) {
-        if (retry_after) return std::min<std::chrono::milliseconds>(*retry_after, std::chrono::minutes(10));
-        auto delay = options_.first_backoff * (1LL << std::min(attempt, 16));
-        delay = std::min<std::chrono::milliseconds>(delay, options_.max_backoff);
-        std::uniform_int_distribution<std::int64_t> d(delay.count() / 2, delay.count());
-        return std::chrono::milliseconds(d(rng_));
-    }
-
-private:
-    const PushOptions& options_;
-    std::mt19937_64 rng_;
-};
 
 std::string endpoint_url(const std::string& base) {
     std::string url = base;
@@ -62,7 +45,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
     const std::vector<std::string> headers = {"Content-Type: application/json", "Content-Encoding: gzip",
                                               "Authorization: Bearer " + options.token};
     HttpClient client(options.http);
-    Backoff backoff(options);
+    RetryBackoff backoff(options.first_backoff, options.max_backoff);
     auto sleep = options.sleep ? options.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
 
     head.machine = options.machine;
@@ -133,7 +116,7 @@ PushReport push_outbox(Store& store, const PushOptions& options) {
                     continue;  // not a failure of the endpoint: no backoff, no attempt used
                 }
             }
-            if (failure.empty() && r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429)
+            if (failure.empty() && r.status >= 400 && !is_transient_status(r.status))
                 return finish(PushOutcome::refused, options.endpoint + " refused a batch (HTTP " +
                                                         std::to_string(r.status) + "): " + error_reason(r.body));
             if (failure.empty()) failure = "HTTP " + std::to_string(r.status);

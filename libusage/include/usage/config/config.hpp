@@ -48,6 +48,18 @@ struct SyncConfig {
     bool insecure_skip_verify = false;
 };
 
+/// The OTLP/HTTP exporter (docs/otlp.md). Timeouts, attempts and TLS are
+/// the sync.* ones: one set of delivery settings per machine.
+struct OtlpExporterConfig {
+    std::string endpoint;              ///< base URL of the receiver; empty: off
+    std::vector<std::string> headers;  ///< "Name: value" lines sent with every request (may hold secrets)
+    int batch_size = 500;              ///< log records per request
+};
+
+struct ExportersConfig {
+    OtlpExporterConfig otlp;
+};
+
 /// `usage-agent serve`.
 struct ServeConfig {
     /// Where serve keeps the team's data: a StoreLocation (sqlite:///DIR or
@@ -78,6 +90,7 @@ struct Config {
     std::vector<ModelPrice> price_overrides;
     std::vector<BudgetConfig> budgets;  ///< `budgets:` (docs/budgets.md)
     SyncConfig sync;
+    ExportersConfig exporters;
     ServeConfig serve;
     MetricsConfig metrics;
     WslConfig wsl;

@@ -31,10 +31,11 @@ enum class OptionType {
     enumeration,  ///< one of `allowed` (or a synonym of one)
     price_table,  ///< model id -> rates (`pricing.overrides`)
     budget_list,  ///< the `budgets` entries (usage/budget/budget_config.hpp)
+    header_list,  ///< `Name: value` HTTP header lines; values may be secrets (never shown)
 };
 
 /// A key's value. Integers and durations are int64_t, strings, URLs, paths
-/// and enumerations are text, path lists are lists of text.
+/// and enumerations are text, path and header lists are lists of text.
 using OptionValue = std::variant<bool, std::int64_t, std::string, std::vector<std::string>, std::vector<ModelPrice>,
                                  std::vector<BudgetConfig>>;
 
