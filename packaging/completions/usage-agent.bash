@@ -8,12 +8,12 @@ _usage_agent() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
 
-    local commands="sync report session status store prices import config serve service run statusline"
+    local commands="sync report session status store prices import config serve service run statusline budget"
     local global_opts="--state-dir --config --help --version"
     # usage-agent without a command: the glance.
     local glance_opts="--year --all --model --full --json --tz --no-scan"
-    local sources="claude-code codex-cli gemini-cli opencode cursor"
-    local views="summary daily weekly monthly hourly sessions models sources projects machines users repositories"
+    local sources="claude-code codex-cli gemini-cli opencode cursor copilot-cli cline roo-code kilo-code qwen-code goose kilo-cli amp droid"
+    local views="summary daily weekly monthly hourly sessions models sources projects machines users repositories limits"
 
     # The command path so far (e.g. "serve token add"), skipping options and
     # the values of the options that take one.
@@ -21,12 +21,12 @@ _usage_agent() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output|--tls-cert|--tls-key|--store|--id)
+            --state-dir|--config|--source|--range|--since|--until|--model|--project|--machine|--user|--repository|--tz|--limit|--from|--timeout|--listen|--role|--log-level|--poll|--format|-o|--output|--tls-cert|--tls-key|--store|--id|--import-dir|--at)
                 ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path:$w" in
-            :sync|:report|:session|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|:statusline|statusline:install|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
+            :sync|:report|:session|:status|:store|store:backup|store:export|store:import|store:check|:prices|:import|:config|:serve|:service|:run|service:install|service:uninstall|service:status|:statusline|statusline:install|:budget|budget:status|prices:update|config:init|config:show|config:check|config:keys|serve:token|"serve token":add|"serve token":list|"serve token":revoke)
                 path="${path:+$path }$w" ;;
             *) ((operands++)) ;;
         esac
@@ -34,7 +34,7 @@ _usage_agent() {
 
     # Values of options.
     case $prev in
-        --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --state-dir|--import-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --config|--from|-o|--output|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "jsonl" -- "$cur")); return ;;
         --source) COMPREPLY=($(compgen -W "$sources" -- "$cur")); return ;;
@@ -46,7 +46,7 @@ _usage_agent() {
                 COMPREPLY=($(cd /usr/share/zoneinfo && compgen -f -- "$cur"))
             fi
             return ;;
-        --since|--until|--model|--project|--machine|--user|--repository|--limit|--timeout|--listen|--poll|--id) return ;;
+        --since|--until|--model|--project|--machine|--user|--repository|--limit|--timeout|--listen|--poll|--id|--at) return ;;
     esac
 
     local words=""
@@ -77,12 +77,14 @@ _usage_agent() {
         "service install"|"service uninstall"|"service status") words="--dry-run --help" ;;
         statusline) words="install --help" ;;
         "statusline install") words="--dry-run --force --help" ;;
+        budget) words="status --help" ;;
+        "budget status") words="--json --no-scan --at --help" ;;
         prices) words="update --json --help" ;;
         "prices update") words="--from --timeout --help" ;;
         import)
-            # import FORMAT FILE: a file name once the format is there.
+            # import FORMAT FILE (or import folder DIR): a path once the format is there.
             if ((operands == 0)); then
-                words="cursor-csv --json --help"
+                words="cursor-csv folder --json --help"
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
                 return
@@ -92,7 +94,7 @@ _usage_agent() {
         "config init") words="--force --help" ;;
         "config keys") words="--markdown --help" ;;
         "config show"|"config check") words="--help" ;;
-        serve) words="token --listen --ingest --store --open --tls-cert --tls-key --allow-plain-http --help" ;;
+        serve) words="token --listen --ingest --store --open --import-dir --tls-cert --tls-key --allow-plain-http --help" ;;
         "serve token") words="add list revoke --help" ;;
         "serve token add") words="--user --role --help" ;;
         "serve token list") words="--json --help" ;;

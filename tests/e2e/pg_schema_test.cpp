@@ -29,7 +29,7 @@ Rows tables(testing::PgConnection& c) {
 
 }  // namespace
 
-TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 9") {
+TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables at version 10") {
     testing::PostgresServer* pg = testing::shared_postgres_or_skip();
     if (pg == nullptr) return;
     const std::string uri = pg->fresh_database();
@@ -54,7 +54,7 @@ TEST_CASE("pg schema: migrating a fresh database creates the endpoint's tables a
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
-    CHECK(check.query("SELECT version::text, description FROM schema_migrations ORDER BY version") ==
+    CHECK(check.query("SELECT version::text, description FROM schema_migrations ORDER BY schema_migrations.version") ==
           Rows{{"1", "endpoint tables: meta, machines, events, tokens"},
                {"2", "scan tables (cursors, coverage) and the hourly usage rollup"},
                {"3", "the daily usage rollup"},
@@ -253,7 +253,7 @@ TEST_CASE("pg schema: 4 replicas migrating a fresh database at once end with one
                                 {"tokens"},
                                 {"usage_rollup"},
                                 {"usage_rollup_day"}});
-    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY version") ==
+    CHECK(check.query("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version") ==
           Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}, {"9"}, {"10"}});
     CHECK(check.scalar("SELECT count(*) FROM pg_class WHERE relname = 'events_change_seq'") == "1");
 }
@@ -274,7 +274,7 @@ TEST_CASE(
     CHECK(usage::pg::migrate(c, std::span(list, 1)) == 1);
     CHECK(usage::pg::migrate(c, std::span(list, 2)) == 2);
     CHECK(check.query("SELECT n::text FROM a ORDER BY n") == Rows{{"1"}, {"2"}});
-    CHECK(check.query("SELECT version || ' ' || description FROM schema_migrations ORDER BY version") ==
+    CHECK(check.query("SELECT version || ' ' || description FROM schema_migrations ORDER BY schema_migrations.version") ==
           Rows{{"1 one"}, {"2 two"}});
 
     const std::string server =
