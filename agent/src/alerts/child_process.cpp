@@ -14,6 +14,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "spawn_file_actions.hpp"
 #include "usage/os/unique_fd.hpp"
 
 extern char** environ;
@@ -22,20 +23,6 @@ namespace agent::alerts {
 namespace {
 
 constexpr std::size_t kMaxOutput = 4096;
-
-class FileActions {
-public:
-    FileActions() {
-        if (::posix_spawn_file_actions_init(&actions_) != 0) throw std::runtime_error("posix_spawn_file_actions_init");
-    }
-    ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-    FileActions(const FileActions&) = delete;
-    FileActions& operator=(const FileActions&) = delete;
-    posix_spawn_file_actions_t* get() { return &actions_; }
-
-private:
-    posix_spawn_file_actions_t actions_{};
-};
 
 std::pair<usage::UniqueFd, usage::UniqueFd> make_pipe(const std::string& program) {
     int fds[2];
@@ -75,7 +62,7 @@ ChildResult run_with_input(const std::vector<std::string>& argv, const std::stri
     const std::string& program = argv.front();
     auto [in_read, in_write] = make_pipe(program);
     auto [out_read, out_write] = make_pipe(program);
-    FileActions actions;
+    SpawnFileActions actions;
     ::posix_spawn_file_actions_adddup2(actions.get(), in_read.get(), 0);
     ::posix_spawn_file_actions_adddup2(actions.get(), out_write.get(), 1);
     ::posix_spawn_file_actions_adddup2(actions.get(), out_write.get(), 2);

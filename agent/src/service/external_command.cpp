@@ -12,27 +12,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "spawn_file_actions.hpp"
 #include "usage/os/unique_fd.hpp"
 
 extern char** environ;
 
 namespace agent::service {
 namespace {
-
-// posix_spawn_file_actions_t needs a destroy call on every path out.
-class FileActions {
-public:
-    FileActions() {
-        if (::posix_spawn_file_actions_init(&actions_) != 0) throw std::runtime_error("posix_spawn_file_actions_init");
-    }
-    ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-    FileActions(const FileActions&) = delete;
-    FileActions& operator=(const FileActions&) = delete;
-    posix_spawn_file_actions_t* get() { return &actions_; }
-
-private:
-    posix_spawn_file_actions_t actions_{};
-};
 
 bool is_executable_file(const std::filesystem::path& p) {
     struct stat st {};
@@ -78,7 +64,7 @@ CommandResult run_command(const std::filesystem::path& program, const std::vecto
     usage::UniqueFd read_end(fds[0]);
     usage::UniqueFd write_end(fds[1]);
 
-    FileActions actions;
+    SpawnFileActions actions;
     ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
     ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 1);
     ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 2);
