@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "../alerts/run_budgets.hpp"
-#include "../exporters/otlp_scheduler.hpp"
-#include "../push_runner.hpp"
 #include "../serial_worker.hpp"
+#include "daemon/delivery_schedule.hpp"
+#include "daemon/run_deliveries.hpp"
 #include "folder_watcher.hpp"
 #include "metrics/agent_metrics.hpp"
 #include "metrics/metrics_listener.hpp"
@@ -94,12 +94,11 @@ struct RunLoop::State {
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     asio::steady_timer rescan_timer{io};
     asio::steady_timer poll_timer{io};
-    asio::steady_timer push_timer{io};
     // Each worker uses its own context (and so its own store connection) on
     // its own thread. The loop reads the config, env and paths of the scan
     // context (`ctx`): those never change after construction, and only the
     // worker opens its store.
-    std::shared_ptr<AppContext> ctx, scan_ctx, push_ctx;
+    std::shared_ptr<AppContext> ctx, scan_ctx;
 
     struct Source {
         std::string name;
@@ -114,22 +113,28 @@ struct RunLoop::State {
     bool scan_running = false;
     bool first_scan_done = false;
 
-    bool push_running = false;
-    bool push_again = false;
-    bool push_waiting = false;  // push_timer armed
-    usage::sync::RetryBackoff backoff{kFirstRetry, kMaxRetry};
-    int push_failures = 0;  // in a row: how long the next wait is
-    std::string last_push_result;
-
     std::unique_ptr<FolderWatcher> watcher;
     std::unique_ptr<metrics::MetricsListener> metrics_listener;  // metrics.listen; set at start only
     bool told_polling = false;
     bool stopping = false;
     StopFlag stop_flag;
     // Declared last: destroyed (joined) first, while everything above lives.
-    SerialWorker push_worker;
+    DeliverySchedule push{
+        io,
+        log,
+        "push",
+        [](const usage::Config& c) { return !c.sync.endpoint.empty(); },
+        [this](AppContext& c, const DeliverySchedule::Sleep& sleep) { return deliver_push(c, sleep, log); },
+        [this](milliseconds d) { stop_flag.sleep(d); },
+        {kFirstRetry, kMaxRetry}};
+    DeliverySchedule otlp{io,
+                          log,
+                          "otlp",
+                          [](const usage::Config& c) { return !c.exporters.otlp.endpoint.empty(); },
+                          deliver_otlp,
+                          [this](milliseconds d) { stop_flag.sleep(d); },
+                          {kFirstRetry, kMaxRetry}};
     SerialWorker scan_worker;
-    OtlpScheduler otlp{io, log, [this](milliseconds d) { stop_flag.sleep(d); }, {kFirstRetry, kMaxRetry}};
 
     const seconds poll_every;
     const bool force_poll;
@@ -151,9 +156,7 @@ struct RunLoop::State {
     void maybe_scan();
     void start_metrics();
     void scan_done(const std::vector<std::size_t>& which, const ScanOutcome& outcome);
-    void request_push();
-    void start_push();
-    void push_done(const std::optional<usage::sync::PushReport>& report, const std::string& error);
+    void request_deliveries();
     void reload();
     void stop(int sig);
     void wait_signal();
@@ -222,8 +225,9 @@ void RunLoop::State::watch_roots() {
 
 void RunLoop::State::start() {
     scan_ctx = std::make_shared<AppContext>(globals);
-    push_ctx = std::make_shared<AppContext>(globals);
-    otlp.use(std::make_shared<AppContext>(globals));  // its own thread, its own connection
+    // Each destination on its own thread with its own store connection.
+    push.use(std::make_shared<AppContext>(globals));
+    otlp.use(std::make_shared<AppContext>(globals));
     ctx = scan_ctx;
     load_sources();
     watcher = std::make_unique<FolderWatcher>(
@@ -282,8 +286,7 @@ void RunLoop::State::arm_rescan() {
         log.debug("safety rescan");
         watch_roots();  // roots created since (a tool installed later)
         mark_all_dirty();
-        request_push();
-        otlp.request();
+        request_deliveries();
         arm_rescan();
     });
 }
@@ -404,91 +407,19 @@ void RunLoop::State::scan_done(const std::vector<std::size_t>& which, const Scan
         else
             log.debug("scan: nothing new (" + files + " read)");
         if (!parts.empty() || first) {
-            request_push();
-            otlp.request();
+            request_deliveries();
         }
     }
     maybe_scan();
 }
 
-void RunLoop::State::request_push() {
-    if (stopping || ctx->config().sync.endpoint.empty()) return;
-    if (push_running) {
-        push_again = true;
-        return;
-    }
-    if (push_waiting) return;  // backing off: the timer pushes
-    start_push();
-}
-
-void RunLoop::State::start_push() {
-    push_running = true;
-    push_again = false;
-    auto context = push_ctx;
-    push_worker.post([this, context] {
-        std::optional<usage::sync::PushReport> report;
-        std::string error;
-        try {
-            report = run_push(
-                *context, [this](milliseconds d) { stop_flag.sleep(d); }, kRunFolderSegmentInterval);
-        } catch (const std::exception& e) {
-            error = e.what();
-        }
-        release_memory(*context);
-        asio::post(io, [this, report = std::move(report), error] { push_done(report, error); });
-    });
-}
-
-void RunLoop::State::push_done(const std::optional<usage::sync::PushReport>& report, const std::string& error) {
-    using usage::sync::PushOutcome;
-    push_running = false;
-    if (stopping) return;
-    if (!report && error.empty()) return;  // no endpoint (any more)
-    if (report)
-        metrics::record_push(*report);
-    else
-        metrics::record_push_failure();
-    const PushOutcome outcome = report ? report->outcome : PushOutcome::unreachable;
-    const std::string result = error.empty() ? report->message : error;
-    const bool ok = outcome == PushOutcome::delivered || outcome == PushOutcome::nothing_to_send;
-    if (report)
-        for (const auto& s : report->set_aside)
-            log.warn("push: the endpoint refused " + s.event_id + "; set aside until it changes: " + s.reason);
-    // Deliveries are news; a failure is logged when it starts or changes, not
-    // at every retry of the same one.
-    if (outcome == PushOutcome::delivered)
-        log.info("push: " + result);
-    else if (result != last_push_result)
-        (ok ? log.debug("push: " + result) : log.error("push: " + result));
-    last_push_result = result;
-
-    milliseconds wait{0};
-    // A shared folder's rows held back by kRunFolderSegmentInterval: push them once it is over.
-    const bool held_back = report && outcome == PushOutcome::nothing_to_send && report->still_queued.rows > 0;
-    if (ok && !held_back) {
-        push_failures = 0;
-        if (push_again) start_push();
-        return;
-    }
-    if (held_back) {
-        wait = kRunFolderSegmentInterval;
-    } else if (outcome == PushOutcome::unreachable) {
-        wait = backoff.next(push_failures++, std::nullopt);  // reset by a success
-    } else {
-        // Refused (token, batch): retrying soon would only hammer the endpoint.
-        wait = seconds(ctx->config().sync.interval_seconds);
-    }
-    push_waiting = true;
-    push_timer.expires_after(wait);
-    push_timer.async_wait([this](const boost::system::error_code& ec) {
-        push_waiting = false;
-        if (ec) return;
-        start_push();
-    });
+void RunLoop::State::request_deliveries() {
+    push.request();
+    otlp.request();
 }
 
 void RunLoop::State::reload() {
-    std::shared_ptr<AppContext> fresh_scan, fresh_push, fresh_otlp;
+    std::shared_ptr<AppContext> fresh_scan, fresh_push, fresh_otlp;  // all or none
     try {
         fresh_scan = std::make_shared<AppContext>(globals);
         fresh_push = std::make_shared<AppContext>(globals);
@@ -498,7 +429,6 @@ void RunLoop::State::reload() {
         return;
     }
     scan_ctx = fresh_scan;  // jobs already posted keep the context they were given
-    push_ctx = fresh_push;
     ctx = scan_ctx;
     for (auto& s : sources) s.timer->cancel();
     watcher->clear();
@@ -506,20 +436,19 @@ void RunLoop::State::reload() {
     load_sources();
     watch_roots();
     arm_rescan();
-    push_timer.cancel();
-    push_failures = 0;
+    push.use(fresh_push);  // a waiting retry is cancelled: deliver with the new config now
     otlp.use(fresh_otlp);
     log.info("SIGHUP: config reloaded from " + ctx->config_path().string() + "; " +
              std::to_string(watcher->watch_count()) + " folders watched");
     mark_all_dirty();
-    request_push();
-    otlp.request();
+    request_deliveries();
 }
 
 void RunLoop::State::stop(int sig) {
     log.info(std::string("stopping (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ")");
     stopping = true;
     stop_flag.raise();
+    push.stop();
     otlp.stop();
     if (metrics_listener) metrics_listener->stop();
     io.stop();
@@ -539,7 +468,7 @@ int RunLoop::run() {
     const auto deadline = Clock::now() + kStopGrace;
     const bool scan_done = s_->scan_worker.finish_within(kStopGrace);
     const auto left = std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
-    const bool push_done = s_->push_worker.finish_within(left) && s_->otlp.finish_within(left);
+    const bool push_done = s_->push.finish_within(left) && s_->otlp.finish_within(left);
     if (!scan_done || !push_done) {
         s_->log.warn(std::string("exiting with a ") + (!scan_done ? "scan" : "push or export") +
                      " still running: it resumes from what was committed at the next start");
