@@ -55,8 +55,11 @@ StatuslineLimit window_of(const std::string& key) {
                                                                                        {"seven_day", {"7d", 10080}}};
     for (const auto& [prefix, name] : known)
         if (std::string_view(key).starts_with(prefix)) {
-            l.window = name.first;
-            l.window.append(key, prefix.size());
+            // Constructed, then appended: GCC 12 -O3 warns (-Wrestrict,
+            // a false positive) on assigning or concatenating here.
+            std::string window(name.first);
+            window.append(std::string_view(key).substr(prefix.size()));
+            l.window = std::move(window);
             l.window_minutes = name.second;
             return l;
         }

@@ -126,7 +126,7 @@ std::vector<BudgetStatus> evaluate_budget(const Store& store, const BudgetConfig
             s.crossed.push_back(t);
             const bool all_delivered = std::all_of(keys.begin(), keys.end(), [&](const std::string& key) {
                 return std::any_of(deliveries.begin(), deliveries.end(), [&](const BudgetDelivery& d) {
-                    return d.scope == scope && d.threshold == t && d.notifier == key;
+                    return d.scope == s.scope && d.threshold == t && d.notifier == key;
                 });
             });
             if (all_delivered) s.fired.push_back(t);

@@ -77,7 +77,10 @@ public:
 
     /// Put `compressed` in place as the next segment; returns its name.
     std::string publish(const std::string& compressed) {
-        const fs::path temporary = own_ / ("." + nonce_hex() + ".tmp");
+        std::string hidden = ".";  // by append: GCC 12 -O3 warns (-Wrestrict) on "." + string
+        hidden += nonce_hex();
+        hidden += ".tmp";
+        const fs::path temporary = own_ / hidden;
         try {
             write_all(temporary, compressed);
             flush_to_disk(temporary);
