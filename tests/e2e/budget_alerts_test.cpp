@@ -47,14 +47,7 @@ std::size_t count(const std::string& text, const std::string& needle) {
     return n;
 }
 
-bool wait_until(const std::function<bool()>& done, milliseconds limit = milliseconds(30000)) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(milliseconds(20));
-    }
-    return true;
-}
+using testing::wait_until;
 
 std::vector<nlohmann::json> bodies(const testing::LoopbackHttpServer& hook) {
     std::vector<nlohmann::json> out;

@@ -16,14 +16,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-bool wait_until(const std::function<bool()>& done, milliseconds limit = milliseconds(30000)) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(milliseconds(20));
-    }
-    return true;
-}
+using testing::wait_until;
 
 // Half-way through today (UTC) so far: inside today's period whenever the test runs.
 std::int64_t earlier_today_ms() {

@@ -253,4 +253,8 @@ private:
     void serve();
 };
 
+/// Poll `done` every 20 ms until it holds (true) or `limit` passes (false):
+/// for what another process does at its own pace.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::milliseconds(30000));
+
 }  // namespace testing
