@@ -3,10 +3,12 @@
 #include "analytics/aggregate.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
-#include <set>
+#include <memory_resource>
+#include <numeric>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -30,33 +32,41 @@ constexpr std::size_t kCompactAt = 4096;
 // Everything one group accumulates. Sessions and users are small integer ids
 // (interned once per query by the Aggregator) in vectors that finish() sorts
 // and merges: a map per group, per hour bucket and per model cost an
-// allocation per row and most of a timeseries' time.
+// allocation per row and most of a timeseries' time. Everything is allocated
+// from the query's arena (see Aggregator::State).
+// A value of an Interner; kNone: no row gave one yet (reads as '').
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
 struct Acc {
+    using allocator_type = std::pmr::polymorphic_allocator<std::byte>;
+    explicit Acc(allocator_type a) : sessions(a), users(a), machines(a), models(a), by_model(a) {}
+
     Totals totals;
-    std::vector<std::pair<std::uint32_t, Span>> sessions;  // by session id, merged in finish()
-    std::vector<std::uint32_t> users;
-    std::vector<std::int64_t> machines;
+    std::pmr::vector<std::pair<std::uint32_t, Span>> sessions;  // by session id, merged in finish()
+    std::pmr::vector<std::uint32_t> users;
+    std::pmr::vector<std::int64_t> machines;
     // Sizes past which the vectors are merged in place (see keep_bounded()).
     std::size_t sessions_limit = kCompactAt, users_limit = kCompactAt, machines_limit = kCompactAt;
     std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ms = std::numeric_limits<std::int64_t>::min();
-    std::string project, machine, source, surface;  // session rows: the largest value, like SQL max()
-    // Session rows. Transparent: a row's model (a view) is looked up without
-    // building a string, which for ids past the small-string size cost a
-    // malloc and a free per row.
-    std::set<std::string, std::less<>> models;
-    std::map<std::string, Acc> by_model;  // --full breakdown
+    // Session rows (and the machine's name of machine rows): the largest
+    // value, like SQL max(), and the models, as ids of the Aggregator's
+    // interners. Ids keep a group small: at 10M events a sessions page
+    // builds 62,000 groups, and their strings were most of its memory.
+    std::uint32_t project = kNone, machine = kNone, source = kNone, surface = kNone;
+    std::pmr::vector<std::uint32_t> models;
+    std::pmr::map<std::pmr::string, Acc, std::less<>> by_model;  // --full breakdown
 };
 
 // Sorted, each value once.
 template <typename T>
-void compact(std::vector<T>& seen) {
+void compact(std::pmr::vector<T>& seen) {
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
 }
 
 // Sorted by session id, each session once with its first and last time.
-void compact(std::vector<std::pair<std::uint32_t, Span>>& sessions) {
+void compact(std::pmr::vector<std::pair<std::uint32_t, Span>>& sessions) {
     std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t out = 0;
     for (std::size_t i = 0; i < sessions.size(); ++i) {
@@ -80,7 +90,7 @@ void keep_bounded(V& seen, std::size_t& limit) {
 
 // Appends `value` unless it repeats the last one (rows come in runs).
 template <typename T>
-void note(std::vector<T>& seen, T value, std::size_t& limit) {
+void note(std::pmr::vector<T>& seen, T value, std::size_t& limit) {
     if (!seen.empty() && seen.back() == value) return;
     seen.push_back(value);
     keep_bounded(seen, limit);
@@ -114,10 +124,6 @@ void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t u
     t.unpriced_events += r.unpriced_events;
     acc.first_ms = std::min(acc.first_ms, r.first_ms);
     acc.last_ms = std::max(acc.last_ms, r.last_ms);
-}
-
-void keep_max(std::string& mine, std::string_view theirs) {
-    if (mine < theirs) mine = theirs;
 }
 
 // Failed calls count only as failures: no event, session, user or machine.
@@ -155,32 +161,110 @@ Totals finish(Acc& acc) {
 
 // Interns strings (or pairs of them: a session is its source and id) as
 // dense ids, remembering the last one asked for: rows come in runs of one
-// session and one user, which then cost two comparisons.
+// session and one user, which then cost two comparisons. Open addressing
+// over a flat array of (hash tag, id) slots, the strings in one buffer: a
+// node-based map cost two cache misses per row of a 62,000-session page.
 class Interner {
 public:
+    explicit Interner(std::pmr::memory_resource* arena)
+        : slots_(16, 0, arena), hashes_(arena), ends_(arena), blob_(arena), key_(arena) {}
+
     std::uint32_t id(std::string_view a, std::string_view b = {}) {
-        if (!ids_.empty() && a == last_a_ && b == last_b_) return last_id_;
+        if (!ends_.empty() && a == last_a_ && b == last_b_) return last_id_;
         last_a_.assign(a);
         last_b_.assign(b);
-        key_.assign(a).append("\x1f").append(b);
-        last_id_ = ids_.try_emplace(key_, static_cast<std::uint32_t>(ids_.size())).first->second;
+        key_.assign(a);
+        if (!b.empty()) key_.append("\x1f").append(b);
+        last_id_ = find_or_add(key_);
         return last_id_;
+    }
+    /// The id of a string interned before; kNone if it was not.
+    [[nodiscard]] std::uint32_t find(std::string_view key) const {
+        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
+            const auto found = static_cast<std::uint32_t>(slots_[i] - 1);
+            if ((slots_[i] ^ hash) >> 32 == 0 && text(found) == key) return found;
+        }
+        return kNone;
+    }
+    [[nodiscard]] std::size_t size() const { return ends_.size(); }
+    /// The string of an id of one string (kNone: ''). Valid until the next id().
+    [[nodiscard]] std::string_view text(std::uint32_t id) const {
+        if (id == kNone) return {};
+        const std::size_t begin = id == 0 ? 0 : ends_[id - 1];
+        return std::string_view(blob_).substr(begin, ends_[id] - begin);
     }
 
 private:
-    std::unordered_map<std::string, std::uint32_t> ids_;
-    std::string last_a_, last_b_, key_;
+    // A slot: the hash's high 32 bits, then id + 1 (0: empty).
+    static std::uint64_t slot(std::uint64_t hash, std::uint32_t id) { return (hash & ~0xffffffffULL) | (id + 1ULL); }
+
+    std::uint32_t find_or_add(std::string_view key) {
+        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = hash & mask;
+        for (; slots_[i] != 0; i = (i + 1) & mask) {
+            if ((slots_[i] ^ hash) >> 32 != 0) continue;
+            const auto found = static_cast<std::uint32_t>(slots_[i] - 1);
+            if (text(found) == key) return found;
+        }
+        const auto added = static_cast<std::uint32_t>(ends_.size());
+        blob_.append(key);
+        ends_.push_back(blob_.size());
+        hashes_.push_back(hash);
+        slots_[i] = slot(hash, added);
+        if (2 * ends_.size() > slots_.size()) grow();
+        return added;
+    }
+
+    void grow() {
+        std::fill(slots_.begin(), slots_.end(), 0);
+        slots_.resize(2 * slots_.size(), 0);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::uint32_t id = 0; id < hashes_.size(); ++id) {
+            std::size_t i = hashes_[id] & mask;
+            while (slots_[i] != 0) i = (i + 1) & mask;
+            slots_[i] = slot(hashes_[id], id);
+        }
+    }
+
+    std::pmr::vector<std::uint64_t> slots_;   // a power of two, at most half full
+    std::pmr::vector<std::uint64_t> hashes_;  // by id: for grow()
+    std::pmr::vector<std::size_t> ends_;      // by id: where its string ends in blob_
+    std::pmr::string blob_;
+    std::string last_a_, last_b_;
+    std::pmr::string key_;
     std::uint32_t last_id_ = 0;
 };
 
+// `mine` becomes `theirs` when its string sorts after (or nothing was kept).
+void keep_max(std::uint32_t& mine, std::uint32_t theirs, const Interner& names) {
+    if (mine == kNone || (theirs != mine && names.text(mine) < names.text(theirs))) mine = theirs;
+}
+
+// Every allocation of a query's aggregation comes from one arena and is
+// given back at once with it: a sessions page at 10M events builds 62,000
+// groups, and freeing their nodes one by one (with glibc consolidating its
+// free lists on the way) took a quarter of the query.
 struct Aggregator::State {
+    std::pmr::monotonic_buffer_resource arena{std::size_t{1} << 16};
     Query query;
     bool with_models = false;
-    Acc all;
-    std::unordered_map<std::string, Acc> groups;
-    Interner sessions, users;
-    std::string last_key;  // rows come in runs of one key: skip the map lookup
-    Acc* last_acc = nullptr;
+    Acc all{&arena};
+    Interner group_keys{&arena};
+    std::pmr::deque<Acc> groups{&arena};  // by group key id
+    Interner sessions{&arena}, users{&arena};
+    Interner projects{&arena}, machine_names{&arena}, sources{&arena}, surfaces{&arena}, models{&arena};
+    // Session rows: each interned session's group id, found by its key once
+    // (a session's rows come in many runs: one per day and model).
+    std::pmr::vector<std::uint32_t> session_groups{&arena};
+
+    Acc& group(std::string_view key) {
+        const std::uint32_t id = group_keys.id(key);
+        if (id == groups.size()) groups.emplace_back();
+        return groups[id];
+    }
 };
 
 Aggregator::Aggregator(const Query& query, bool with_models) : s_(std::make_unique<State>()) {
@@ -203,33 +287,43 @@ void Aggregator::add(const UsageRow& r) {
     }
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
-    if (failures && group == GroupBy::session) {
+    Acc* found = nullptr;
+    if (group != GroupBy::session) {
+        found = &s.group(r.key);
+    } else if (failures) {
         // A session row is a session counted: one whose calls all failed is
         // none (nor in Totals::sessions). Failure rows come after every event
         // (run_query reads them last), so its group exists if it ever will.
-        auto it = s.groups.find(std::string(r.key));
-        if (it == s.groups.end()) return;
-        s.last_key = it->first;
-        s.last_acc = &it->second;
+        const std::uint32_t id = s.group_keys.find(r.key);
+        if (id == kNone) return;
+        found = &s.groups[id];
+    } else {
+        if (session >= s.session_groups.size()) s.session_groups.resize(std::size_t{session} + 1, kNone);
+        std::uint32_t& id = s.session_groups[session];
+        if (id == kNone) {
+            id = s.group_keys.id(r.key);
+            if (id == s.groups.size()) s.groups.emplace_back();
+        }
+        found = &s.groups[id];
     }
-    if (!s.last_acc || s.last_key != r.key) {
-        s.last_key = r.key;
-        s.last_acc = &s.groups[s.last_key];
-    }
-    Acc& acc = *s.last_acc;
+    Acc& acc = *found;
     failures ? add_failures(acc, r) : add_row(acc, r, session, user);
-    if (group == GroupBy::machine) keep_max(acc.machine, r.machine_name);
+    if (group == GroupBy::machine) keep_max(acc.machine, s.machine_names.id(r.machine_name), s.machine_names);
     if (group == GroupBy::session) {
-        keep_max(acc.project, r.project);
-        keep_max(acc.machine, r.machine_name);
-        keep_max(acc.source, r.source);
-        keep_max(acc.surface, r.surface);
-        if (!failures && acc.models.find(r.model) == acc.models.end())  // a failed call's model is a guess
-            acc.models.emplace(r.model);
+        keep_max(acc.project, s.projects.id(r.project), s.projects);
+        keep_max(acc.machine, s.machine_names.id(r.machine_name), s.machine_names);
+        keep_max(acc.source, s.sources.id(r.source), s.sources);
+        keep_max(acc.surface, s.surfaces.id(r.surface), s.surfaces);
+        if (!failures) {  // a failed call's model is a guess
+            const std::uint32_t model = s.models.id(r.model);
+            if (std::find(acc.models.begin(), acc.models.end(), model) == acc.models.end()) acc.models.push_back(model);
+        }
     }
     if (s.with_models && group != GroupBy::model) {
-        Acc& m = acc.by_model[std::string(r.model)];
-        failures ? add_failures(m, r) : add_row(m, r, session, user);
+        auto it = acc.by_model.find(r.model);
+        if (it == acc.by_model.end())
+            it = acc.by_model.emplace(std::piecewise_construct, std::forward_as_tuple(r.model), std::tuple<>()).first;
+        failures ? add_failures(it->second, r) : add_row(it->second, r, session, user);
     }
 }
 
@@ -247,22 +341,22 @@ Report Aggregator::report() {
     // events is 50 rows of 62,000 groups, and building every row (its
     // strings, its session's models) cost most of the query. The sort keys
     // (a key, the last time, cost and tokens) are all known before finish().
-    using Group = std::pair<const std::string, Acc>;
-    std::vector<Group*> order;
-    order.reserve(s.groups.size());
-    for (auto& group : s.groups) order.push_back(&group);
+    std::vector<std::uint32_t> order(s.groups.size());
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
     const bool time_bucket = is_time_bucket(q.group);
     auto tokens = [](const Acc& a) { return a.totals.total_tokens(); };
-    std::sort(order.begin(), order.end(), [&](const Group* a, const Group* b) {
-        if (time_bucket) return a->first < b->first;
+    auto key = [&s](std::uint32_t id) { return s.group_keys.text(id); };
+    std::sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+        const Acc& a = s.groups[ia];
+        const Acc& b = s.groups[ib];
+        if (time_bucket) return key(ia) < key(ib);
         if (session_rows) {
-            if (a->second.last_ms != b->second.last_ms) return a->second.last_ms > b->second.last_ms;
-            return a->first < b->first;
+            if (a.last_ms != b.last_ms) return a.last_ms > b.last_ms;
+            return key(ia) < key(ib);
         }
-        if (a->second.totals.cost_micros != b->second.totals.cost_micros)
-            return a->second.totals.cost_micros > b->second.totals.cost_micros;
-        if (tokens(a->second) != tokens(b->second)) return tokens(a->second) > tokens(b->second);
-        return a->first < b->first;
+        if (a.totals.cost_micros != b.totals.cost_micros) return a.totals.cost_micros > b.totals.cost_micros;
+        if (tokens(a) != tokens(b)) return tokens(a) > tokens(b);
+        return key(ia) < key(ib);
     });
     report.row_count = static_cast<std::int64_t>(order.size());
     const auto first =
@@ -271,27 +365,31 @@ Report Aggregator::report() {
         q.limit > 0 ? std::min<std::size_t>(first + static_cast<std::size_t>(q.limit), order.size()) : order.size();
 
     // Machine rows: a name two machines share gets the short id, whichever page they are on.
-    std::unordered_map<std::string, int> named;
+    std::unordered_map<std::string_view, int> named;
     if (q.group == GroupBy::machine)
-        for (const Group* g : order) ++named[g->second.machine];
+        for (const Acc& g : s.groups) ++named[s.machine_names.text(g.machine)];
     for (std::size_t i = first; i < last; ++i) {
-        auto& [key, acc] = *order[i];
+        Acc& acc = s.groups[order[i]];
         Row row;
-        row.key = key;
+        row.key = std::string(key(order[i]));
         row.totals = finish(acc);
-        if (session_rows)
-            row.session = SessionInfo{acc.project,
-                                      acc.machine,
-                                      acc.source,
-                                      acc.surface,
-                                      std::vector<std::string>(acc.models.begin(), acc.models.end()),
+        if (session_rows) {
+            std::vector<std::string> models;
+            for (const std::uint32_t model : acc.models) models.emplace_back(s.models.text(model));
+            std::sort(models.begin(), models.end());
+            row.session = SessionInfo{std::string(s.projects.text(acc.project)),
+                                      std::string(s.machine_names.text(acc.machine)),
+                                      std::string(s.sources.text(acc.source)),
+                                      std::string(s.surfaces.text(acc.surface)),
+                                      std::move(models),
                                       acc.first_ms,
                                       acc.last_ms,
                                       std::nullopt};
-        for (auto& [model, m] : acc.by_model) row.models.emplace_back(model, finish(m));
+        }
+        for (auto& [model, m] : acc.by_model) row.models.emplace_back(std::string(model), finish(m));
         row.label = row.key;
         if (q.group == GroupBy::machine) {
-            row.name = acc.machine;
+            row.name = std::string(s.machine_names.text(acc.machine));
             row.label =
                 named[row.name] > 1 && !row.key.empty() ? row.name + " (" + row.key.substr(0, 8) + ")" : row.name;
         }

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -60,14 +62,39 @@ enum class RollupLevel { hour, day };
 struct RowNeeds {
     bool session_fields = false;  ///< project, surface
     bool machine_name = false;
-    bool machines = false;  ///< the machines table: the name, the machine id key or filter
+    /// The join with the machines table: the machine id key or filter (and
+    /// then the name from it). A name needed without the join comes from
+    /// MachineNames: a session page joined every rollup row to its machine.
+    bool machines = false;
 };
 
 inline RowNeeds row_needs(const Query& q) {
     const bool session = q.group == GroupBy::session;
-    const bool named = session || q.group == GroupBy::machine;
-    return {session, named, named || !q.filters.machine.empty()};
+    const bool by_machine = q.group == GroupBy::machine;
+    return {session, session || by_machine, by_machine || !q.filters.machine.empty()};
 }
+
+/// Machines' names by machines.key (coalesce(name, id, '')), read once per
+/// query by a reader that names machines without joining their table.
+class MachineNames {
+public:
+    void add(std::int64_t key, std::string name) { names_.insert_or_assign(key, std::move(name)); }
+    /// '' for a key the table does not hold, as the LEFT JOIN gave.
+    std::string_view operator()(std::int64_t key) {
+        if (key != last_key_ || !last_) {
+            last_key_ = key;
+            const auto it = names_.find(key);
+            last_ = it == names_.end() ? &empty_ : &it->second;
+        }
+        return *last_;
+    }
+
+private:
+    std::unordered_map<std::int64_t, std::string> names_;
+    std::string empty_;
+    std::int64_t last_key_ = 0;
+    const std::string* last_ = nullptr;
+};
 
 class UsageReader {
 public:

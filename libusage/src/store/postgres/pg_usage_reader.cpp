@@ -35,10 +35,11 @@ const char* key_sql(GroupBy g) {
 
 // The descriptive columns, in the order describe() reads them; '' for the
 // ones the query does not need (usage::detail::row_needs), which on a quarter
-// of a team's data halves the bytes sent.
+// of a team's data halves the bytes sent; a name needed without the join
+// with machines comes from MachineNames.
 std::string descriptive_sql(const usage::detail::RowNeeds& needs) {
     return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") + ", " +
-           (needs.machine_name ? "coalesce(m.name, m.id, '')" : "''") + ", " +
+           (needs.machine_name && needs.machines ? "coalesce(m.name, m.id, '')" : "''") + ", " +
            (needs.session_fields ? "e.surface" : "''") + ", e.user_name, e.machine";
 }
 
@@ -55,7 +56,14 @@ public:
           snapshot_(*lease_, Isolation::repeatable_read),
           query_(query),
           keys_(tz, usage::detail::bucket_kind(query.group)),
-          bucketed_(usage::detail::is_time_bucket(query.group)) {}
+          bucketed_(usage::detail::is_time_bucket(query.group)) {
+        const auto needs = usage::detail::row_needs(query);
+        if (needs.machine_name && !needs.machines) {
+            name_machines_ = true;
+            const Result r = lease_->exec("SELECT key, coalesce(name, id, '') FROM machines");
+            for (int i = 0; i < r.rows(); ++i) machine_names_.add(r.int64(i, 0), r.string(i, 1));
+        }
+    }
 
     void events(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                 const usage::detail::RowSink& sink) override {
@@ -121,6 +129,7 @@ private:
         r.surface = res.text(i, first + 5);
         r.user = res.text(i, first + 6);
         r.machine = res.int64(i, first + 7);
+        if (name_machines_) r.machine_name = machine_names_(r.machine);
     }
 
     // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily, 3
@@ -197,6 +206,8 @@ private:
     Query query_;
     usage::detail::BucketKeys keys_;
     bool bucketed_;
+    bool name_machines_ = false;  // names from machine_names_, not a join (row_needs)
+    usage::detail::MachineNames machine_names_;
 };
 
 }  // namespace

@@ -61,14 +61,16 @@ std::int64_t int64(sqlite3_stmt* st, int i) {
 
 // Columns shared by every statement, after their own sums; '' for the ones
 // the query does not need (row_needs), whose rows then skip the join with
-// machines.
+// machines (a name needed without it comes from MachineNames).
 std::string descriptive_sql(const RowNeeds& needs) {
     return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") + ", " +
-           (needs.machine_name ? "coalesce(m.name, m.id, '')" : "''") + ", " +
+           (needs.machine_name && needs.machines ? "coalesce(m.name, m.id, '')" : "''") + ", " +
            (needs.session_fields ? "e.surface" : "''") + ", e.user, e.machine";
 }
 
-void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
+}  // namespace
+
+void SqliteUsageReader::read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
     r.source = text(st, first);
     r.session_id = text(st, first + 1);
     r.model = text(st, first + 2);
@@ -77,14 +79,19 @@ void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r) {
     r.surface = text(st, first + 5);
     r.user = text(st, first + 6);
     r.machine = int64(st, first + 7);
+    if (name_machines_) r.machine_name = machine_names_(r.machine);
 }
-
-}  // namespace
 
 SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz)
     : db_(db), query_(query), keys_(tz, bucket_kind(query.group)), bucketed_(is_time_bucket(query.group)) {
     // Inside a writer's transaction the reads already share one view.
     if (sqlite3_get_autocommit(db.getHandle())) snapshot_ = std::make_unique<SQLite::Transaction>(db);
+    const RowNeeds needs = row_needs(query);
+    if (needs.machine_name && !needs.machines) {
+        name_machines_ = true;
+        SQLite::Statement st(db_, "SELECT key, coalesce(name, id, '') FROM machines");
+        while (st.executeStep()) machine_names_.add(st.getColumn(0).getInt64(), st.getColumn(1).getString());
+    }
 }
 
 // The snapshot only read: ending it by rollback is the same as a commit.

@@ -12,6 +12,8 @@
 #include "analytics/time_zone.hpp"
 #include "store/store_backend.hpp"
 
+struct sqlite3_stmt;
+
 namespace SQLite {
 class Database;
 class Transaction;
@@ -45,6 +47,7 @@ private:
     /// `from` and `to` bound when given.
     /// table: 0 events, 1 usage_rollup, 2 usage_rollup_day, 3 failed calls.
     Prepared& statement(int table, std::optional<std::int64_t> from, std::optional<std::int64_t> to);
+    void read_descriptive(sqlite3_stmt* st, int first, UsageRow& r);
     SQLite::Database& db_;
     Query query_;
     BucketKeys keys_;
@@ -52,6 +55,8 @@ private:
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.
     std::map<std::tuple<int, bool, bool>, std::unique_ptr<Prepared>> statements_;
+    bool name_machines_ = false;  // names from machine_names_, not a join (row_needs)
+    MachineNames machine_names_;
 };
 
 }  // namespace usage::detail
