@@ -1,5 +1,7 @@
 // Feeds a body to decode_batch, what `serve --ingest` does with every upload
 // after gzip; an accepted batch, encoded again, must decode to the same text.
+// Whatever the quick decoder accepts, the strict one must accept and read the
+// same (sync/batch_fast_decode.hpp).
 // The agent's decoders of an endpoint's answers (decode_result, error_reason)
 // get the same bytes.
 #include <cstddef>
@@ -8,12 +10,22 @@
 #include <string>
 
 #include "fuzz_input.hpp"
+#include "sync/batch_fast_decode.hpp"
 #include "usage/sync/protocol.hpp"
 
 namespace proto = usage::sync;  // not `sync`: unistd.h declares ::sync()
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text = fuzz::as_text(data, size);
+    if (const auto fast = proto::detail::decode_batch_fast(text)) {
+        std::optional<proto::IngestBatch> strict;
+        try {
+            strict = proto::detail::decode_batch_strict(text);
+        } catch (const proto::ProtocolError&) {
+            __builtin_trap();  // the quick decoder let through what the strict one refuses
+        }
+        if (proto::encode_batch(*fast) != proto::encode_batch(*strict)) __builtin_trap();
+    }
     std::optional<proto::IngestBatch> batch;
     try {
         batch = proto::decode_batch(text);

@@ -1,9 +1,12 @@
 // Protocol v1 JSON: encoding for the agent, strict decoding for the endpoint
-// (every wrong field is a 400 with its name, never a crash or a guess).
+// (every wrong field is a 400 with its name, never a crash or a guess). A
+// plainly valid batch is read by batch_fast_decode.cpp first; everything
+// else, and every message, comes from here.
 #include "usage/sync/protocol.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include "sync/batch_fast_decode.hpp"
 #include "usage/analytics/analytics.hpp"
 #include "usage/model/token_limits.hpp"
 
@@ -270,6 +273,11 @@ std::string encode_batch(const IngestBatch& batch) {
 }
 
 IngestBatch decode_batch(std::string_view text) {
+    if (auto plain = detail::decode_batch_fast(text)) return std::move(*plain);
+    return detail::decode_batch_strict(text);
+}
+
+IngestBatch detail::decode_batch_strict(std::string_view text) {
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) throw ProtocolError(why_not_json(text));
     Reader r(doc, "");

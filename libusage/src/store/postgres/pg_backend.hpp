@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "store/postgres/pg_array.hpp"
 #include "store/postgres/pg_pool.hpp"
@@ -68,9 +69,24 @@ public:
     }
     void remember_machine_key(const std::string& id, std::int64_t key) { machine_keys_[id] = key; }
 
+    /// Whether this backend wrote these very details of a machine less than
+    /// a minute before `now_ms`. A machine's row was rewritten with every
+    /// batch it pushed, a commit of its own each time; `updated_ms` (which
+    /// nothing reads back) now says when within a minute.
+    [[nodiscard]] bool machine_written_recently(const MachineDetails& m, std::int64_t now_ms) const {
+        const auto it = machines_written_.find(m.id);
+        return it != machines_written_.end() && now_ms - it->second.second < 60'000 && now_ms >= it->second.second &&
+               it->second.first.name == m.name && it->second.first.os == m.os &&
+               it->second.first.time_zone == m.time_zone && it->second.first.agent_version == m.agent_version;
+    }
+    void remember_machine_written(const MachineDetails& m, std::int64_t now_ms) {
+        machines_written_.insert_or_assign(m.id, std::make_pair(m, now_ms));
+    }
+
 private:
     [[noreturn]] void refuse_export() const;
     std::unordered_map<std::string, std::int64_t> machine_keys_;
+    std::unordered_map<std::string, std::pair<MachineDetails, std::int64_t>> machines_written_;
     mutable Pool pool_;
     std::string display_;
 };

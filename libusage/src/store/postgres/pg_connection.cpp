@@ -67,8 +67,12 @@ bool Result::is_null(int row, int col) const {
 }
 
 std::string_view Result::text(int row, int col) const {
-    if (is_null(row, col)) bad_value(row, col, "NULL where a value is required");
-    return {PQgetvalue(result_.get(), row, col), static_cast<std::size_t>(PQgetlength(result_.get(), row, col))};
+    if (row < 0 || row >= rows() || col < 0 || col >= columns()) bad_value(row, col, "no such row or column");
+    // A NULL has length 0: only an empty value needs asking (a report reads
+    // millions of cells, and each libpq call checks its cell again).
+    const int length = PQgetlength(result_.get(), row, col);
+    if (length == 0 && PQgetisnull(result_.get(), row, col) != 0) bad_value(row, col, "NULL where a value is required");
+    return {PQgetvalue(result_.get(), row, col), static_cast<std::size_t>(length)};
 }
 
 std::int64_t Result::int64(int row, int col) const {
