@@ -57,43 +57,51 @@ enum class RollupLevel { hour, day };
 
 /// Which descriptive fields of a UsageRow a query's aggregation reads:
 /// project, surface and the machine's name only matter to session rows (and
-/// the name to machine rows). A reader may leave the others empty and skip
-/// the join with machines unless the grouping or a machine filter needs it.
+/// the name to machine rows). A reader may leave the others empty.
 struct RowNeeds {
     bool session_fields = false;  ///< project, surface
+    /// The machine's name (session and machine rows) and, for machine rows,
+    /// its id as the key: both from KnownMachines, one read of the machines
+    /// table instead of a join on every row.
     bool machine_name = false;
-    /// The join with the machines table: the machine id key or filter (and
-    /// then the name from it). A name needed without the join comes from
-    /// MachineNames: a session page joined every rollup row to its machine.
+    /// The join with the machines table, for a machine filter (by id, name
+    /// or short id).
     bool machines = false;
 };
 
 inline RowNeeds row_needs(const Query& q) {
     const bool session = q.group == GroupBy::session;
-    const bool by_machine = q.group == GroupBy::machine;
-    return {session, session || by_machine, by_machine || !q.filters.machine.empty()};
+    return {session, session || q.group == GroupBy::machine, !q.filters.machine.empty()};
 }
 
-/// Machines' names by machines.key (coalesce(name, id, '')), read once per
-/// query by a reader that names machines without joining their table.
-class MachineNames {
+/// The machines table by machines.key, read once per query by a reader:
+/// each machine's id and name (coalesce(name, id, '')); '' for a key the
+/// table does not hold, as a LEFT JOIN gave.
+class KnownMachines {
 public:
-    void add(std::int64_t key, std::string name) { names_.insert_or_assign(key, std::move(name)); }
-    /// '' for a key the table does not hold, as the LEFT JOIN gave.
-    std::string_view operator()(std::int64_t key) {
+    void add(std::int64_t key, std::string id, std::string name) {
+        machines_.insert_or_assign(key, Machine{std::move(id), std::move(name)});
+    }
+    std::string_view id(std::int64_t key) { return find(key).id; }
+    std::string_view name(std::int64_t key) { return find(key).name; }
+
+private:
+    struct Machine {
+        std::string id, name;
+    };
+    // Rows come in runs of one machine: the last one found is kept.
+    const Machine& find(std::int64_t key) {
         if (key != last_key_ || !last_) {
             last_key_ = key;
-            const auto it = names_.find(key);
-            last_ = it == names_.end() ? &empty_ : &it->second;
+            const auto it = machines_.find(key);
+            last_ = it == machines_.end() ? &unknown_ : &it->second;
         }
         return *last_;
     }
-
-private:
-    std::unordered_map<std::int64_t, std::string> names_;
-    std::string empty_;
+    std::unordered_map<std::int64_t, Machine> machines_;
+    Machine unknown_;
     std::int64_t last_key_ = 0;
-    const std::string* last_ = nullptr;
+    const Machine* last_ = nullptr;
 };
 
 class UsageReader {

@@ -19,28 +19,52 @@ namespace {
 // overlaps the reader's (see read()); large enough that round trips are few.
 constexpr int kPage = 5000;
 
-// The group key column, or '' for time groupings (bucketed in C++).
-const char* key_sql(GroupBy g) {
-    switch (g) {
-        case GroupBy::source: return "e.source";
-        case GroupBy::model: return "e.model";
-        case GroupBy::project: return "e.project_name";
-        case GroupBy::machine: return "coalesce(m.id, '')";
-        case GroupBy::user: return "e.user_name";
-        case GroupBy::repository: return "e.repository";
-        case GroupBy::session: return "e.session_id";
-        default: return "''";
-    }
-}
+// The descriptive columns a query's rows need (usage::detail::row_needs),
+// selected after a statement's own columns, and each field's offset among
+// them; -1: not selected, the field stays empty. The server formats every
+// column of every row, most of its time on a report: a summary selects 5 of
+// them, not 9, and no key.
+struct Descriptive {
+    std::string sql;
+    int count = 0;
+    int source = -1, session_id = -1, model = -1, user = -1, machine = -1;
+    int project = -1, surface = -1;
+    int key = -1;  // -1: '' (no grouping), or a time bucket from the row's time
+};
 
-// The descriptive columns, in the order describe() reads them; '' for the
-// ones the query does not need (usage::detail::row_needs), which on a quarter
-// of a team's data halves the bytes sent; a name needed without the join
-// with machines comes from MachineNames.
-std::string descriptive_sql(const usage::detail::RowNeeds& needs) {
-    return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") + ", " +
-           (needs.machine_name && needs.machines ? "coalesce(m.name, m.id, '')" : "''") + ", " +
-           (needs.session_fields ? "e.surface" : "''") + ", e.user_name, e.machine";
+Descriptive descriptive(const Query& q) {
+    Descriptive d;
+    auto add = [&d](int& slot, const char* expr) {
+        if (d.count > 0) d.sql += ", ";
+        d.sql += expr;
+        slot = d.count++;
+    };
+    add(d.source, "e.source");
+    add(d.session_id, "e.session_id");
+    add(d.model, "e.model");
+    add(d.user, "e.user_name");
+    add(d.machine, "e.machine");
+    const auto needs = usage::detail::row_needs(q);
+    if (needs.session_fields) {
+        add(d.project, "e.project_name");
+        add(d.surface, "e.surface");
+    }
+    switch (q.group) {
+        case GroupBy::source: d.key = d.source; break;
+        case GroupBy::model: d.key = d.model; break;
+        case GroupBy::user: d.key = d.user; break;
+        case GroupBy::session: d.key = d.session_id; break;
+        case GroupBy::project:
+            if (d.project >= 0)
+                d.key = d.project;
+            else
+                add(d.key, "e.project_name");
+            break;
+        case GroupBy::machine: break;  // the machine's id, from KnownMachines
+        case GroupBy::repository: add(d.key, "e.repository"); break;
+        default: break;
+    }
+    return d;
 }
 
 // A numeric sum as int64; false when it does not fit.
@@ -56,12 +80,13 @@ public:
           snapshot_(*lease_, Isolation::repeatable_read),
           query_(query),
           keys_(tz, usage::detail::bucket_kind(query.group)),
-          bucketed_(usage::detail::is_time_bucket(query.group)) {
+          bucketed_(usage::detail::is_time_bucket(query.group)),
+          columns_(descriptive(query)) {
         const auto needs = usage::detail::row_needs(query);
-        if (needs.machine_name && !needs.machines) {
+        if (needs.machine_name) {
             name_machines_ = true;
-            const Result r = lease_->exec("SELECT key, coalesce(name, id, '') FROM machines");
-            for (int i = 0; i < r.rows(); ++i) machine_names_.add(r.int64(i, 0), r.string(i, 1));
+            const Result r = lease_->exec("SELECT key, id, coalesce(name, id, '') FROM machines");
+            for (int i = 0; i < r.rows(); ++i) machines_.add(r.int64(i, 0), r.string(i, 1), r.string(i, 2));
         }
     }
 
@@ -70,15 +95,15 @@ public:
         usage::detail::UsageRow r;
         r.events = 1;
         read(0, from, to, [&](const Result& res, int i) {
-            r.input = res.int64(i, 1);
-            r.output = res.int64(i, 2);
-            r.reasoning = res.int64(i, 3);
-            r.cache_read = res.int64(i, 4);
-            r.cache_write_5m = res.int64(i, 5);
-            r.cache_write_1h = res.int64(i, 6);
-            usage::detail::set_event_cost(r, static_cast<CostOrigin>(res.int64(i, 7)), res.int64(i, 8));
-            r.first_ms = r.last_ms = res.int64(i, 9);
-            describe(res, i, 10, r.first_ms, r);
+            r.input = res.int64(i, 0);
+            r.output = res.int64(i, 1);
+            r.reasoning = res.int64(i, 2);
+            r.cache_read = res.int64(i, 3);
+            r.cache_write_5m = res.int64(i, 4);
+            r.cache_write_1h = res.int64(i, 5);
+            usage::detail::set_event_cost(r, static_cast<CostOrigin>(res.int64(i, 6)), res.int64(i, 7));
+            r.first_ms = r.last_ms = res.int64(i, 8);
+            describe(res, i, 9, r.first_ms, r);
             sink(r);
             return true;
         });
@@ -90,8 +115,12 @@ public:
         const auto sums = usage::detail::rollup_sums(r);
         return read(level == usage::detail::RollupLevel::day ? 2 : 1, from, to, [&](const Result& res, int i) {
             for (int k = 0; k < 13; ++k)
-                if (!fits(res.text(i, k + 1), *sums[static_cast<std::size_t>(k)])) return false;  // a sum past 64 bits
-            describe(res, i, 15, res.int64(i, 14), r);
+                if (!fits(res.text(i, k), *sums[static_cast<std::size_t>(k)])) return false;  // a sum past 64 bits
+            // The hour or day is selected (after the sums) for time buckets only.
+            if (bucketed_)
+                describe(res, i, 14, res.int64(i, 13), r);
+            else
+                describe(res, i, 13, 0, r);
             sink(r);
             return true;
         });
@@ -103,8 +132,8 @@ public:
         r.events = 0;
         r.failed = 1;
         read(3, from, to, [&](const Result& res, int i) {
-            r.first_ms = r.last_ms = res.int64(i, 1);
-            describe(res, i, 2, r.first_ms, r);
+            r.first_ms = r.last_ms = res.int64(i, 0);
+            describe(res, i, 1, r.first_ms, r);
             sink(r);
             return true;
         });
@@ -118,18 +147,22 @@ public:
     }
 
 private:
-    // The row's descriptive columns from `first`, and its key.
+    // The row's descriptive columns from `first` (columns_), and its key.
     void describe(const Result& res, int i, int first, std::int64_t time_ms, usage::detail::UsageRow& r) {
-        r.key = bucketed_ ? keys_(time_ms) : res.text(i, 0);
-        r.source = res.text(i, first);
-        r.session_id = res.text(i, first + 1);
-        r.model = res.text(i, first + 2);
-        r.project = res.text(i, first + 3);
-        r.machine_name = res.text(i, first + 4);
-        r.surface = res.text(i, first + 5);
-        r.user = res.text(i, first + 6);
-        r.machine = res.int64(i, first + 7);
-        if (name_machines_) r.machine_name = machine_names_(r.machine);
+        const Descriptive& d = columns_;
+        auto text = [&](int at) { return at < 0 ? std::string_view() : res.text(i, first + at); };
+        r.source = text(d.source);
+        r.session_id = text(d.session_id);
+        r.model = text(d.model);
+        r.user = text(d.user);
+        r.machine = res.int64(i, first + d.machine);
+        r.project = text(d.project);
+        r.surface = text(d.surface);
+        r.key = bucketed_ ? keys_(time_ms) : text(d.key);
+        if (name_machines_) {
+            r.machine_name = machines_.name(r.machine);
+            if (query_.group == GroupBy::machine) r.key = machines_.id(r.machine);
+        }
     }
 
     // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily, 3
@@ -146,20 +179,21 @@ private:
             return placeholder;
         };
         const std::string time = table == 1 ? "e.hour_ms" : table == 2 ? "e.day_ms" : "e.ts_ms";
-        std::string sql = std::string("DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ") + key_sql(query_.group) + ", ";
+        std::string sql = "DECLARE usage_rows NO SCROLL CURSOR FOR SELECT ";
         if (table == 3)
             sql += "e.ts_ms, ";  // a failed call has nothing else to add up
         else if (rollup)
-            sql +=
-                "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
-                "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, e.last_ms, " +
-                time + ", ";
+            sql += std::string(
+                       "e.events, e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
+                       "e.cost_micros, e.reported_micros, e.estimated_micros, e.unpriced_events, e.first_ms, "
+                       "e.last_ms, ") +
+                   (bucketed_ ? time + ", " : "");
         else
             sql +=
                 "e.input, e.output, e.reasoning, e.cache_read, e.cache_write_5m, e.cache_write_1h, "
                 "e.cost_origin, coalesce(e.cost_micros, 0), e.ts_ms, ";
         const auto needs = usage::detail::row_needs(query_);
-        sql += descriptive_sql(needs);
+        sql += columns_.sql;
         sql += table == 1 ? " FROM usage_rollup e" : table == 2 ? " FROM usage_rollup_day e" : " FROM events e";
         if (needs.machines) sql += " LEFT JOIN machines m ON m.key = e.machine";
         sql += " WHERE ";
@@ -206,8 +240,9 @@ private:
     Query query_;
     usage::detail::BucketKeys keys_;
     bool bucketed_;
-    bool name_machines_ = false;  // names from machine_names_, not a join (row_needs)
-    usage::detail::MachineNames machine_names_;
+    Descriptive columns_;
+    bool name_machines_ = false;  // row_needs: machine names (and ids as keys) from machines_
+    usage::detail::KnownMachines machines_;
 };
 
 }  // namespace

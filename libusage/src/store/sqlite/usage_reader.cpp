@@ -24,7 +24,7 @@ std::string key_sql(GroupBy g, const std::string& time) {
         case GroupBy::source: return "e.source";
         case GroupBy::model: return "e.model";
         case GroupBy::project: return "e.project_name";
-        case GroupBy::machine: return "coalesce(m.id, '')";
+        case GroupBy::machine: return "''";  // the machine's id, from KnownMachines
         case GroupBy::user: return "e.user";
         case GroupBy::repository: return "e.repository";
         case GroupBy::session: return "e.session_id";
@@ -60,12 +60,11 @@ std::int64_t int64(sqlite3_stmt* st, int i) {
 }
 
 // Columns shared by every statement, after their own sums; '' for the ones
-// the query does not need (row_needs), whose rows then skip the join with
-// machines (a name needed without it comes from MachineNames).
+// the query does not need (row_needs). A machine's name comes from
+// KnownMachines.
 std::string descriptive_sql(const RowNeeds& needs) {
-    return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") + ", " +
-           (needs.machine_name && needs.machines ? "coalesce(m.name, m.id, '')" : "''") + ", " +
-           (needs.session_fields ? "e.surface" : "''") + ", e.user, e.machine";
+    return std::string("e.source, e.session_id, e.model, ") + (needs.session_fields ? "e.project_name" : "''") +
+           ", '', " + (needs.session_fields ? "e.surface" : "''") + ", e.user, e.machine";
 }
 
 }  // namespace
@@ -79,7 +78,10 @@ void SqliteUsageReader::read_descriptive(sqlite3_stmt* st, int first, UsageRow& 
     r.surface = text(st, first + 5);
     r.user = text(st, first + 6);
     r.machine = int64(st, first + 7);
-    if (name_machines_) r.machine_name = machine_names_(r.machine);
+    if (name_machines_) {
+        r.machine_name = machines_.name(r.machine);
+        if (query_.group == GroupBy::machine) r.key = machines_.id(r.machine);
+    }
 }
 
 SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz)
@@ -87,10 +89,11 @@ SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, c
     // Inside a writer's transaction the reads already share one view.
     if (sqlite3_get_autocommit(db.getHandle())) snapshot_ = std::make_unique<SQLite::Transaction>(db);
     const RowNeeds needs = row_needs(query);
-    if (needs.machine_name && !needs.machines) {
+    if (needs.machine_name) {
         name_machines_ = true;
-        SQLite::Statement st(db_, "SELECT key, coalesce(name, id, '') FROM machines");
-        while (st.executeStep()) machine_names_.add(st.getColumn(0).getInt64(), st.getColumn(1).getString());
+        SQLite::Statement st(db_, "SELECT key, id, coalesce(name, id, '') FROM machines");
+        while (st.executeStep())
+            machines_.add(st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString());
     }
 }
 

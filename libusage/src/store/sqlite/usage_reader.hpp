@@ -55,8 +55,8 @@ private:
     std::unique_ptr<SQLite::Transaction> snapshot_;
     // Prepared once per shape: a plan may read many intervals.
     std::map<std::tuple<int, bool, bool>, std::unique_ptr<Prepared>> statements_;
-    bool name_machines_ = false;  // names from machine_names_, not a join (row_needs)
-    MachineNames machine_names_;
+    bool name_machines_ = false;  // row_needs: machine names (and ids as keys) from machines_
+    KnownMachines machines_;
 };
 
 }  // namespace usage::detail
