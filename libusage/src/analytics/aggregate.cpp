@@ -61,13 +61,14 @@ struct Acc {
 // Sorted, each value once.
 template <typename T>
 void compact(std::pmr::vector<T>& seen) {
-    std::sort(seen.begin(), seen.end());
+    if (!std::is_sorted(seen.begin(), seen.end())) std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
 }
 
 // Sorted by session id, each session once with its first and last time.
 void compact(std::pmr::vector<std::pair<std::uint32_t, Span>>& sessions) {
-    std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(sessions.begin(), sessions.end(), by_id)) std::sort(sessions.begin(), sessions.end(), by_id);
     std::size_t out = 0;
     for (std::size_t i = 0; i < sessions.size(); ++i) {
         if (out > 0 && sessions[out - 1].first == sessions[i].first) {
@@ -96,19 +97,10 @@ void note(std::pmr::vector<T>& seen, T value, std::size_t& limit) {
     keep_bounded(seen, limit);
 }
 
-void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t user) {
+// A row's events, tokens, costs and time (not its session, user or machine).
+void add_sums(Acc& acc, const UsageRow& r) {
     Totals& t = acc.totals;
     t.events += r.events;
-    if (!acc.sessions.empty() && acc.sessions.back().first == session) {
-        Span& span = acc.sessions.back().second;
-        span.first_ms = std::min(span.first_ms, r.first_ms);
-        span.last_ms = std::max(span.last_ms, r.last_ms);
-    } else {
-        acc.sessions.emplace_back(session, Span{r.first_ms, r.last_ms});
-        keep_bounded(acc.sessions, acc.sessions_limit);
-    }
-    note(acc.users, user, acc.users_limit);
-    note(acc.machines, r.machine, acc.machines_limit);
     // Every value is non-negative in a store that keeps the token rule, so
     // saturating sums give the same total and flag in any order of rows.
     auto add = [&t](std::int64_t& sum, std::int64_t value) { sum = saturating_add(sum, value, t.overflow); };
@@ -124,6 +116,20 @@ void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t u
     t.unpriced_events += r.unpriced_events;
     acc.first_ms = std::min(acc.first_ms, r.first_ms);
     acc.last_ms = std::max(acc.last_ms, r.last_ms);
+}
+
+void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t user) {
+    add_sums(acc, r);
+    if (!acc.sessions.empty() && acc.sessions.back().first == session) {
+        Span& span = acc.sessions.back().second;
+        span.first_ms = std::min(span.first_ms, r.first_ms);
+        span.last_ms = std::max(span.last_ms, r.last_ms);
+    } else {
+        acc.sessions.emplace_back(session, Span{r.first_ms, r.last_ms});
+        keep_bounded(acc.sessions, acc.sessions_limit);
+    }
+    note(acc.users, user, acc.users_limit);
+    note(acc.machines, r.machine, acc.machines_limit);
 }
 
 // Failed calls count only as failures: no event, session, user or machine.
@@ -259,6 +265,10 @@ struct Aggregator::State {
     // Session rows: each interned session's group id, found by its key once
     // (a session's rows come in many runs: one per day and model).
     std::pmr::vector<std::uint32_t> session_groups{&arena};
+    // The totals' sessions, by interned id (dense: no vector of pairs to
+    // grow, sort and merge over every row of the query), and so their count;
+    // the users' count is the user interner's size.
+    std::vector<Span> session_spans;
 
     Acc& group(std::string_view key) {
         const std::uint32_t id = group_keys.id(key);
@@ -283,7 +293,15 @@ void Aggregator::add(const UsageRow& r) {
     } else {
         session = s.sessions.id(r.source, r.session_id);
         user = s.users.id(r.user);
-        add_row(s.all, r, session, user);
+        add_sums(s.all, r);
+        if (session == s.session_spans.size()) {
+            s.session_spans.push_back({r.first_ms, r.last_ms});
+        } else {
+            Span& span = s.session_spans[session];
+            span.first_ms = std::min(span.first_ms, r.first_ms);
+            span.last_ms = std::max(span.last_ms, r.last_ms);
+        }
+        note(s.all.machines, r.machine, s.all.machines_limit);
     }
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
@@ -335,6 +353,10 @@ Report Aggregator::report() {
     report.range = q.range;
     report.tz = q.tz;
     report.group = q.group;
+    s.all.sessions.reserve(s.session_spans.size());
+    for (std::uint32_t id = 0; id < s.session_spans.size(); ++id) s.all.sessions.emplace_back(id, s.session_spans[id]);
+    s.all.users.resize(s.users.size());
+    std::iota(s.all.users.begin(), s.all.users.end(), std::uint32_t{0});
     report.totals = finish(s.all);
 
     // Sorted and paged before any Row is built: a sessions page at 10M
@@ -346,23 +368,27 @@ Report Aggregator::report() {
     const bool time_bucket = is_time_bucket(q.group);
     auto tokens = [](const Acc& a) { return a.totals.total_tokens(); };
     auto key = [&s](std::uint32_t id) { return s.group_keys.text(id); };
-    std::sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
-        const Acc& a = s.groups[ia];
-        const Acc& b = s.groups[ib];
-        if (time_bucket) return key(ia) < key(ib);
-        if (session_rows) {
-            if (a.last_ms != b.last_ms) return a.last_ms > b.last_ms;
-            return key(ia) < key(ib);
-        }
-        if (a.totals.cost_micros != b.totals.cost_micros) return a.totals.cost_micros > b.totals.cost_micros;
-        if (tokens(a) != tokens(b)) return tokens(a) > tokens(b);
-        return key(ia) < key(ib);
-    });
     report.row_count = static_cast<std::int64_t>(order.size());
     const auto first =
         std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(q.offset, 0)), order.size());
     const auto last =
         q.limit > 0 ? std::min<std::size_t>(first + static_cast<std::size_t>(q.limit), order.size()) : order.size();
+    // Only the rows up to the page's end are put in order: a page of 50
+    // sessions of 62,000 need not sort the rest.
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(last), order.end(),
+                      [&](std::uint32_t ia, std::uint32_t ib) {
+                          const Acc& a = s.groups[ia];
+                          const Acc& b = s.groups[ib];
+                          if (time_bucket) return key(ia) < key(ib);
+                          if (session_rows) {
+                              if (a.last_ms != b.last_ms) return a.last_ms > b.last_ms;
+                              return key(ia) < key(ib);
+                          }
+                          if (a.totals.cost_micros != b.totals.cost_micros)
+                              return a.totals.cost_micros > b.totals.cost_micros;
+                          if (tokens(a) != tokens(b)) return tokens(a) > tokens(b);
+                          return key(ia) < key(ib);
+                      });
 
     // Machine rows: a name two machines share gets the short id, whichever page they are on.
     std::unordered_map<std::string_view, int> named;
