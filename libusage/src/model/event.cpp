@@ -39,6 +39,13 @@ std::string_view to_string(CostOrigin origin) {
     return "unpriced";
 }
 
+std::optional<CostOrigin> cost_origin_from_string(std::string_view name) {
+    for (CostOrigin o : {CostOrigin::unpriced, CostOrigin::estimated, CostOrigin::reported, CostOrigin::override_price})
+        if (name == to_string(o)) return o;
+    if (name.empty()) return CostOrigin::unpriced;
+    return std::nullopt;
+}
+
 namespace {
 void fill(std::string& mine, const std::string& theirs) {
     if (mine.empty()) mine = theirs;

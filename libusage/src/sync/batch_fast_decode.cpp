@@ -96,10 +96,7 @@ MachineInfo machine(element v) {
 }
 
 CostOrigin origin(element v) {
-    const std::string s = text(v);
-    for (CostOrigin o : {CostOrigin::unpriced, CostOrigin::estimated, CostOrigin::reported, CostOrigin::override_price})
-        if (s == to_string(o)) return o;
-    if (s.empty()) return CostOrigin::unpriced;
+    if (const auto o = cost_origin_from_string(text(v))) return *o;
     throw NotPlain{};
 }
 

@@ -159,10 +159,7 @@ MachineInfo read_machine(const Reader& r) {
 }
 
 CostOrigin read_origin(const Reader& r) {
-    const std::string s = r.str("origin");
-    for (CostOrigin o : {CostOrigin::unpriced, CostOrigin::estimated, CostOrigin::reported, CostOrigin::override_price})
-        if (s == to_string(o)) return o;
-    if (s.empty()) return CostOrigin::unpriced;
+    if (const auto origin = cost_origin_from_string(r.str("origin"))) return *origin;
     r.fail("origin", "must be unpriced, estimated, reported or override");
 }
 

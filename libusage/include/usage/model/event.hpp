@@ -53,6 +53,9 @@ struct TokenCounts {
 enum class CostOrigin { unpriced = 0, estimated = 1, reported = 2, override_price = 3 };
 
 std::string_view to_string(CostOrigin origin);
+/// The origin a name of to_string() names ("" reads as unpriced); nullopt
+/// for any other text.
+std::optional<CostOrigin> cost_origin_from_string(std::string_view name);
 
 /// One model call, normalised. `id` is the dedup key, namespaced by source
 /// (e.g. `claude-code:<message.id>:<requestId>`).
