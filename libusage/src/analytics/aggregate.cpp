@@ -22,6 +22,11 @@ namespace {
 struct Span {
     std::int64_t first_ms;
     std::int64_t last_ms;
+
+    void widen(const Span& other) {
+        first_ms = std::min(first_ms, other.first_ms);
+        last_ms = std::max(last_ms, other.last_ms);
+    }
 };
 
 // A vector of seen values is merged in place when it passes its limit,
@@ -72,9 +77,7 @@ void compact(std::pmr::vector<std::pair<std::uint32_t, Span>>& sessions) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < sessions.size(); ++i) {
         if (out > 0 && sessions[out - 1].first == sessions[i].first) {
-            Span& kept = sessions[out - 1].second;
-            kept.first_ms = std::min(kept.first_ms, sessions[i].second.first_ms);
-            kept.last_ms = std::max(kept.last_ms, sessions[i].second.last_ms);
+            sessions[out - 1].second.widen(sessions[i].second);
         } else {
             sessions[out++] = sessions[i];
         }
@@ -120,12 +123,11 @@ void add_sums(Acc& acc, const UsageRow& r) {
 
 void add_row(Acc& acc, const UsageRow& r, std::uint32_t session, std::uint32_t user) {
     add_sums(acc, r);
+    const Span row{r.first_ms, r.last_ms};
     if (!acc.sessions.empty() && acc.sessions.back().first == session) {
-        Span& span = acc.sessions.back().second;
-        span.first_ms = std::min(span.first_ms, r.first_ms);
-        span.last_ms = std::max(span.last_ms, r.last_ms);
+        acc.sessions.back().second.widen(row);
     } else {
-        acc.sessions.emplace_back(session, Span{r.first_ms, r.last_ms});
+        acc.sessions.emplace_back(session, row);
         keep_bounded(acc.sessions, acc.sessions_limit);
     }
     note(acc.users, user, acc.users_limit);
@@ -186,13 +188,8 @@ public:
     }
     /// The id of a string interned before; kNone if it was not.
     [[nodiscard]] std::uint32_t find(std::string_view key) const {
-        const std::uint64_t hash = std::hash<std::string_view>{}(key);
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
-            const auto found = static_cast<std::uint32_t>(slots_[i] - 1);
-            if ((slots_[i] ^ hash) >> 32 == 0 && text(found) == key) return found;
-        }
-        return kNone;
+        const std::size_t i = probe(key, std::hash<std::string_view>{}(key));
+        return slots_[i] == 0 ? kNone : static_cast<std::uint32_t>(slots_[i] - 1);
     }
     [[nodiscard]] std::size_t size() const { return ends_.size(); }
     /// The string of an id of one string (kNone: ''). Valid until the next id().
@@ -206,15 +203,20 @@ private:
     // A slot: the hash's high 32 bits, then id + 1 (0: empty).
     static std::uint64_t slot(std::uint64_t hash, std::uint32_t id) { return (hash & ~0xffffffffULL) | (id + 1ULL); }
 
-    std::uint32_t find_or_add(std::string_view key) {
-        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+    // The slot holding `key`, or the empty slot where it would go.
+    [[nodiscard]] std::size_t probe(std::string_view key, std::uint64_t hash) const {
         const std::size_t mask = slots_.size() - 1;
         std::size_t i = hash & mask;
-        for (; slots_[i] != 0; i = (i + 1) & mask) {
-            if ((slots_[i] ^ hash) >> 32 != 0) continue;
-            const auto found = static_cast<std::uint32_t>(slots_[i] - 1);
-            if (text(found) == key) return found;
-        }
+        while (slots_[i] != 0 &&
+               ((slots_[i] ^ hash) >> 32 != 0 || text(static_cast<std::uint32_t>(slots_[i] - 1)) != key))
+            i = (i + 1) & mask;
+        return i;
+    }
+
+    std::uint32_t find_or_add(std::string_view key) {
+        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+        const std::size_t i = probe(key, hash);
+        if (slots_[i] != 0) return static_cast<std::uint32_t>(slots_[i] - 1);
         const auto added = static_cast<std::uint32_t>(ends_.size());
         blob_.append(key);
         ends_.push_back(blob_.size());
@@ -270,10 +272,11 @@ struct Aggregator::State {
     // the users' count is the user interner's size.
     std::vector<Span> session_spans;
 
-    Acc& group(std::string_view key) {
+    // The id of a group key; a new key gets its accumulator.
+    std::uint32_t group_id(std::string_view key) {
         const std::uint32_t id = group_keys.id(key);
         if (id == groups.size()) groups.emplace_back();
-        return groups[id];
+        return id;
     }
 };
 
@@ -294,20 +297,18 @@ void Aggregator::add(const UsageRow& r) {
         session = s.sessions.id(r.source, r.session_id);
         user = s.users.id(r.user);
         add_sums(s.all, r);
-        if (session == s.session_spans.size()) {
-            s.session_spans.push_back({r.first_ms, r.last_ms});
-        } else {
-            Span& span = s.session_spans[session];
-            span.first_ms = std::min(span.first_ms, r.first_ms);
-            span.last_ms = std::max(span.last_ms, r.last_ms);
-        }
+        const Span row{r.first_ms, r.last_ms};
+        if (session == s.session_spans.size())
+            s.session_spans.push_back(row);
+        else
+            s.session_spans[session].widen(row);
         note(s.all.machines, r.machine, s.all.machines_limit);
     }
     const GroupBy group = s.query.group;
     if (group == GroupBy::none) return;
     Acc* found = nullptr;
     if (group != GroupBy::session) {
-        found = &s.group(r.key);
+        found = &s.groups[s.group_id(r.key)];
     } else if (failures) {
         // A session row is a session counted: one whose calls all failed is
         // none (nor in Totals::sessions). Failure rows come after every event
@@ -318,10 +319,7 @@ void Aggregator::add(const UsageRow& r) {
     } else {
         if (session >= s.session_groups.size()) s.session_groups.resize(std::size_t{session} + 1, kNone);
         std::uint32_t& id = s.session_groups[session];
-        if (id == kNone) {
-            id = s.group_keys.id(r.key);
-            if (id == s.groups.size()) s.groups.emplace_back();
-        }
+        if (id == kNone) id = s.group_id(r.key);
         found = &s.groups[id];
     }
     Acc& acc = *found;

@@ -84,6 +84,11 @@ public:
     }
     std::string_view id(std::int64_t key) { return find(key).id; }
     std::string_view name(std::int64_t key) { return find(key).name; }
+    /// A row's machine name and, grouped by machine, its key (the id).
+    void describe(UsageRow& r, GroupBy group) {
+        r.machine_name = name(r.machine);
+        if (group == GroupBy::machine) r.key = id(r.machine);
+    }
 
 private:
     struct Machine {

@@ -64,6 +64,8 @@ struct MachineDetails {
     std::string os;
     std::string time_zone;
     std::string agent_version;
+
+    bool operator==(const MachineDetails&) const = default;
 };
 
 /// A tool's own figure for what a whole session cost (Claude Code hands its

@@ -75,9 +75,8 @@ public:
     /// nothing reads back) now says when within a minute.
     [[nodiscard]] bool machine_written_recently(const MachineDetails& m, std::int64_t now_ms) const {
         const auto it = machines_written_.find(m.id);
-        return it != machines_written_.end() && now_ms - it->second.second < 60'000 && now_ms >= it->second.second &&
-               it->second.first.name == m.name && it->second.first.os == m.os &&
-               it->second.first.time_zone == m.time_zone && it->second.first.agent_version == m.agent_version;
+        return it != machines_written_.end() && it->second.first == m && now_ms >= it->second.second &&
+               now_ms - it->second.second < 60'000;
     }
     void remember_machine_written(const MachineDetails& m, std::int64_t now_ms) {
         machines_written_.insert_or_assign(m.id, std::make_pair(m, now_ms));

@@ -159,10 +159,7 @@ private:
         r.project = text(d.project);
         r.surface = text(d.surface);
         r.key = bucketed_ ? keys_(time_ms) : text(d.key);
-        if (name_machines_) {
-            r.machine_name = machines_.name(r.machine);
-            if (query_.group == GroupBy::machine) r.key = machines_.id(r.machine);
-        }
+        if (name_machines_) machines_.describe(r, query_.group);
     }
 
     // Runs the statement for a table (0 events, 1 hourly rollup, 2 daily, 3

@@ -78,10 +78,7 @@ void SqliteUsageReader::read_descriptive(sqlite3_stmt* st, int first, UsageRow& 
     r.surface = text(st, first + 5);
     r.user = text(st, first + 6);
     r.machine = int64(st, first + 7);
-    if (name_machines_) {
-        r.machine_name = machines_.name(r.machine);
-        if (query_.group == GroupBy::machine) r.key = machines_.id(r.machine);
-    }
+    if (name_machines_) machines_.describe(r, query_.group);
 }
 
 SqliteUsageReader::SqliteUsageReader(SQLite::Database& db, const Query& query, const date::time_zone* tz)
